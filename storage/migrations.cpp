@@ -1,0 +1,239 @@
+#include "storage/migrations.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+namespace joldama::storage {
+
+namespace {
+
+// Migration 1: the schema. Every enum column is checked against its names; the quota invariant
+// reserved + used <= allocated is the database's own rule; the audit log refuses updates and
+// deletes.
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE regions (
+  code       TEXT PRIMARY KEY CHECK (code GLOB '[0-9][0-9]'),
+  name_kk    TEXT NOT NULL,
+  name_ru    TEXT NOT NULL,
+  name_en    TEXT NOT NULL,
+  population INTEGER NOT NULL CHECK (population >= 0)
+) STRICT;
+
+CREATE TABLE profiles (
+  code    TEXT PRIMARY KEY CHECK (code GLOB '[a-z]*' AND length(code) <= 40),
+  name_kk TEXT NOT NULL,
+  name_ru TEXT NOT NULL,
+  name_en TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE organizations (
+  id     INTEGER PRIMARY KEY,
+  name   TEXT NOT NULL,
+  kind   TEXT NOT NULL CHECK (kind IN ('polyclinic', 'hospital')),
+  level  TEXT NOT NULL CHECK (level IN ('local', 'regional', 'republican')),
+  region TEXT NOT NULL REFERENCES regions (code)
+) STRICT;
+
+CREATE TABLE patients (
+  id          INTEGER PRIMARY KEY,
+  iin         TEXT NOT NULL UNIQUE CHECK (length(iin) = 12 AND iin NOT GLOB '*[^0-9]*'),
+  last_name   TEXT NOT NULL,
+  first_name  TEXT NOT NULL,
+  middle_name TEXT NOT NULL DEFAULT '',
+  birth_date  TEXT NOT NULL CHECK (date(birth_date, '+0 days') IS birth_date),
+  sex         TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+  residency   TEXT NOT NULL CHECK (residency IN ('citizen', 'kandas', 'foreign_permanent',
+                                                 'stateless_permanent', 'foreign_temporary')),
+  region      TEXT NOT NULL REFERENCES regions (code),
+  phone       TEXT NOT NULL DEFAULT '',
+  insured     INTEGER NOT NULL CHECK (insured IN (0, 1)),
+  registered_by_organization INTEGER NOT NULL REFERENCES organizations (id),
+  created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX patients_by_organization ON patients (registered_by_organization);
+
+CREATE TABLE quotas (
+  period    INTEGER NOT NULL CHECK (period BETWEEN 2000 AND 2999),
+  region    TEXT NOT NULL REFERENCES regions (code),
+  profile   TEXT NOT NULL REFERENCES profiles (code),
+  allocated INTEGER NOT NULL CHECK (allocated >= 0),
+  reserved  INTEGER NOT NULL CHECK (reserved >= 0),
+  used      INTEGER NOT NULL CHECK (used >= 0),
+  CHECK (reserved + used <= allocated),
+  PRIMARY KEY (period, region, profile)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE referrals (
+  id                 INTEGER PRIMARY KEY,
+  code               TEXT NOT NULL UNIQUE,
+  state              TEXT NOT NULL CHECK (state IN (
+                       'registered', 'commission_review', 'in_person_scheduled', 'info_requested',
+                       'republican_review', 'waitlisted', 'talon_issued', 'scheduled', 'admitted',
+                       'abroad_review', 'abroad_approved', 'completed', 'rejected', 'cancelled',
+                       'expired', 'no_show')),
+  version            INTEGER NOT NULL CHECK (version >= 1),
+  patient_id         INTEGER NOT NULL REFERENCES patients (id),
+  patient_iin        TEXT NOT NULL,
+  patient_region     TEXT NOT NULL REFERENCES regions (code),
+  icd10              TEXT NOT NULL,
+  profile            TEXT NOT NULL REFERENCES profiles (code),
+  urgency            TEXT NOT NULL CHECK (urgency IN ('routine', 'urgent')),
+  care_form          TEXT NOT NULL CHECK (care_form IN ('inpatient', 'day_hospital')),
+  justification      TEXT NOT NULL,
+  referring_organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  created_by         INTEGER NOT NULL,
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL,
+  state_since        INTEGER NOT NULL,
+  deadline           INTEGER,
+  paused_working_days INTEGER CHECK (paused_working_days >= 0),
+  overdue_since      INTEGER,
+  decision_mode      TEXT CHECK (decision_mode IN ('in_absentia', 'in_person')),
+  protocol           TEXT NOT NULL DEFAULT '',
+  exam_at            INTEGER,
+  exam_place         TEXT NOT NULL DEFAULT '',
+  quota_period       INTEGER,
+  quota_region       TEXT,
+  quota_profile      TEXT,
+  quota_holding      TEXT NOT NULL CHECK (quota_holding IN ('none', 'waiting', 'reserved', 'used')),
+  waitlisted_at      INTEGER,
+  hospital_id        INTEGER REFERENCES organizations (id),
+  talon_number       TEXT UNIQUE,
+  talon_issued_at    INTEGER,
+  talon_valid_until  INTEGER,
+  planned_date       TEXT CHECK (planned_date IS NULL OR date(planned_date, '+0 days') IS planned_date),
+  case_number        TEXT NOT NULL DEFAULT '',
+  abroad_clinic      TEXT NOT NULL DEFAULT '',
+  abroad_country     TEXT NOT NULL DEFAULT '',
+  outcome            TEXT CHECK (outcome IN ('recovered', 'improved', 'unchanged', 'worsened', 'died')),
+  final_icd10        TEXT NOT NULL DEFAULT '',
+  -- A referral holds a quota exactly when it waits for, reserves or used a unit of one.
+  CHECK ((quota_holding = 'none') = (quota_period IS NULL)),
+  CHECK ((quota_period IS NULL) = (quota_region IS NULL AND quota_profile IS NULL)),
+  -- It waits exactly when it is waitlisted, and reserves exactly while it holds a live talon.
+  CHECK ((quota_holding = 'waiting') = (state = 'waitlisted')),
+  CHECK ((quota_holding = 'reserved') = (state IN ('talon_issued', 'scheduled'))),
+  CHECK (quota_holding <> 'used' OR state IN ('admitted', 'completed')),
+  CHECK ((talon_number IS NULL) = (talon_issued_at IS NULL)),
+  CHECK (talon_number IS NULL OR hospital_id IS NOT NULL)
+) STRICT;
+-- Worklists: a commission's region, a doctor's organization, a hospital's talons, by state,
+-- profile and deadline; the sweep's deadline and validity scans; the waitlists.
+CREATE INDEX referrals_by_region ON referrals (patient_region, state, deadline);
+CREATE INDEX referrals_by_organization ON referrals (referring_organization_id, state, updated_at);
+CREATE INDEX referrals_by_hospital ON referrals (hospital_id, state) WHERE talon_number IS NOT NULL;
+CREATE INDEX referrals_by_state ON referrals (state, deadline);
+CREATE INDEX referrals_by_profile ON referrals (profile, state);
+CREATE INDEX referrals_by_patient ON referrals (patient_id);
+CREATE INDEX referrals_unmarked_deadline ON referrals (deadline)
+  WHERE deadline IS NOT NULL AND overdue_since IS NULL;
+CREATE INDEX referrals_talon_validity ON referrals (talon_valid_until)
+  WHERE state IN ('talon_issued', 'scheduled');
+CREATE INDEX referrals_waitlist ON referrals (quota_region, quota_profile, waitlisted_at)
+  WHERE state = 'waitlisted';
+
+CREATE TABLE sequences (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL CHECK (value >= 1)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE audit (
+  seq         INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('doctor', 'commission', 'republican', 'hospital',
+                                            'admin', 'system')),
+  action      TEXT NOT NULL,
+  referral_id INTEGER REFERENCES referrals (id),
+  detail      TEXT NOT NULL,  -- a JSON object written by storage itself
+  prev_hash   TEXT NOT NULL CHECK (length(prev_hash) = 64),
+  hash        TEXT NOT NULL CHECK (length(hash) = 64)
+) STRICT;
+CREATE INDEX audit_by_referral ON audit (referral_id, seq) WHERE referral_id IS NOT NULL;
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+// Migration 2: reference data every installation needs. Populations are approximate figures
+// for the start of 2025, rounded to the thousand; an administrator replaces them with the Bureau
+// of National Statistics' current estimates, since quotas are distributed by them.
+constexpr std::string_view kReferenceData = R"sql(
+INSERT INTO regions (code, name_kk, name_ru, name_en, population) VALUES
+  ('10', 'Абай облысы',                 'Абайская область',              'Abai Region',             603000),
+  ('11', 'Ақмола облысы',               'Акмолинская область',           'Akmola Region',           782000),
+  ('15', 'Ақтөбе облысы',               'Актюбинская область',           'Aktobe Region',           946000),
+  ('19', 'Алматы облысы',               'Алматинская область',           'Almaty Region',          1549000),
+  ('23', 'Атырау облысы',               'Атырауская область',            'Atyrau Region',           709000),
+  ('27', 'Батыс Қазақстан облысы',      'Западно-Казахстанская область', 'West Kazakhstan Region',  693000),
+  ('31', 'Жамбыл облысы',               'Жамбылская область',            'Zhambyl Region',         1220000),
+  ('33', 'Жетісу облысы',               'Жетысуская область',            'Zhetysu Region',          699000),
+  ('35', 'Қарағанды облысы',            'Карагандинская область',        'Karaganda Region',       1131000),
+  ('39', 'Қостанай облысы',             'Костанайская область',          'Kostanay Region',         829000),
+  ('43', 'Қызылорда облысы',            'Кызылординская область',        'Kyzylorda Region',        842000),
+  ('47', 'Маңғыстау облысы',            'Мангистауская область',         'Mangystau Region',        804000),
+  ('55', 'Павлодар облысы',             'Павлодарская область',          'Pavlodar Region',         750000),
+  ('59', 'Солтүстік Қазақстан облысы',  'Северо-Казахстанская область',  'North Kazakhstan Region', 527000),
+  ('61', 'Түркістан облысы',            'Туркестанская область',         'Turkestan Region',       2140000),
+  ('62', 'Ұлытау облысы',               'Улытауская область',            'Ulytau Region',           221000),
+  ('63', 'Шығыс Қазақстан облысы',      'Восточно-Казахстанская область','East Kazakhstan Region',  707000),
+  ('71', 'Астана қаласы',               'город Астана',                  'Astana',                 1510000),
+  ('75', 'Алматы қаласы',               'город Алматы',                  'Almaty',                 2310000),
+  ('79', 'Шымкент қаласы',              'город Шымкент',                 'Shymkent',               1250000);
+
+INSERT INTO profiles (code, name_kk, name_ru, name_en) VALUES
+  ('cardiac_surgery',          'Кардиохирургия',                'Кардиохирургия',              'Cardiac surgery'),
+  ('cardiology',               'Кардиология',                   'Кардиология',                 'Cardiology'),
+  ('neurosurgery',             'Нейрохирургия',                 'Нейрохирургия',               'Neurosurgery'),
+  ('oncology',                 'Онкология',                     'Онкология',                   'Oncology'),
+  ('hematology',               'Гематология',                   'Гематология',                 'Haematology'),
+  ('transplantation',          'Трансплантология',              'Трансплантология',            'Transplantation'),
+  ('ophthalmology',            'Офтальмология',                 'Офтальмология',               'Ophthalmology'),
+  ('traumatology_orthopedics', 'Травматология және ортопедия',  'Травматология и ортопедия',   'Traumatology and orthopaedics'),
+  ('uronephrology',            'Уронефрология',                 'Уронефрология',               'Uro-nephrology'),
+  ('obstetrics_gynecology',    'Акушерлік және гинекология',    'Акушерство и гинекология',    'Obstetrics and gynaecology'),
+  ('pediatric_surgery',        'Балалар хирургиясы',            'Детская хирургия',            'Paediatric surgery'),
+  ('surgery',                  'Хирургия',                      'Хирургия',                    'Surgery');
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations{kSchema, kReferenceData};
+
+}  // namespace
+
+int schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
+
+Status migrate(Database& db) {
+  auto version_query = db.prepare("PRAGMA user_version");
+  if (!version_query) return version_query.error();
+  auto row = version_query->step();
+  if (!row) return row.error();
+  int const current = *row ? version_query->int32(0) : 0;
+  *version_query = Statement{};
+  if (current > schema_version()) {
+    return make_error(Errc::Unavailable,
+                      fmt::format("the database has schema version {}, newer than this program's "
+                                  "{}; use a newer Joldama",
+                                  current, schema_version()));
+  }
+  for (int version = current; version < schema_version(); ++version) {
+    if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+    auto applied = db.exec(kMigrations[static_cast<std::size_t>(version)]);
+    // user_version takes no bound parameter; the value is our own integer, never input.
+    if (applied) applied = db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
+    if (applied) applied = db.exec("COMMIT");
+    if (!applied) {
+      (void)db.exec("ROLLBACK");
+      auto error = applied.error();
+      error.message = fmt::format("migration {} failed: {}", version + 1, error.message);
+      return error;
+    }
+  }
+  return ok();
+}
+
+}  // namespace joldama::storage

@@ -1,0 +1,43 @@
+#pragma once
+// Read-only connections for queries, so that reads never wait for the writer (WAL lets readers
+// see the last commit while the writer works). Each read runs in one transaction: a consistent
+// snapshot.
+
+#include <condition_variable>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "storage/sqlite.hpp"
+#include "storage/sqlite_store.hpp"
+#include "workflow/ports.hpp"
+
+namespace joldama::storage {
+
+class ReadPool final : public Reader {
+ public:
+  // Opens `connections` read-only connections to an existing, migrated database.
+  static Result<std::unique_ptr<ReadPool>> open(std::filesystem::path const& path,
+                                                std::size_t connections);
+
+  // Borrows a connection (waiting for one if all are busy) and runs `work` in a read
+  // transaction on it.
+  Status read(Work const& work) override;
+
+ private:
+  struct Connection {
+    explicit Connection(Database database) : db(std::move(database)), store(db) {}
+    Database db;
+    SqliteStore store;
+  };
+
+  ReadPool() = default;
+
+  std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace joldama::storage

@@ -1,0 +1,598 @@
+#include "storage/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "storage/audit_chain.hpp"
+
+namespace joldama::storage {
+
+namespace {
+
+// --- SQL ---------------------------------------------------------------------------------------
+
+constexpr char const* kFindRegion = R"sql(
+SELECT code, name_kk, name_ru, name_en, population FROM regions WHERE code = ?1
+)sql";
+constexpr char const* kListRegions = R"sql(
+SELECT code, name_kk, name_ru, name_en, population FROM regions ORDER BY code
+)sql";
+constexpr char const* kFindProfile = R"sql(
+SELECT code, name_kk, name_ru, name_en FROM profiles WHERE code = ?1
+)sql";
+constexpr char const* kFindOrganization = R"sql(
+SELECT id, name, kind, level, region FROM organizations WHERE id = ?1
+)sql";
+constexpr char const* kInsertOrganization = R"sql(
+INSERT INTO organizations (name, kind, level, region) VALUES (?1, ?2, ?3, ?4)
+)sql";
+
+constexpr char const* kFindPatientById = R"sql(
+SELECT id, iin, last_name, first_name, middle_name, birth_date, sex, residency, region, phone,
+       insured, registered_by_organization, created_at
+FROM patients WHERE id = ?1
+)sql";
+constexpr char const* kFindPatientByIin = R"sql(
+SELECT id, iin, last_name, first_name, middle_name, birth_date, sex, residency, region, phone,
+       insured, registered_by_organization, created_at
+FROM patients WHERE iin = ?1
+)sql";
+constexpr char const* kInsertPatient = R"sql(
+INSERT INTO patients (iin, last_name, first_name, middle_name, birth_date, sex, residency, region,
+                      phone, insured, registered_by_organization, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+)sql";
+
+// The referral's columns in parameter order: column k of the SELECT (after id at 0) is
+// parameter k of the INSERT and the UPDATE, so one binder serves both.
+constexpr char const* kFindReferral = R"sql(
+SELECT id, code, state, version, patient_id, patient_iin, patient_region, icd10, profile, urgency,
+       care_form, justification, referring_organization_id, created_by, created_at, updated_at,
+       state_since, deadline, paused_working_days, overdue_since, decision_mode, protocol, exam_at,
+       exam_place, quota_period, quota_region, quota_profile, quota_holding, waitlisted_at,
+       hospital_id, talon_number, talon_issued_at, talon_valid_until, planned_date, case_number,
+       abroad_clinic, abroad_country, outcome, final_icd10
+FROM referrals WHERE id = ?1
+)sql";
+constexpr char const* kInsertReferral = R"sql(
+INSERT INTO referrals (
+       code, state, version, patient_id, patient_iin, patient_region, icd10, profile, urgency,
+       care_form, justification, referring_organization_id, created_by, created_at, updated_at,
+       state_since, deadline, paused_working_days, overdue_since, decision_mode, protocol, exam_at,
+       exam_place, quota_period, quota_region, quota_profile, quota_holding, waitlisted_at,
+       hospital_id, talon_number, talon_issued_at, talon_valid_until, planned_date, case_number,
+       abroad_clinic, abroad_country, outcome, final_icd10)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)
+)sql";
+constexpr char const* kUpdateReferral = R"sql(
+UPDATE referrals SET
+       code = ?1, state = ?2, version = ?3, patient_id = ?4, patient_iin = ?5, patient_region = ?6,
+       icd10 = ?7, profile = ?8, urgency = ?9, care_form = ?10, justification = ?11,
+       referring_organization_id = ?12, created_by = ?13, created_at = ?14, updated_at = ?15,
+       state_since = ?16, deadline = ?17, paused_working_days = ?18, overdue_since = ?19,
+       decision_mode = ?20, protocol = ?21, exam_at = ?22, exam_place = ?23, quota_period = ?24,
+       quota_region = ?25, quota_profile = ?26, quota_holding = ?27, waitlisted_at = ?28,
+       hospital_id = ?29, talon_number = ?30, talon_issued_at = ?31, talon_valid_until = ?32,
+       planned_date = ?33, case_number = ?34, abroad_clinic = ?35, abroad_country = ?36,
+       outcome = ?37, final_icd10 = ?38
+WHERE id = ?39 AND version = ?40
+)sql";
+
+constexpr char const* kWaitlist = R"sql(
+SELECT id FROM referrals
+WHERE state = 'waitlisted' AND quota_region = ?1 AND quota_profile = ?2 AND quota_period <= ?3
+ORDER BY CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END, waitlisted_at, id
+LIMIT ?4
+)sql";
+constexpr char const* kQueuePosition = R"sql(
+WITH me AS (
+  SELECT id, quota_region, quota_profile, waitlisted_at,
+         CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END AS rank
+  FROM referrals WHERE id = ?1 AND state = 'waitlisted')
+SELECT 1 + (SELECT count(*) FROM referrals AS other
+            WHERE other.state = 'waitlisted' AND other.quota_region = me.quota_region
+              AND other.quota_profile = me.quota_profile
+              AND (CASE other.urgency WHEN 'urgent' THEN 0 ELSE 1 END, other.waitlisted_at, other.id)
+                  < (me.rank, me.waitlisted_at, me.id))
+FROM me
+)sql";
+constexpr char const* kTalonsPastValidity = R"sql(
+SELECT id FROM referrals
+WHERE state IN ('talon_issued', 'scheduled') AND talon_valid_until < ?1
+ORDER BY talon_valid_until LIMIT ?2
+)sql";
+constexpr char const* kUnmarkedOverdue = R"sql(
+SELECT id FROM referrals
+WHERE deadline IS NOT NULL AND overdue_since IS NULL AND deadline < ?1
+ORDER BY deadline LIMIT ?2
+)sql";
+constexpr char const* kMarkOverdue = R"sql(
+UPDATE referrals SET overdue_since = ?2 WHERE id = ?1 AND overdue_since IS NULL
+)sql";
+
+constexpr char const* kFindQuota = R"sql(
+SELECT allocated, reserved, used FROM quotas WHERE period = ?1 AND region = ?2 AND profile = ?3
+)sql";
+constexpr char const* kSaveQuota = R"sql(
+INSERT INTO quotas (period, region, profile, allocated, reserved, used)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (period, region, profile) DO UPDATE
+SET allocated = excluded.allocated, reserved = excluded.reserved, used = excluded.used
+)sql";
+
+constexpr char const* kNextValue = R"sql(
+INSERT INTO sequences (name, value) VALUES (?1, 1)
+ON CONFLICT (name) DO UPDATE SET value = value + 1
+RETURNING value
+)sql";
+
+constexpr char const* kLastAudit = R"sql(
+SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1
+)sql";
+constexpr char const* kInsertAudit = R"sql(
+INSERT INTO audit (seq, at, actor, role, action, referral_id, detail, prev_hash, hash)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+)sql";
+
+// --- row mapping -------------------------------------------------------------------------------
+
+Error corrupt(std::string_view what, std::string_view value) {
+  return make_error(Errc::Internal,
+                    fmt::format("the database holds an unknown {} `{}`", what, value));
+}
+
+template <NamedEnum E>
+Result<E> enum_column(Statement const& row, int column, std::string_view what) {
+  auto const text = row.text(column);
+  auto const value = parse<E>(text);
+  if (!value) return corrupt(what, text);
+  return *value;
+}
+
+template <NamedEnum E>
+Result<std::optional<E>> optional_enum_column(Statement const& row, int column,
+                                              std::string_view what) {
+  if (row.is_null(column)) return std::optional<E>{};
+  auto value = enum_column<E>(row, column, what);
+  if (!value) return value.error();
+  return std::optional<E>{*value};
+}
+
+std::optional<Timestamp> optional_time(Statement const& row, int column) {
+  auto const millis = row.optional_int64(column);
+  if (!millis) return std::nullopt;
+  return from_millis(*millis);
+}
+
+std::optional<std::int64_t> optional_millis(std::optional<Timestamp> t) {
+  if (!t) return std::nullopt;
+  return to_millis(*t);
+}
+
+Result<Patient> read_patient(Statement const& row) {
+  Patient p;
+  p.id = row.int64(0);
+  p.iin = row.text(1);
+  p.last_name = row.text(2);
+  p.first_name = row.text(3);
+  p.middle_name = row.text(4);
+  auto const birth = parse_date(row.text(5));
+  if (!birth) return corrupt("birth date", row.text(5));
+  p.birth_date = *birth;
+  auto sex = enum_column<Sex>(row, 6, "sex");
+  if (!sex) return sex.error();
+  p.sex = *sex;
+  auto residency = enum_column<Residency>(row, 7, "residency");
+  if (!residency) return residency.error();
+  p.residency = *residency;
+  p.region = row.text(8);
+  p.phone = row.text(9);
+  p.insured = row.int64(10) != 0;
+  p.registered_by_organization = row.int64(11);
+  p.created_at = from_millis(row.int64(12));
+  return p;
+}
+
+Result<Referral> read_referral(Statement const& row) {
+  Referral r;
+  r.id = row.int64(0);
+  r.code = row.text(1);
+  auto state = enum_column<State>(row, 2, "state");
+  if (!state) return state.error();
+  r.state = *state;
+  r.version = row.int64(3);
+  r.patient_id = row.int64(4);
+  r.patient_iin = row.text(5);
+  r.patient_region = row.text(6);
+  r.icd10 = row.text(7);
+  r.profile = row.text(8);
+  auto urgency = enum_column<Urgency>(row, 9, "urgency");
+  if (!urgency) return urgency.error();
+  r.urgency = *urgency;
+  auto care_form = enum_column<CareForm>(row, 10, "care form");
+  if (!care_form) return care_form.error();
+  r.care_form = *care_form;
+  r.justification = row.text(11);
+  r.referring_organization_id = row.int64(12);
+  r.created_by = row.int64(13);
+  r.created_at = from_millis(row.int64(14));
+  r.updated_at = from_millis(row.int64(15));
+  r.state_since = from_millis(row.int64(16));
+  r.deadline = optional_time(row, 17);
+  if (auto days = row.optional_int64(18)) r.paused_working_days = static_cast<int>(*days);
+  r.overdue_since = optional_time(row, 19);
+  auto mode = optional_enum_column<DecisionMode>(row, 20, "decision mode");
+  if (!mode) return mode.error();
+  r.decision_mode = *mode;
+  r.protocol = row.text(21);
+  r.exam_at = optional_time(row, 22);
+  r.exam_place = row.text(23);
+  if (!row.is_null(24)) {
+    r.quota = QuotaKey{row.int32(24), row.text(25), row.text(26)};
+  }
+  auto holding = enum_column<QuotaHolding>(row, 27, "quota holding");
+  if (!holding) return holding.error();
+  r.quota_holding = *holding;
+  r.waitlisted_at = optional_time(row, 28);
+  r.hospital_id = row.optional_int64(29);
+  if (!row.is_null(30)) {
+    Talon talon;
+    talon.number = row.text(30);
+    talon.issued_at = from_millis(row.int64(31));
+    talon.valid_until = from_millis(row.int64(32));
+    if (auto planned = row.optional_text(33)) {
+      auto const date = parse_date(*planned);
+      if (!date) return corrupt("planned date", *planned);
+      talon.planned_date = *date;
+    }
+    r.talon = std::move(talon);
+  }
+  r.case_number = row.text(34);
+  r.abroad_clinic = row.text(35);
+  r.abroad_country = row.text(36);
+  auto outcome = optional_enum_column<Outcome>(row, 37, "outcome");
+  if (!outcome) return outcome.error();
+  r.outcome = *outcome;
+  r.final_icd10 = row.text(38);
+  return r;
+}
+
+void bind_referral(Statement& s, Referral const& r) {
+  s.bind(1, r.code)
+      .bind(2, to_string(r.state))
+      .bind(3, r.version)
+      .bind(4, r.patient_id)
+      .bind(5, r.patient_iin)
+      .bind(6, r.patient_region)
+      .bind(7, r.icd10)
+      .bind(8, r.profile)
+      .bind(9, to_string(r.urgency))
+      .bind(10, to_string(r.care_form))
+      .bind(11, r.justification)
+      .bind(12, r.referring_organization_id)
+      .bind(13, r.created_by)
+      .bind(14, to_millis(r.created_at))
+      .bind(15, to_millis(r.updated_at))
+      .bind(16, to_millis(r.state_since))
+      .bind(17, optional_millis(r.deadline))
+      .bind(18, r.paused_working_days)
+      .bind(19, optional_millis(r.overdue_since));
+  if (r.decision_mode) {
+    s.bind(20, to_string(*r.decision_mode));
+  } else {
+    s.bind_null(20);
+  }
+  s.bind(21, r.protocol).bind(22, optional_millis(r.exam_at)).bind(23, r.exam_place);
+  if (r.quota) {
+    s.bind(24, r.quota->period).bind(25, r.quota->region).bind(26, r.quota->profile);
+  } else {
+    s.bind_null(24).bind_null(25).bind_null(26);
+  }
+  s.bind(27, to_string(r.quota_holding))
+      .bind(28, optional_millis(r.waitlisted_at))
+      .bind(29, r.hospital_id);
+  if (r.talon) {
+    s.bind(30, r.talon->number)
+        .bind(31, to_millis(r.talon->issued_at))
+        .bind(32, to_millis(r.talon->valid_until));
+    if (r.talon->planned_date) {
+      s.bind(33, format_date(*r.talon->planned_date));
+    } else {
+      s.bind_null(33);
+    }
+  } else {
+    s.bind_null(30).bind_null(31).bind_null(32).bind_null(33);
+  }
+  s.bind(34, r.case_number).bind(35, r.abroad_clinic).bind(36, r.abroad_country);
+  if (r.outcome) {
+    s.bind(37, to_string(*r.outcome));
+  } else {
+    s.bind_null(37);
+  }
+  s.bind(38, r.final_icd10);
+}
+
+Result<std::vector<Id>> collect_ids(Statement& s) {
+  std::vector<Id> ids;
+  for (;;) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return ids;
+    ids.push_back(s.int64(0));
+  }
+}
+
+std::string detail_json(AuditEvent const& event) {
+  boost::json::object object;
+  for (auto const& [key, value] : event.detail) object[key] = value;
+  return boost::json::serialize(object);
+}
+
+}  // namespace
+
+// --- reference data ----------------------------------------------------------------------------
+
+Result<std::optional<Region>> SqliteStore::find_region(std::string_view code) {
+  auto s = db_.prepare(kFindRegion);
+  if (!s) return s.error();
+  s->bind(1, code);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Region>{};
+  return std::optional<Region>{
+      Region{s->text(0), {s->text(1), s->text(2), s->text(3)}, s->int64(4)}};
+}
+
+Result<std::vector<Region>> SqliteStore::list_regions() {
+  auto s = db_.prepare(kListRegions);
+  if (!s) return s.error();
+  std::vector<Region> regions;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return regions;
+    regions.push_back(Region{s->text(0), {s->text(1), s->text(2), s->text(3)}, s->int64(4)});
+  }
+}
+
+Result<std::optional<Profile>> SqliteStore::find_profile(std::string_view code) {
+  auto s = db_.prepare(kFindProfile);
+  if (!s) return s.error();
+  s->bind(1, code);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Profile>{};
+  return std::optional<Profile>{Profile{s->text(0), {s->text(1), s->text(2), s->text(3)}}};
+}
+
+Result<std::optional<Organization>> SqliteStore::find_organization(Id id) {
+  auto s = db_.prepare(kFindOrganization);
+  if (!s) return s.error();
+  s->bind(1, id);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Organization>{};
+  auto kind = enum_column<OrganizationKind>(*s, 2, "organization kind");
+  if (!kind) return kind.error();
+  auto level = enum_column<OrganizationLevel>(*s, 3, "organization level");
+  if (!level) return level.error();
+  return std::optional<Organization>{
+      Organization{s->int64(0), s->text(1), *kind, *level, s->text(4)}};
+}
+
+Result<Id> SqliteStore::insert_organization(Organization const& organization) {
+  auto s = db_.prepare(kInsertOrganization);
+  if (!s) return s.error();
+  s->bind(1, organization.name)
+      .bind(2, to_string(organization.kind))
+      .bind(3, to_string(organization.level))
+      .bind(4, organization.region);
+  if (auto done = s->run(); !done) return done.error();
+  return db_.last_insert_rowid();
+}
+
+// --- patients ----------------------------------------------------------------------------------
+
+Result<std::optional<Patient>> SqliteStore::find_patient(Id id) {
+  auto s = db_.prepare(kFindPatientById);
+  if (!s) return s.error();
+  s->bind(1, id);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Patient>{};
+  auto patient = read_patient(*s);
+  if (!patient) return patient.error();
+  return std::optional<Patient>{std::move(*patient)};
+}
+
+Result<std::optional<Patient>> SqliteStore::find_patient_by_iin(std::string_view iin) {
+  auto s = db_.prepare(kFindPatientByIin);
+  if (!s) return s.error();
+  s->bind(1, iin);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Patient>{};
+  auto patient = read_patient(*s);
+  if (!patient) return patient.error();
+  return std::optional<Patient>{std::move(*patient)};
+}
+
+Result<Id> SqliteStore::insert_patient(Patient const& p) {
+  auto s = db_.prepare(kInsertPatient);
+  if (!s) return s.error();
+  s->bind(1, p.iin)
+      .bind(2, p.last_name)
+      .bind(3, p.first_name)
+      .bind(4, p.middle_name)
+      .bind(5, format_date(p.birth_date))
+      .bind(6, to_string(p.sex))
+      .bind(7, to_string(p.residency))
+      .bind(8, p.region)
+      .bind(9, p.phone)
+      .bind(10, p.insured ? 1 : 0)
+      .bind(11, p.registered_by_organization)
+      .bind(12, to_millis(p.created_at));
+  if (auto done = s->run(); !done) {
+    if (done.error().code == Errc::Duplicate) {
+      return make_error(Errc::PatientExists, "a patient with this IIN is already registered",
+                        "iin");
+    }
+    return done.error();
+  }
+  return db_.last_insert_rowid();
+}
+
+// --- referrals ---------------------------------------------------------------------------------
+
+Result<std::optional<Referral>> SqliteStore::find_referral(Id id) {
+  auto s = db_.prepare(kFindReferral);
+  if (!s) return s.error();
+  s->bind(1, id);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Referral>{};
+  auto referral = read_referral(*s);
+  if (!referral) return referral.error();
+  return std::optional<Referral>{std::move(*referral)};
+}
+
+Result<Id> SqliteStore::insert_referral(Referral const& referral) {
+  auto s = db_.prepare(kInsertReferral);
+  if (!s) return s.error();
+  bind_referral(*s, referral);
+  if (auto done = s->run(); !done) return done.error();
+  return db_.last_insert_rowid();
+}
+
+Status SqliteStore::update_referral(Referral const& referral, std::int64_t expected_version) {
+  auto s = db_.prepare(kUpdateReferral);
+  if (!s) return s.error();
+  bind_referral(*s, referral);
+  s->bind(39, referral.id).bind(40, expected_version);
+  if (auto done = s->run(); !done) return done;
+  if (db_.changes() == 0) {
+    return make_error(Errc::StaleVersion,
+                      "the referral changed since it was read; reload and try again");
+  }
+  return ok();
+}
+
+Result<std::vector<Id>> SqliteStore::waitlist(QuotaKey const& key, std::size_t limit) {
+  auto s = db_.prepare(kWaitlist);
+  if (!s) return s.error();
+  s->bind(1, key.region)
+      .bind(2, key.profile)
+      .bind(3, key.period)
+      .bind(4, static_cast<std::int64_t>(limit));
+  return collect_ids(*s);
+}
+
+Result<std::optional<int>> SqliteStore::queue_position(Id referral_id) {
+  auto s = db_.prepare(kQueuePosition);
+  if (!s) return s.error();
+  s->bind(1, referral_id);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<int>{};
+  return std::optional<int>{s->int32(0)};
+}
+
+Result<std::vector<Id>> SqliteStore::talons_past_validity(Timestamp now, std::size_t limit) {
+  auto s = db_.prepare(kTalonsPastValidity);
+  if (!s) return s.error();
+  s->bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
+  return collect_ids(*s);
+}
+
+Result<std::vector<Id>> SqliteStore::unmarked_overdue(Timestamp now, std::size_t limit) {
+  auto s = db_.prepare(kUnmarkedOverdue);
+  if (!s) return s.error();
+  s->bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
+  return collect_ids(*s);
+}
+
+Status SqliteStore::mark_overdue(Id referral_id, Timestamp since) {
+  auto s = db_.prepare(kMarkOverdue);
+  if (!s) return s.error();
+  s->bind(1, referral_id).bind(2, to_millis(since));
+  return s->run();
+}
+
+// --- quotas and sequences ----------------------------------------------------------------------
+
+Result<std::optional<Quota>> SqliteStore::find_quota(QuotaKey const& key) {
+  auto s = db_.prepare(kFindQuota);
+  if (!s) return s.error();
+  s->bind(1, key.period).bind(2, key.region).bind(3, key.profile);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Quota>{};
+  return std::optional<Quota>{Quota{key, s->int32(0), s->int32(1), s->int32(2)}};
+}
+
+Status SqliteStore::save_quota(Quota const& quota) {
+  auto s = db_.prepare(kSaveQuota);
+  if (!s) return s.error();
+  s->bind(1, quota.key.period)
+      .bind(2, quota.key.region)
+      .bind(3, quota.key.profile)
+      .bind(4, quota.allocated)
+      .bind(5, quota.reserved)
+      .bind(6, quota.used);
+  return s->run();
+}
+
+Result<std::int64_t> SqliteStore::next_value(std::string_view name) {
+  auto s = db_.prepare(kNextValue);
+  if (!s) return s.error();
+  s->bind(1, name);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return make_error(Errc::Internal, "a sequence returned no value");
+  auto const value = s->int64(0);
+  if (auto rest = s->run(); !rest) return rest.error();
+  return value;
+}
+
+// --- audit -------------------------------------------------------------------------------------
+
+Status SqliteStore::append_audit(AuditEvent const& event) {
+  AuditRecord record;
+  record.prev_hash = genesis_hash();
+  record.seq = 1;
+  {
+    auto last = db_.prepare(kLastAudit);
+    if (!last) return last.error();
+    auto row = last->step();
+    if (!row) return row.error();
+    if (*row) {
+      record.seq = last->int64(0) + 1;
+      record.prev_hash = last->text(1);
+    }
+  }
+  record.at_millis = to_millis(event.at);
+  record.actor = event.actor;
+  record.role = std::string{to_string(event.role)};
+  record.action = event.action;
+  record.referral_id = event.referral_id;
+  record.detail = detail_json(event);
+  record.hash = audit_hash(record.prev_hash, record);
+
+  auto s = db_.prepare(kInsertAudit);
+  if (!s) return s.error();
+  s->bind(1, record.seq)
+      .bind(2, record.at_millis)
+      .bind(3, record.actor)
+      .bind(4, record.role)
+      .bind(5, record.action)
+      .bind(6, record.referral_id)
+      .bind(7, record.detail)
+      .bind(8, record.prev_hash)
+      .bind(9, record.hash);
+  return s->run();
+}
+
+}  // namespace joldama::storage

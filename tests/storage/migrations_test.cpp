@@ -1,0 +1,116 @@
+#include "storage/migrations.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/writer.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace joldama::storage {
+namespace {
+
+using testing::TempDir;
+
+std::int64_t scalar(Database& db, std::string const& sql) {
+  auto s = db.prepare(sql);
+  EXPECT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_TRUE(s->step().value());
+  return s->int64(0);
+}
+
+class MigrationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Database::open(dir.file("j.db"), Database::Access::ReadWrite);
+    ASSERT_TRUE(opened.has_value());
+    db.emplace(std::move(*opened));
+    auto const migrated = migrate(*db);
+    ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
+  }
+  TempDir dir;
+  std::optional<Database> db;
+};
+
+TEST_F(MigrationsTest, BringsAFreshDatabaseToTheCurrentVersionWithReferenceData) {
+  EXPECT_EQ(scalar(*db, "PRAGMA user_version"), schema_version());
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions"), 20);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM profiles"), 12);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions WHERE population <= 0"), 0);
+}
+
+TEST_F(MigrationsTest, IsIdempotent) {
+  ASSERT_TRUE(migrate(*db));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions"), 20);
+}
+
+TEST_F(MigrationsTest, RefusesADatabaseFromANewerProgram) {
+  ASSERT_TRUE(db->exec("PRAGMA user_version = 99"));
+  auto const refused = migrate(*db);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("newer"), std::string::npos);
+}
+
+TEST_F(MigrationsTest, QuotaInvariantIsTheDatabasesOwnRule) {
+  EXPECT_TRUE(db->exec("INSERT INTO quotas VALUES (2026, '75', 'oncology', 3, 2, 1)"));
+  EXPECT_FALSE(db->exec("UPDATE quotas SET reserved = 3"));   // 3 + 1 > 3
+  EXPECT_FALSE(db->exec("UPDATE quotas SET used = -1"));      // negative
+  EXPECT_FALSE(db->exec("UPDATE quotas SET allocated = 2"));  // below usage
+  EXPECT_FALSE(db->exec("INSERT INTO quotas VALUES (2026, '99', 'oncology', 1, 0, 0)"));  // FK
+  EXPECT_EQ(scalar(*db, "SELECT reserved + used FROM quotas"), 3);
+}
+
+TEST_F(MigrationsTest, EnumColumnsAcceptOnlyTheirNames) {
+  ASSERT_TRUE(db->exec(
+      "INSERT INTO organizations (id, name, kind, level, region) VALUES (1, 'P', 'polyclinic', "
+      "'local', '75')"));
+  EXPECT_FALSE(
+      db->exec("INSERT INTO organizations (name, kind, level, region) VALUES ('X', 'pharmacy', "
+               "'local', '75')"));
+  ASSERT_TRUE(db->exec(
+      "INSERT INTO patients (id, iin, last_name, first_name, birth_date, sex, residency, region, "
+      "insured, registered_by_organization, created_at) VALUES (1, '850715300122', 'A', 'B', "
+      "'1985-07-15', 'male', 'citizen', '75', 1, 1, 0)"));
+  EXPECT_FALSE(db->exec(
+      "INSERT INTO patients (iin, last_name, first_name, birth_date, sex, residency, region, "
+      "insured, registered_by_organization, created_at) VALUES ('061211600012', 'A', 'B', "
+      "'2006-02-30', 'male', 'citizen', '75', 1, 1, 0)"));  // no 30 February
+  int code = 0;
+  auto const referral = [&](std::string const& state, std::string const& holding) {
+    ++code;
+    return db->exec(
+        "INSERT INTO referrals (code, state, version, patient_id, patient_iin, patient_region, "
+        "icd10, profile, urgency, care_form, justification, referring_organization_id, "
+        "created_by, created_at, updated_at, state_since, quota_holding) VALUES ('75-26-" +
+        std::to_string(1000000 + code) + "', '" + state +
+        "', 1, 1, '850715300122', '75', 'I25.1', 'oncology', 'routine', 'inpatient', 'x', 1, 1, "
+        "0, 0, 0, '" +
+        holding + "')");
+  };
+  EXPECT_TRUE(referral("registered", "none"));
+  EXPECT_FALSE(referral("approved", "none"));        // not a state
+  EXPECT_FALSE(referral("registered", "borrowed"));  // not a holding
+  EXPECT_FALSE(referral("waitlisted", "none"));      // waitlisted must wait for a quota
+  EXPECT_FALSE(referral("talon_issued", "none"));    // a live talon must hold a unit
+}
+
+TEST_F(MigrationsTest, TheAuditLogIsAppendOnly) {
+  ASSERT_TRUE(db->exec("INSERT INTO audit VALUES (1, 0, 'system', 'system', 'x', NULL, '{}', '" +
+                       std::string(64, '0') + "', '" + std::string(64, 'a') + "')"));
+  auto const update = db->exec("UPDATE audit SET actor = 'mallory'");
+  ASSERT_FALSE(update.has_value());
+  EXPECT_NE(update.error().message.find("append-only"), std::string::npos);
+  EXPECT_FALSE(db->exec("DELETE FROM audit"));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM audit WHERE actor = 'system'"), 1);
+}
+
+TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {
+  TempDir dir;
+  for (int i = 0; i < 2; ++i) {
+    auto writer = Writer::start(dir.file("j.db"));
+    ASSERT_TRUE(writer.has_value()) << writer.error().message;
+  }
+  auto db = Database::open(dir.file("j.db"), Database::Access::ReadOnly);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions"), 20);
+}
+
+}  // namespace
+}  // namespace joldama::storage

@@ -1,0 +1,182 @@
+// The single writer: atomic commands, group commit with per-command savepoints, optimistic
+// concurrency, and what happens after stop.
+
+#include "storage/writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <thread>
+
+#include "tests/support/test_bureau.hpp"
+
+namespace joldama::storage {
+namespace {
+
+using joldama::testing::BureauOptions;
+using joldama::testing::TestBureau;
+
+Organization polyclinic(std::string name) {
+  return Organization{0, std::move(name), OrganizationKind::Polyclinic, OrganizationLevel::Local,
+                      "75"};
+}
+
+TEST(Writer, AFailingCommandWritesNothing) {
+  TestBureau bureau;
+  auto const before = *bureau.count("SELECT count(*) FROM organizations");
+  auto const failed = bureau.write([&](Store& s) -> Result<Id> {
+    auto id = s.insert_organization(polyclinic("Half-written"));
+    if (!id) return id;
+    return make_error(Errc::Validation, "refused after the insert", "name");
+  });
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().field, "name");
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations"), before);
+}
+
+TEST(Writer, AThrowingCommandIsAnInternalErrorAndWritesNothing) {
+  TestBureau bureau;
+  auto const before = *bureau.count("SELECT count(*) FROM organizations");
+  auto const failed = bureau.write([&](Store& s) -> Status {
+    (void)s.insert_organization(polyclinic("Thrown"));
+    throw std::runtime_error("a defect");
+  });
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code, Errc::Internal);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations"), before);
+  // The writer carries on.
+  EXPECT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("After")); }));
+}
+
+TEST(Writer, CommandsSharingACommitFailAlone) {
+  BureauOptions options;
+  options.writer.max_batch = 16;
+  TestBureau bureau{options};
+  auto const before = *bureau.count("SELECT count(*) FROM organizations");
+
+  // Hold the writer on a first command so that the next ones queue up and share a batch.
+  std::latch release{1};
+  std::promise<Status> first_done;
+  bureau.writer->submit(
+      [&](Store&) {
+        release.wait();
+        return ok();
+      },
+      [&](Status s) { first_done.set_value(s); });
+
+  constexpr int kCommands = 10;
+  std::vector<std::promise<Status>> done(kCommands);
+  for (int i = 0; i < kCommands; ++i) {
+    bureau.writer->submit(
+        [i](Store& s) -> Status {
+          auto id = s.insert_organization(polyclinic("Batch " + std::to_string(i)));
+          if (!id) return id.error();
+          if (i % 3 == 0) return make_error(Errc::Validation, "odd one out", "name");
+          return ok();
+        },
+        [&done, i](Status s) { done[static_cast<std::size_t>(i)].set_value(s); });
+  }
+  release.count_down();
+  EXPECT_TRUE(first_done.get_future().get());
+  int succeeded = 0;
+  for (int i = 0; i < kCommands; ++i) {
+    Status const s = done[static_cast<std::size_t>(i)].get_future().get();
+    EXPECT_EQ(s.has_value(), i % 3 != 0) << i;
+    succeeded += s.has_value() ? 1 : 0;
+  }
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations"), before + succeeded);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name IN ('Batch 0', 'Batch 3', "
+                          "'Batch 6', 'Batch 9')"),
+            0);
+}
+
+TEST(Writer, CommandsAfterStopAreRefused) {
+  TestBureau bureau;
+  bureau.writer->stop();
+  auto const refused =
+      bureau.write([&](Store& s) { return s.insert_organization(polyclinic("Late")); });
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, Errc::Unavailable);
+}
+
+TEST(Writer, StopFinishesWhatIsQueued) {
+  TestBureau bureau;
+  std::atomic<int> completed{0};
+  for (int i = 0; i < 50; ++i) {
+    bureau.writer->submit(
+        [i](Store& s) -> Status {
+          auto id = s.insert_organization(polyclinic("Queued " + std::to_string(i)));
+          if (!id) return id.error();
+          return ok();
+        },
+        [&](Status s) {
+          if (s) ++completed;
+        });
+  }
+  bureau.writer->stop();
+  EXPECT_EQ(completed.load(), 50);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'Queued %'"), 50);
+}
+
+// Two updates from the same version: one succeeds, the other is a conflict, and the loser's
+// quota movement and audit event are undone with it.
+TEST(Writer, TwoUpdatesFromTheSameVersionOneWinsAndNothingIsHalfWritten) {
+  TestBureau bureau;
+  auto const key = bureau.key();
+  ASSERT_TRUE(bureau.set_quota(key, 5));
+  auto referral = bureau.referral_with_talon();
+  ASSERT_TRUE(referral.has_value());
+  auto const version = referral->version;
+  auto const events_before = *bureau.count("SELECT count(*) FROM audit");
+
+  ActionInput decline;
+  decline.reason = "No beds";
+  ActionInput cancel;
+  cancel.reason = "Patient refused";
+  std::latch start{2};
+  Result<Referral> by_hospital = make_error(Errc::Internal, "not run");
+  Result<Referral> by_doctor = make_error(Errc::Internal, "not run");
+  std::thread a([&] {
+    start.arrive_and_wait();
+    by_hospital = bureau.act(bureau.hospital, referral->id, Action::Decline, decline, version);
+  });
+  std::thread b([&] {
+    start.arrive_and_wait();
+    by_doctor = bureau.act(bureau.doctor, referral->id, Action::Cancel, cancel, version);
+  });
+  a.join();
+  b.join();
+  ASSERT_NE(by_hospital.has_value(), by_doctor.has_value());
+  auto const& loser = by_hospital ? by_doctor : by_hospital;
+  EXPECT_EQ(loser.error().code, Errc::StaleVersion);
+  auto const stored = bureau.get(referral->id);
+  EXPECT_EQ(stored->version, version + 1);
+  EXPECT_EQ(stored->state, by_hospital ? State::RepublicanReview : State::Cancelled);
+  EXPECT_EQ(bureau.quota(key)->reserved, 0);  // released once, not twice
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM audit"), events_before + 1);
+}
+
+TEST(Writer, AStaleWriteInsideACommandUndoesItsEarlierWrites) {
+  TestBureau bureau;
+  auto const key = bureau.key();
+  ASSERT_TRUE(bureau.set_quota(key, 5));
+  auto referral = bureau.referral_with_talon();
+  ASSERT_TRUE(referral);
+  auto const result = bureau.write([&](Store& s) -> Status {
+    auto q = s.find_quota(key);
+    Quota moved = **q;
+    moved.reserved = 0;
+    if (auto saved = s.save_quota(moved); !saved) return saved;
+    Referral changed = *referral;
+    changed.version += 1;
+    return s.update_referral(changed, referral->version - 1);  // someone else's version
+  });
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, Errc::StaleVersion);
+  EXPECT_EQ(bureau.quota(key)->reserved, 1);
+  EXPECT_EQ(bureau.get(referral->id)->version, referral->version);
+}
+
+}  // namespace
+}  // namespace joldama::storage

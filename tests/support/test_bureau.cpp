@@ -1,0 +1,170 @@
+#include "tests/support/test_bureau.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "workflow/validation.hpp"
+
+namespace joldama::testing {
+
+namespace {
+
+template <class T>
+T must(Result<T> result, char const* what) {
+  if (!result) throw std::runtime_error(fmt::format("{}: {}", what, result.error().message));
+  return std::move(*result);
+}
+
+}  // namespace
+
+WorkingCalendar const& kazakhstan_calendar() {
+  static WorkingCalendar const calendar =
+      must(WorkingCalendar::load(std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" /
+                                 "calendar-kz.txt"),
+           "loading the calendar");
+  return calendar;
+}
+
+std::string fresh_iin() {
+  static std::atomic<std::int64_t> counter{0};
+  for (;;) {
+    auto const first_eleven = fmt::format("8{:010}", counter.fetch_add(1) + 1);
+    if (auto const check = iin_check_digit(first_eleven)) {
+      return fmt::format("{}{}", first_eleven, *check);
+    }
+  }
+}
+
+TestBureau::TestBureau(BureauOptions options)
+    : db_path(dir.file("joldama.db")),
+      clock(options.start),
+      workflow(clock, kazakhstan_calendar(), DeadlinePolicy{}) {
+  writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
+  auto const add = [&](std::string name, OrganizationKind kind, OrganizationLevel level,
+                       std::string region) {
+    Organization org{0, std::move(name), kind, level, std::move(region)};
+    return must(write([&](Store& s) { return s.insert_organization(org); }), "organization");
+  };
+  polyclinic_almaty =
+      add("City polyclinic No. 5", OrganizationKind::Polyclinic, OrganizationLevel::Local, "75");
+  polyclinic_astana =
+      add("City polyclinic No. 2", OrganizationKind::Polyclinic, OrganizationLevel::Local, "71");
+  hospital_astana = add("National Research Cardiac Surgery Center", OrganizationKind::Hospital,
+                        OrganizationLevel::Republican, "71");
+  hospital_almaty = add("Scientific Center of Surgery", OrganizationKind::Hospital,
+                        OrganizationLevel::Republican, "75");
+  reader = must(storage::ReadPool::open(db_path, 4), "opening the read pool");
+
+  doctor = Actor{1, "doctor", Role::Doctor, polyclinic_almaty, "75"};
+  doctor_astana = Actor{2, "doctor.astana", Role::Doctor, polyclinic_astana, "71"};
+  commission = Actor{3, "commission", Role::Commission, std::nullopt, "75"};
+  commission_astana = Actor{4, "commission.astana", Role::Commission, std::nullopt, "71"};
+  republic = Actor{5, "republic", Role::Republican, std::nullopt, ""};
+  hospital = Actor{6, "hospital", Role::Hospital, hospital_astana, "71"};
+  hospital2 = Actor{7, "hospital2", Role::Hospital, hospital_almaty, "75"};
+  admin = Actor{8, "admin", Role::Admin, std::nullopt, ""};
+}
+
+TestBureau::~TestBureau() {
+  reader.reset();
+  if (writer) writer->stop();
+}
+
+Result<Patient> TestBureau::add_patient(std::string const& iin, std::string const& region,
+                                        Residency residency, Actor const* by) {
+  PatientDraft draft;
+  draft.iin = iin;
+  draft.last_name = "Сейтқали";
+  draft.first_name = "Айгерім";
+  draft.birth_date = day("1985-07-15");
+  draft.sex = Sex::Female;
+  draft.residency = residency;
+  draft.region = region;
+  draft.insured = true;
+  Actor const& actor = by ? *by : (region == "71" ? doctor_astana : doctor);
+  return write([&](Store& s) { return workflow.register_patient(s, actor, draft); });
+}
+
+Result<Referral> TestBureau::add_referral(std::string const& profile, Urgency urgency,
+                                          std::string const& region, Actor const* by) {
+  Actor const& actor = by ? *by : (region == "71" ? doctor_astana : doctor);
+  auto patient = add_patient(fresh_iin(), region, Residency::Citizen, &actor);
+  if (!patient) return patient.error();
+  ReferralDraft draft{patient->iin,
+                      "I25.1",
+                      profile,
+                      urgency,
+                      CareForm::Inpatient,
+                      "Three-vessel coronary disease; surgery is not available locally."};
+  return write([&](Store& s) { return workflow.register_referral(s, actor, draft); });
+}
+
+Result<Referral> TestBureau::act(Actor const& actor, Id referral_id, Action action,
+                                 ActionInput input, std::optional<std::int64_t> expected_version) {
+  ActionCommand command{referral_id, action, expected_version, std::move(input)};
+  return write([&](Store& s) { return workflow.perform(s, actor, command); });
+}
+
+Result<Referral> TestBureau::get(Id referral_id) {
+  return read([&](Store& s) -> Result<Referral> {
+    auto found = s.find_referral(referral_id);
+    if (!found) return found.error();
+    if (!*found) return make_error(Errc::NotFound, "no such referral");
+    return std::move(**found);
+  });
+}
+
+Result<Quota> TestBureau::quota(QuotaKey const& k) {
+  return read([&](Store& s) -> Result<Quota> {
+    auto found = s.find_quota(k);
+    if (!found) return found.error();
+    if (!*found) return make_error(Errc::NotFound, "no such quota");
+    return **found;
+  });
+}
+
+Result<Quota> TestBureau::set_quota(QuotaKey const& k, int allocated) {
+  return write([&](Store& s) { return workflow.set_allocation(s, republic, k, allocated); });
+}
+
+Result<std::int64_t> TestBureau::count(std::string const& sql) {
+  return read([&](Store& s) -> Result<std::int64_t> {
+    auto& db = static_cast<storage::SqliteStore&>(s).database();
+    auto statement = db.prepare(sql);
+    if (!statement) return statement.error();
+    auto row = statement->step();
+    if (!row) return row.error();
+    if (!*row) return make_error(Errc::Internal, "no row");
+    return statement->int64(0);
+  });
+}
+
+Result<Referral> TestBureau::referral_awaiting_republic(std::string const& profile, Urgency urgency,
+                                                        std::string const& region) {
+  auto referral = add_referral(profile, urgency, region);
+  if (!referral) return referral;
+  Actor const& referring = region == "71" ? doctor_astana : doctor;
+  Actor const& reviewing = region == "71" ? commission_astana : commission;
+  auto submitted = act(referring, referral->id, Action::Submit);
+  if (!submitted) return submitted;
+  ActionInput approval;
+  approval.protocol = "P-17/2026";
+  return act(reviewing, referral->id, Action::Approve, approval);
+}
+
+Result<Referral> TestBureau::referral_with_talon(std::string const& profile,
+                                                 std::string const& region) {
+  auto referral = referral_awaiting_republic(profile, Urgency::Routine, region);
+  if (!referral) return referral;
+  ActionInput approval;
+  approval.hospital_id = hospital_astana;
+  return act(republic, referral->id, Action::Approve, approval);
+}
+
+QuotaKey TestBureau::key(std::string const& profile, std::string const& region) const {
+  return QuotaKey{year_of(local_date(clock.now())), region, profile};
+}
+
+}  // namespace joldama::testing

@@ -1,0 +1,81 @@
+#pragma once
+// A whole bureau on a temporary SQLite file: the real writer, read pool and workflow, four
+// organizations, an actor for every role, and helpers that drive referrals through the table.
+
+#include <memory>
+#include <string>
+
+#include "storage/read_pool.hpp"
+#include "storage/writer.hpp"
+#include "tests/support/fake_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "workflow/calendar.hpp"
+#include "workflow/ports.hpp"
+#include "workflow/services.hpp"
+
+namespace joldama::testing {
+
+// The calendar shipped in the repository.
+WorkingCalendar const& kazakhstan_calendar();
+
+// A valid IIN (correct check digit) that no other call of this function in the process returns.
+std::string fresh_iin();
+
+struct BureauOptions {
+  Timestamp start = at("2026-03-02T10:00:00+05:00");  // a Monday
+  storage::WriterOptions writer{};
+};
+
+class TestBureau {
+ public:
+  explicit TestBureau(BureauOptions options = {});
+  ~TestBureau();
+
+  template <class F>
+  auto write(F&& work) {
+    return transact(*writer, std::forward<F>(work));
+  }
+  template <class F>
+  auto read(F&& work) {
+    return query(*reader, std::forward<F>(work));
+  }
+
+  Result<Patient> add_patient(std::string const& iin, std::string const& region = "75",
+                              Residency residency = Residency::Citizen, Actor const* by = nullptr);
+  // A new patient of `region` and a referral for them, registered by `by` (default: doctor).
+  Result<Referral> add_referral(std::string const& profile = "cardiac_surgery",
+                                Urgency urgency = Urgency::Routine,
+                                std::string const& region = "75", Actor const* by = nullptr);
+  Result<Referral> act(Actor const& actor, Id referral_id, Action action, ActionInput input = {},
+                       std::optional<std::int64_t> expected_version = std::nullopt);
+  Result<Referral> get(Id referral_id);
+  Result<Quota> quota(QuotaKey const& key);
+  Result<Quota> set_quota(QuotaKey const& key, int allocated);
+  Result<std::int64_t> count(std::string const& sql);
+
+  // A new referral taken by its region's doctor and commission to `republican_review`.
+  Result<Referral> referral_awaiting_republic(std::string const& profile = "cardiac_surgery",
+                                              Urgency urgency = Urgency::Routine,
+                                              std::string const& region = "75");
+  // … and approved by the republican level for `hospital_astana`.
+  Result<Referral> referral_with_talon(std::string const& profile = "cardiac_surgery",
+                                       std::string const& region = "75");
+
+  QuotaKey key(std::string const& profile = "cardiac_surgery",
+               std::string const& region = "75") const;
+
+  TempDir dir;
+  std::filesystem::path db_path;
+  FakeClock clock;
+  Workflow workflow;
+  std::unique_ptr<storage::Writer> writer;
+  std::unique_ptr<storage::ReadPool> reader;
+
+  Id polyclinic_almaty = 0;
+  Id polyclinic_astana = 0;
+  Id hospital_astana = 0;
+  Id hospital_almaty = 0;
+  Actor doctor, doctor_astana, commission, commission_astana, republic, hospital, hospital2, admin;
+};
+
+}  // namespace joldama::testing

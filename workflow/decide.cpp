@@ -1,0 +1,381 @@
+#include "workflow/decide.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "workflow/validation.hpp"
+
+namespace joldama {
+
+namespace {
+
+constexpr std::size_t kMaxCommentChars = 2000;
+
+bool guard_holds(Guard guard, Referral const& referral, Timestamp now,
+                 DecisionContext const& context) {
+  switch (guard) {
+    case Guard::None: return true;
+    case Guard::QuotaAvailable: return context.quota && context.quota->available() > 0;
+    case Guard::QuotaExhausted: return !context.quota || context.quota->available() <= 0;
+    case Guard::TalonExpired: return referral.talon && now > referral.talon->valid_until;
+  }
+  return false;
+}
+
+Error guard_failure(Guard guard) {
+  switch (guard) {
+    case Guard::QuotaAvailable:
+      return make_error(Errc::QuotaExhausted, "the quota has no free unit");
+    case Guard::TalonExpired:
+      return make_error(Errc::InvalidTransition, "the talon is still valid");
+    case Guard::None:
+    case Guard::QuotaExhausted: break;
+  }
+  return make_error(Errc::Internal, "a guard failed without an explanation");
+}
+
+Timestamp working_days_from(Timestamp now, int days, WorkingCalendar const& calendar) {
+  return end_of_local_day(calendar.add_working_days(local_date(now), days));
+}
+
+// Checks the row's required inputs (and an optional comment) and returns them normalized.
+Result<ActionInput> check_inputs(Transition const& row, Referral const& referral,
+                                 ActionInput const& input, Timestamp now,
+                                 DecisionContext const& context) {
+  ActionInput checked;
+  auto const needs = [&](Field f) { return row.required.contains(f); };
+  auto const presence = [&](Field f) { return needs(f) ? Presence::Required : Presence::Optional; };
+
+  auto comment = validate_text("comment", input.comment, kMaxCommentChars, presence(Field::Comment),
+                               Lines::Multi);
+  if (!comment) return comment.error();
+  checked.comment = std::move(*comment);
+
+  if (needs(Field::Reason)) {
+    auto reason =
+        validate_text("reason", input.reason, kMaxCommentChars, Presence::Required, Lines::Multi);
+    if (!reason) return reason.error();
+    checked.reason = std::move(*reason);
+  }
+  if (needs(Field::Protocol)) {
+    auto protocol = validate_text("protocol", input.protocol, 64, Presence::Required);
+    if (!protocol) return protocol.error();
+    checked.protocol = std::move(*protocol);
+  }
+  if (needs(Field::ExamAt)) {
+    if (!input.exam_at)
+      return validation_error("at", "the examination's date and time are required");
+    if (*input.exam_at <= now)
+      return validation_error("at", "the examination must be in the future");
+    if (*input.exam_at > now + std::chrono::days{366}) {
+      return validation_error("at", "the examination must be within a year");
+    }
+    checked.exam_at = input.exam_at;
+  }
+  if (needs(Field::ExamPlace)) {
+    auto place = validate_text("place", input.exam_place, 300, Presence::Required);
+    if (!place) return place.error();
+    checked.exam_place = std::move(*place);
+  }
+  if (needs(Field::HospitalId)) {
+    if (!input.hospital_id) return validation_error("hospital_id", "choose the receiving hospital");
+    if (!context.hospital || context.hospital->id != *input.hospital_id ||
+        context.hospital->kind != OrganizationKind::Hospital) {
+      return validation_error("hospital_id", "no hospital has this id");
+    }
+    checked.hospital_id = input.hospital_id;
+  }
+  if (needs(Field::Clinic)) {
+    auto clinic = validate_text("clinic", input.clinic, 200, Presence::Required);
+    if (!clinic) return clinic.error();
+    checked.clinic = std::move(*clinic);
+  }
+  if (needs(Field::Country)) {
+    auto country = validate_text("country", input.country, 100, Presence::Required);
+    if (!country) return country.error();
+    checked.country = std::move(*country);
+  }
+  if (needs(Field::Outcome)) {
+    if (!input.outcome) return validation_error("outcome", "the outcome is required");
+    checked.outcome = input.outcome;
+  }
+  if (needs(Field::PlannedDate)) {
+    if (!input.planned_date)
+      return validation_error("planned_date", "the planned date is required");
+    if (*input.planned_date < local_date(now)) {
+      return validation_error("planned_date", "the planned date may not be in the past");
+    }
+    if (!referral.talon) return make_error(Errc::Internal, "a talon without its record");
+    if (*input.planned_date > local_date(referral.talon->valid_until)) {
+      return validation_error("planned_date",
+                              fmt::format("the talon is valid until {}; plan the admission by then",
+                                          format_date(local_date(referral.talon->valid_until))));
+    }
+    checked.planned_date = input.planned_date;
+  }
+  if (needs(Field::CaseNumber)) {
+    auto number = validate_text("case_number", input.case_number, 50, Presence::Required);
+    if (!number) return number.error();
+    checked.case_number = std::move(*number);
+  }
+  if (needs(Field::FinalIcd10)) {
+    auto code = validate_icd10(input.final_icd10, "final_icd10");
+    if (!code) return code.error();
+    checked.final_icd10 = std::move(*code);
+  }
+  return checked;
+}
+
+std::string describe_quota(QuotaKey const& key) {
+  return fmt::format("{}/{}/{}", key.period, key.region, key.profile);
+}
+
+}  // namespace
+
+bool can_see(Actor const& actor, Referral const& referral) {
+  switch (actor.role) {
+    case Role::Doctor:
+      return actor.organization_id && *actor.organization_id == referral.referring_organization_id;
+    case Role::Commission: return !actor.region.empty() && actor.region == referral.patient_region;
+    case Role::Hospital:
+      return actor.organization_id && referral.talon &&
+             referral.hospital_id == actor.organization_id;
+    case Role::Republican:
+    case Role::Admin:
+    case Role::System: return true;
+  }
+  return false;
+}
+
+QuotaKey quota_key_for(Referral const& referral, Timestamp now) {
+  return QuotaKey{year_of(local_date(now)), referral.patient_region, referral.profile};
+}
+
+Result<Decision> decide(Referral const& referral, Action action, Actor const& actor,
+                        ActionInput const& input, Timestamp now, DecisionContext const& context) {
+  if (!can_see(actor, referral)) return make_error(Errc::NotFound, "no such referral");
+
+  auto const table = transition_table();
+  bool const role_takes_action = std::any_of(table.begin(), table.end(), [&](Transition const& t) {
+    return t.action == action && t.role == actor.role && !t.from.empty();
+  });
+  if (!role_takes_action) {
+    return make_error(Errc::Forbidden, fmt::format("the {} role may not {}", to_string(actor.role),
+                                                   to_string(action)));
+  }
+
+  Transition const* candidate = nullptr;
+  Transition const* row = nullptr;
+  for (auto const& t : table) {
+    if (t.action != action || t.role != actor.role || !t.from.contains(referral.state)) continue;
+    if (!candidate) candidate = &t;
+    if (guard_holds(t.guard, referral, now, context)) {
+      row = &t;
+      break;
+    }
+  }
+  if (!candidate) {
+    return make_error(Errc::InvalidTransition,
+                      fmt::format("a referral in state {} cannot be {}", to_string(referral.state),
+                                  to_string(action)));
+  }
+  if (!row) return guard_failure(candidate->guard);
+
+  auto checked = check_inputs(*row, referral, input, now, context);
+  if (!checked) return checked.error();
+  ActionInput const& in = *checked;
+
+  Decision decision;
+  decision.row = row;
+  Referral& next = decision.referral;
+  next = referral;
+  next.state = row->to;
+  next.version = referral.version + 1;
+  next.updated_at = now;
+  next.state_since = now;
+
+  auto& detail = decision.event.detail;
+  detail.emplace_back("from", to_string(referral.state));
+  detail.emplace_back("to", to_string(row->to));
+
+  auto const effects = row->effects;
+  if (effects.contains(Effect::RecordExam)) {
+    next.exam_at = in.exam_at;
+    next.exam_place = in.exam_place;
+    detail.emplace_back("at", format_timestamp(*in.exam_at));
+    detail.emplace_back("place", in.exam_place);
+  }
+  if (effects.contains(Effect::RecordCommissionDecision)) {
+    next.decision_mode = referral.state == State::InPersonScheduled ? DecisionMode::InPerson
+                                                                    : DecisionMode::InAbsentia;
+    next.protocol = in.protocol;
+    detail.emplace_back("decision_mode", to_string(*next.decision_mode));
+    detail.emplace_back("protocol", in.protocol);
+  }
+  if (effects.contains(Effect::RecordHospital)) {
+    next.hospital_id = in.hospital_id;
+    detail.emplace_back("hospital_id", std::to_string(*in.hospital_id));
+  }
+  if (effects.contains(Effect::ReleaseQuota)) {
+    if (referral.quota_holding == QuotaHolding::Reserved) {
+      decision.quota_move = QuotaMove::Release;
+      decision.quota_key = referral.quota;
+    } else if (referral.quota_holding == QuotaHolding::Waiting) {
+      decision.quota_move = QuotaMove::LeaveWaitlist;
+      decision.quota_key = referral.quota;
+    }
+    next.quota_holding = QuotaHolding::None;
+    next.quota.reset();
+    next.waitlisted_at.reset();
+  }
+  if (effects.contains(Effect::ReserveQuota)) {
+    // The unit comes from the quota whose availability the guard checked.
+    decision.quota_move = QuotaMove::Reserve;
+    decision.quota_key = context.quota->key;
+    next.quota = decision.quota_key;
+    next.quota_holding = QuotaHolding::Reserved;
+    next.waitlisted_at.reset();
+  }
+  if (effects.contains(Effect::JoinWaitlist)) {
+    decision.quota_move = QuotaMove::JoinWaitlist;
+    decision.quota_key = context.quota ? context.quota->key : quota_key_for(referral, now);
+    next.quota = decision.quota_key;
+    next.quota_holding = QuotaHolding::Waiting;
+    next.waitlisted_at = now;
+  }
+  if (effects.contains(Effect::ConsumeQuota)) {
+    if (referral.quota_holding != QuotaHolding::Reserved || !referral.quota) {
+      return make_error(Errc::Internal, "admission without a reserved quota unit");
+    }
+    decision.quota_move = QuotaMove::Consume;
+    decision.quota_key = referral.quota;
+    next.quota_holding = QuotaHolding::Used;
+  }
+  if (decision.quota_key) detail.emplace_back("quota", describe_quota(*decision.quota_key));
+  if (effects.contains(Effect::IssueTalon)) {
+    next.talon = Talon{
+        {},
+        now,
+        end_of_local_day(local_date(now) + std::chrono::days{context.policy.talon_validity_days}),
+        std::nullopt};
+    decision.needs_talon_number = true;
+  }
+  if (effects.contains(Effect::ClearTalon)) {
+    if (referral.talon) detail.emplace_back("talon", referral.talon->number);
+    next.talon.reset();
+    next.hospital_id.reset();
+  }
+  if (effects.contains(Effect::SetPlannedDate)) {
+    next.talon->planned_date = in.planned_date;
+    detail.emplace_back("planned_date", format_date(*in.planned_date));
+  }
+  if (effects.contains(Effect::RecordCaseNumber)) {
+    next.case_number = in.case_number;
+    detail.emplace_back("case_number", in.case_number);
+  }
+  if (effects.contains(Effect::RecordAbroad)) {
+    next.abroad_clinic = in.clinic;
+    next.abroad_country = in.country;
+    detail.emplace_back("clinic", in.clinic);
+    detail.emplace_back("country", in.country);
+  }
+  if (effects.contains(Effect::RecordOutcome) || effects.contains(Effect::RecordDischarge)) {
+    next.outcome = in.outcome;
+    detail.emplace_back("outcome", to_string(*in.outcome));
+  }
+  if (effects.contains(Effect::RecordDischarge)) {
+    next.final_icd10 = in.final_icd10;
+    detail.emplace_back("final_icd10", in.final_icd10);
+  }
+  if (!in.reason.empty()) detail.emplace_back("reason", in.reason);
+  if (!in.comment.empty()) detail.emplace_back("comment", in.comment);
+
+  auto const& policy = context.policy;
+  auto const& calendar = context.calendar;
+  switch (row->deadline) {
+    case DeadlineRule::Keep: break;
+    case DeadlineRule::Clear:
+      next.deadline.reset();
+      next.paused_working_days.reset();
+      break;
+    case DeadlineRule::Commission:
+      next.deadline = working_days_from(now, policy.commission_working_days, calendar);
+      break;
+    case DeadlineRule::Republican:
+      next.deadline = working_days_from(now, policy.republican_working_days, calendar);
+      break;
+    case DeadlineRule::HospitalAnswer:
+      next.deadline = working_days_from(now, policy.hospital_working_days, calendar);
+      break;
+    case DeadlineRule::PlannedDate: next.deadline = end_of_local_day(*in.planned_date); break;
+    case DeadlineRule::Pause:
+      next.paused_working_days =
+          referral.deadline ? std::max(0, calendar.working_days_between(
+                                              local_date(now), local_date(*referral.deadline)))
+                            : policy.commission_working_days;
+      next.deadline.reset();
+      break;
+    case DeadlineRule::Resume:
+      next.deadline = working_days_from(
+          now, referral.paused_working_days.value_or(policy.commission_working_days), calendar);
+      next.paused_working_days.reset();
+      break;
+  }
+  if (row->deadline != DeadlineRule::Keep) next.overdue_since.reset();
+  if (next.deadline) detail.emplace_back("deadline", format_timestamp(*next.deadline));
+
+  decision.event.at = now;
+  decision.event.actor = actor.login;
+  decision.event.role = actor.role;
+  decision.event.action = std::string{to_string(action)};
+  decision.event.referral_id = referral.id;
+  return decision;
+}
+
+Result<Decision> decide_registration(Referral const& draft, Actor const& actor, Timestamp now) {
+  auto const table = transition_table();
+  auto const row = std::find_if(table.begin(), table.end(), [](Transition const& t) {
+    return t.from.empty() && t.action == Action::Register;
+  });
+  if (row == table.end()) return make_error(Errc::Internal, "the table has no register row");
+  if (actor.role != row->role || !actor.organization_id) {
+    return make_error(Errc::Forbidden,
+                      "only a doctor of a medical organization registers referrals");
+  }
+  Decision decision;
+  decision.row = &*row;
+  Referral& next = decision.referral;
+  next = draft;
+  next.state = row->to;
+  next.version = 1;
+  next.referring_organization_id = *actor.organization_id;
+  next.created_by = actor.user_id;
+  next.created_at = now;
+  next.updated_at = now;
+  next.state_since = now;
+  decision.event.at = now;
+  decision.event.actor = actor.login;
+  decision.event.role = actor.role;
+  decision.event.action = std::string{to_string(Action::Register)};
+  decision.event.detail = {{"to", std::string{to_string(row->to)}},
+                           {"code", draft.code},
+                           {"icd10", draft.icd10},
+                           {"profile", draft.profile},
+                           {"urgency", std::string{to_string(draft.urgency)}}};
+  return decision;
+}
+
+std::vector<Action> allowed_actions(Referral const& referral, Actor const& actor) {
+  std::vector<Action> actions;
+  if (!can_see(actor, referral)) return actions;
+  for (auto const& t : transition_table()) {
+    if (t.role != actor.role || !t.from.contains(referral.state)) continue;
+    if (std::find(actions.begin(), actions.end(), t.action) == actions.end()) {
+      actions.push_back(t.action);
+    }
+  }
+  return actions;
+}
+
+}  // namespace joldama

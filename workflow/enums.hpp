@@ -1,0 +1,181 @@
+#pragma once
+// The domain's vocabularies. Each enum has one names table (EnumText<E>); to_string and parse
+// are the only conversions, and the database stores the same text under a CHECK constraint.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+namespace joldama {
+
+enum class State {
+  Registered,
+  CommissionReview,
+  InPersonScheduled,
+  InfoRequested,
+  RepublicanReview,
+  Waitlisted,
+  TalonIssued,
+  Scheduled,
+  Admitted,
+  AbroadReview,
+  AbroadApproved,
+  Completed,
+  Rejected,
+  Cancelled,
+  Expired,
+  NoShow,  // terminal
+};
+
+enum class Action {
+  Register,
+  Submit,
+  ScheduleInPerson,
+  Approve,
+  Reject,
+  RequestInfo,
+  Resubmit,
+  ReferAbroad,
+  Promote,
+  Complete,
+  Accept,
+  Decline,
+  Admit,
+  NoShow,
+  Discharge,
+  Cancel,
+  Expire,
+};
+
+// `System` is the bureau itself: the deadline sweep and waitlist promotion act as it.
+enum class Role { Doctor, Commission, Republican, Hospital, Admin, System };
+
+enum class Urgency { Routine, Urgent };
+enum class CareForm { Inpatient, DayHospital };
+enum class Residency { Citizen, Kandas, ForeignPermanent, StatelessPermanent, ForeignTemporary };
+enum class Sex { Male, Female };
+enum class DecisionMode { InAbsentia, InPerson };
+enum class Outcome { Recovered, Improved, Unchanged, Worsened, Died };
+enum class OrganizationKind { Polyclinic, Hospital };
+enum class OrganizationLevel { Local, Regional, Republican };
+
+// What a referral holds of its quota: nothing, a place in the waitlist, a reserved unit, or a
+// used unit (after admission).
+enum class QuotaHolding { None, Waiting, Reserved, Used };
+
+// The inputs an action can take; a transition row names the ones it requires.
+enum class Field {
+  Comment,
+  Reason,
+  Protocol,
+  ExamAt,
+  ExamPlace,
+  HospitalId,
+  Clinic,
+  Country,
+  Outcome,
+  PlannedDate,
+  CaseNumber,
+  FinalIcd10,
+};
+
+template <class E>
+struct EnumText;
+
+#define JOLDAMA_ENUM_TEXT(E, ...)                                                  \
+  template <>                                                                      \
+  struct EnumText<E> {                                                             \
+    static constexpr auto kNames = std::to_array<std::string_view>({__VA_ARGS__}); \
+  }
+
+JOLDAMA_ENUM_TEXT(State, "registered", "commission_review", "in_person_scheduled", "info_requested",
+                  "republican_review", "waitlisted", "talon_issued", "scheduled", "admitted",
+                  "abroad_review", "abroad_approved", "completed", "rejected", "cancelled",
+                  "expired", "no_show");
+JOLDAMA_ENUM_TEXT(Action, "register", "submit", "schedule_in_person", "approve", "reject",
+                  "request_info", "resubmit", "refer_abroad", "promote", "complete", "accept",
+                  "decline", "admit", "no_show", "discharge", "cancel", "expire");
+JOLDAMA_ENUM_TEXT(Role, "doctor", "commission", "republican", "hospital", "admin", "system");
+JOLDAMA_ENUM_TEXT(Urgency, "routine", "urgent");
+JOLDAMA_ENUM_TEXT(CareForm, "inpatient", "day_hospital");
+JOLDAMA_ENUM_TEXT(Residency, "citizen", "kandas", "foreign_permanent", "stateless_permanent",
+                  "foreign_temporary");
+JOLDAMA_ENUM_TEXT(Sex, "male", "female");
+JOLDAMA_ENUM_TEXT(DecisionMode, "in_absentia", "in_person");
+JOLDAMA_ENUM_TEXT(Outcome, "recovered", "improved", "unchanged", "worsened", "died");
+JOLDAMA_ENUM_TEXT(OrganizationKind, "polyclinic", "hospital");
+JOLDAMA_ENUM_TEXT(OrganizationLevel, "local", "regional", "republican");
+JOLDAMA_ENUM_TEXT(QuotaHolding, "none", "waiting", "reserved", "used");
+JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "protocol", "at", "place", "hospital_id", "clinic",
+                  "country", "outcome", "planned_date", "case_number", "final_icd10");
+
+#undef JOLDAMA_ENUM_TEXT
+
+template <class E>
+concept NamedEnum = std::is_enum_v<E> && requires {
+  EnumText<E>::kNames;
+};
+
+template <NamedEnum E>
+constexpr std::size_t enum_count() {
+  return EnumText<E>::kNames.size();
+}
+
+template <NamedEnum E>
+constexpr std::string_view to_string(E value) {
+  auto const index = static_cast<std::size_t>(value);
+  return index < enum_count<E>() ? EnumText<E>::kNames[index] : std::string_view{"?"};
+}
+
+// The enumerator whose text is exactly `text`, or nothing.
+template <NamedEnum E>
+constexpr std::optional<E> parse(std::string_view text) {
+  for (std::size_t i = 0; i < enum_count<E>(); ++i) {
+    if (EnumText<E>::kNames[i] == text) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+// Every enumerator, in declaration order.
+template <NamedEnum E>
+constexpr std::array<E, enum_count<E>()> all_values() {
+  std::array<E, enum_count<E>()> values{};
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<E>(i);
+  return values;
+}
+
+// A set of enumerators of one enum, usable in constant expressions (the transition table).
+template <NamedEnum E>
+class EnumSet {
+  static_assert(enum_count<E>() <= 64);
+
+ public:
+  constexpr EnumSet() = default;
+  constexpr EnumSet(std::initializer_list<E> values) {
+    for (E v : values) bits_ |= bit(v);
+  }
+  constexpr bool contains(E v) const { return (bits_ & bit(v)) != 0; }
+  constexpr bool empty() const { return bits_ == 0; }
+  constexpr EnumSet with(E v) const { return from_bits(bits_ | bit(v)); }
+  friend constexpr bool operator==(EnumSet, EnumSet) = default;
+
+ private:
+  static constexpr std::uint64_t bit(E v) { return std::uint64_t{1} << static_cast<unsigned>(v); }
+  static constexpr EnumSet from_bits(std::uint64_t bits) {
+    EnumSet s;
+    s.bits_ = bits;
+    return s;
+  }
+  std::uint64_t bits_ = 0;
+};
+
+constexpr bool is_terminal(State s) {
+  return s == State::Completed || s == State::Rejected || s == State::Cancelled ||
+         s == State::Expired || s == State::NoShow;
+}
+
+}  // namespace joldama

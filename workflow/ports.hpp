@@ -1,0 +1,152 @@
+#pragma once
+// The ports through which the workflow reaches storage. storage/ implements them over SQLite;
+// the workflow never sees SQL. Every call made on a Store runs inside the caller's transaction,
+// so a command's reads and writes are all or nothing.
+
+#include <cstddef>
+#include <functional>
+#include <future>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "workflow/model.hpp"
+#include "workflow/result.hpp"
+
+namespace joldama {
+
+class ReferenceData {
+ public:
+  virtual ~ReferenceData() = default;
+  virtual Result<std::optional<Region>> find_region(std::string_view code) = 0;
+  virtual Result<std::vector<Region>> list_regions() = 0;  // by code
+  virtual Result<std::optional<Profile>> find_profile(std::string_view code) = 0;
+  virtual Result<std::optional<Organization>> find_organization(Id id) = 0;
+  // The new organization's id.
+  virtual Result<Id> insert_organization(Organization const& organization) = 0;
+};
+
+class PatientRepository {
+ public:
+  virtual ~PatientRepository() = default;
+  virtual Result<std::optional<Patient>> find_patient(Id id) = 0;
+  virtual Result<std::optional<Patient>> find_patient_by_iin(std::string_view iin) = 0;
+  // The new patient's id; PatientExists when the IIN is already registered.
+  virtual Result<Id> insert_patient(Patient const& patient) = 0;
+};
+
+class ReferralRepository {
+ public:
+  virtual ~ReferralRepository() = default;
+  virtual Result<std::optional<Referral>> find_referral(Id id) = 0;
+  // The new referral's id; Duplicate when its code is taken.
+  virtual Result<Id> insert_referral(Referral const& referral) = 0;
+  // Writes `referral` only if the stored version is still `expected_version`; StaleVersion
+  // when another command changed it first. Never a silent overwrite.
+  virtual Status update_referral(Referral const& referral, std::int64_t expected_version) = 0;
+  // Waitlisted referrals of the region and profile of `key` that wait for a quota of
+  // `key.period` or earlier, in promotion order (urgent first, then longest waiting).
+  virtual Result<std::vector<Id>> waitlist(QuotaKey const& key, std::size_t limit) = 0;
+  // 1-based place of a waitlisted referral in its region's and profile's waitlist.
+  virtual Result<std::optional<int>> queue_position(Id referral_id) = 0;
+  // Referrals holding a talon whose validity ended before `now`.
+  virtual Result<std::vector<Id>> talons_past_validity(Timestamp now, std::size_t limit) = 0;
+  // Referrals whose step deadline passed before `now` and that the sweep has not marked yet.
+  virtual Result<std::vector<Id>> unmarked_overdue(Timestamp now, std::size_t limit) = 0;
+  // Records that the current step became overdue; not a new version (the state is unchanged).
+  virtual Status mark_overdue(Id referral_id, Timestamp since) = 0;
+};
+
+class QuotaRepository {
+ public:
+  virtual ~QuotaRepository() = default;
+  virtual Result<std::optional<Quota>> find_quota(QuotaKey const& key) = 0;
+  // Inserts or replaces the counters; storage enforces reserved + used <= allocated.
+  virtual Status save_quota(Quota const& quota) = 0;
+};
+
+class Sequences {
+ public:
+  virtual ~Sequences() = default;
+  // The next value (1, 2, …) of the named sequence. Values are never handed out twice.
+  virtual Result<std::int64_t> next_value(std::string_view name) = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  // Appends to the hash-chained, append-only log.
+  virtual Status append_audit(AuditEvent const& event) = 0;
+};
+
+// One transaction's view of everything.
+class Store : public ReferenceData,
+              public PatientRepository,
+              public ReferralRepository,
+              public QuotaRepository,
+              public Sequences,
+              public AuditLog {};
+
+// Runs write commands, one at a time, on the single writer.
+class Transactor {
+ public:
+  using Work = std::function<Status(Store&)>;
+  using Done = std::function<void(Status)>;
+  virtual ~Transactor() = default;
+  // Runs `work` atomically: if it returns an error, nothing it wrote remains. `done` is called
+  // once, after the commit is durable on disk, or with the error that undid the work.
+  // Thread-safe. `done` runs on the writer's thread and must not block.
+  virtual void submit(Work work, Done done) = 0;
+};
+
+// Runs read-only work on a consistent snapshot.
+class Reader {
+ public:
+  using Work = std::function<Status(Store&)>;
+  virtual ~Reader() = default;
+  // Thread-safe; blocks until the work is done. Writes inside `work` fail.
+  virtual Status read(Work const& work) = 0;
+};
+
+// Runs `work` (Store& -> Result<T>) as one write command and waits until it is durable.
+// Returns what the work returned, or the error that undid it.
+template <class F>
+auto transact(Transactor& transactor, F&& work) -> std::invoke_result_t<F&, Store&> {
+  using R = std::invoke_result_t<F&, Store&>;
+  std::optional<R> produced;
+  std::promise<Status> committed;
+  auto finished = committed.get_future();
+  transactor.submit(
+      [&](Store& store) -> Status {
+        produced.emplace(work(store));
+        if constexpr (std::is_same_v<R, Status>) {
+          return *produced;
+        } else {
+          return produced->has_value() ? ok() : Status{produced->error()};
+        }
+      },
+      [&](Status status) { committed.set_value(std::move(status)); });
+  Status status = finished.get();
+  if (!status) return status.error();
+  return std::move(*produced);
+}
+
+// Runs read-only `work` (Store& -> Result<T>) and returns its result.
+template <class F>
+auto query(Reader& reader, F&& work) -> std::invoke_result_t<F&, Store&> {
+  using R = std::invoke_result_t<F&, Store&>;
+  std::optional<R> produced;
+  Status status = reader.read([&](Store& store) -> Status {
+    produced.emplace(work(store));
+    if constexpr (std::is_same_v<R, Status>) {
+      return *produced;
+    } else {
+      return produced->has_value() ? ok() : Status{produced->error()};
+    }
+  });
+  if (!status) return status.error();
+  return std::move(*produced);
+}
+
+}  // namespace joldama

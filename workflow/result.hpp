@@ -1,0 +1,94 @@
+#pragma once
+// Expected failures as values: Result<T> holds either a T or an Error, Status is Result<void>.
+// Propagate at once: `if (!r) return r.error();`.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace joldama {
+
+// Every failure a caller can expect. Each has one snake_case name (to_string) that the HTTP API
+// uses as its error code; the server maps each to exactly one status code.
+enum class Errc {
+  NotFound,           // missing, or outside the caller's scope (never reveal which)
+  Forbidden,          // the caller's role may not do this
+  InvalidTransition,  // the action is not allowed in the referral's current state
+  Validation,         // an input is malformed or out of range; Error::field names it
+  NotEligible,        // the patient is not covered by the guaranteed volume of free care
+  PatientExists,      // a patient with this IIN is already registered
+  Duplicate,          // another unique value is already taken
+  QuotaExhausted,     // no unit is available in the quota (the workflow turns it into a waitlist)
+  QuotaBelowUsage,    // an allocation may not drop below reserved + used
+  StaleVersion,       // optimistic concurrency: the record changed since the caller read it
+  StorageFull,        // the disk is full; nothing was written
+  Unavailable,        // the database is busy or failed; nothing was written
+  Internal,           // a defect: an invariant did not hold
+};
+
+std::string_view to_string(Errc code);
+
+struct Error {
+  Errc code;
+  std::string message;
+  std::string field;  // empty unless exactly one input field is at fault
+
+  friend bool operator==(Error const&, Error const&) = default;
+};
+
+inline Error make_error(Errc code, std::string message, std::string field = {}) {
+  return Error{code, std::move(message), std::move(field)};
+}
+
+inline Error validation_error(std::string field, std::string message) {
+  return Error{Errc::Validation, std::move(message), std::move(field)};
+}
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value)
+      : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool has_value() const { return data_.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+
+  T& value() & { return std::get<0>(data_); }
+  T const& value() const& { return std::get<0>(data_); }
+  T&& value() && { return std::get<0>(std::move(data_)); }
+  T& operator*() & { return value(); }
+  T const& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
+  T* operator->() { return &value(); }
+  T const* operator->() const { return &value(); }
+
+  Error const& error() const { return std::get<1>(data_); }
+
+ private:
+  std::variant<T, Error> data_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT
+
+  bool has_value() const { return !failed_; }
+  explicit operator bool() const { return !failed_; }
+  Error const& error() const { return error_; }
+
+ private:
+  Error error_{Errc::Internal, {}, {}};
+  bool failed_ = false;
+};
+
+using Status = Result<void>;
+
+inline Status ok() {
+  return {};
+}
+
+}  // namespace joldama

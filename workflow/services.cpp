@@ -1,0 +1,400 @@
+#include "workflow/services.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "workflow/codes.hpp"
+#include "workflow/quota.hpp"
+#include "workflow/transition_table.hpp"
+#include "workflow/validation.hpp"
+
+namespace joldama {
+
+namespace {
+
+constexpr std::size_t kMaxJustificationChars = 4000;
+
+std::string describe_quota(QuotaKey const& key) {
+  return fmt::format("{}/{}/{}", key.period, key.region, key.profile);
+}
+
+Status check_period(int period) {
+  if (period < 2000 || period > 2999) {
+    return validation_error("period", "the period is a year between 2000 and 2999");
+  }
+  return ok();
+}
+
+// Whether deciding `action` from the referral's state needs the quota snapshot: the rows that
+// the actor could take are guarded by the quota.
+bool needs_quota(Referral const& referral, Action action, Role role) {
+  auto const table = transition_table();
+  return std::any_of(table.begin(), table.end(), [&](Transition const& t) {
+    return t.action == action && t.role == role && t.from.contains(referral.state) &&
+           (t.guard == Guard::QuotaAvailable || t.guard == Guard::QuotaExhausted);
+  });
+}
+
+}  // namespace
+
+Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy)
+    : clock_(clock), calendar_(calendar), policy_(policy) {}
+
+Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
+                                           PatientDraft const& draft) const {
+  if (actor.role != Role::Doctor || !actor.organization_id) {
+    return make_error(Errc::Forbidden,
+                      "only a doctor of a medical organization registers patients");
+  }
+  auto const now = clock_.now();
+  if (auto s = validate_iin(draft.iin); !s) return s.error();
+  auto last_name = validate_person_name("last_name", draft.last_name, Presence::Required);
+  if (!last_name) return last_name.error();
+  auto first_name = validate_person_name("first_name", draft.first_name, Presence::Required);
+  if (!first_name) return first_name.error();
+  auto middle_name = validate_person_name("middle_name", draft.middle_name, Presence::Optional);
+  if (!middle_name) return middle_name.error();
+  if (!draft.birth_date) return validation_error("birth_date", "the birth date is required");
+  if (*draft.birth_date > local_date(now)) {
+    return validation_error("birth_date", "the birth date may not be in the future");
+  }
+  auto region = store.find_region(draft.region);
+  if (!region) return region.error();
+  if (!*region) return validation_error("region", "no region has this code");
+  std::string phone;
+  if (!draft.phone.empty()) {
+    auto checked = validate_phone("phone", draft.phone);
+    if (!checked) return checked.error();
+    phone = std::move(*checked);
+  }
+  auto existing = store.find_patient_by_iin(draft.iin);
+  if (!existing) return existing.error();
+  if (*existing) {
+    return make_error(Errc::PatientExists, "a patient with this IIN is already registered", "iin");
+  }
+
+  Patient patient;
+  patient.iin = draft.iin;
+  patient.last_name = std::move(*last_name);
+  patient.first_name = std::move(*first_name);
+  patient.middle_name = std::move(*middle_name);
+  patient.birth_date = *draft.birth_date;
+  patient.sex = draft.sex;
+  patient.residency = draft.residency;
+  patient.region = draft.region;
+  patient.phone = std::move(phone);
+  patient.insured = draft.insured;
+  patient.registered_by_organization = *actor.organization_id;
+  patient.created_at = now;
+  auto id = store.insert_patient(patient);
+  if (!id) return id.error();
+  patient.id = *id;
+
+  AuditEvent event{
+      now,          actor.login,
+      actor.role,   "register_patient",
+      std::nullopt, {{"patient_id", std::to_string(patient.id)}, {"region", patient.region}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return patient;
+}
+
+Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
+                                             ReferralDraft const& draft) const {
+  if (actor.role != Role::Doctor || !actor.organization_id) {
+    return make_error(Errc::Forbidden,
+                      "only a doctor of a medical organization registers referrals");
+  }
+  auto const now = clock_.now();
+  if (auto s = validate_iin(draft.patient_iin, "patient_iin"); !s) return s.error();
+  auto patient = store.find_patient_by_iin(draft.patient_iin);
+  if (!patient) return patient.error();
+  if (!*patient) {
+    return validation_error("patient_iin",
+                            "no patient with this IIN is registered; register the patient first");
+  }
+  if (auto s = check_eligibility((*patient)->residency); !s) {
+    auto error = s.error();
+    error.field = "patient_iin";
+    return error;
+  }
+  auto icd10 = validate_icd10(draft.icd10);
+  if (!icd10) return icd10.error();
+  auto profile = store.find_profile(draft.profile);
+  if (!profile) return profile.error();
+  if (!*profile) return validation_error("profile", "no care profile has this code");
+  auto justification = validate_text("justification", draft.justification, kMaxJustificationChars,
+                                     Presence::Required, Lines::Multi);
+  if (!justification) return justification.error();
+
+  Patient const& p = **patient;
+  int const year = year_of(local_date(now));
+  auto sequence = store.next_value(referral_sequence_name(p.region, year));
+  if (!sequence) return sequence.error();
+
+  Referral draft_referral;
+  draft_referral.code = format_referral_code(p.region, year, *sequence);
+  draft_referral.patient_id = p.id;
+  draft_referral.patient_iin = p.iin;
+  draft_referral.patient_region = p.region;
+  draft_referral.icd10 = std::move(*icd10);
+  draft_referral.profile = draft.profile;
+  draft_referral.urgency = draft.urgency;
+  draft_referral.care_form = draft.care_form;
+  draft_referral.justification = std::move(*justification);
+
+  auto decision = decide_registration(draft_referral, actor, now);
+  if (!decision) return decision.error();
+  auto id = store.insert_referral(decision->referral);
+  if (!id) return id.error();
+  decision->referral.id = *id;
+  decision->event.referral_id = *id;
+  if (auto s = store.append_audit(decision->event); !s) return s.error();
+  return std::move(decision->referral);
+}
+
+Result<Referral> Workflow::perform(Store& store, Actor const& actor,
+                                   ActionCommand const& command) const {
+  auto const now = clock_.now();
+  auto found = store.find_referral(command.referral_id);
+  if (!found) return found.error();
+  if (!*found || !can_see(actor, **found)) return make_error(Errc::NotFound, "no such referral");
+  Referral const& referral = **found;
+  if (command.expected_version && *command.expected_version != referral.version) {
+    return make_error(Errc::StaleVersion,
+                      fmt::format("the referral changed since you read it (now version {}); "
+                                  "reload and try again",
+                                  referral.version));
+  }
+
+  DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt};
+  if (needs_quota(referral, command.action, actor.role)) {
+    auto quota = store.find_quota(quota_key_for(referral, now));
+    if (!quota) return quota.error();
+    context.quota = *quota;
+  }
+  if (command.input.hospital_id) {
+    auto hospital = store.find_organization(*command.input.hospital_id);
+    if (!hospital) return hospital.error();
+    context.hospital = *hospital;
+  }
+
+  auto decision = decide(referral, command.action, actor, command.input, now, context);
+  if (!decision) return decision.error();
+  if (auto s = apply(store, *decision, referral.version); !s) return s.error();
+  if (decision->quota_move == QuotaMove::Release) {
+    auto promoted = promote_waitlisted(store, *decision->quota_key, now);
+    if (!promoted) return promoted.error();
+  }
+  return std::move(decision->referral);
+}
+
+Status Workflow::apply(Store& store, Decision& decision, std::int64_t expected_version) const {
+  Referral& referral = decision.referral;
+  if (decision.needs_talon_number) {
+    if (!referral.hospital_id || !referral.talon) {
+      return make_error(Errc::Internal, "a talon without a receiving hospital");
+    }
+    int const year = year_of(local_date(referral.talon->issued_at));
+    auto sequence = store.next_value(talon_sequence_name(year));
+    if (!sequence) return sequence.error();
+    referral.talon->number = format_talon_number(year, *sequence);
+    decision.event.detail.emplace_back("talon", referral.talon->number);
+  }
+
+  auto const move = decision.quota_move;
+  if (move == QuotaMove::Reserve || move == QuotaMove::Release || move == QuotaMove::Consume) {
+    auto found = store.find_quota(*decision.quota_key);
+    if (!found) return found.error();
+    if (!*found) return make_error(Errc::Internal, "a quota movement without its quota");
+    Quota quota = **found;
+    if (move == QuotaMove::Reserve) {
+      if (quota.available() <= 0)
+        return make_error(Errc::QuotaExhausted, "the quota has no free unit");
+      ++quota.reserved;
+    } else {
+      if (quota.reserved <= 0) return make_error(Errc::Internal, "releasing an unreserved unit");
+      --quota.reserved;
+      if (move == QuotaMove::Consume) ++quota.used;
+    }
+    if (auto s = store.save_quota(quota); !s) return s;
+  }
+
+  if (auto s = store.update_referral(referral, expected_version); !s) return s;
+  return store.append_audit(decision.event);
+}
+
+Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey const& key,
+                                                     Timestamp now) const {
+  std::vector<Id> promoted;
+  for (;;) {
+    auto quota = store.find_quota(key);
+    if (!quota) return quota.error();
+    if (!*quota || (*quota)->available() <= 0) break;
+    auto next = store.waitlist(key, 1);
+    if (!next) return next.error();
+    if (next->empty()) break;
+    auto referral = store.find_referral(next->front());
+    if (!referral) return referral.error();
+    if (!*referral) return make_error(Errc::Internal, "a waitlisted referral vanished");
+
+    DecisionContext context{calendar_, policy_, *quota, std::nullopt};
+    auto decision = decide(**referral, Action::Promote, Actor::system(), {}, now, context);
+    if (!decision) return decision.error();
+    if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
+    promoted.push_back((*referral)->id);
+  }
+  return promoted;
+}
+
+Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) const {
+  auto const now = clock_.now();
+  auto const system = Actor::system();
+  SweepReport report;
+
+  auto expiring = store.talons_past_validity(now, limit);
+  if (!expiring) return expiring.error();
+  for (Id id : *expiring) {
+    auto referral = store.find_referral(id);
+    if (!referral) return referral.error();
+    if (!*referral) continue;
+    DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt};
+    auto decision = decide(**referral, Action::Expire, system, {}, now, context);
+    if (!decision) return decision.error();
+    if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
+    report.expired.push_back(id);
+    if (decision->quota_move == QuotaMove::Release) {
+      auto promoted = promote_waitlisted(store, *decision->quota_key, now);
+      if (!promoted) return promoted.error();
+      report.promoted.insert(report.promoted.end(), promoted->begin(), promoted->end());
+    }
+  }
+
+  auto overdue = store.unmarked_overdue(now, limit);
+  if (!overdue) return overdue.error();
+  for (Id id : *overdue) {
+    auto referral = store.find_referral(id);
+    if (!referral) return referral.error();
+    if (!*referral || !(*referral)->deadline) continue;
+    if (auto s = store.mark_overdue(id, now); !s) return s.error();
+    AuditEvent event{now,
+                     system.login,
+                     system.role,
+                     "overdue",
+                     id,
+                     {{"state", std::string{to_string((*referral)->state)}},
+                      {"deadline", format_timestamp(*(*referral)->deadline)}}};
+    if (auto s = store.append_audit(event); !s) return s.error();
+    report.overdue.push_back(id);
+  }
+  return report;
+}
+
+Result<Quota> Workflow::set_allocation(Store& store, Actor const& actor, QuotaKey const& key,
+                                       int allocated) const {
+  if (actor.role != Role::Republican && actor.role != Role::Admin) {
+    return make_error(Errc::Forbidden, "only the republican level or an administrator sets quotas");
+  }
+  auto const now = clock_.now();
+  if (auto s = check_period(key.period); !s) return s.error();
+  auto region = store.find_region(key.region);
+  if (!region) return region.error();
+  if (!*region) return validation_error("region", "no region has this code");
+  auto profile = store.find_profile(key.profile);
+  if (!profile) return profile.error();
+  if (!*profile) return validation_error("profile", "no care profile has this code");
+  if (allocated < 0 || allocated > kMaxAllocation) {
+    return validation_error("allocated", "the allocation must be between 0 and 1000000");
+  }
+
+  auto found = store.find_quota(key);
+  if (!found) return found.error();
+  Quota quota = found->value_or(Quota{key, 0, 0, 0});
+  if (allocated < quota.reserved + quota.used) {
+    return make_error(Errc::QuotaBelowUsage,
+                      fmt::format("{} units are already reserved or used; the allocation may not "
+                                  "be lower",
+                                  quota.reserved + quota.used),
+                      "allocated");
+  }
+  int const previous = quota.allocated;
+  quota.allocated = allocated;
+  if (auto s = store.save_quota(quota); !s) return s.error();
+  AuditEvent event{now,
+                   actor.login,
+                   actor.role,
+                   "set_quota",
+                   std::nullopt,
+                   {{"quota", describe_quota(key)},
+                    {"previous", std::to_string(previous)},
+                    {"allocated", std::to_string(allocated)}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+
+  auto promoted = promote_waitlisted(store, key, now);
+  if (!promoted) return promoted.error();
+  auto after = store.find_quota(key);
+  if (!after) return after.error();
+  if (!*after) return make_error(Errc::Internal, "the quota vanished");
+  return **after;
+}
+
+Result<std::vector<Quota>> Workflow::distribute(Store& store, Actor const& actor,
+                                                Distribution const& distribution) const {
+  if (actor.role != Role::Republican) {
+    return make_error(Errc::Forbidden, "only the republican level distributes quotas");
+  }
+  auto const now = clock_.now();
+  if (auto s = check_period(distribution.period); !s) return s.error();
+  auto profile = store.find_profile(distribution.profile);
+  if (!profile) return profile.error();
+  if (!*profile) return validation_error("profile", "no care profile has this code");
+  auto regions = store.list_regions();
+  if (!regions) return regions.error();
+
+  std::vector<std::int64_t> populations;
+  for (auto const& region : *regions) populations.push_back(region.population);
+  auto parts = distribute_largest_remainder(distribution.total, populations);
+  if (!parts) return parts.error();
+
+  std::vector<Quota> quotas;
+  for (std::size_t i = 0; i < regions->size(); ++i) {
+    QuotaKey key{distribution.period, (*regions)[i].code, distribution.profile};
+    auto found = store.find_quota(key);
+    if (!found) return found.error();
+    Quota quota = found->value_or(Quota{key, 0, 0, 0});
+    if ((*parts)[i] < quota.reserved + quota.used) {
+      return make_error(Errc::QuotaBelowUsage,
+                        fmt::format("region {} already holds {} units; its share would be {}",
+                                    key.region, quota.reserved + quota.used, (*parts)[i]),
+                        "total");
+    }
+    quota.allocated = (*parts)[i];
+    quotas.push_back(std::move(quota));
+  }
+  if (distribution.dry_run) return quotas;
+
+  for (auto const& quota : quotas) {
+    if (auto s = store.save_quota(quota); !s) return s.error();
+  }
+  AuditEvent event{now,
+                   actor.login,
+                   actor.role,
+                   "distribute_quota",
+                   std::nullopt,
+                   {{"period", std::to_string(distribution.period)},
+                    {"profile", distribution.profile},
+                    {"total", std::to_string(distribution.total)}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  for (auto& quota : quotas) {
+    auto promoted = promote_waitlisted(store, quota.key, now);
+    if (!promoted) return promoted.error();
+    if (!promoted->empty()) {
+      auto after = store.find_quota(quota.key);
+      if (!after) return after.error();
+      if (*after) quota = **after;
+    }
+  }
+  return quotas;
+}
+
+}  // namespace joldama

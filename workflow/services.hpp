@@ -1,0 +1,113 @@
+#pragma once
+// The workflow's commands. Each runs inside one transaction on the Store it is given (see
+// transact() in ports.hpp): it loads what it needs, asks decide(), and writes the referral, the
+// quota movement and the audit event together. Every failure is a value; on failure the caller's
+// transaction is undone, so nothing is half-written.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workflow/calendar.hpp"
+#include "workflow/deadline_policy.hpp"
+#include "workflow/decide.hpp"
+#include "workflow/model.hpp"
+#include "workflow/ports.hpp"
+#include "workflow/result.hpp"
+
+namespace joldama {
+
+struct PatientDraft {
+  std::string iin;
+  std::string last_name;
+  std::string first_name;
+  std::string middle_name;
+  std::optional<Date> birth_date;
+  Sex sex = Sex::Male;
+  Residency residency = Residency::Citizen;
+  std::string region;
+  std::string phone;
+  bool insured = false;
+};
+
+struct ReferralDraft {
+  std::string patient_iin;
+  std::string icd10;
+  std::string profile;
+  Urgency urgency = Urgency::Routine;
+  CareForm care_form = CareForm::Inpatient;
+  std::string justification;
+};
+
+struct ActionCommand {
+  Id referral_id = 0;
+  Action action = Action::Submit;
+  std::optional<std::int64_t> expected_version;  // the version the actor saw (If-Match)
+  ActionInput input;
+};
+
+struct SweepReport {
+  std::vector<Id> expired;   // talons past validity, now expired with their units released
+  std::vector<Id> overdue;   // steps newly past their deadline
+  std::vector<Id> promoted;  // waitlisted referrals that got a freed unit
+};
+
+struct Distribution {
+  int period = 0;
+  std::string profile;
+  int total = 0;
+  bool dry_run = false;
+};
+
+// Everything the commands share: the clock, the calendar and the deadline policy.
+class Workflow {
+ public:
+  // Keeps references: the clock and calendar must outlive the workflow.
+  Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy);
+
+  // Doctor registers a patient. Forbidden for other roles; Validation with the field;
+  // PatientExists when the IIN is taken.
+  Result<Patient> register_patient(Store& store, Actor const& actor,
+                                   PatientDraft const& draft) const;
+
+  // Doctor registers a referral for a registered patient; the code starts with the patient's
+  // region. NotEligible for a patient the free care does not cover.
+  Result<Referral> register_referral(Store& store, Actor const& actor,
+                                     ReferralDraft const& draft) const;
+
+  // Performs an action of the transition table. NotFound outside the actor's scope,
+  // StaleVersion when expected_version is not the stored one, then decide()'s errors.
+  Result<Referral> perform(Store& store, Actor const& actor, ActionCommand const& command) const;
+
+  // The bureau's own housekeeping: expires talons past validity (releasing their units and
+  // promoting the waitlist), and marks steps that passed their deadline. At most `limit` of
+  // each per call; call again while it reports work.
+  Result<SweepReport> sweep_deadlines(Store& store, std::size_t limit) const;
+
+  // Republican level or admin sets a quota's allocation. QuotaBelowUsage below reserved + used.
+  // Raising it promotes waitlisted referrals in order. Returns the quota after promotion.
+  Result<Quota> set_allocation(Store& store, Actor const& actor, QuotaKey const& key,
+                               int allocated) const;
+
+  // Republican level distributes a national total of a profile across all regions in
+  // proportion to population. Applies nothing if any region would fall below its usage
+  // (QuotaBelowUsage) or when dry_run is set. Returns one quota per region, by region code.
+  Result<std::vector<Quota>> distribute(Store& store, Actor const& actor,
+                                        Distribution const& distribution) const;
+
+  Clock const& clock() const { return clock_; }
+  WorkingCalendar const& calendar() const { return calendar_; }
+  DeadlinePolicy const& policy() const { return policy_; }
+
+ private:
+  Status apply(Store& store, Decision& decision, std::int64_t expected_version) const;
+  Result<std::vector<Id>> promote_waitlisted(Store& store, QuotaKey const& key,
+                                             Timestamp now) const;
+
+  Clock const& clock_;
+  WorkingCalendar const& calendar_;
+  DeadlinePolicy policy_;
+};
+
+}  // namespace joldama

@@ -1,0 +1,207 @@
+#include "workflow/validation.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+#include <cstdint>
+
+namespace joldama {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+
+std::string_view trim(std::string_view s) {
+  auto const is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<int> iin_check_digit(std::string_view digits) {
+  constexpr std::array<int, 11> kSecondWeights{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
+  int first = 0;
+  int second = 0;
+  for (std::size_t i = 0; i < 11; ++i) {
+    int const d = digits[i] - '0';
+    first += d * static_cast<int>(i + 1);
+    second += d * kSecondWeights[i];
+  }
+  if (first % 11 != 10) return first % 11;
+  if (second % 11 != 10) return second % 11;
+  return std::nullopt;
+}
+
+Status validate_iin(std::string_view iin, std::string field) {
+  if (iin.size() != 12) {
+    return validation_error(std::move(field), "an IIN has exactly 12 digits");
+  }
+  if (!all_digits(iin)) {
+    return validation_error(std::move(field), "an IIN consists of digits only");
+  }
+  auto const expected = iin_check_digit(iin.substr(0, 11));
+  if (!expected || *expected != iin[11] - '0') {
+    return validation_error(std::move(field), "the IIN's check digit is wrong; check for a typo");
+  }
+  return ok();
+}
+
+bool is_valid_iin(std::string_view iin) {
+  return validate_iin(iin).has_value();
+}
+
+std::optional<std::string> normalize_icd10(std::string_view code) {
+  // Letter, two digits: the category; then optionally a subcategory of one or two digits,
+  // written with a dot or, in the export form, without.
+  if (code.size() < 3 || code.size() > 6) return std::nullopt;
+  char const letter = static_cast<char>(std::toupper(static_cast<unsigned char>(code[0])));
+  if (letter < 'A' || letter > 'Z') return std::nullopt;
+  auto const category = code.substr(1, 2);
+  if (!all_digits(category)) return std::nullopt;
+  auto rest = code.substr(3);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    if (rest.empty()) return std::nullopt;
+  }
+  if (rest.size() > 2 || (!rest.empty() && !all_digits(rest))) return std::nullopt;
+  std::string normalized{letter};
+  normalized.append(category);
+  if (!rest.empty()) {
+    normalized.push_back('.');
+    normalized.append(rest);
+  }
+  return normalized;
+}
+
+Result<std::string> validate_icd10(std::string_view code, std::string field) {
+  auto normalized = normalize_icd10(trim(code));
+  if (!normalized) {
+    return validation_error(std::move(field),
+                            "not an ICD-10 code: expected a letter and two digits, optionally a "
+                            "dot and one or two digits (e.g. I25.1)");
+  }
+  return std::move(*normalized);
+}
+
+bool is_covered(Residency residency) {
+  return residency != Residency::ForeignTemporary;
+}
+
+Status check_eligibility(Residency residency) {
+  if (is_covered(residency)) return ok();
+  return make_error(Errc::NotEligible,
+                    "temporary residents are not covered by the guaranteed volume of free "
+                    "medical care; only citizens, kandas and permanent residents are",
+                    "residency");
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto const c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t code_point = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      auto const continuation = static_cast<unsigned char>(text[i + k]);
+      if ((continuation & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (continuation & 0x3F);
+    }
+    constexpr std::array<std::uint32_t, 5> kSmallest{0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kSmallest[length]) return false;                // overlong
+    if (code_point > 0x10FFFF) return false;                         // beyond Unicode
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
+    i += length;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+Result<std::string> validate_text(std::string_view field, std::string_view text,
+                                  std::size_t max_chars, Presence presence, Lines lines) {
+  if (!is_valid_utf8(text)) {
+    return validation_error(std::string{field}, "the text is not valid UTF-8");
+  }
+  for (char c : text) {
+    auto const u = static_cast<unsigned char>(c);
+    bool const allowed_control = lines == Lines::Multi && (c == '\n' || c == '\t' || c == '\r');
+    if ((u < 0x20 || u == 0x7F) && !allowed_control) {
+      return validation_error(std::string{field}, "the text contains a control character");
+    }
+  }
+  auto const trimmed = trim(text);
+  if (trimmed.empty() && presence == Presence::Required) {
+    return validation_error(std::string{field}, "this field is required");
+  }
+  if (utf8_length(trimmed) > max_chars) {
+    return validation_error(std::string{field},
+                            fmt::format("at most {} characters are allowed", max_chars));
+  }
+  return std::string{trimmed};
+}
+
+Result<std::string> validate_person_name(std::string_view field, std::string_view text,
+                                         Presence presence) {
+  auto name = validate_text(field, text, 100, presence);
+  if (!name) return name;
+  for (char c : *name) {
+    auto const u = static_cast<unsigned char>(c);
+    bool const ascii_letter = std::isalpha(u) != 0;
+    bool const allowed_mark = c == ' ' || c == '-' || c == '\'' || c == '.';
+    if (u < 0x80 && !ascii_letter && !allowed_mark) {
+      return validation_error(
+          std::string{field},
+          "a name may hold only letters, spaces, hyphens, apostrophes and dots");
+    }
+  }
+  return name;
+}
+
+Result<std::string> validate_phone(std::string_view field, std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c != ' ' && c != '-' && c != '(' && c != ')' && !(c == '+' && digits.empty())) {
+      return validation_error(std::string{field}, "a phone number holds digits, spaces, - ( ) +");
+    }
+  }
+  // Accept +7XXXXXXXXXX, 7XXXXXXXXXX and the domestic 8XXXXXXXXXX.
+  if (digits.size() == 11 && (digits[0] == '7' || digits[0] == '8')) digits.erase(0, 1);
+  if (digits.size() != 10) {
+    return validation_error(std::string{field}, "a Kazakhstan phone number has 10 digits after +7");
+  }
+  return "+7" + digits;
+}
+
+}  // namespace joldama

@@ -1,0 +1,54 @@
+#pragma once
+// Validators of the domain's identifiers and free text. Each returns a Validation error naming
+// the field it was given, with a message a person can act on.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "workflow/enums.hpp"
+#include "workflow/result.hpp"
+
+namespace joldama {
+
+// The IIN's check digit from its first 11 digits, or nothing when the number is never issued
+// (both weighted sums give 10). Requires 11 ASCII digits.
+std::optional<int> iin_check_digit(std::string_view first_eleven_digits);
+
+// 12 digits with a correct check digit. The date and sex digits are deliberately not checked:
+// since 2013 they are not guaranteed to match the person.
+Status validate_iin(std::string_view iin, std::string field = "iin");
+bool is_valid_iin(std::string_view iin);
+
+// An ICD-10 code in canonical form ("I25.1"), accepting lower case and the export form
+// without the dot ("I251"); nothing when the text is not an ICD-10 code.
+std::optional<std::string> normalize_icd10(std::string_view code);
+Result<std::string> validate_icd10(std::string_view code, std::string field = "icd10");
+
+// Who the guaranteed volume of free medical care covers: citizens, kandas, and foreigners and
+// stateless persons residing permanently. Temporary residents are not covered.
+bool is_covered(Residency residency);
+Status check_eligibility(Residency residency);
+
+// Valid UTF-8 (no overlong forms, no surrogates), and the number of code points in it.
+bool is_valid_utf8(std::string_view text);
+std::size_t utf8_length(std::string_view text);
+
+enum class Presence { Required, Optional };
+enum class Lines { Single, Multi };
+
+// Free text: valid UTF-8, no control characters (newlines and tabs only when Multi), at most
+// `max_chars` code points, and not blank when Required. Returns the text with its ends trimmed.
+Result<std::string> validate_text(std::string_view field, std::string_view text,
+                                  std::size_t max_chars, Presence presence,
+                                  Lines lines = Lines::Single);
+
+// A person's name part: text of letters, spaces, hyphens, apostrophes and dots.
+Result<std::string> validate_person_name(std::string_view field, std::string_view text,
+                                         Presence presence);
+
+// A Kazakhstan phone number, normalized to "+7XXXXXXXXXX"; separators are allowed in the input.
+Result<std::string> validate_phone(std::string_view field, std::string_view text);
+
+}  // namespace joldama

@@ -315,6 +315,33 @@ void bind_referral(Statement& s, Referral const& r) {
   s.bind(38, r.final_icd10);
 }
 
+// Runs `sql` with the parameters `bind` sets and maps its first row with `read`; nothing when
+// there is no row.
+template <class T, class Bind, class Read>
+Result<std::optional<T>> query_one(Database& db, char const* sql, Bind bind, Read read) {
+  auto s = db.prepare(sql);
+  if (!s) return s.error();
+  bind(*s);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>{};
+  Result<T> value = read(*s);
+  if (!value) return value.error();
+  return std::optional<T>{std::move(*value)};
+}
+
+Region read_region(Statement const& row) {
+  return Region{row.text(0), {row.text(1), row.text(2), row.text(3)}, row.int64(4)};
+}
+
+Result<Organization> read_organization(Statement const& row) {
+  auto kind = enum_column<OrganizationKind>(row, 2, "organization kind");
+  if (!kind) return kind.error();
+  auto level = enum_column<OrganizationLevel>(row, 3, "organization level");
+  if (!level) return level.error();
+  return Organization{row.int64(0), row.text(1), *kind, *level, row.text(4)};
+}
+
 Result<std::vector<Id>> collect_ids(Statement& s) {
   std::vector<Id> ids;
   for (;;) {
@@ -336,14 +363,9 @@ std::string detail_json(AuditEvent const& event) {
 // --- reference data ----------------------------------------------------------------------------
 
 Result<std::optional<Region>> SqliteStore::find_region(std::string_view code) {
-  auto s = db_.prepare(kFindRegion);
-  if (!s) return s.error();
-  s->bind(1, code);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Region>{};
-  return std::optional<Region>{
-      Region{s->text(0), {s->text(1), s->text(2), s->text(3)}, s->int64(4)}};
+  return query_one<Region>(
+      db_, kFindRegion, [&](Statement& s) { s.bind(1, code); },
+      [](Statement const& row) -> Result<Region> { return read_region(row); });
 }
 
 Result<std::vector<Region>> SqliteStore::list_regions() {
@@ -354,33 +376,21 @@ Result<std::vector<Region>> SqliteStore::list_regions() {
     auto row = s->step();
     if (!row) return row.error();
     if (!*row) return regions;
-    regions.push_back(Region{s->text(0), {s->text(1), s->text(2), s->text(3)}, s->int64(4)});
+    regions.push_back(read_region(*s));
   }
 }
 
 Result<std::optional<Profile>> SqliteStore::find_profile(std::string_view code) {
-  auto s = db_.prepare(kFindProfile);
-  if (!s) return s.error();
-  s->bind(1, code);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Profile>{};
-  return std::optional<Profile>{Profile{s->text(0), {s->text(1), s->text(2), s->text(3)}}};
+  return query_one<Profile>(
+      db_, kFindProfile, [&](Statement& s) { s.bind(1, code); },
+      [](Statement const& row) -> Result<Profile> {
+        return Profile{row.text(0), {row.text(1), row.text(2), row.text(3)}};
+      });
 }
 
 Result<std::optional<Organization>> SqliteStore::find_organization(Id id) {
-  auto s = db_.prepare(kFindOrganization);
-  if (!s) return s.error();
-  s->bind(1, id);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Organization>{};
-  auto kind = enum_column<OrganizationKind>(*s, 2, "organization kind");
-  if (!kind) return kind.error();
-  auto level = enum_column<OrganizationLevel>(*s, 3, "organization level");
-  if (!level) return level.error();
-  return std::optional<Organization>{
-      Organization{s->int64(0), s->text(1), *kind, *level, s->text(4)}};
+  return query_one<Organization>(
+      db_, kFindOrganization, [&](Statement& s) { s.bind(1, id); }, read_organization);
 }
 
 Result<Id> SqliteStore::insert_organization(Organization const& organization) {
@@ -397,27 +407,13 @@ Result<Id> SqliteStore::insert_organization(Organization const& organization) {
 // --- patients ----------------------------------------------------------------------------------
 
 Result<std::optional<Patient>> SqliteStore::find_patient(Id id) {
-  auto s = db_.prepare(kFindPatientById);
-  if (!s) return s.error();
-  s->bind(1, id);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Patient>{};
-  auto patient = read_patient(*s);
-  if (!patient) return patient.error();
-  return std::optional<Patient>{std::move(*patient)};
+  return query_one<Patient>(
+      db_, kFindPatientById, [&](Statement& s) { s.bind(1, id); }, read_patient);
 }
 
 Result<std::optional<Patient>> SqliteStore::find_patient_by_iin(std::string_view iin) {
-  auto s = db_.prepare(kFindPatientByIin);
-  if (!s) return s.error();
-  s->bind(1, iin);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Patient>{};
-  auto patient = read_patient(*s);
-  if (!patient) return patient.error();
-  return std::optional<Patient>{std::move(*patient)};
+  return query_one<Patient>(
+      db_, kFindPatientByIin, [&](Statement& s) { s.bind(1, iin); }, read_patient);
 }
 
 Result<Id> SqliteStore::insert_patient(Patient const& p) {
@@ -448,15 +444,8 @@ Result<Id> SqliteStore::insert_patient(Patient const& p) {
 // --- referrals ---------------------------------------------------------------------------------
 
 Result<std::optional<Referral>> SqliteStore::find_referral(Id id) {
-  auto s = db_.prepare(kFindReferral);
-  if (!s) return s.error();
-  s->bind(1, id);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Referral>{};
-  auto referral = read_referral(*s);
-  if (!referral) return referral.error();
-  return std::optional<Referral>{std::move(*referral)};
+  return query_one<Referral>(
+      db_, kFindReferral, [&](Statement& s) { s.bind(1, id); }, read_referral);
 }
 
 Result<Id> SqliteStore::insert_referral(Referral const& referral) {
@@ -491,13 +480,9 @@ Result<std::vector<Id>> SqliteStore::waitlist(QuotaKey const& key, std::size_t l
 }
 
 Result<std::optional<int>> SqliteStore::queue_position(Id referral_id) {
-  auto s = db_.prepare(kQueuePosition);
-  if (!s) return s.error();
-  s->bind(1, referral_id);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<int>{};
-  return std::optional<int>{s->int32(0)};
+  return query_one<int>(
+      db_, kQueuePosition, [&](Statement& s) { s.bind(1, referral_id); },
+      [](Statement const& row) -> Result<int> { return row.int32(0); });
 }
 
 Result<std::vector<Id>> SqliteStore::talons_past_validity(Timestamp now, std::size_t limit) {
@@ -524,13 +509,12 @@ Status SqliteStore::mark_overdue(Id referral_id, Timestamp since) {
 // --- quotas and sequences ----------------------------------------------------------------------
 
 Result<std::optional<Quota>> SqliteStore::find_quota(QuotaKey const& key) {
-  auto s = db_.prepare(kFindQuota);
-  if (!s) return s.error();
-  s->bind(1, key.period).bind(2, key.region).bind(3, key.profile);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Quota>{};
-  return std::optional<Quota>{Quota{key, s->int32(0), s->int32(1), s->int32(2)}};
+  return query_one<Quota>(
+      db_, kFindQuota,
+      [&](Statement& s) { s.bind(1, key.period).bind(2, key.region).bind(3, key.profile); },
+      [&](Statement const& row) -> Result<Quota> {
+        return Quota{key, row.int32(0), row.int32(1), row.int32(2)};
+      });
 }
 
 Status SqliteStore::save_quota(Quota const& quota) {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "workflow/validation.hpp"
+
 namespace joldama {
 
 namespace {
@@ -12,16 +14,6 @@ namespace {
 bool is_weekend(Date day) {
   std::chrono::weekday const wd{day};
   return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 // Splits off the first whitespace-delimited word of `rest`.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "workflow/quota.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama {
@@ -127,10 +128,6 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
   return checked;
 }
 
-std::string describe_quota(QuotaKey const& key) {
-  return fmt::format("{}/{}/{}", key.period, key.region, key.profile);
-}
-
 }  // namespace
 
 bool can_see(Actor const& actor, Referral const& referral) {
@@ -252,7 +249,7 @@ Result<Decision> decide(Referral const& referral, Action action, Actor const& ac
     decision.quota_key = referral.quota;
     next.quota_holding = QuotaHolding::Used;
   }
-  if (decision.quota_key) detail.emplace_back("quota", describe_quota(*decision.quota_key));
+  if (decision.quota_key) detail.emplace_back("quota", describe(*decision.quota_key));
   if (effects.contains(Effect::IssueTalon)) {
     next.talon = Talon{
         {},

@@ -1,9 +1,15 @@
 #include "workflow/quota.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 
 namespace joldama {
+
+std::string describe(QuotaKey const& key) {
+  return fmt::format("{}/{}/{}", key.period, key.region, key.profile);
+}
 
 Result<std::vector<int>> distribute_largest_remainder(int total,
                                                       std::span<std::int64_t const> weights) {

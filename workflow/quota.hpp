@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "workflow/model.hpp"
@@ -11,6 +12,9 @@
 namespace joldama {
 
 inline constexpr int kMaxAllocation = 1'000'000;
+
+// "2026/75/oncology", as audit events name a quota.
+std::string describe(QuotaKey const& key);
 
 // Splits `total` units across parts in proportion to `weights` by the largest-remainder
 // (Hamilton) method: each part gets the integer part of its exact share, and the units left go

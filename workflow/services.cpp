@@ -15,10 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxJustificationChars = 4000;
 
-std::string describe_quota(QuotaKey const& key) {
-  return fmt::format("{}/{}/{}", key.period, key.region, key.profile);
-}
-
 Status check_period(int period) {
   if (period < 2000 || period > 2999) {
     return validation_error("period", "the period is a year between 2000 and 2999");
@@ -325,7 +321,7 @@ Result<Quota> Workflow::set_allocation(Store& store, Actor const& actor, QuotaKe
                    actor.role,
                    "set_quota",
                    std::nullopt,
-                   {{"quota", describe_quota(key)},
+                   {{"quota", describe(key)},
                     {"previous", std::to_string(previous)},
                     {"allocated", std::to_string(allocated)}}};
   if (auto s = store.append_audit(event); !s) return s.error();

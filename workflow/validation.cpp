@@ -17,13 +17,6 @@ bool all_digits(std::string_view s) {
   return !s.empty();
 }
 
-std::string_view trim(std::string_view s) {
-  auto const is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::optional<int> iin_check_digit(std::string_view digits) {
@@ -52,6 +45,13 @@ Status validate_iin(std::string_view iin, std::string field) {
     return validation_error(std::move(field), "the IIN's check digit is wrong; check for a typo");
   }
   return ok();
+}
+
+std::string_view trim(std::string_view s) {
+  auto const is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
 }
 
 bool is_valid_iin(std::string_view iin) {

@@ -31,6 +31,9 @@ Result<std::string> validate_icd10(std::string_view code, std::string field = "i
 bool is_covered(Residency residency);
 Status check_eligibility(Residency residency);
 
+// `text` without leading and trailing spaces, tabs, carriage returns and newlines.
+std::string_view trim(std::string_view text);
+
 // Valid UTF-8 (no overlong forms, no surrogates), and the number of code points in it.
 bool is_valid_utf8(std::string_view text);
 std::size_t utf8_length(std::string_view text);

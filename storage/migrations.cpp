@@ -199,7 +199,75 @@ INSERT INTO profiles (code, name_kk, name_ru, name_en) VALUES
   ('surgery',                  'Хирургия',                      'Хирургия',                    'Surgery');
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kSchema, kReferenceData};
+// Migration 3: people and their sessions, idempotent writes, attached documents, and what the
+// worklists sort and search by.
+constexpr std::string_view kAccountsAndDocuments = R"sql(
+CREATE TABLE users (
+  id              INTEGER PRIMARY KEY,
+  login           TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 3 AND 64),
+  name            TEXT NOT NULL,
+  role            TEXT NOT NULL CHECK (role IN ('doctor', 'commission', 'republican', 'hospital',
+                                                'admin')),
+  organization_id INTEGER REFERENCES organizations (id),
+  region          TEXT REFERENCES regions (code),
+  locale          TEXT NOT NULL CHECK (locale IN ('kk', 'ru', 'en')),
+  password_hash   TEXT NOT NULL,
+  disabled        INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at      INTEGER NOT NULL,
+  CHECK ((role IN ('doctor', 'hospital')) = (organization_id IS NOT NULL)),
+  CHECK (role <> 'commission' OR region IS NOT NULL)
+) STRICT;
+
+-- Only hashes of session and CSRF tokens are kept: a copy of the file opens no session.
+CREATE TABLE sessions (
+  token_hash   TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  csrf_hash    TEXT NOT NULL CHECK (length(csrf_hash) = 64),
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE idempotency_keys (
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  key          TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
+  request_hash TEXT NOT NULL CHECK (length(request_hash) = 64),
+  response     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE attachments (
+  id           INTEGER PRIMARY KEY,
+  referral_id  INTEGER NOT NULL REFERENCES referrals (id),
+  filename     TEXT NOT NULL CHECK (length(filename) BETWEEN 1 AND 1024),
+  content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+  size         INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10485760),
+  sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+  bytes        BLOB NOT NULL CHECK (length(bytes) = size),
+  uploaded_by  INTEGER NOT NULL,
+  uploaded_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX attachments_by_referral ON attachments (referral_id);
+
+-- Case-folded "last first middle", for the worklists' search box.
+ALTER TABLE patients ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
+
+-- Worklist order: urgent first, then the longest in the current state, then the id.
+ALTER TABLE referrals ADD COLUMN urgency_rank INTEGER
+  GENERATED ALWAYS AS (CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END) VIRTUAL;
+CREATE INDEX referrals_worklist ON referrals (urgency_rank, state_since, id);
+CREATE INDEX referrals_worklist_by_region
+  ON referrals (patient_region, urgency_rank, state_since, id);
+CREATE INDEX referrals_worklist_by_organization
+  ON referrals (referring_organization_id, urgency_rank, state_since, id);
+CREATE INDEX referrals_worklist_by_hospital
+  ON referrals (hospital_id, urgency_rank, state_since, id) WHERE talon_number IS NOT NULL;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kSchema, kReferenceData,
+                                                      kAccountsAndDocuments};
 
 }  // namespace
 

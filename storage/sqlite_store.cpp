@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "storage/audit_chain.hpp"
+#include "storage/row_mapping.hpp"
+#include "workflow/validation.hpp"
 
 namespace joldama::storage {
+
+using namespace rows;
 
 namespace {
 
@@ -41,8 +43,8 @@ FROM patients WHERE iin = ?1
 )sql";
 constexpr char const* kInsertPatient = R"sql(
 INSERT INTO patients (iin, last_name, first_name, middle_name, birth_date, sex, residency, region,
-                      phone, insured, registered_by_organization, created_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                      phone, insured, registered_by_organization, created_at, search_name)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 )sql";
 
 // The referral's columns in parameter order: column k of the SELECT (after id at 0) is
@@ -137,227 +139,6 @@ INSERT INTO audit (seq, at, actor, role, action, referral_id, detail, prev_hash,
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 )sql";
 
-// --- row mapping -------------------------------------------------------------------------------
-
-Error corrupt(std::string_view what, std::string_view value) {
-  return make_error(Errc::Internal,
-                    fmt::format("the database holds an unknown {} `{}`", what, value));
-}
-
-template <NamedEnum E>
-Result<E> enum_column(Statement const& row, int column, std::string_view what) {
-  auto const text = row.text(column);
-  auto const value = parse<E>(text);
-  if (!value) return corrupt(what, text);
-  return *value;
-}
-
-template <NamedEnum E>
-Result<std::optional<E>> optional_enum_column(Statement const& row, int column,
-                                              std::string_view what) {
-  if (row.is_null(column)) return std::optional<E>{};
-  auto value = enum_column<E>(row, column, what);
-  if (!value) return value.error();
-  return std::optional<E>{*value};
-}
-
-std::optional<Timestamp> optional_time(Statement const& row, int column) {
-  auto const millis = row.optional_int64(column);
-  if (!millis) return std::nullopt;
-  return from_millis(*millis);
-}
-
-std::optional<std::int64_t> optional_millis(std::optional<Timestamp> t) {
-  if (!t) return std::nullopt;
-  return to_millis(*t);
-}
-
-Result<Patient> read_patient(Statement const& row) {
-  Patient p;
-  p.id = row.int64(0);
-  p.iin = row.text(1);
-  p.last_name = row.text(2);
-  p.first_name = row.text(3);
-  p.middle_name = row.text(4);
-  auto const birth = parse_date(row.text(5));
-  if (!birth) return corrupt("birth date", row.text(5));
-  p.birth_date = *birth;
-  auto sex = enum_column<Sex>(row, 6, "sex");
-  if (!sex) return sex.error();
-  p.sex = *sex;
-  auto residency = enum_column<Residency>(row, 7, "residency");
-  if (!residency) return residency.error();
-  p.residency = *residency;
-  p.region = row.text(8);
-  p.phone = row.text(9);
-  p.insured = row.int64(10) != 0;
-  p.registered_by_organization = row.int64(11);
-  p.created_at = from_millis(row.int64(12));
-  return p;
-}
-
-Result<Referral> read_referral(Statement const& row) {
-  Referral r;
-  r.id = row.int64(0);
-  r.code = row.text(1);
-  auto state = enum_column<State>(row, 2, "state");
-  if (!state) return state.error();
-  r.state = *state;
-  r.version = row.int64(3);
-  r.patient_id = row.int64(4);
-  r.patient_iin = row.text(5);
-  r.patient_region = row.text(6);
-  r.icd10 = row.text(7);
-  r.profile = row.text(8);
-  auto urgency = enum_column<Urgency>(row, 9, "urgency");
-  if (!urgency) return urgency.error();
-  r.urgency = *urgency;
-  auto care_form = enum_column<CareForm>(row, 10, "care form");
-  if (!care_form) return care_form.error();
-  r.care_form = *care_form;
-  r.justification = row.text(11);
-  r.referring_organization_id = row.int64(12);
-  r.created_by = row.int64(13);
-  r.created_at = from_millis(row.int64(14));
-  r.updated_at = from_millis(row.int64(15));
-  r.state_since = from_millis(row.int64(16));
-  r.deadline = optional_time(row, 17);
-  if (auto days = row.optional_int64(18)) r.paused_working_days = static_cast<int>(*days);
-  r.overdue_since = optional_time(row, 19);
-  auto mode = optional_enum_column<DecisionMode>(row, 20, "decision mode");
-  if (!mode) return mode.error();
-  r.decision_mode = *mode;
-  r.protocol = row.text(21);
-  r.exam_at = optional_time(row, 22);
-  r.exam_place = row.text(23);
-  if (!row.is_null(24)) {
-    r.quota = QuotaKey{row.int32(24), row.text(25), row.text(26)};
-  }
-  auto holding = enum_column<QuotaHolding>(row, 27, "quota holding");
-  if (!holding) return holding.error();
-  r.quota_holding = *holding;
-  r.waitlisted_at = optional_time(row, 28);
-  r.hospital_id = row.optional_int64(29);
-  if (!row.is_null(30)) {
-    Talon talon;
-    talon.number = row.text(30);
-    talon.issued_at = from_millis(row.int64(31));
-    talon.valid_until = from_millis(row.int64(32));
-    if (auto planned = row.optional_text(33)) {
-      auto const date = parse_date(*planned);
-      if (!date) return corrupt("planned date", *planned);
-      talon.planned_date = *date;
-    }
-    r.talon = std::move(talon);
-  }
-  r.case_number = row.text(34);
-  r.abroad_clinic = row.text(35);
-  r.abroad_country = row.text(36);
-  auto outcome = optional_enum_column<Outcome>(row, 37, "outcome");
-  if (!outcome) return outcome.error();
-  r.outcome = *outcome;
-  r.final_icd10 = row.text(38);
-  return r;
-}
-
-void bind_referral(Statement& s, Referral const& r) {
-  s.bind(1, r.code)
-      .bind(2, to_string(r.state))
-      .bind(3, r.version)
-      .bind(4, r.patient_id)
-      .bind(5, r.patient_iin)
-      .bind(6, r.patient_region)
-      .bind(7, r.icd10)
-      .bind(8, r.profile)
-      .bind(9, to_string(r.urgency))
-      .bind(10, to_string(r.care_form))
-      .bind(11, r.justification)
-      .bind(12, r.referring_organization_id)
-      .bind(13, r.created_by)
-      .bind(14, to_millis(r.created_at))
-      .bind(15, to_millis(r.updated_at))
-      .bind(16, to_millis(r.state_since))
-      .bind(17, optional_millis(r.deadline))
-      .bind(18, r.paused_working_days)
-      .bind(19, optional_millis(r.overdue_since));
-  if (r.decision_mode) {
-    s.bind(20, to_string(*r.decision_mode));
-  } else {
-    s.bind_null(20);
-  }
-  s.bind(21, r.protocol).bind(22, optional_millis(r.exam_at)).bind(23, r.exam_place);
-  if (r.quota) {
-    s.bind(24, r.quota->period).bind(25, r.quota->region).bind(26, r.quota->profile);
-  } else {
-    s.bind_null(24).bind_null(25).bind_null(26);
-  }
-  s.bind(27, to_string(r.quota_holding))
-      .bind(28, optional_millis(r.waitlisted_at))
-      .bind(29, r.hospital_id);
-  if (r.talon) {
-    s.bind(30, r.talon->number)
-        .bind(31, to_millis(r.talon->issued_at))
-        .bind(32, to_millis(r.talon->valid_until));
-    if (r.talon->planned_date) {
-      s.bind(33, format_date(*r.talon->planned_date));
-    } else {
-      s.bind_null(33);
-    }
-  } else {
-    s.bind_null(30).bind_null(31).bind_null(32).bind_null(33);
-  }
-  s.bind(34, r.case_number).bind(35, r.abroad_clinic).bind(36, r.abroad_country);
-  if (r.outcome) {
-    s.bind(37, to_string(*r.outcome));
-  } else {
-    s.bind_null(37);
-  }
-  s.bind(38, r.final_icd10);
-}
-
-// Runs `sql` with the parameters `bind` sets and maps its first row with `read`; nothing when
-// there is no row.
-template <class T, class Bind, class Read>
-Result<std::optional<T>> query_one(Database& db, char const* sql, Bind bind, Read read) {
-  auto s = db.prepare(sql);
-  if (!s) return s.error();
-  bind(*s);
-  auto row = s->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<T>{};
-  Result<T> value = read(*s);
-  if (!value) return value.error();
-  return std::optional<T>{std::move(*value)};
-}
-
-Region read_region(Statement const& row) {
-  return Region{row.text(0), {row.text(1), row.text(2), row.text(3)}, row.int64(4)};
-}
-
-Result<Organization> read_organization(Statement const& row) {
-  auto kind = enum_column<OrganizationKind>(row, 2, "organization kind");
-  if (!kind) return kind.error();
-  auto level = enum_column<OrganizationLevel>(row, 3, "organization level");
-  if (!level) return level.error();
-  return Organization{row.int64(0), row.text(1), *kind, *level, row.text(4)};
-}
-
-Result<std::vector<Id>> collect_ids(Statement& s) {
-  std::vector<Id> ids;
-  for (;;) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return ids;
-    ids.push_back(s.int64(0));
-  }
-}
-
-std::string detail_json(AuditEvent const& event) {
-  boost::json::object object;
-  for (auto const& [key, value] : event.detail) object[key] = value;
-  return boost::json::serialize(object);
-}
-
 }  // namespace
 
 // --- reference data ----------------------------------------------------------------------------
@@ -430,7 +211,8 @@ Result<Id> SqliteStore::insert_patient(Patient const& p) {
       .bind(9, p.phone)
       .bind(10, p.insured ? 1 : 0)
       .bind(11, p.registered_by_organization)
-      .bind(12, to_millis(p.created_at));
+      .bind(12, to_millis(p.created_at))
+      .bind(13, fold_case(p.last_name + " " + p.first_name + " " + p.middle_name));
   if (auto done = s->run(); !done) {
     if (done.error().code == Errc::Duplicate) {
       return make_error(Errc::PatientExists, "a patient with this IIN is already registered",
@@ -445,7 +227,8 @@ Result<Id> SqliteStore::insert_patient(Patient const& p) {
 
 Result<std::optional<Referral>> SqliteStore::find_referral(Id id) {
   return query_one<Referral>(
-      db_, kFindReferral, [&](Statement& s) { s.bind(1, id); }, read_referral);
+      db_, kFindReferral, [&](Statement& s) { s.bind(1, id); },
+      [](Statement const& row) { return read_referral(row); });
 }
 
 Result<Id> SqliteStore::insert_referral(Referral const& referral) {
@@ -577,6 +360,12 @@ Status SqliteStore::append_audit(AuditEvent const& event) {
       .bind(8, record.prev_hash)
       .bind(9, record.hash);
   return s->run();
+}
+
+Result<AuditCheck> SqliteStore::verify_audit_chain() {
+  auto result = verify_audit(db_);
+  if (!result) return result.error();
+  return AuditCheck{result->ok, result->events, result->broken_seq, result->reason};
 }
 
 }  // namespace joldama::storage

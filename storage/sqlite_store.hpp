@@ -37,6 +37,40 @@ class SqliteStore final : public Store {
   Result<std::int64_t> next_value(std::string_view name) override;
 
   Status append_audit(AuditEvent const& event) override;
+  Result<AuditCheck> verify_audit_chain() override;
+
+  Result<std::optional<User>> find_user(Id id) override;
+  Result<std::optional<User>> find_user_by_login(std::string_view login) override;
+  Result<Id> insert_user(User const& user) override;
+  Status update_user(User const& user) override;
+  Result<std::vector<User>> list_users() override;
+  Result<std::int64_t> count_users() override;
+  Status insert_session(Session const& session) override;
+  Result<std::optional<Session>> find_session(std::string_view token_hash) override;
+  Status touch_session(std::string_view token_hash, Timestamp at) override;
+  Status delete_session(std::string_view token_hash) override;
+  Status delete_sessions_of(Id user_id) override;
+  Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) override;
+
+  Result<Id> insert_attachment(Attachment const& attachment) override;
+  Result<std::vector<AttachmentInfo>> list_attachments(Id referral_id) override;
+  Result<std::optional<Attachment>> find_attachment(Id referral_id, Id attachment_id) override;
+
+  Result<std::optional<IdempotencyRecord>> find_idempotency(Id user_id,
+                                                            std::string_view key) override;
+  Status insert_idempotency(IdempotencyRecord const& record) override;
+
+  Result<std::vector<Organization>> list_organizations(OrganizationFilter const& filter) override;
+  Result<std::vector<Profile>> list_profiles() override;
+  Result<std::optional<ReferralListing>> find_referral_listing(Id id) override;
+  Result<std::optional<Referral>> find_referral_by_code(std::string_view code) override;
+  Result<std::vector<ReferralListing>> list_referrals(ReferralFilter const& filter) override;
+  Result<std::vector<std::pair<State, std::int64_t>>> count_referrals_by_state(
+      ReferralFilter const& filter) override;
+  Result<bool> patient_referred_by(Id patient_id, Id organization_id) override;
+  Result<bool> patient_has_talon_at(Id patient_id, Id hospital_id) override;
+  Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) override;
+  Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) override;
 
   Database& database() { return db_; }
 

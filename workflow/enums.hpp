@@ -63,6 +63,9 @@ enum class Outcome { Recovered, Improved, Unchanged, Worsened, Died };
 enum class OrganizationKind { Polyclinic, Hospital };
 enum class OrganizationLevel { Local, Regional, Republican };
 
+// The languages of the interface.
+enum class Locale { Kk, Ru, En };
+
 // What a referral holds of its quota: nothing, a place in the waitlist, a reserved unit, or a
 // used unit (after admission).
 enum class QuotaHolding { None, Waiting, Reserved, Used };
@@ -109,6 +112,7 @@ JOLDAMA_ENUM_TEXT(DecisionMode, "in_absentia", "in_person");
 JOLDAMA_ENUM_TEXT(Outcome, "recovered", "improved", "unchanged", "worsened", "died");
 JOLDAMA_ENUM_TEXT(OrganizationKind, "polyclinic", "hospital");
 JOLDAMA_ENUM_TEXT(OrganizationLevel, "local", "regional", "republican");
+JOLDAMA_ENUM_TEXT(Locale, "kk", "ru", "en");
 JOLDAMA_ENUM_TEXT(QuotaHolding, "none", "waiting", "reserved", "used");
 JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "protocol", "at", "place", "hospital_id", "clinic",
                   "country", "outcome", "planned_date", "case_number", "final_icd10");

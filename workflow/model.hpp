@@ -2,6 +2,7 @@
 // The domain's records. Plain values: no I/O, no behaviour beyond small helpers.
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -159,6 +160,58 @@ struct ActionInput {
   std::string final_icd10;
 };
 
+// A person who signs in. The password hash is libsodium's Argon2id string; never the password.
+struct User {
+  Id id = 0;
+  std::string login;
+  std::string name;
+  Role role = Role::Doctor;
+  std::optional<Id> organization_id;  // doctors and hospital staff
+  std::string region;                 // commissions (and the organization's region for others)
+  Locale locale = Locale::Kk;
+  std::string password_hash;
+  bool disabled = false;
+  Timestamp created_at{};
+
+  Actor actor() const { return Actor{id, login, role, organization_id, region}; }
+};
+
+// A signed-in session. Only hashes of the token and of its CSRF token are kept.
+struct Session {
+  std::string token_hash;
+  Id user_id = 0;
+  std::string csrf_hash;
+  Timestamp created_at{};
+  Timestamp last_seen_at{};
+  Timestamp expires_at{};  // the absolute end, whatever the activity
+};
+
+struct AttachmentInfo {
+  Id id = 0;
+  Id referral_id = 0;
+  std::string filename;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string sha256;
+  Id uploaded_by = 0;
+  Timestamp uploaded_at{};
+};
+
+struct Attachment {
+  AttachmentInfo info;
+  std::string bytes;
+};
+
+// The remembered outcome of a write sent with an Idempotency-Key. `response` is opaque here: the
+// server writes and reads it.
+struct IdempotencyRecord {
+  Id user_id = 0;
+  std::string key;
+  std::string request_hash;
+  std::string response;
+  Timestamp created_at{};
+};
+
 // One entry of the append-only audit log, before storage gives it a sequence number and hash.
 struct AuditEvent {
   Timestamp at{};
@@ -168,6 +221,99 @@ struct AuditEvent {
   std::optional<Id> referral_id;
   // Ordered key/value details (from, to, comment, …); storage serializes them as a JSON object.
   std::vector<std::pair<std::string, std::string>> detail;
+};
+
+}  // namespace joldama
+
+namespace joldama {
+
+// An audit event as stored: with its place in the chain.
+struct StoredAuditEvent {
+  std::int64_t seq = 0;
+  AuditEvent event;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The outcome of checking the audit log's hash chain.
+struct AuditCheck {
+  bool ok = true;
+  std::int64_t events = 0;
+  std::optional<std::int64_t> broken_seq;
+  std::string reason;
+};
+
+// A referral with the names a worklist shows beside it.
+struct ReferralListing {
+  Referral referral;
+  std::string patient_name;  // "Last First Middle"
+  std::string referring_organization_name;
+  std::string hospital_name;  // empty without a receiving hospital
+};
+
+struct HistoryEntry {
+  Timestamp at{};
+  std::string action;  // a workflow action, or "attach" / "overdue"
+  std::optional<State> from;
+  std::optional<State> to;
+  std::string by_login;
+  Role by_role = Role::System;
+  std::string comment;
+};
+
+// A referral as one actor sees it now.
+struct ReferralView {
+  ReferralListing listing;
+  bool overdue = false;
+  std::optional<int> queue_position;
+  std::vector<Action> allowed_actions;
+  std::vector<HistoryEntry> history;  // filled on single reads only
+};
+
+// Where a worklist page ends: the sort key of its last row (urgent first, then the longest in
+// its current state, then the id).
+struct WorklistCursor {
+  int urgency_rank = 0;  // 0 urgent, 1 routine
+  std::int64_t state_since_millis = 0;
+  Id id = 0;
+
+  friend bool operator==(WorklistCursor const&, WorklistCursor const&) = default;
+};
+
+// How the text box of a worklist searches.
+enum class SearchKind { None, CodePrefix, IinPrefix, Name };
+
+struct ReferralFilter {
+  // The scope, always set by the workflow from the actor, never by the client.
+  std::optional<Id> referring_organization_id;
+  std::optional<std::string> patient_region_scope;
+  std::optional<Id> talon_hospital_id;
+  // The client's filters.
+  std::vector<State> states;
+  std::string profile;
+  std::string region;
+  std::optional<Timestamp> overdue_at;  // only referrals whose deadline passed before this
+  SearchKind search = SearchKind::None;
+  std::string search_text;  // case-folded for Name
+  std::optional<WorklistCursor> after;
+  std::size_t limit = 50;
+};
+
+struct QuotaFilter {
+  std::optional<int> period;
+  std::string region;
+  std::string profile;
+};
+
+struct AuditFilter {
+  std::optional<Id> referral_id;
+  std::optional<std::int64_t> before_seq;
+  std::size_t limit = 100;
+};
+
+struct OrganizationFilter {
+  std::optional<OrganizationKind> kind;
+  std::optional<OrganizationLevel> level;
 };
 
 }  // namespace joldama

@@ -78,6 +78,65 @@ class AuditLog {
   virtual ~AuditLog() = default;
   // Appends to the hash-chained, append-only log.
   virtual Status append_audit(AuditEvent const& event) = 0;
+  // Walks the whole chain and reports the first event that does not verify.
+  virtual Result<AuditCheck> verify_audit_chain() = 0;
+};
+
+class AccountRepository {
+ public:
+  virtual ~AccountRepository() = default;
+  virtual Result<std::optional<User>> find_user(Id id) = 0;
+  virtual Result<std::optional<User>> find_user_by_login(std::string_view login) = 0;
+  // The new user's id; Duplicate when the login is taken.
+  virtual Result<Id> insert_user(User const& user) = 0;
+  virtual Status update_user(User const& user) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Result<std::int64_t> count_users() = 0;
+
+  virtual Status insert_session(Session const& session) = 0;
+  virtual Result<std::optional<Session>> find_session(std::string_view token_hash) = 0;
+  virtual Status touch_session(std::string_view token_hash, Timestamp at) = 0;
+  virtual Status delete_session(std::string_view token_hash) = 0;
+  virtual Status delete_sessions_of(Id user_id) = 0;
+  // Removes sessions whose absolute end passed or that were idle since before `idle_before`.
+  virtual Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) = 0;
+};
+
+class AttachmentRepository {
+ public:
+  virtual ~AttachmentRepository() = default;
+  virtual Result<Id> insert_attachment(Attachment const& attachment) = 0;
+  virtual Result<std::vector<AttachmentInfo>> list_attachments(Id referral_id) = 0;
+  // The attachment with its bytes, if it belongs to `referral_id`.
+  virtual Result<std::optional<Attachment>> find_attachment(Id referral_id, Id attachment_id) = 0;
+};
+
+class IdempotencyRepository {
+ public:
+  virtual ~IdempotencyRepository() = default;
+  virtual Result<std::optional<IdempotencyRecord>> find_idempotency(Id user_id,
+                                                                    std::string_view key) = 0;
+  virtual Status insert_idempotency(IdempotencyRecord const& record) = 0;
+};
+
+// Reads for worklists, lookups and reports. Scope comes in the filters, set by the workflow.
+class QueryRepository {
+ public:
+  virtual ~QueryRepository() = default;
+  virtual Result<std::vector<Organization>> list_organizations(OrganizationFilter const& filter) = 0;
+  virtual Result<std::vector<Profile>> list_profiles() = 0;
+  virtual Result<std::optional<ReferralListing>> find_referral_listing(Id id) = 0;
+  virtual Result<std::optional<Referral>> find_referral_by_code(std::string_view code) = 0;
+  // One page in worklist order, at most filter.limit rows.
+  virtual Result<std::vector<ReferralListing>> list_referrals(ReferralFilter const& filter) = 0;
+  // How many referrals of the filter (cursor and limit ignored) are in each state.
+  virtual Result<std::vector<std::pair<State, std::int64_t>>> count_referrals_by_state(
+      ReferralFilter const& filter) = 0;
+  virtual Result<bool> patient_referred_by(Id patient_id, Id organization_id) = 0;
+  virtual Result<bool> patient_has_talon_at(Id patient_id, Id hospital_id) = 0;
+  virtual Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) = 0;
+  // Newest first.
+  virtual Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) = 0;
 };
 
 // One transaction's view of everything.
@@ -86,7 +145,11 @@ class Store : public ReferenceData,
               public ReferralRepository,
               public QuotaRepository,
               public Sequences,
-              public AuditLog {};
+              public AuditLog,
+              public AccountRepository,
+              public AttachmentRepository,
+              public IdempotencyRepository,
+              public QueryRepository {};
 
 // Runs write commands, one at a time, on the single writer.
 class Transactor {

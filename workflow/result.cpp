@@ -17,6 +17,14 @@ std::string_view to_string(Errc code) {
     case Errc::StorageFull: return "storage_full";
     case Errc::Unavailable: return "unavailable";
     case Errc::Internal: return "internal_error";
+    case Errc::Malformed: return "bad_request";
+    case Errc::Unauthenticated: return "unauthenticated";
+    case Errc::MethodNotAllowed: return "method_not_allowed";
+    case Errc::PreconditionRequired: return "if_match_required";
+    case Errc::TooLarge: return "payload_too_large";
+    case Errc::UnsupportedMediaType: return "unsupported_media_type";
+    case Errc::RateLimited: return "rate_limited";
+    case Errc::IdempotencyKeyReused: return "idempotency_key_reused";
   }
   return "internal_error";
 }

@@ -25,6 +25,15 @@ enum class Errc {
   StorageFull,        // the disk is full; nothing was written
   Unavailable,        // the database is busy or failed; nothing was written
   Internal,           // a defect: an invariant did not hold
+  // Failures of the request itself, before the domain is reached.
+  Malformed,             // the request cannot be read (bad JSON, bad header, bad query)
+  Unauthenticated,       // no valid session
+  MethodNotAllowed,      // the path exists, the method does not
+  PreconditionRequired,  // an action without If-Match
+  TooLarge,              // the body exceeds its limit
+  UnsupportedMediaType,  // the body's type is not accepted here
+  RateLimited,           // too many attempts; try again later
+  IdempotencyKeyReused,  // the same Idempotency-Key with a different request
 };
 
 std::string_view to_string(Errc code);

@@ -243,6 +243,80 @@ Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey cons
   return promoted;
 }
 
+namespace {
+
+// The declared type, if the content starts as that type does.
+bool content_matches(std::string_view type, std::string_view bytes) {
+  if (type == "application/pdf") return bytes.starts_with("%PDF-");
+  if (type == "image/png") return bytes.starts_with("\x89PNG\r\n\x1a\n");
+  if (type == "image/jpeg") return bytes.starts_with("\xFF\xD8\xFF");
+  return false;
+}
+
+constexpr EnumSet<State> kAttachable{State::Registered, State::CommissionReview,
+                                     State::InPersonScheduled, State::InfoRequested};
+
+}  // namespace
+
+Result<AttachmentInfo> Workflow::attach(Store& store, Actor const& actor, Id referral_id,
+                                        AttachmentUpload const& upload) const {
+  auto found = store.find_referral(referral_id);
+  if (!found) return found.error();
+  if (!*found || !can_see(actor, **found)) return make_error(Errc::NotFound, "no such referral");
+  Referral const& referral = **found;
+  if (actor.role != Role::Doctor) {
+    return make_error(Errc::Forbidden, "documents are attached by the referring doctor");
+  }
+  if (!kAttachable.contains(referral.state)) {
+    return make_error(Errc::InvalidTransition,
+                      "documents can be attached until the commission has decided");
+  }
+  if (upload.content_type != "application/pdf" && upload.content_type != "image/png" &&
+      upload.content_type != "image/jpeg") {
+    return make_error(Errc::UnsupportedMediaType, "attach a PDF, PNG or JPEG file",
+                      "content_type");
+  }
+  if (upload.bytes.empty()) return validation_error("file", "the file is empty");
+  if (upload.bytes.size() > kMaxAttachmentBytes) {
+    return make_error(Errc::TooLarge, "a file may be at most 10 MiB", "file");
+  }
+  if (!content_matches(upload.content_type, upload.bytes)) {
+    return make_error(Errc::UnsupportedMediaType,
+                      fmt::format("the file's content is not {}", upload.content_type),
+                      "content_type");
+  }
+  auto filename = validate_text("filename", upload.filename, 255, Presence::Required);
+  if (!filename) return filename.error();
+  if (filename->find_first_of("/\\") != std::string::npos || filename->front() == '.') {
+    return validation_error("filename", "a file name may not contain / or \\ or start with a dot");
+  }
+  auto existing = store.list_attachments(referral_id);
+  if (!existing) return existing.error();
+  if (existing->size() >= kMaxAttachmentsPerReferral) {
+    return validation_error("file", fmt::format("a referral holds at most {} documents",
+                                                kMaxAttachmentsPerReferral));
+  }
+
+  auto const now = clock_.now();
+  Attachment attachment;
+  attachment.info = AttachmentInfo{0,          referral_id,      std::move(*filename),
+                                   upload.content_type,
+                                   static_cast<std::int64_t>(upload.bytes.size()),
+                                   upload.sha256, actor.user_id, now};
+  attachment.bytes = upload.bytes;
+  auto id = store.insert_attachment(attachment);
+  if (!id) return id.error();
+  attachment.info.id = *id;
+  AuditEvent event{now, actor.login, actor.role, "attach", referral_id,
+                   {{"attachment_id", std::to_string(*id)},
+                    {"filename", attachment.info.filename},
+                    {"content_type", attachment.info.content_type},
+                    {"size", std::to_string(attachment.info.size)},
+                    {"sha256", attachment.info.sha256}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return std::move(attachment.info);
+}
+
 Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) const {
   auto const now = clock_.now();
   auto const system = Actor::system();

@@ -47,6 +47,16 @@ struct ActionCommand {
   ActionInput input;
 };
 
+inline constexpr std::size_t kMaxAttachmentBytes = 10 * 1024 * 1024;
+inline constexpr std::size_t kMaxAttachmentsPerReferral = 30;
+
+struct AttachmentUpload {
+  std::string filename;
+  std::string content_type;  // as declared by the client
+  std::string bytes;
+  std::string sha256;  // hex digest of bytes, computed by the caller
+};
+
 struct SweepReport {
   std::vector<Id> expired;   // talons past validity, now expired with their units released
   std::vector<Id> overdue;   // steps newly past their deadline
@@ -79,6 +89,13 @@ class Workflow {
   // Performs an action of the transition table. NotFound outside the actor's scope,
   // StaleVersion when expected_version is not the stored one, then decide()'s errors.
   Result<Referral> perform(Store& store, Actor const& actor, ActionCommand const& command) const;
+
+  // The referring doctor attaches a document (PDF, PNG or JPEG, checked from its first bytes
+  // as well as its declared type) until the commission has decided. NotFound outside scope,
+  // Forbidden for other roles, InvalidTransition after the decision, UnsupportedMediaType,
+  // Validation for the filename or an empty file, TooLarge beyond 10 MiB.
+  Result<AttachmentInfo> attach(Store& store, Actor const& actor, Id referral_id,
+                                AttachmentUpload const& upload) const;
 
   // The bureau's own housekeeping: expires talons past validity (releasing their units and
   // promoting the waitlist), and marks steps that passed their deadline. At most `limit` of

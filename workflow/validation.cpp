@@ -205,3 +205,91 @@ Result<std::string> validate_phone(std::string_view field, std::string_view text
 }
 
 }  // namespace joldama
+
+namespace joldama {
+
+namespace {
+
+// Decodes one UTF-8 sequence at `i` (valid input assumed); advances `i`.
+std::uint32_t next_code_point(std::string_view text, std::size_t& i) {
+  auto const c = static_cast<unsigned char>(text[i]);
+  std::size_t length = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+  if (i + length > text.size()) length = text.size() - i;
+  std::uint32_t cp = length == 1 ? c : length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
+  for (std::size_t k = 1; k < length; ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  i += length;
+  return cp;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+std::uint32_t lower(std::uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 0x20;
+  if (cp >= 0x0410 && cp <= 0x042F) return cp + 0x20;  // А..Я
+  if (cp >= 0x0400 && cp <= 0x040F) return cp + 0x50;  // Ѐ..Џ, with Ё and І
+  // Kazakh letters come in upper/lower pairs at even/odd code points.
+  switch (cp) {
+    case 0x04D8:  // Ә
+    case 0x0492:  // Ғ
+    case 0x049A:  // Қ
+    case 0x04A2:  // Ң
+    case 0x04E8:  // Ө
+    case 0x04B0:  // Ұ
+    case 0x04AE:  // Ү
+    case 0x04BA:  // Һ
+      return cp + 1;
+    default: return cp;
+  }
+}
+
+}  // namespace
+
+std::string fold_case(std::string_view text) {
+  if (!is_valid_utf8(text)) return std::string{text};
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) append_utf8(out, lower(next_code_point(text, i)));
+  return out;
+}
+
+Status validate_login(std::string_view login) {
+  if (login.size() < 3 || login.size() > 64) {
+    return validation_error("login", "a login has 3 to 64 characters");
+  }
+  for (char c : login) {
+    bool const allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                         c == '_' || c == '-';
+    if (!allowed) {
+      return validation_error("login", "a login holds lower-case letters, digits, '.', '_' and '-'");
+    }
+  }
+  return ok();
+}
+
+Status validate_new_password(std::string_view password) {
+  if (!is_valid_utf8(password)) return validation_error("password", "the password is not valid UTF-8");
+  auto const length = utf8_length(password);
+  if (length < 12) return validation_error("password", "a password has at least 12 characters");
+  if (length > 128) return validation_error("password", "a password has at most 128 characters");
+  return ok();
+}
+
+}  // namespace joldama

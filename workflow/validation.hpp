@@ -51,6 +51,15 @@ Result<std::string> validate_text(std::string_view field, std::string_view text,
 Result<std::string> validate_person_name(std::string_view field, std::string_view text,
                                          Presence presence);
 
+// Lower case for comparison: ASCII, Russian and Kazakh Cyrillic letters; other bytes unchanged.
+std::string fold_case(std::string_view text);
+
+// A login: 3 to 64 of a-z, 0-9, '.', '_', '-'.
+Status validate_login(std::string_view login);
+
+// A new password: at least 12 and at most 128 characters, valid UTF-8.
+Status validate_new_password(std::string_view password);
+
 // A Kazakhstan phone number, normalized to "+7XXXXXXXXXX"; separators are allowed in the input.
 Result<std::string> validate_phone(std::string_view field, std::string_view text);
 

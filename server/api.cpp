@@ -1,0 +1,361 @@
+#include "server/api.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <exception>
+
+#include "server/crypto.hpp"
+#include "server/metrics.hpp"
+#include "server/static_files.hpp"
+
+namespace joldama::server {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::chrono::seconds kTouchEvery{60};
+
+bool is_write(Method m) {
+  return m == Method::Post || m == Method::Put || m == Method::Patch || m == Method::Delete;
+}
+
+bool is_api_path(std::string_view path) {
+  return path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
+}
+
+// The value of cookie `name` in a Cookie header.
+std::optional<std::string> cookie(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto const semicolon = header.find(';');
+    auto pair = header.substr(0, semicolon);
+    header = semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    auto const eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string{pair.substr(eq + 1)};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string encode_response(Response const& response) {
+  json::array headers;
+  for (auto const& [name, value] : response.headers) headers.emplace_back(json::array{name, value});
+  return json::serialize(
+      json::object{{"status", response.status}, {"headers", headers}, {"body", response.body}});
+}
+
+std::optional<Response> decode_response(std::string_view text) {
+  boost::system::error_code ec;
+  auto const value = json::parse(text, ec);
+  if (ec || !value.is_object()) return std::nullopt;
+  auto const& o = value.as_object();
+  Response response;
+  response.status = static_cast<int>(o.at("status").as_int64());
+  for (auto const& pair : o.at("headers").as_array()) {
+    response.headers.emplace_back(std::string{pair.as_array()[0].as_string()},
+                                  std::string{pair.as_array()[1].as_string()});
+  }
+  response.body = std::string{o.at("body").as_string()};
+  return response;
+}
+
+bool valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 200) return false;
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int to_http_status(Errc code) {
+  switch (code) {
+    case Errc::Malformed: return 400;
+    case Errc::Unauthenticated: return 401;
+    case Errc::Forbidden: return 403;
+    case Errc::NotFound: return 404;
+    case Errc::MethodNotAllowed: return 405;
+    case Errc::InvalidTransition: return 409;
+    case Errc::PatientExists: return 409;
+    case Errc::Duplicate: return 409;
+    case Errc::QuotaExhausted: return 409;
+    case Errc::QuotaBelowUsage: return 409;
+    case Errc::StaleVersion: return 412;
+    case Errc::TooLarge: return 413;
+    case Errc::UnsupportedMediaType: return 415;
+    case Errc::Validation: return 422;
+    case Errc::NotEligible: return 422;
+    case Errc::IdempotencyKeyReused: return 422;
+    case Errc::PreconditionRequired: return 428;
+    case Errc::RateLimited: return 429;
+    case Errc::StorageFull: return 503;
+    case Errc::Unavailable: return 503;
+    case Errc::Internal: return 500;
+  }
+  return 500;
+}
+
+Api::Api(ApiServices services)
+    : services_(services),
+      metrics_(std::make_unique<Metrics>()),
+      static_files_(std::make_unique<StaticFiles>(services.config.web_root)),
+      login_by_login_(services.config.login_failures_per_login, std::chrono::minutes{15}),
+      login_by_address_(services.config.login_failures_per_address, std::chrono::minutes{15}),
+      public_lookups_(services.config.public_lookups_per_minute, std::chrono::minutes{1}) {
+  add_operations_routes(*this);
+  add_session_routes(*this);
+  add_reference_routes(*this);
+  add_patient_routes(*this);
+  add_referral_routes(*this);
+  add_quota_routes(*this);
+  add_public_routes(*this);
+  add_audit_routes(*this);
+}
+
+Api::~Api() = default;
+
+std::size_t Api::body_limit(Method method, std::string_view target) const {
+  if (!is_write(method)) return services_.config.json_body_limit;
+  std::string path;
+  std::map<std::string, std::string> query;
+  if (!parse_target(target, path, query)) return services_.config.json_body_limit;
+  auto const match = router_.match(method, path);
+  if (match.route && match.route->body == Body::File) return services_.config.attachment_body_limit;
+  return services_.config.json_body_limit;
+}
+
+Response Api::json(int status, json::value const& body) {
+  Response response;
+  response.status = status;
+  response.body = json::serialize(body);
+  response.set_header("content-type", "application/json; charset=utf-8");
+  return response;
+}
+
+Response Api::error_response(Error const& error) {
+  auto response = json(to_http_status(error.code), to_json(error));
+  if (error.code == Errc::Unauthenticated) response.set_header("www-authenticate", "Bearer");
+  return response;
+}
+
+void Api::handle(Request request, Respond respond) {
+  auto exchange = std::make_shared<Exchange>();
+  exchange->request = std::move(request);
+  exchange->respond = std::move(respond);
+  exchange->started = std::chrono::steady_clock::now();
+  try {
+    dispatch(exchange);
+  } catch (std::exception const& e) {
+    fmt::print(stderr, "joldama: a handler failed: {}\n", e.what());
+    fail(exchange, make_error(Errc::Internal, "an internal error occurred"));
+  } catch (...) {
+    fail(exchange, make_error(Errc::Internal, "an internal error occurred"));
+  }
+}
+
+void Api::dispatch(std::shared_ptr<Exchange> const& exchange) {
+  auto& request = exchange->request;
+  if (request.method == Method::Other) {
+    return fail(exchange, make_error(Errc::MethodNotAllowed, "this method is not supported"));
+  }
+  if (!parse_target(request.target, request.path, request.query)) {
+    return fail(exchange, make_error(Errc::Malformed, "the request target is malformed"));
+  }
+  if (!is_api_path(request.path)) {
+    if (request.method != Method::Get && request.method != Method::Head) {
+      auto response = error_response(make_error(Errc::MethodNotAllowed, "only GET is allowed here"));
+      response.set_header("allow", "GET, HEAD");
+      return reply(exchange, std::move(response));
+    }
+    return reply(exchange, static_files_->serve(request));
+  }
+
+  auto match = router_.match(request.method, request.path);
+  if (!match.route) {
+    if (match.allowed.empty()) {
+      return fail(exchange, make_error(Errc::NotFound, "no such endpoint"));
+    }
+    std::string allow;
+    for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string{to_string(m)};
+    auto response = error_response(
+        make_error(Errc::MethodNotAllowed, fmt::format("allowed here: {}", allow)));
+    response.set_header("allow", allow);
+    return reply(exchange, std::move(response));
+  }
+  exchange->route = match.route;
+  exchange->params = std::move(match.params);
+
+  if (match.route->access == Access::SignedIn) {
+    auto user = authenticate(*exchange);
+    if (!user) return fail(exchange, user.error());
+    exchange->user = std::move(*user);
+  }
+  match.route->handler(exchange);
+}
+
+Result<User> Api::authenticate(Exchange& exchange) {
+  auto const& request = exchange.request;
+  std::optional<std::string> token;
+  if (auto header = request.header("authorization"); header && header->starts_with("Bearer ")) {
+    token = std::string{header->substr(7)};
+  } else if (auto cookies = request.header("cookie")) {
+    token = cookie(*cookies, kSessionCookie);
+    exchange.cookie_session = token.has_value();
+  }
+  auto const unauthenticated = make_error(Errc::Unauthenticated, "sign in first");
+  if (!token || token->empty() || token->size() > 128) return unauthenticated;
+
+  auto const hash = sha256_hex(*token);
+  auto const now = services_.clock.now();
+  struct Found {
+    Session session;
+    User user;
+  };
+  auto found = query(services_.reader, [&](Store& store) -> Result<std::optional<Found>> {
+    auto session = store.find_session(hash);
+    if (!session) return session.error();
+    if (!*session) return std::optional<Found>{};
+    auto user = store.find_user((*session)->user_id);
+    if (!user) return user.error();
+    if (!*user) return std::optional<Found>{};
+    return std::optional<Found>{Found{**session, **user}};
+  });
+  if (!found) return found.error();
+  if (!*found) return unauthenticated;
+  auto const& [session, user] = **found;
+  auto const status = session_status(session, now, services_.config.sessions);
+  if (status != SessionStatus::Active || user.disabled) {
+    services_.writer.submit([hash](Store& store) { return store.delete_session(hash); },
+                            [](Status) {});
+    return make_error(Errc::Unauthenticated, status == SessionStatus::Idle
+                                                 ? "the session ended after inactivity; sign in again"
+                                                 : "the session has ended; sign in again");
+  }
+  // A cookie is sent by the browser on its own, so a write with it must also prove that the
+  // page making it could read the CSRF token that came with the session.
+  if (exchange.cookie_session && is_write(request.method)) {
+    auto const csrf = request.header("x-csrf-token");
+    if (!csrf || !constant_time_equal(sha256_hex(*csrf), session.csrf_hash)) {
+      return make_error(Errc::Forbidden, "a write with the session cookie needs its X-CSRF-Token");
+    }
+  }
+  exchange.session_hash = hash;
+  if (now - session.last_seen_at >= kTouchEvery) {
+    services_.writer.submit([hash, now](Store& store) { return store.touch_session(hash, now); },
+                            [](Status) {});
+  }
+  return user;
+}
+
+void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
+  if (exchange->answered.exchange(true)) return;
+  response.set_header("x-content-type-options", "nosniff");
+  if (!response.header("cache-control")) response.set_header("cache-control", "no-store");
+  auto const elapsed = std::chrono::steady_clock::now() - exchange->started;
+  auto const seconds = std::chrono::duration<double>(elapsed).count();
+  // Routes are logged as patterns, never as concrete paths: a path can hold an IIN.
+  std::string const route = exchange->route ? exchange->route->pattern
+                            : is_api_path(exchange->request.path) ? "unmatched"
+                                                                   : "static";
+  auto const method = to_string(exchange->request.method);
+  metrics_->observe(route, method, response.status, seconds);
+  fmt::print(stderr, "{} {} {} {} {:.1f}ms user={}\n", format_timestamp(services_.clock.now()),
+             method, route, response.status, seconds * 1000.0,
+             exchange->user ? std::to_string(exchange->user->id) : "-");
+  exchange->respond(std::move(response));
+}
+
+void Api::read(std::shared_ptr<Exchange> const& exchange,
+               std::function<Result<Response>(Store&)> const& work) {
+  auto response = query(services_.reader, work);
+  if (!response) return fail(exchange, response.error());
+  reply(exchange, std::move(*response));
+}
+
+void Api::write(std::shared_ptr<Exchange> const& exchange,
+                std::function<Result<Response>(Store&)> work) {
+  auto const& request = exchange->request;
+  std::optional<IdempotencyRecord> idempotency;
+  if (auto key = request.header("idempotency-key")) {
+    if (!valid_idempotency_key(*key)) {
+      return fail(exchange, make_error(Errc::Malformed,
+                                       "Idempotency-Key is 1 to 200 printable ASCII characters"));
+    }
+    if (exchange->user) {
+      // The request is what the key promises not to repeat: method, target, body and the headers
+      // that carry content.
+      auto const fingerprint =
+          fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method), request.target,
+                      request.header("content-type").value_or(""),
+                      request.header("x-filename").value_or(""), request.body);
+      idempotency = IdempotencyRecord{exchange->user->id, std::string{*key},
+                                      sha256_hex(fingerprint), {}, services_.clock.now()};
+    }
+  }
+  auto produced = std::make_shared<std::optional<Response>>();
+  services_.writer.submit(
+      [work = std::move(work), idempotency, produced](Store& store) mutable -> Status {
+        if (idempotency) {
+          auto found = store.find_idempotency(idempotency->user_id, idempotency->key);
+          if (!found) return found.error();
+          if (*found) {
+            if ((*found)->request_hash != idempotency->request_hash) {
+              return make_error(Errc::IdempotencyKeyReused,
+                                "this Idempotency-Key was used for a different request");
+            }
+            auto replayed = decode_response((*found)->response);
+            if (!replayed) return make_error(Errc::Internal, "a stored response is unreadable");
+            replayed->set_header("idempotent-replayed", "true");
+            *produced = std::move(*replayed);
+            return ok();
+          }
+        }
+        auto response = work(store);
+        if (!response) return response.error();
+        if (idempotency) {
+          idempotency->response = encode_response(*response);
+          if (auto s = store.insert_idempotency(*idempotency); !s) return s;
+        }
+        *produced = std::move(*response);
+        return ok();
+      },
+      [this, exchange, produced](Status status) {
+        if (!status) return fail(exchange, status.error());
+        reply(exchange, std::move(**produced));
+      });
+}
+
+void Api::record(AuditEvent event) {
+  services_.writer.submit(
+      [event = std::move(event)](Store& store) { return store.append_audit(event); },
+      [](Status status) {
+        if (!status) fmt::print(stderr, "joldama: an audit event was not recorded: {}\n",
+                                status.error().message);
+      });
+}
+
+Result<JsonInput> Api::json_body(Exchange const& exchange) const {
+  auto const type = exchange.request.header("content-type").value_or("");
+  auto const media = type.substr(0, type.find(';'));
+  if (media != "application/json") {
+    return make_error(Errc::UnsupportedMediaType, "send the body as application/json");
+  }
+  return JsonInput::parse(exchange.request.body);
+}
+
+Result<json::value> Api::user_json(Store& store, User const& user) const {
+  std::optional<Organization> organization;
+  if (user.organization_id) {
+    auto found = store.find_organization(*user.organization_id);
+    if (!found) return found.error();
+    organization = *found;
+  }
+  return to_json(user, organization);
+}
+
+}  // namespace joldama::server

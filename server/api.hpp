@@ -1,0 +1,134 @@
+#pragma once
+// The JSON API and the static UI behind one RequestHandler. Route files (api_*.cpp) add their
+// routes here; this class authenticates, checks CSRF and media types, maps errors to statuses in
+// one table, logs and counts every request, and runs handlers' reads and writes.
+
+#include <boost/json/value.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/config.hpp"
+#include "server/http.hpp"
+#include "server/json.hpp"
+#include "server/rate_limiter.hpp"
+#include "server/router.hpp"
+#include "workflow/accounts.hpp"
+#include "workflow/lookup.hpp"
+#include "workflow/ports.hpp"
+#include "workflow/services.hpp"
+
+namespace joldama::server {
+
+class Metrics;
+class StaticFiles;
+
+// One request in flight, shared by the handler and its completions.
+struct Exchange {
+  Request request;
+  Route const* route = nullptr;
+  std::map<std::string, std::string> params;
+  std::optional<User> user;
+  std::string session_hash;  // of the signed-in session's token
+  bool cookie_session = false;
+  std::chrono::steady_clock::time_point started;
+  Respond respond;
+  std::atomic<bool> answered{false};
+
+  Actor actor() const { return user ? user->actor() : Actor::system(); }
+  std::string const& param(std::string const& name) const { return params.at(name); }
+};
+
+struct ApiServices {
+  Clock const& clock;
+  ServerConfig const& config;
+  Workflow const& workflow;
+  Lookup const& lookup;
+  Accounts const& accounts;
+  Transactor& writer;
+  Reader& reader;
+};
+
+// The one table from error codes to HTTP statuses.
+int to_http_status(Errc code);
+
+inline constexpr char const* kSessionCookie = "joldama_session";
+
+class Api final : public RequestHandler {
+ public:
+  explicit Api(ApiServices services);
+  ~Api() override;
+
+  std::size_t body_limit(Method method, std::string_view target) const override;
+  void handle(Request request, Respond respond) override;
+
+  void add(Route route) { router_.add(std::move(route)); }
+  Router const& router() const { return router_; }
+  ApiServices const& services() const { return services_; }
+  Metrics& metrics() { return *metrics_; }
+  RateLimiter& login_failures_by_login() { return login_by_login_; }
+  RateLimiter& login_failures_by_address() { return login_by_address_; }
+  RateLimiter& public_lookups() { return public_lookups_; }
+
+  static Response json(int status, boost::json::value const& body);
+  static Response error_response(Error const& error);
+
+  // Answers once: adds the common headers, logs the request and counts it.
+  void reply(std::shared_ptr<Exchange> const& exchange, Response response);
+  void fail(std::shared_ptr<Exchange> const& exchange, Error const& error) {
+    reply(exchange, error_response(error));
+  }
+
+  // Runs `work` on a consistent read snapshot and replies with its response or error.
+  void read(std::shared_ptr<Exchange> const& exchange,
+            std::function<Result<Response>(Store&)> const& work);
+
+  // Runs `work` as one write command on the single writer and replies once it is durable. With
+  // an Idempotency-Key header, the key, the request's hash and the response are stored in the
+  // same transaction: a repeat returns the first response and changes nothing; the same key
+  // with another request is refused.
+  void write(std::shared_ptr<Exchange> const& exchange,
+             std::function<Result<Response>(Store&)> work);
+
+  // Appends an audit event (a read of a patient's record, say) without waiting for it.
+  void record(AuditEvent event);
+
+  // The request body as a JSON object (415 unless declared as JSON, 400 unless valid).
+  Result<JsonInput> json_body(Exchange const& exchange) const;
+
+  // A user as the API shows it, with the organization's name.
+  Result<boost::json::value> user_json(Store& store, User const& user) const;
+
+ private:
+  void dispatch(std::shared_ptr<Exchange> const& exchange);
+  // The signed-in user of the request's token or cookie; Unauthenticated otherwise.
+  Result<User> authenticate(Exchange& exchange);
+
+  ApiServices services_;
+  Router router_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<StaticFiles> static_files_;
+  RateLimiter login_by_login_;
+  RateLimiter login_by_address_;
+  RateLimiter public_lookups_;
+};
+
+// The route files.
+void add_session_routes(Api& api);
+void add_reference_routes(Api& api);
+void add_patient_routes(Api& api);
+void add_referral_routes(Api& api);
+void add_quota_routes(Api& api);
+void add_public_routes(Api& api);
+void add_audit_routes(Api& api);
+void add_operations_routes(Api& api);
+
+// The OpenAPI 3.1 description of every route.
+boost::json::value openapi_document(Router const& router);
+
+}  // namespace joldama::server

@@ -1,0 +1,49 @@
+// The audit log and its verification.
+
+#include "server/api.hpp"
+#include "server/handler_support.hpp"
+
+namespace joldama::server {
+
+namespace json = boost::json;
+
+void add_audit_routes(Api& api) {
+  api.add({Method::Get, "/api/v1/audit", Access::SignedIn, Body::None,
+           "Audit events, newest first: ?referral_id=&limit=&before= (administrators and the "
+           "republican level)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             AuditFilter filter;
+             auto referral = query_integer(exchange->request, "referral_id", 1, INT64_MAX);
+             if (!referral) return api.fail(exchange, referral.error());
+             filter.referral_id = *referral;
+             auto limit = query_integer(exchange->request, "limit", 1, 1000);
+             if (!limit) return api.fail(exchange, limit.error());
+             filter.limit = static_cast<std::size_t>(limit->value_or(100));
+             auto before = query_integer(exchange->request, "before", 1, INT64_MAX);
+             if (!before) return api.fail(exchange, before.error());
+             filter.before_seq = *before;
+             api.read(exchange, [&api, exchange, filter](Store& store) -> Result<Response> {
+               auto events = api.services().lookup.audit(store, exchange->actor(), filter);
+               if (!events) return events.error();
+               json::array items;
+               for (auto const& e : *events) items.push_back(to_json(e));
+               return Api::json(200, items);
+             });
+           }});
+  api.add({Method::Get, "/api/v1/audit/verify", Access::SignedIn, Body::None,
+           "Check the audit log's hash chain (administrators)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             api.read(exchange, [&api, exchange](Store& store) -> Result<Response> {
+               auto check = api.services().lookup.verify_audit(store, exchange->actor());
+               if (!check) return check.error();
+               json::object out{{"ok", check->ok}, {"events", check->events}};
+               if (!check->ok) {
+                 out["broken_seq"] = check->broken_seq.value_or(0);
+                 out["reason"] = check->reason;
+               }
+               return Api::json(200, out);
+             });
+           }});
+}
+
+}  // namespace joldama::server

@@ -1,0 +1,35 @@
+// The public status page's lookup: no account, a referral code and the patient's IIN.
+
+#include "server/api.hpp"
+#include "server/handler_support.hpp"
+
+namespace joldama::server {
+
+void add_public_routes(Api& api) {
+  api.add({Method::Get, "/api/v1/public/status", Access::Public, Body::None,
+           "A referral's status by ?code=&iin= for the patient; the same 404 for a wrong code or "
+           "a wrong IIN; rate limited per address",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             auto const now = api.services().clock.now();
+             auto const key = "public:" + exchange->request.peer;
+             if (!api.public_lookups().admit(key, now)) {
+               auto response = Api::error_response(
+                   make_error(Errc::RateLimited, "too many lookups; wait a minute and try again"));
+               response.set_header("retry-after",
+                                   std::to_string(api.public_lookups().retry_after(key, now).count()));
+               return api.reply(exchange, std::move(response));
+             }
+             auto const code = query_text(exchange->request, "code");
+             auto const iin = query_text(exchange->request, "iin");
+             if (code.empty() || iin.empty()) {
+               return api.fail(exchange, make_error(Errc::Malformed, "give both code and iin"));
+             }
+             api.read(exchange, [&api, code, iin](Store& store) -> Result<Response> {
+               auto status = api.services().lookup.public_status(store, code, iin);
+               if (!status) return status.error();
+               return Api::json(200, to_json(*status));
+             });
+           }});
+}
+
+}  // namespace joldama::server

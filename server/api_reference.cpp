@@ -1,0 +1,63 @@
+// Regions, profiles, organizations.
+
+#include "server/api.hpp"
+#include "server/handler_support.hpp"
+
+namespace joldama::server {
+
+namespace json = boost::json;
+
+void add_reference_routes(Api& api) {
+  api.add({Method::Get, "/api/v1/regions", Access::Public, Body::None,
+           "The 20 regions with their KATO codes, names and population",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             api.read(exchange, [](Store& store) -> Result<Response> {
+               auto regions = store.list_regions();
+               if (!regions) return regions.error();
+               json::array items;
+               for (auto const& r : *regions) items.push_back(to_json(r));
+               return Api::json(200, items);
+             });
+           }});
+  api.add({Method::Get, "/api/v1/profiles", Access::Public, Body::None,
+           "The care profiles with their names in Kazakh, Russian and English",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             api.read(exchange, [](Store& store) -> Result<Response> {
+               auto profiles = store.list_profiles();
+               if (!profiles) return profiles.error();
+               json::array items;
+               for (auto const& p : *profiles) items.push_back(to_json(p));
+               return Api::json(200, items);
+             });
+           }});
+  api.add({Method::Get, "/api/v1/organizations", Access::SignedIn, Body::None,
+           "Medical organizations, filtered by ?kind=polyclinic|hospital and "
+           "?level=local|regional|republican",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             OrganizationFilter filter;
+             auto const kind = query_text(exchange->request, "kind");
+             auto const level = query_text(exchange->request, "level");
+             if (!kind.empty()) {
+               filter.kind = parse<OrganizationKind>(kind);
+               if (!filter.kind) {
+                 return api.fail(exchange, validation_error("kind", "must be polyclinic or hospital"));
+               }
+             }
+             if (!level.empty()) {
+               filter.level = parse<OrganizationLevel>(level);
+               if (!filter.level) {
+                 return api.fail(exchange,
+                                 validation_error("level", "must be local, regional or republican"));
+               }
+             }
+             api.read(exchange, [filter](Store& store) -> Result<Response> {
+               auto organizations = store.list_organizations(filter);
+               if (!organizations) return organizations.error();
+               json::array items;
+               for (auto const& o : *organizations) items.push_back(to_json(o));
+               return Api::json(200, items);
+             });
+           }});
+}
+
+}  // namespace joldama::server

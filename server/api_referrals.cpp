@@ -1,0 +1,328 @@
+// Referrals: registration, worklists, the single read, the workflow's actions, attachments.
+
+#include <fmt/format.h>
+
+#include "server/api.hpp"
+#include "server/crypto.hpp"
+#include "server/handler_support.hpp"
+
+namespace joldama::server {
+
+namespace json = boost::json;
+using Need = JsonInput::Need;
+
+namespace {
+
+Result<ReferralDraft> referral_draft(JsonInput& body) {
+  ReferralDraft draft;
+  auto iin = body.text("patient_iin");
+  if (!iin) return iin.error();
+  draft.patient_iin = std::move(*iin);
+  auto icd10 = body.text("icd10");
+  if (!icd10) return icd10.error();
+  draft.icd10 = std::move(*icd10);
+  auto profile = body.text("profile");
+  if (!profile) return profile.error();
+  draft.profile = std::move(*profile);
+  auto urgency = body.choice<Urgency>("urgency", Need::Required);
+  if (!urgency) return urgency.error();
+  draft.urgency = **urgency;
+  auto care_form = body.choice<CareForm>("care_form", Need::Required);
+  if (!care_form) return care_form.error();
+  draft.care_form = **care_form;
+  auto justification = body.text("justification");
+  if (!justification) return justification.error();
+  draft.justification = std::move(*justification);
+  if (auto s = body.finish(); !s) return s.error();
+  return draft;
+}
+
+// The body of an action: the fields the contract names for it, all typed here and checked for
+// presence and content by the workflow.
+Result<ActionInput> action_input(Action action, JsonInput& body) {
+  ActionInput in;
+  auto const take = [&](std::string_view key, std::string& out) -> Status {
+    auto value = body.text(key, Need::Optional);
+    if (!value) return value.error();
+    out = std::move(*value);
+    return ok();
+  };
+  Status s = take("comment", in.comment);
+  if (s && (action == Action::Reject || action == Action::Decline || action == Action::Cancel)) {
+    s = take("reason", in.reason);
+  }
+  if (s && action == Action::ScheduleInPerson) {
+    auto at = body.timestamp("at", Need::Optional);
+    if (!at) return at.error();
+    in.exam_at = *at;
+    s = take("place", in.exam_place);
+  }
+  if (s && action == Action::Approve) {
+    s = take("protocol", in.protocol);
+    if (s) {
+      auto hospital = body.integer("hospital_id", Need::Optional, 1, INT64_MAX);
+      if (!hospital) return hospital.error();
+      in.hospital_id = *hospital;
+    }
+    if (s) s = take("clinic", in.clinic);
+    if (s) s = take("country", in.country);
+  }
+  if (s && (action == Action::Complete || action == Action::Discharge)) {
+    auto outcome = body.choice<Outcome>("outcome", Need::Optional);
+    if (!outcome) return outcome.error();
+    in.outcome = *outcome;
+  }
+  if (s && action == Action::Discharge) s = take("final_icd10", in.final_icd10);
+  if (s && action == Action::Accept) {
+    auto date = body.date("planned_date", Need::Optional);
+    if (!date) return date.error();
+    in.planned_date = *date;
+  }
+  if (s && action == Action::Admit) s = take("case_number", in.case_number);
+  if (!s) return s.error();
+  if (auto finished = body.finish(); !finished) return finished.error();
+  return in;
+}
+
+Result<WorklistQuery> worklist_query(Request const& request, bool paged) {
+  WorklistQuery query;
+  auto const states = query_text(request, "state");
+  for (std::size_t start = 0; start < states.size();) {
+    auto const comma = states.find(',', start);
+    auto const name = std::string_view{states}.substr(start, comma - start);
+    auto const state = parse<State>(name);
+    if (!state) return validation_error("state", fmt::format("`{}` is not a state", name));
+    query.states.push_back(*state);
+    start = comma == std::string::npos ? states.size() : comma + 1;
+  }
+  query.profile = query_text(request, "profile");
+  query.region = query_text(request, "region");
+  auto const overdue = query_text(request, "overdue");
+  if (!overdue.empty() && overdue != "true" && overdue != "false") {
+    return validation_error("overdue", "must be true or false");
+  }
+  query.overdue_only = overdue == "true";
+  query.text = query_text(request, "q");
+  if (paged) {
+    auto limit = query_integer(request, "limit", 1, static_cast<std::int64_t>(kMaxPageSize));
+    if (!limit) return limit.error();
+    query.limit = static_cast<std::size_t>(limit->value_or(50));
+    if (auto after = query_text(request, "after"); !after.empty()) {
+      query.after = decode_cursor(after);
+      if (!query.after) return validation_error("after", "not a cursor from a previous page");
+    }
+  }
+  return query;
+}
+
+Response referral_response(int status, ReferralView const& view, bool with_history) {
+  auto response = Api::json(status, to_json(view, with_history));
+  response.set_header("etag", etag(view.listing.referral.version));
+  return response;
+}
+
+// The percent-encoded form of a file name for Content-Disposition's filename*.
+std::string rfc5987(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string ascii_fallback(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    out.push_back(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? static_cast<char>(c) : '_');
+  }
+  return out;
+}
+
+void register_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto body = api.json_body(*exchange);
+  if (!body) return api.fail(exchange, body.error());
+  auto draft = referral_draft(*body);
+  if (!draft) return api.fail(exchange, draft.error());
+  api.write(exchange, [&api, exchange, draft = std::move(*draft)](Store& store) -> Result<Response> {
+    auto const& services = api.services();
+    auto referral = services.workflow.register_referral(store, exchange->actor(), draft);
+    if (!referral) return referral.error();
+    auto view = services.lookup.referral(store, exchange->actor(), referral->id);
+    if (!view) return view.error();
+    auto response = referral_response(201, *view, true);
+    response.set_header("location", fmt::format("/api/v1/referrals/{}", referral->id));
+    return response;
+  });
+}
+
+void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto query = worklist_query(exchange->request, true);
+  if (!query) return api.fail(exchange, query.error());
+  api.read(exchange, [&api, exchange, query = std::move(*query)](Store& store) -> Result<Response> {
+    auto page = api.services().lookup.worklist(store, exchange->actor(), query);
+    if (!page) return page.error();
+    json::array items;
+    for (auto const& view : page->items) items.push_back(to_json(view, false));
+    return Api::json(200, json::object{{"items", std::move(items)},
+                                       {"next", page->next ? json::value(encode_cursor(*page->next))
+                                                           : json::value(nullptr)}});
+  });
+}
+
+void count_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto query = worklist_query(exchange->request, false);
+  if (!query) return api.fail(exchange, query.error());
+  api.read(exchange, [&api, exchange, query = std::move(*query)](Store& store) -> Result<Response> {
+    auto counts = api.services().lookup.counts(store, exchange->actor(), query);
+    if (!counts) return counts.error();
+    json::object by_state;
+    std::int64_t total = 0;
+    for (State state : all_values<State>()) by_state[to_string(state)] = 0;
+    for (auto const& [state, count] : *counts) {
+      by_state[to_string(state)] = count;
+      total += count;
+    }
+    return Api::json(200, json::object{{"counts", std::move(by_state)}, {"total", total}});
+  });
+}
+
+void read_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto const id = parse_id(exchange->param("id"));
+  if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
+  auto const actor = exchange->actor();
+  api.read(exchange, [&api, actor, id = *id](Store& store) -> Result<Response> {
+    auto view = api.services().lookup.referral(store, actor, id);
+    if (!view) return view.error();
+    api.record(AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_referral",
+                          id, {}});
+    return referral_response(200, *view, true);
+  });
+}
+
+void perform_action(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto const id = parse_id(exchange->param("id"));
+  auto const action = parse<Action>(exchange->param("action"));
+  if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
+  if (!action || *action == Action::Register) {
+    return api.fail(exchange, make_error(Errc::NotFound, "no such action"));
+  }
+  auto version = if_match_version(exchange->request);
+  if (!version) return api.fail(exchange, version.error());
+  auto body = json_or_empty(api, *exchange);
+  if (!body) return api.fail(exchange, body.error());
+  auto input = action_input(*action, *body);
+  if (!input) return api.fail(exchange, input.error());
+  ActionCommand command{*id, *action, *version, std::move(*input)};
+  api.write(exchange, [&api, exchange, command = std::move(command)](Store& store) -> Result<Response> {
+    auto const& services = api.services();
+    auto referral = services.workflow.perform(store, exchange->actor(), command);
+    if (!referral) return referral.error();
+    auto view = services.lookup.referral(store, exchange->actor(), referral->id);
+    if (!view && view.error().code == Errc::NotFound) {
+      // The action took the referral out of the actor's scope (a declined talon): show them
+      // the outcome of their own action, and nothing more.
+      view = services.lookup.acted_on(store, exchange->actor(), referral->id);
+    }
+    if (!view) return view.error();
+    return referral_response(200, *view, !view->history.empty());
+  });
+}
+
+void upload_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto const id = parse_id(exchange->param("id"));
+  if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
+  auto& request = exchange->request;
+  auto const type = request.header("content-type").value_or("");
+  AttachmentUpload upload;
+  upload.content_type = std::string{type.substr(0, type.find(';'))};
+  auto const name = request.header("x-filename");
+  if (!name || name->empty()) {
+    return api.fail(exchange, validation_error("filename", "send the file name in X-Filename"));
+  }
+  // Header values are ASCII; a name in Kazakh or Russian arrives percent-encoded (UTF-8).
+  auto decoded = percent_decode(*name, false);
+  if (!decoded) return api.fail(exchange, validation_error("filename", "the file name is malformed"));
+  upload.filename = std::move(*decoded);
+  upload.sha256 = sha256_hex(request.body);
+  upload.bytes = std::move(request.body);
+  request.body.clear();
+  api.write(exchange, [&api, exchange, id = *id, upload = std::move(upload)](Store& store) -> Result<Response> {
+    auto info = api.services().workflow.attach(store, exchange->actor(), id, upload);
+    if (!info) return info.error();
+    auto response = Api::json(201, to_json(*info));
+    response.set_header("location", fmt::format("/api/v1/referrals/{}/attachments/{}", id, info->id));
+    return response;
+  });
+}
+
+void list_attachments(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto const id = parse_id(exchange->param("id"));
+  if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
+  api.read(exchange, [&api, exchange, id = *id](Store& store) -> Result<Response> {
+    auto items = api.services().lookup.attachments(store, exchange->actor(), id);
+    if (!items) return items.error();
+    json::array out;
+    for (auto const& item : *items) out.push_back(to_json(item));
+    return Api::json(200, out);
+  });
+}
+
+void download_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto const id = parse_id(exchange->param("id"));
+  auto const attachment_id = parse_id(exchange->param("aid"));
+  if (!id || !attachment_id) return api.fail(exchange, make_error(Errc::NotFound, "no such attachment"));
+  auto const actor = exchange->actor();
+  api.read(exchange, [&api, actor, id = *id, aid = *attachment_id](Store& store) -> Result<Response> {
+    auto attachment = api.services().lookup.attachment(store, actor, id, aid);
+    if (!attachment) return attachment.error();
+    api.record(AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_attachment",
+                          id, {{"attachment_id", std::to_string(aid)}}});
+    Response response;
+    response.status = 200;
+    response.set_header("content-type", attachment->info.content_type);
+    // Always a download, never rendered in the application's origin.
+    response.set_header("content-disposition",
+                        fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                                    ascii_fallback(attachment->info.filename),
+                                    rfc5987(attachment->info.filename)));
+    response.set_header("content-security-policy", "default-src 'none'; sandbox");
+    response.body = std::move(attachment->bytes);
+    return response;
+  });
+}
+
+}  // namespace
+
+void add_referral_routes(Api& api) {
+  auto const bind = [&api](void (*handler)(Api&, std::shared_ptr<Exchange> const&)) {
+    return [&api, handler](std::shared_ptr<Exchange> const& exchange) { handler(api, exchange); };
+  };
+  api.add({Method::Post, "/api/v1/referrals", Access::SignedIn, Body::Json,
+           "A doctor registers a referral for a registered patient (state `registered`)",
+           bind(register_referral)});
+  api.add({Method::Get, "/api/v1/referrals", Access::SignedIn, Body::None,
+           "The caller's worklist: ?state=a,b&profile=&region=&overdue=true&q=&limit=50&after=",
+           bind(list_referrals)});
+  api.add({Method::Get, "/api/v1/referrals/counts", Access::SignedIn, Body::None,
+           "How many of the caller's referrals are in each state, for the same filters",
+           bind(count_referrals)});
+  api.add({Method::Get, "/api/v1/referrals/{id}", Access::SignedIn, Body::None,
+           "One referral with its history and allowed actions; ETag is its version",
+           bind(read_referral)});
+  api.add({Method::Post, "/api/v1/referrals/{id}/actions/{action}", Access::SignedIn, Body::Json,
+           "Perform a workflow action; requires If-Match with the version read",
+           bind(perform_action)});
+  api.add({Method::Post, "/api/v1/referrals/{id}/attachments", Access::SignedIn, Body::File,
+           "Attach a PDF, PNG or JPEG (raw body, Content-Type, X-Filename), at most 10 MiB",
+           bind(upload_attachment)});
+  api.add({Method::Get, "/api/v1/referrals/{id}/attachments", Access::SignedIn, Body::None,
+           "The referral's attachments", bind(list_attachments)});
+  api.add({Method::Get, "/api/v1/referrals/{id}/attachments/{aid}", Access::SignedIn, Body::None,
+           "An attachment's bytes, as a download", bind(download_attachment)});
+}
+
+}  // namespace joldama::server

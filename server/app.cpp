@@ -1,0 +1,83 @@
+#include "server/app.hpp"
+
+#include <fmt/format.h>
+
+namespace joldama::server {
+
+namespace {
+
+constexpr std::size_t kSweepBatch = 500;
+constexpr int kMaxSweepRounds = 1000;
+
+}  // namespace
+
+App::App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar,
+         Transactor& writer, Reader& reader)
+    : config_(std::move(config)),
+      clock_(clock),
+      writer_(writer),
+      workflow_(clock, calendar, config_.deadlines),
+      lookup_(clock),
+      accounts_(clock),
+      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader}),
+      http_(HttpServerOptions{config_.host, config_.port, config_.threads, config_.read_timeout},
+            api_) {}
+
+App::~App() { stop(); }
+
+Result<std::uint16_t> App::start() {
+  auto port = http_.start();
+  if (!port) return port;
+  sweeper_ = std::thread([this] { sweep_loop(); });
+  return port;
+}
+
+void App::stop() {
+  {
+    std::lock_guard lock{sweep_mutex_};
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  sweep_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+  http_.stop();
+}
+
+Result<SweepReport> App::sweep_now() {
+  SweepReport total;
+  for (int round = 0; round < kMaxSweepRounds; ++round) {
+    auto report = transact(writer_, [&](Store& store) {
+      return workflow_.sweep_deadlines(store, kSweepBatch);
+    });
+    if (!report) return report.error();
+    bool const done = report->expired.size() < kSweepBatch && report->overdue.size() < kSweepBatch;
+    total.expired.insert(total.expired.end(), report->expired.begin(), report->expired.end());
+    total.overdue.insert(total.overdue.end(), report->overdue.begin(), report->overdue.end());
+    total.promoted.insert(total.promoted.end(), report->promoted.begin(), report->promoted.end());
+    if (done) break;
+  }
+  auto const now = clock_.now();
+  auto removed = transact(writer_, [&](Store& store) {
+    return store.delete_stale_sessions(now, now - config_.sessions.idle);
+  });
+  if (!removed) return removed.error();
+  return total;
+}
+
+void App::sweep_loop() {
+  std::unique_lock lock{sweep_mutex_};
+  while (!stopping_) {
+    lock.unlock();
+    auto report = sweep_now();
+    if (!report) {
+      fmt::print(stderr, "joldama: the deadline sweep failed: {}\n", report.error().message);
+    } else if (!report->expired.empty() || !report->overdue.empty()) {
+      fmt::print(stderr, "joldama: sweep expired {} talons, marked {} overdue, promoted {}\n",
+                 report->expired.size(), report->overdue.size(), report->promoted.size());
+    }
+    lock.lock();
+    sweep_wake_.wait_for(lock, config_.sweep_interval, [&] { return stopping_; });
+  }
+}
+
+}  // namespace joldama::server

@@ -1,0 +1,60 @@
+#pragma once
+// A running bureau: the API on the HTTP server, and the deadline sweep on its timer. Built by
+// the composition root (main.cpp, or a test) from storage it does not know.
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "server/api.hpp"
+#include "server/config.hpp"
+#include "server/http_server.hpp"
+#include "workflow/accounts.hpp"
+#include "workflow/calendar.hpp"
+#include "workflow/lookup.hpp"
+#include "workflow/ports.hpp"
+#include "workflow/services.hpp"
+
+namespace joldama::server {
+
+class App {
+ public:
+  // Keeps references to the clock, calendar, writer and reader: they must outlive the app.
+  App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar, Transactor& writer,
+      Reader& reader);
+  ~App();
+
+  // Listens (on config.port; 0 picks a free one) and starts the sweep's timer.
+  Result<std::uint16_t> start();
+
+  // Stops the timer, stops accepting, lets requests in flight finish. Idempotent.
+  void stop();
+
+  // Runs the deadline sweep to the end now, as the timer does: expires talons past validity,
+  // marks overdue steps, and removes ended sessions.
+  Result<SweepReport> sweep_now();
+
+  Api& api() { return api_; }
+  ServerConfig const& config() const { return config_; }
+
+ private:
+  void sweep_loop();
+
+  ServerConfig config_;
+  Clock const& clock_;
+  Transactor& writer_;
+  Workflow workflow_;
+  Lookup lookup_;
+  Accounts accounts_;
+  Api api_;
+  HttpServer http_;
+
+  std::mutex sweep_mutex_;
+  std::condition_variable sweep_wake_;
+  bool stopping_ = false;
+  std::thread sweeper_;
+};
+
+}  // namespace joldama::server

@@ -1,0 +1,159 @@
+#include "server/config.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "workflow/validation.hpp"
+
+namespace joldama::server {
+
+namespace {
+
+template <class T>
+bool parse_number(std::string_view text, T& out, T min, T max) {
+  T value{};
+  auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+bool parse_bool(std::string_view text, bool& out) {
+  if (text == "true" || text == "yes" || text == "1") {
+    out = true;
+    return true;
+  }
+  if (text == "false" || text == "no" || text == "0") {
+    out = false;
+    return true;
+  }
+  return false;
+}
+
+// Applies one setting; false when the key is unknown or the value out of range.
+bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
+  int number = 0;
+  std::size_t size = 0;
+  if (key == "host") return !(c.host = std::string{value}).empty();
+  if (key == "port") return parse_number<std::uint16_t>(value, c.port, 0, 65535);
+  if (key == "db") return !(c.db = std::string{value}).empty();
+  if (key == "web_root") return !(c.web_root = std::string{value}).empty();
+  if (key == "calendar") return !(c.calendar = std::string{value}).empty();
+  if (key == "demo") return parse_bool(value, c.demo);
+  if (key == "threads") return parse_number(value, c.threads, 1, 256);
+  if (key == "secure_cookies") return parse_bool(value, c.secure_cookies);
+  if (key == "deadlines.commission_working_days") {
+    return parse_number(value, c.deadlines.commission_working_days, 1, 365);
+  }
+  if (key == "deadlines.republican_working_days") {
+    return parse_number(value, c.deadlines.republican_working_days, 1, 365);
+  }
+  if (key == "deadlines.hospital_working_days") {
+    return parse_number(value, c.deadlines.hospital_working_days, 1, 365);
+  }
+  if (key == "deadlines.talon_validity_days") {
+    return parse_number(value, c.deadlines.talon_validity_days, 1, 365);
+  }
+  if (key == "session.idle_minutes") {
+    if (!parse_number(value, number, 1, 24 * 60)) return false;
+    c.sessions.idle = std::chrono::minutes{number};
+    return true;
+  }
+  if (key == "session.absolute_hours") {
+    if (!parse_number(value, number, 1, 7 * 24)) return false;
+    c.sessions.absolute = std::chrono::hours{number};
+    return true;
+  }
+  if (key == "read_timeout_seconds") {
+    if (!parse_number(value, number, 1, 3600)) return false;
+    c.read_timeout = std::chrono::seconds{number};
+    return true;
+  }
+  if (key == "sweep_interval_seconds") {
+    if (!parse_number(value, number, 1, 86400)) return false;
+    c.sweep_interval = std::chrono::seconds{number};
+    return true;
+  }
+  if (key == "writer_max_batch") return parse_number<std::size_t>(value, c.writer_max_batch, 1, 10000);
+  if (key == "read_connections") return parse_number<std::size_t>(value, c.read_connections, 1, 256);
+  if (key == "limits.login_failures_per_login") {
+    return parse_number<std::size_t>(value, c.login_failures_per_login, 1, 1000);
+  }
+  if (key == "limits.login_failures_per_address") {
+    return parse_number<std::size_t>(value, c.login_failures_per_address, 1, 100000);
+  }
+  if (key == "limits.public_lookups_per_minute") {
+    return parse_number<std::size_t>(value, c.public_lookups_per_minute, 1, 100000);
+  }
+  (void)size;
+  return false;
+}
+
+}  // namespace
+
+ServerConfig default_config() {
+  ServerConfig config;
+  config.web_root = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "web-static";
+  config.calendar = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "calendar-kz.txt";
+  return config;
+}
+
+Status apply_config_text(ServerConfig& config, std::string_view text) {
+  int line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    auto const newline = text.find('\n');
+    auto line = trim(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    if (line.empty() || line.front() == '#') continue;
+    auto const eq = line.find('=');
+    auto const where = fmt::format("line {}", line_number);
+    if (eq == std::string_view::npos) return validation_error(where, "expected `key = value`");
+    auto const key = trim(line.substr(0, eq));
+    auto const value = trim(line.substr(eq + 1));
+    if (!apply(config, key, value)) {
+      return validation_error(where, fmt::format("unknown setting or bad value: {}", key));
+    }
+  }
+  return ok();
+}
+
+Status apply_config_file(ServerConfig& config, std::filesystem::path const& path) {
+  std::ifstream in{path};
+  if (!in) return make_error(Errc::NotFound, fmt::format("cannot read {}", path.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto applied = apply_config_text(config, text.str());
+  if (!applied) {
+    return make_error(Errc::Validation, fmt::format("{}: {}: {}", path.string(),
+                                                    applied.error().field, applied.error().message));
+  }
+  return ok();
+}
+
+Result<ServerConfig> config_from_command_line(CommandLine const& line) {
+  ServerConfig config = default_config();
+  if (auto file = line.option("--config")) {
+    if (auto s = apply_config_file(config, *file); !s) return s.error();
+  }
+  struct Flag {
+    char const* flag;
+    char const* key;
+  };
+  for (auto const& [flag, key] : {Flag{"--host", "host"}, Flag{"--port", "port"},
+                                  Flag{"--db", "db"}, Flag{"--web-root", "web_root"},
+                                  Flag{"--threads", "threads"}, Flag{"--calendar", "calendar"}}) {
+    if (auto value = line.option(flag)) {
+      if (!apply(config, key, *value)) return validation_error(flag, fmt::format("bad value for {}", flag));
+    }
+  }
+  if (line.has("--demo")) config.demo = true;
+  return config;
+}
+
+}  // namespace joldama::server

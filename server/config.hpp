@@ -1,0 +1,54 @@
+#pragma once
+// The server's settings: defaults, then the configuration file (--config), then the command
+// line, each overriding the one before.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "server/command_line.hpp"
+#include "workflow/accounts.hpp"
+#include "workflow/deadline_policy.hpp"
+#include "workflow/result.hpp"
+
+namespace joldama::server {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::filesystem::path db = "data/joldama.db";
+  std::filesystem::path web_root;  // default: web-static/ next to the sources
+  std::filesystem::path calendar;  // default: config/calendar-kz.txt next to the sources
+  bool demo = false;
+  int threads = 2;
+
+  DeadlinePolicy deadlines;
+  SessionPolicy sessions;
+  bool secure_cookies = false;  // add `Secure` to the session cookie (behind TLS)
+
+  std::chrono::seconds read_timeout{15};
+  std::size_t json_body_limit = 1024 * 1024;
+  std::size_t attachment_body_limit = 10 * 1024 * 1024;
+
+  std::chrono::seconds sweep_interval{60};
+  std::size_t writer_max_batch = 64;
+  std::size_t read_connections = 8;
+
+  std::size_t login_failures_per_login = 5;     // per 15 minutes
+  std::size_t login_failures_per_address = 20;  // per 15 minutes
+  std::size_t public_lookups_per_minute = 30;   // per address
+};
+
+// The defaults, with the paths next to the sources.
+ServerConfig default_config();
+
+// Applies `key = value` lines (# comments). Validation errors name the line in `field`.
+Status apply_config_text(ServerConfig& config, std::string_view text);
+Status apply_config_file(ServerConfig& config, std::filesystem::path const& path);
+
+// Applies the flags of `joldama serve` (--config first, then the others).
+Result<ServerConfig> config_from_command_line(CommandLine const& line);
+
+}  // namespace joldama::server

@@ -1,0 +1,370 @@
+#include "server/demo_data.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "server/crypto.hpp"
+#include "workflow/accounts.hpp"
+#include "workflow/services.hpp"
+#include "workflow/validation.hpp"
+
+namespace joldama::server {
+
+namespace {
+
+// The seed's own clock: each scenario happens on its own day in the recent past.
+class SeedClock final : public Clock {
+ public:
+  explicit SeedClock(Timestamp t) : millis_(to_millis(t)) {}
+  Timestamp now() const override { return from_millis(millis_.load()); }
+  void set(Timestamp t) { millis_ = to_millis(t); }
+
+ private:
+  std::atomic<std::int64_t> millis_;
+};
+
+struct Failure : std::runtime_error {
+  explicit Failure(Error const& e) : std::runtime_error(e.message), error(e) {}
+  Error error;
+};
+
+template <class T>
+T must(Result<T> r) {
+  if (!r) throw Failure{r.error()};
+  return std::move(*r);
+}
+
+void must(Status s) {
+  if (!s) throw Failure{s.error()};
+}
+
+// A valid IIN for a birth date, sex digit and serial (the check digit computed).
+std::string iin_for(std::string const& yymmdd, char sex_digit, int serial) {
+  for (int s = serial;; ++s) {
+    auto const eleven = fmt::format("{}{}{:04}", yymmdd, sex_digit, s % 10000);
+    if (auto check = iin_check_digit(eleven)) return fmt::format("{}{}", eleven, *check);
+  }
+}
+
+struct Person {
+  char const* last;
+  char const* first;
+  char const* middle;
+  char const* birth;  // YYYY-MM-DD
+  Sex sex;
+};
+
+}  // namespace
+
+std::vector<DemoLogin> demo_logins() {
+  return {{"doctor", "doctor", "City polyclinic No. 5, Almaty (75)"},
+          {"doctor.astana", "doctor", "City polyclinic No. 2, Astana (71)"},
+          {"commission", "commission", "Almaty city (75)"},
+          {"commission.astana", "commission", "Astana (71)"},
+          {"republic", "republican", "Ministry of Health"},
+          {"hospital", "hospital", "National Research Cardiac Surgery Center, Astana"},
+          {"hospital2", "hospital", "Syzganov National Scientific Center of Surgery, Almaty"},
+          {"admin", "admin", "—"}};
+}
+
+Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
+                       WorkingCalendar const& calendar, DeadlinePolicy const& policy) {
+  auto const empty = query(reader, [](Store& s) -> Result<bool> {
+    auto users = s.count_users();
+    if (!users) return users.error();
+    auto referrals = s.count_referrals_by_state(ReferralFilter{});
+    if (!referrals) return referrals.error();
+    return *users == 0 && referrals->empty();
+  });
+  if (!empty) return empty.error();
+  if (!*empty) return false;
+
+  auto const real_now = clock.now();
+  auto const today = local_date(real_now);
+  // The morning of a day `days` ago, Kazakhstan time.
+  auto const morning = [&](int days_ago, int hour = 10) {
+    return start_of_local_day(today - std::chrono::days{days_ago}) + std::chrono::hours{hour};
+  };
+  SeedClock seed{morning(30)};
+  Workflow workflow{seed, calendar, policy};
+  Accounts accounts{seed};
+  Actor const system = Actor::system();
+
+  try {
+    auto const organization = [&](std::string name, OrganizationKind kind, OrganizationLevel level,
+                                  std::string region) {
+      Organization o{0, std::move(name), kind, level, std::move(region)};
+      return must(transact(writer, [&](Store& s) { return s.insert_organization(o); }));
+    };
+    Id const polyclinic_almaty = organization("Городская поликлиника №5 г. Алматы",
+                                              OrganizationKind::Polyclinic, OrganizationLevel::Local, "75");
+    Id const polyclinic_astana = organization("Городская поликлиника №2 г. Астана",
+                                              OrganizationKind::Polyclinic, OrganizationLevel::Local, "71");
+    Id const cardiac_center = organization("Национальный научный кардиохирургический центр",
+                                           OrganizationKind::Hospital, OrganizationLevel::Republican, "71");
+    Id const surgery_center = organization("Национальный научный центр хирургии им. А.Н. Сызганова",
+                                           OrganizationKind::Hospital, OrganizationLevel::Republican, "75");
+    Id const oncology_institute = organization("Казахский НИИ онкологии и радиологии",
+                                               OrganizationKind::Hospital, OrganizationLevel::Republican, "75");
+    organization("Национальный центр нейрохирургии", OrganizationKind::Hospital,
+                 OrganizationLevel::Republican, "71");
+
+    struct UserSeed {
+      char const* login;
+      char const* name;
+      Role role;
+      std::optional<Id> organization;
+      char const* region;
+    };
+    std::vector<UserSeed> const users = {
+        {"doctor", "Нурланова Айгуль Серикқызы", Role::Doctor, polyclinic_almaty, ""},
+        {"doctor.astana", "Жаксыбеков Ерлан Маратович", Role::Doctor, polyclinic_astana, ""},
+        {"commission", "Комиссия Управления здравоохранения г. Алматы", Role::Commission, std::nullopt, "75"},
+        {"commission.astana", "Комиссия Управления здравоохранения г. Астана", Role::Commission, std::nullopt, "71"},
+        {"republic", "Республиканский координатор МЗ РК", Role::Republican, std::nullopt, ""},
+        {"hospital", "Приёмный покой ННКЦ", Role::Hospital, cardiac_center, ""},
+        {"hospital2", "Приёмный покой ННЦХ им. Сызганова", Role::Hospital, surgery_center, ""},
+        {"admin", "Администратор системы", Role::Admin, std::nullopt, ""},
+    };
+    std::map<std::string, Actor> actors;
+    for (auto const& u : users) {
+      UserDraft draft{u.login, u.name, u.role, u.organization, u.region, Locale::Kk,
+                      must(hash_password(kDemoPassword))};
+      auto user = must(transact(writer, [&](Store& s) { return accounts.create_user(s, system, draft); }));
+      actors[u.login] = user.actor();
+    }
+    Actor const& doctor = actors["doctor"];
+    Actor const& doctor_astana = actors["doctor.astana"];
+    Actor const& commission = actors["commission"];
+    Actor const& commission_astana = actors["commission.astana"];
+    Actor const& republic = actors["republic"];
+    Actor const& hospital = actors["hospital"];
+    Actor const& hospital2 = actors["hospital2"];
+
+    // Quotas for every region × profile, small enough that exhaustion can be shown; for the
+    // year the seed starts in as well, should it differ.
+    auto const regions = must(query(reader, [](Store& s) { return s.list_regions(); }));
+    auto const profiles = must(query(reader, [](Store& s) { return s.list_profiles(); }));
+    std::set<int> years{year_of(local_date(seed.now())), year_of(today)};
+    must(transact(writer, [&](Store& s) -> Status {
+      for (int year : years) {
+        for (auto const& r : regions) {
+          for (auto const& p : profiles) {
+            auto const allocated =
+                2 + static_cast<int>(std::hash<std::string>{}(r.code + p.code) % 19);
+            QuotaKey key{year, r.code, p.code};
+            // Almaty's transplantation quota is small and taken, to show the waitlist.
+            int const units = (r.code == "75" && p.code == "transplantation") ? 1 : allocated;
+            if (auto saved = s.save_quota(Quota{key, units, 0, 0}); !saved) return saved;
+          }
+        }
+      }
+      return s.append_audit(AuditEvent{seed.now(), "system", Role::System, "demo_quotas",
+                                       std::nullopt, {{"years", std::to_string(years.size())}}});
+    }));
+
+    int serial = 100;
+    auto const referral = [&](Actor const& by, std::string const& region, Person const& person,
+                              std::string icd10, std::string profile, Urgency urgency,
+                              std::string justification) {
+      auto const birth = parse_date(person.birth).value();  // the constants above are dates
+      auto const yymmdd = std::string{person.birth}.substr(2, 2) + std::string{person.birth}.substr(5, 2) +
+                          std::string{person.birth}.substr(8, 2);
+      bool const born_2000s = std::string{person.birth} >= "2000";
+      char const sex_digit = person.sex == Sex::Male ? (born_2000s ? '5' : '3') : (born_2000s ? '6' : '4');
+      PatientDraft patient{iin_for(yymmdd, sex_digit, serial++), person.last, person.first,
+                           person.middle, birth, person.sex, Residency::Citizen, region,
+                           "+7 701 555 " + std::to_string(1000 + serial), true};
+      auto registered = must(transact(writer, [&](Store& s) { return workflow.register_patient(s, by, patient); }));
+      ReferralDraft draft{registered.iin, std::move(icd10), std::move(profile), urgency,
+                          CareForm::Inpatient, std::move(justification)};
+      return must(transact(writer, [&](Store& s) { return workflow.register_referral(s, by, draft); }));
+    };
+    auto const act = [&](Actor const& actor, Referral& r, Action action, ActionInput input = {}) {
+      ActionCommand command{r.id, action, r.version, std::move(input)};
+      r = must(transact(writer, [&](Store& s) { return workflow.perform(s, actor, command); }));
+    };
+    auto const with = [](auto setter) {
+      ActionInput in;
+      setter(in);
+      return in;
+    };
+    auto const protocol = [&](std::string p) { return with([&](ActionInput& in) { in.protocol = p; }); };
+    auto const to_hospital = [&](Id id) { return with([&](ActionInput& in) { in.hospital_id = id; }); };
+
+    // 1. Just registered.
+    seed.set(morning(1));
+    referral(doctor, "75", {"Абаев", "Ерлан", "Кайратович", "1968-04-12", Sex::Male}, "I25.1",
+             "cardiac_surgery", Urgency::Routine,
+             "Ишемическая болезнь сердца, трёхсосудистое поражение по данным коронарографии; "
+             "показано АКШ.");
+
+    // 2. With the commission, and overdue: submitted three weeks ago.
+    seed.set(morning(22));
+    auto overdue = referral(doctor, "75", {"Сейтқали", "Айгерім", "Бекқызы", "1979-09-03", Sex::Female},
+                            "C50.4", "oncology", Urgency::Urgent,
+                            "Рак молочной железы T2N1M0; требуется комбинированное лечение в "
+                            "республиканском центре.");
+    act(doctor, overdue, Action::Submit);
+
+    // 3. With the commission, fresh.
+    seed.set(morning(1, 9));
+    auto fresh = referral(doctor, "75", {"Ким", "Виктор", "Алексеевич", "1955-01-21", Sex::Male},
+                          "H25.1", "ophthalmology", Urgency::Routine,
+                          "Зрелая ядерная катаракта обоих глаз; показана факоэмульсификация.");
+    act(doctor, fresh, Action::Submit);
+
+    // 4. An in-person examination is scheduled.
+    seed.set(morning(4));
+    auto in_person = referral(doctor, "75", {"Жумабаева", "Динара", "Сериковна", "1990-11-30", Sex::Female},
+                              "G40.1", "neurosurgery", Urgency::Routine,
+                              "Фармакорезистентная фокальная эпилепсия; консультация нейрохирурга.");
+    act(doctor, in_person, Action::Submit);
+    act(commission, in_person, Action::ScheduleInPerson, with([&](ActionInput& in) {
+          in.exam_at = morning(-3, 11);
+          in.exam_place = "Управление здравоохранения г. Алматы, каб. 305";
+        }));
+
+    // 5. The commission asked for more documents.
+    seed.set(morning(6));
+    auto info = referral(doctor, "75", {"Омаров", "Бауыржан", "Ерикович", "1961-06-18", Sex::Male},
+                         "M16.1", "traumatology_orthopedics", Urgency::Routine,
+                         "Первичный коксартроз справа III ст.; показано эндопротезирование.");
+    act(doctor, info, Action::Submit);
+    act(commission, info, Action::RequestInfo, with([](ActionInput& in) {
+          in.comment = "Приложите рентгенограмму тазобедренных суставов давностью не более 3 месяцев";
+        }));
+
+    // 6. With the republican level.
+    seed.set(morning(3));
+    auto republican = referral(doctor, "75", {"Ахметова", "Сауле", "Нурлановна", "1983-02-14", Sex::Female},
+                               "N18.5", "uronephrology", Urgency::Urgent,
+                               "ХБП 5 ст.; подготовка к трансплантации почки, обследование.");
+    act(doctor, republican, Action::Submit);
+    act(commission, republican, Action::Approve, protocol("17/2026"));
+
+    // 7. A talon for the cardiac centre, awaiting its answer.
+    seed.set(morning(5));
+    auto talon = referral(doctor, "75", {"Тлеубаев", "Марат", "Аскарович", "1959-08-07", Sex::Male},
+                          "I35.0", "cardiac_surgery", Urgency::Routine,
+                          "Критический аортальный стеноз; показано протезирование клапана.");
+    act(doctor, talon, Action::Submit);
+    act(commission, talon, Action::Approve, protocol("18/2026"));
+    seed.set(morning(2));
+    act(republic, talon, Action::Approve, to_hospital(cardiac_center));
+
+    // 8. Scheduled at the surgery centre.
+    seed.set(morning(8));
+    auto scheduled = referral(doctor, "75", {"Исмаилова", "Гульнара", "Рашидовна", "1972-05-25", Sex::Female},
+                              "K80.1", "surgery", Urgency::Routine,
+                              "Желчнокаменная болезнь, хронический калькулёзный холецистит; "
+                              "лапароскопическая холецистэктомия.");
+    act(doctor, scheduled, Action::Submit);
+    act(commission, scheduled, Action::Approve, protocol("19/2026"));
+    seed.set(morning(4));
+    act(republic, scheduled, Action::Approve, to_hospital(surgery_center));
+    seed.set(morning(3));
+    act(hospital2, scheduled, Action::Accept,
+        with([&](ActionInput& in) { in.planned_date = today + std::chrono::days{7}; }));
+
+    // 9. Admitted to the cardiac centre.
+    seed.set(morning(14));
+    auto admitted = referral(doctor, "75", {"Нургалиев", "Асхат", "Болатович", "1964-03-02", Sex::Male},
+                             "I25.1", "cardiac_surgery", Urgency::Urgent,
+                             "Постинфарктный кардиосклероз, стенокардия III ФК; показано АКШ.");
+    act(doctor, admitted, Action::Submit);
+    act(commission, admitted, Action::Approve, protocol("12/2026"));
+    seed.set(morning(10));
+    act(republic, admitted, Action::Approve, to_hospital(cardiac_center));
+    act(hospital, admitted, Action::Accept,
+        with([&](ActionInput& in) { in.planned_date = today - std::chrono::days{2}; }));
+    seed.set(morning(2, 12));
+    act(hospital, admitted, Action::Admit, with([](ActionInput& in) { in.case_number = "ИБ-2026-01842"; }));
+
+    // 10. Treated and discharged.
+    seed.set(morning(28));
+    auto completed = referral(doctor, "75", {"Бекова", "Алия", "Муратовна", "1987-12-09", Sex::Female},
+                              "K40.9", "surgery", Urgency::Routine,
+                              "Паховая грыжа справа; плановая герниопластика.");
+    act(doctor, completed, Action::Submit);
+    act(commission, completed, Action::Approve, protocol("9/2026"));
+    seed.set(morning(24));
+    act(republic, completed, Action::Approve, to_hospital(surgery_center));
+    act(hospital2, completed, Action::Accept,
+        with([&](ActionInput& in) { in.planned_date = today - std::chrono::days{12}; }));
+    seed.set(morning(12));
+    act(hospital2, completed, Action::Admit, with([](ActionInput& in) { in.case_number = "ИБ-2026-00977"; }));
+    seed.set(morning(6));
+    act(hospital2, completed, Action::Discharge, with([](ActionInput& in) {
+          in.outcome = Outcome::Recovered;
+          in.final_icd10 = "K40.9";
+        }));
+
+    // 11. Rejected by the commission.
+    seed.set(morning(9));
+    auto rejected = referral(doctor, "75", {"Ли", "Сергей", "Михайлович", "1975-10-10", Sex::Male},
+                             "M54.5", "traumatology_orthopedics", Urgency::Routine,
+                             "Хроническая боль в пояснице; направление на консультацию.");
+    act(doctor, rejected, Action::Submit);
+    act(commission, rejected, Action::Reject, with([](ActionInput& in) {
+          in.reason = "Помощь может быть оказана на уровне области; оперативное лечение не показано";
+        }));
+
+    // 12. Almaty's transplantation quota: one talon, one waiting.
+    seed.set(morning(12));
+    auto transplant = referral(doctor, "75", {"Кайратова", "Жанар", "Ерлановна", "1993-07-19", Sex::Female},
+                               "N18.5", "transplantation", Urgency::Urgent,
+                               "ХБП 5 ст. на гемодиализе, есть родственный донор; трансплантация почки.");
+    act(doctor, transplant, Action::Submit);
+    act(commission, transplant, Action::Approve, protocol("14/2026"));
+    seed.set(morning(9, 11));
+    act(republic, transplant, Action::Approve, to_hospital(surgery_center));
+    seed.set(morning(7));
+    auto waiting = referral(doctor, "75", {"Мусин", "Арман", "Талгатович", "1981-01-05", Sex::Male},
+                            "K74.6", "transplantation", Urgency::Routine,
+                            "Цирроз печени класса C по Чайлд-Пью; трансплантация печени.");
+    act(doctor, waiting, Action::Submit);
+    act(commission, waiting, Action::Approve, protocol("21/2026"));
+    seed.set(morning(4, 15));
+    act(republic, waiting, Action::Approve, to_hospital(surgery_center));
+
+    // 13. Treatment abroad is being considered.
+    seed.set(morning(10));
+    auto abroad = referral(doctor, "75", {"Сагинтаев", "Нурлан", "Даниярович", "2019-04-22", Sex::Male},
+                           "Q44.2", "transplantation", Urgency::Urgent,
+                           "Атрезия желчных путей у ребёнка; родственная трансплантация части "
+                           "печени в Казахстане детям этого возраста не проводится.");
+    act(doctor, abroad, Action::Submit);
+    act(commission, abroad, Action::Approve, protocol("15/2026"));
+    seed.set(morning(5, 14));
+    act(republic, abroad, Action::ReferAbroad, with([](ActionInput& in) {
+          in.comment = "Технология недоступна в РК; запрос в клиники Турции и Южной Кореи";
+        }));
+
+    // 14. Astana: one with its commission, one talon for the cardiac centre.
+    seed.set(morning(2));
+    auto astana = referral(doctor_astana, "71", {"Байжанова", "Камила", "Ринатовна", "2008-09-15", Sex::Female},
+                           "D61.9", "hematology", Urgency::Urgent,
+                           "Апластическая анемия; трансплантация гемопоэтических стволовых клеток.");
+    act(doctor_astana, astana, Action::Submit);
+    seed.set(morning(6));
+    auto astana_talon = referral(doctor_astana, "71", {"Ержанов", "Тимур", "Канатович", "1970-02-28", Sex::Male},
+                                 "I25.1", "cardiac_surgery", Urgency::Routine,
+                                 "Ишемическая болезнь сердца, стеноз ствола ЛКА; АКШ.");
+    act(doctor_astana, astana_talon, Action::Submit);
+    act(commission_astana, astana_talon, Action::Approve, protocol("A-44/2026"));
+    seed.set(morning(1, 16));
+    act(republic, astana_talon, Action::Approve, to_hospital(cardiac_center));
+    (void)oncology_institute;
+  } catch (Failure const& failure) {
+    return make_error(failure.error.code, "demo data: " + failure.error.message, failure.error.field);
+  }
+  return true;
+}
+
+}  // namespace joldama::server

@@ -1,0 +1,301 @@
+#include "server/json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace joldama::server {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value text_or_null(std::string const& text) {
+  return text.empty() ? json::value(nullptr) : json::value(text);
+}
+
+template <class T, class F>
+json::value optional_or_null(std::optional<T> const& value, F convert) {
+  return value ? json::value(convert(*value)) : json::value(nullptr);
+}
+
+json::object names(LocalizedName const& name) {
+  return json::object{{"kk", name.kk}, {"ru", name.ru}, {"en", name.en}};
+}
+
+}  // namespace
+
+json::value to_json(Error const& error) {
+  json::object body{{"code", to_string(error.code)}, {"message", error.message}};
+  if (!error.field.empty()) body["field"] = error.field;
+  return json::object{{"error", std::move(body)}};
+}
+
+json::value to_json(Region const& region) {
+  return json::object{{"code", region.code}, {"name", names(region.name)},
+                      {"population", region.population}};
+}
+
+json::value to_json(Profile const& profile) {
+  return json::object{{"code", profile.code}, {"name", names(profile.name)}};
+}
+
+json::value to_json(Organization const& organization) {
+  return json::object{{"id", organization.id},
+                      {"name", organization.name},
+                      {"kind", to_string(organization.kind)},
+                      {"level", to_string(organization.level)},
+                      {"region", organization.region}};
+}
+
+json::value to_json(User const& user, std::optional<Organization> const& organization) {
+  return json::object{
+      {"id", user.id},
+      {"login", user.login},
+      {"name", user.name},
+      {"role", to_string(user.role)},
+      {"organization", organization ? json::value(json::object{{"id", organization->id},
+                                                               {"name", organization->name}})
+                                    : json::value(nullptr)},
+      {"region", text_or_null(user.region)},
+      {"locale", to_string(user.locale)}};
+}
+
+json::value to_json(Patient const& p) {
+  return json::object{{"id", p.id},
+                      {"iin", p.iin},
+                      {"last_name", p.last_name},
+                      {"first_name", p.first_name},
+                      {"middle_name", p.middle_name},
+                      {"birth_date", format_date(p.birth_date)},
+                      {"sex", to_string(p.sex)},
+                      {"residency", to_string(p.residency)},
+                      {"covered", p.residency != Residency::ForeignTemporary},
+                      {"region", p.region},
+                      {"phone", text_or_null(p.phone)},
+                      {"insured", p.insured},
+                      {"created_at", format_timestamp(p.created_at)}};
+}
+
+json::value to_json(Quota const& q) {
+  return json::object{{"period", q.key.period},   {"region", q.key.region},
+                      {"profile", q.key.profile}, {"allocated", q.allocated},
+                      {"reserved", q.reserved},   {"used", q.used},
+                      {"available", q.available()}};
+}
+
+json::value to_json(AttachmentInfo const& a) {
+  return json::object{{"id", a.id},
+                      {"filename", a.filename},
+                      {"content_type", a.content_type},
+                      {"size", a.size},
+                      {"sha256", a.sha256},
+                      {"uploaded_at", format_timestamp(a.uploaded_at)}};
+}
+
+json::value to_json(StoredAuditEvent const& stored) {
+  json::object detail;
+  for (auto const& [key, value] : stored.event.detail) detail[key] = value;
+  auto const& e = stored.event;
+  return json::object{{"seq", stored.seq},
+                      {"at", format_timestamp(e.at)},
+                      {"actor", json::object{{"login", e.actor}, {"role", to_string(e.role)}}},
+                      {"action", e.action},
+                      {"referral_id", optional_or_null(e.referral_id, [](Id id) { return id; })},
+                      {"detail", std::move(detail)},
+                      {"prev_hash", stored.prev_hash},
+                      {"hash", stored.hash}};
+}
+
+json::value to_json(PublicStatus const& s) {
+  return json::object{
+      {"code", s.code},
+      {"state", to_string(s.state)},
+      {"profile", s.profile},
+      {"queue_position", optional_or_null(s.queue_position, [](int n) { return n; })},
+      {"planned_date", optional_or_null(s.planned_date, [](Date d) { return format_date(d); })},
+      {"hospital", text_or_null(s.hospital)},
+      {"updated_at", format_timestamp(s.updated_at)}};
+}
+
+json::value to_json(ReferralView const& view, bool with_history) {
+  auto const& listing = view.listing;
+  auto const& r = listing.referral;
+  auto const stamp = [](Timestamp t) { return format_timestamp(t); };
+  json::array actions;
+  for (auto action : view.allowed_actions) actions.emplace_back(to_string(action));
+
+  json::object out{
+      {"id", r.id},
+      {"code", r.code},
+      {"state", to_string(r.state)},
+      {"version", r.version},
+      {"patient", json::object{{"iin", r.patient_iin},
+                               {"name", listing.patient_name},
+                               {"region", r.patient_region}}},
+      {"icd10", r.icd10},
+      {"profile", r.profile},
+      {"urgency", to_string(r.urgency)},
+      {"care_form", to_string(r.care_form)},
+      {"justification", r.justification},
+      {"referring_organization",
+       json::object{{"id", r.referring_organization_id}, {"name", listing.referring_organization_name}}},
+      {"created_at", stamp(r.created_at)},
+      {"updated_at", stamp(r.updated_at)},
+      {"state_since", stamp(r.state_since)},
+      {"deadline", optional_or_null(r.deadline, stamp)},
+      {"overdue", view.overdue},
+      {"decision_mode", optional_or_null(r.decision_mode, [](DecisionMode m) { return to_string(m); })},
+      {"protocol", text_or_null(r.protocol)},
+      {"exam", r.exam_at ? json::value(json::object{{"at", stamp(*r.exam_at)},
+                                                    {"place", r.exam_place}})
+                         : json::value(nullptr)},
+      {"quota", r.quota ? json::value(json::object{{"period", r.quota->period},
+                                                   {"region", r.quota->region},
+                                                   {"profile", r.quota->profile}})
+                        : json::value(nullptr)},
+      {"receiving_hospital", r.hospital_id ? json::value(json::object{{"id", *r.hospital_id},
+                                                                      {"name", listing.hospital_name}})
+                                           : json::value(nullptr)},
+      {"queue_position", optional_or_null(view.queue_position, [](int n) { return n; })},
+      {"case_number", text_or_null(r.case_number)},
+      {"abroad", r.abroad_clinic.empty()
+                     ? json::value(nullptr)
+                     : json::value(json::object{{"clinic", r.abroad_clinic},
+                                                {"country", r.abroad_country}})},
+      {"outcome", optional_or_null(r.outcome, [](Outcome o) { return to_string(o); })},
+      {"final_icd10", text_or_null(r.final_icd10)},
+      {"allowed_actions", std::move(actions)},
+  };
+  if (r.talon) {
+    out["talon"] = json::object{
+        {"number", r.talon->number},
+        {"hospital", json::object{{"id", r.hospital_id.value_or(0)}, {"name", listing.hospital_name}}},
+        {"issued_at", stamp(r.talon->issued_at)},
+        {"valid_until", stamp(r.talon->valid_until)},
+        {"planned_date", optional_or_null(r.talon->planned_date, [](Date d) { return format_date(d); })}};
+  } else {
+    out["talon"] = nullptr;
+  }
+  if (with_history) {
+    json::array history;
+    for (auto const& h : view.history) {
+      history.emplace_back(json::object{
+          {"at", stamp(h.at)},
+          {"action", h.action},
+          {"from", optional_or_null(h.from, [](State s) { return to_string(s); })},
+          {"to", optional_or_null(h.to, [](State s) { return to_string(s); })},
+          {"by", json::object{{"login", h.by_login}, {"role", to_string(h.by_role)}}},
+          {"comment", text_or_null(h.comment)}});
+    }
+    out["history"] = std::move(history);
+  }
+  return out;
+}
+
+std::string encode_cursor(WorklistCursor const& cursor) {
+  return fmt::format("{}.{}.{}", cursor.urgency_rank, cursor.state_since_millis, cursor.id);
+}
+
+std::optional<WorklistCursor> decode_cursor(std::string_view text) {
+  WorklistCursor cursor;
+  auto const read = [&](std::string_view part, auto& out) {
+    auto const [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
+    return ec == std::errc{} && end == part.data() + part.size();
+  };
+  auto const first = text.find('.');
+  auto const second = first == std::string_view::npos ? first : text.find('.', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  if (!read(text.substr(0, first), cursor.urgency_rank) ||
+      !read(text.substr(first + 1, second - first - 1), cursor.state_since_millis) ||
+      !read(text.substr(second + 1), cursor.id)) {
+    return std::nullopt;
+  }
+  if (cursor.urgency_rank < 0 || cursor.urgency_rank > 1 || cursor.id < 0) return std::nullopt;
+  return cursor;
+}
+
+// --- JsonInput ---------------------------------------------------------------------------------
+
+Result<JsonInput> JsonInput::parse(std::string_view body) {
+  boost::system::error_code ec;
+  json::parse_options options;
+  options.max_depth = 16;
+  auto value = json::parse(body, ec, {}, options);
+  if (ec) return make_error(Errc::Malformed, "the body is not valid JSON: " + ec.message());
+  if (!value.is_object()) return make_error(Errc::Malformed, "the body must be a JSON object");
+  return JsonInput{std::move(value.as_object())};
+}
+
+Result<json::value const*> JsonInput::field(std::string_view key, Need need) {
+  seen_.emplace(key);
+  auto const* value = object_.if_contains(key);
+  if (!value || value->is_null()) {
+    if (need == Need::Required) return validation_error(std::string{key}, "this field is required");
+    return static_cast<json::value const*>(nullptr);
+  }
+  return value;
+}
+
+Result<std::string> JsonInput::text(std::string_view key, Need need) {
+  auto value = field(key, need);
+  if (!value) return value.error();
+  if (!*value) return std::string{};
+  if (!(*value)->is_string()) return validation_error(std::string{key}, "must be a string");
+  return std::string{(*value)->as_string()};
+}
+
+Result<std::optional<std::int64_t>> JsonInput::integer(std::string_view key, Need need,
+                                                       std::int64_t min, std::int64_t max) {
+  auto value = field(key, need);
+  if (!value) return value.error();
+  if (!*value) return std::optional<std::int64_t>{};
+  auto const range = fmt::format("must be between {} and {}", min, max);
+  // Boost.JSON keeps integers that fit in 64 signed bits as int64; larger ones are uint64.
+  if ((*value)->is_uint64()) return validation_error(std::string{key}, range);
+  if (!(*value)->is_int64()) return validation_error(std::string{key}, "must be an integer");
+  std::int64_t const number = (*value)->as_int64();
+  if (number < min || number > max) return validation_error(std::string{key}, range);
+  return std::optional<std::int64_t>{number};
+}
+
+Result<std::optional<bool>> JsonInput::boolean(std::string_view key, Need need) {
+  auto value = field(key, need);
+  if (!value) return value.error();
+  if (!*value) return std::optional<bool>{};
+  if (!(*value)->is_bool()) return validation_error(std::string{key}, "must be true or false");
+  return std::optional<bool>{(*value)->as_bool()};
+}
+
+Result<std::optional<Date>> JsonInput::date(std::string_view key, Need need) {
+  auto value = field(key, need);
+  if (!value) return value.error();
+  if (!*value) return std::optional<Date>{};
+  if (!(*value)->is_string()) return validation_error(std::string{key}, "must be a date YYYY-MM-DD");
+  auto const parsed = parse_date(std::string_view{(*value)->as_string()});
+  if (!parsed) return validation_error(std::string{key}, "must be a date YYYY-MM-DD");
+  return std::optional<Date>{*parsed};
+}
+
+Result<std::optional<Timestamp>> JsonInput::timestamp(std::string_view key, Need need) {
+  auto value = field(key, need);
+  if (!value) return value.error();
+  if (!*value) return std::optional<Timestamp>{};
+  auto const message = "must be a date and time with its offset, e.g. 2026-03-04T11:30:00+05:00";
+  if (!(*value)->is_string()) return validation_error(std::string{key}, message);
+  auto const parsed = parse_timestamp(std::string_view{(*value)->as_string()});
+  if (!parsed) return validation_error(std::string{key}, message);
+  return std::optional<Timestamp>{*parsed};
+}
+
+Status JsonInput::finish() const {
+  for (auto const& [key, value] : object_) {
+    if (!seen_.contains(std::string_view{key})) {
+      return validation_error(std::string{key}, "this field is not expected here");
+    }
+  }
+  return ok();
+}
+
+}  // namespace joldama::server

@@ -1,0 +1,72 @@
+#include "server/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace joldama::server {
+
+namespace {
+
+std::string label(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::observe(std::string const& route, std::string_view method, int status,
+                      double seconds) {
+  std::lock_guard lock{mutex_};
+  ++requests_[{route, std::string{method}, status}];
+  auto& histogram = latency_[route];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++histogram.buckets[i];
+  }
+  ++histogram.count;
+  histogram.sum += seconds;
+}
+
+std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state) const {
+  std::string out;
+  std::lock_guard lock{mutex_};
+  out += "# HELP joldama_http_requests_total HTTP requests answered, by route, method and status.\n";
+  out += "# TYPE joldama_http_requests_total counter\n";
+  for (auto const& [key, count] : requests_) {
+    auto const& [route, method, status] = key;
+    out += fmt::format("joldama_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                       label(route), method, status, count);
+  }
+  out += "# HELP joldama_http_request_duration_seconds Time to answer a request, by route.\n";
+  out += "# TYPE joldama_http_request_duration_seconds histogram\n";
+  for (auto const& [route, h] : latency_) {
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      out += fmt::format("joldama_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                         label(route), kBuckets[i], h.buckets[i]);
+    }
+    out += fmt::format("joldama_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                       label(route), h.count);
+    out += fmt::format("joldama_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", label(route),
+                       h.sum);
+    out += fmt::format("joldama_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
+                       label(route), h.count);
+  }
+  out += "# HELP joldama_referrals Referrals in each state.\n";
+  out += "# TYPE joldama_referrals gauge\n";
+  for (State state : all_values<State>()) {
+    std::int64_t count = 0;
+    for (auto const& [s, n] : referrals_by_state) {
+      if (s == state) count = n;
+    }
+    out += fmt::format("joldama_referrals{{state=\"{}\"}} {}\n", to_string(state), count);
+  }
+  return out;
+}
+
+}  // namespace joldama::server

@@ -1,0 +1,39 @@
+#pragma once
+// Request counters and latency histograms in Prometheus' text format. Thread-safe.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "workflow/enums.hpp"
+
+namespace joldama::server {
+
+class Metrics {
+ public:
+  void observe(std::string const& route, std::string_view method, int status, double seconds);
+
+  // The exposition, with the referral counts by state taken at scrape time.
+  std::string render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state) const;
+
+ private:
+  static constexpr std::array<double, 13> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                   0.1,    0.25,  0.5,    1.0,   2.5,   5.0};
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+};
+
+}  // namespace joldama::server

@@ -1,0 +1,315 @@
+// The OpenAPI 3.1 description, built from the router's table so that every route is described
+// and nothing else is. Each route's request and response schemas are named here.
+
+#include <fmt/format.h>
+
+#include <map>
+#include <stdexcept>
+
+#include "server/api.hpp"
+
+namespace joldama::server {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Shapes {
+  char const* request;   // a schema name, "binary", or nullptr
+  char const* response;  // a schema name, "[Name]" for an array, "binary", "text", or nullptr
+  int status;
+};
+
+// The request and response of every route, by "METHOD pattern".
+std::map<std::string, Shapes> const& shapes() {
+  static std::map<std::string, Shapes> const table = {
+      {"GET /healthz", {nullptr, "Health", 200}},
+      {"GET /metrics", {nullptr, "text", 200}},
+      {"GET /api/v1/openapi.json", {nullptr, "Object", 200}},
+      {"POST /api/v1/session", {"Login", "SessionCreated", 200}},
+      {"DELETE /api/v1/session", {nullptr, nullptr, 204}},
+      {"GET /api/v1/me", {nullptr, "User", 200}},
+      {"PUT /api/v1/me", {"LocaleChoice", "User", 200}},
+      {"GET /api/v1/regions", {nullptr, "[Region]", 200}},
+      {"GET /api/v1/profiles", {nullptr, "[Profile]", 200}},
+      {"GET /api/v1/organizations", {nullptr, "[Organization]", 200}},
+      {"POST /api/v1/patients", {"PatientInput", "Patient", 201}},
+      {"GET /api/v1/patients/{iin}", {nullptr, "Patient", 200}},
+      {"POST /api/v1/referrals", {"ReferralInput", "Referral", 201}},
+      {"GET /api/v1/referrals", {nullptr, "ReferralPage", 200}},
+      {"GET /api/v1/referrals/counts", {nullptr, "StateCounts", 200}},
+      {"GET /api/v1/referrals/{id}", {nullptr, "Referral", 200}},
+      {"POST /api/v1/referrals/{id}/actions/{action}", {"ActionInput", "Referral", 200}},
+      {"POST /api/v1/referrals/{id}/attachments", {"binary", "Attachment", 201}},
+      {"GET /api/v1/referrals/{id}/attachments", {nullptr, "[Attachment]", 200}},
+      {"GET /api/v1/referrals/{id}/attachments/{aid}", {nullptr, "binary", 200}},
+      {"GET /api/v1/quotas", {nullptr, "[Quota]", 200}},
+      {"PUT /api/v1/quotas/{period}/{region}/{profile}", {"Allocation", "Quota", 200}},
+      {"POST /api/v1/quotas/distribute", {"DistributionInput", "[Quota]", 200}},
+      {"GET /api/v1/public/status", {nullptr, "PublicStatus", 200}},
+      {"GET /api/v1/audit", {nullptr, "[AuditEvent]", 200}},
+      {"GET /api/v1/audit/verify", {nullptr, "AuditCheck", 200}},
+  };
+  return table;
+}
+
+json::object ref(std::string_view name) {
+  return json::object{{"$ref", fmt::format("#/components/schemas/{}", name)}};
+}
+
+json::object string_schema() { return json::object{{"type", "string"}}; }
+json::object nullable(char const* type) { return json::object{{"type", json::array{type, "null"}}}; }
+json::object enum_of(std::initializer_list<std::string_view> values) {
+  json::array list;
+  for (auto v : values) list.emplace_back(v);
+  return json::object{{"type", "string"}, {"enum", list}};
+}
+template <NamedEnum E>
+json::object enum_schema() {
+  json::array list;
+  for (auto name : EnumText<E>::kNames) list.emplace_back(name);
+  return json::object{{"type", "string"}, {"enum", list}};
+}
+
+json::object object(json::object properties, std::initializer_list<char const*> required) {
+  json::array names;
+  for (auto r : required) names.emplace_back(r);
+  return json::object{{"type", "object"}, {"properties", std::move(properties)},
+                      {"required", std::move(names)}};
+}
+
+json::object schemas() {
+  auto const names = object({{"kk", string_schema()}, {"ru", string_schema()}, {"en", string_schema()}},
+                            {"kk", "ru", "en"});
+  auto const id_name = object({{"id", {{"type", "integer"}}}, {"name", string_schema()}}, {"id", "name"});
+  json::object s;
+  s["Error"] = object({{"error", object({{"code", string_schema()},
+                                         {"message", string_schema()},
+                                         {"field", string_schema()}},
+                                        {"code", "message"})}},
+                      {"error"});
+  s["Health"] = object({{"status", enum_of({"ok"})}}, {"status"});
+  s["Object"] = json::object{{"type", "object"}};
+  s["Login"] = object({{"login", string_schema()}, {"password", string_schema()}}, {"login", "password"});
+  s["LocaleChoice"] = object({{"locale", enum_schema<Locale>()}}, {"locale"});
+  s["User"] = object({{"id", {{"type", "integer"}}},
+                      {"login", string_schema()},
+                      {"name", string_schema()},
+                      {"role", enum_schema<Role>()},
+                      {"organization", json::object{{"oneOf", json::array{id_name, nullable("null")}}}},
+                      {"region", nullable("string")},
+                      {"locale", enum_schema<Locale>()}},
+                     {"id", "login", "name", "role", "organization", "region", "locale"});
+  s["SessionCreated"] = object({{"token", string_schema()}, {"csrf_token", string_schema()},
+                                {"user", ref("User")}},
+                               {"token", "csrf_token", "user"});
+  s["Region"] = object({{"code", string_schema()}, {"name", names}, {"population", {{"type", "integer"}}}},
+                       {"code", "name", "population"});
+  s["Profile"] = object({{"code", string_schema()}, {"name", names}}, {"code", "name"});
+  s["Organization"] = object({{"id", {{"type", "integer"}}},
+                              {"name", string_schema()},
+                              {"kind", enum_schema<OrganizationKind>()},
+                              {"level", enum_schema<OrganizationLevel>()},
+                              {"region", string_schema()}},
+                             {"id", "name", "kind", "level", "region"});
+  s["PatientInput"] = object({{"iin", {{"type", "string"}, {"pattern", "^[0-9]{12}$"}}},
+                              {"last_name", string_schema()},
+                              {"first_name", string_schema()},
+                              {"middle_name", string_schema()},
+                              {"birth_date", {{"type", "string"}, {"format", "date"}}},
+                              {"sex", enum_schema<Sex>()},
+                              {"residency", enum_schema<Residency>()},
+                              {"region", string_schema()},
+                              {"phone", string_schema()},
+                              {"insured", {{"type", "boolean"}}}},
+                             {"iin", "last_name", "first_name", "birth_date", "sex", "residency",
+                              "region", "insured"});
+  auto patient = s["PatientInput"].as_object();
+  patient["properties"].as_object()["id"] = json::object{{"type", "integer"}};
+  patient["properties"].as_object()["covered"] = json::object{{"type", "boolean"}};
+  patient["properties"].as_object()["created_at"] = json::object{{"type", "string"}, {"format", "date-time"}};
+  s["Patient"] = patient;
+  s["ReferralInput"] = object({{"patient_iin", string_schema()},
+                               {"icd10", string_schema()},
+                               {"profile", string_schema()},
+                               {"urgency", enum_schema<Urgency>()},
+                               {"care_form", enum_schema<CareForm>()},
+                               {"justification", string_schema()}},
+                              {"patient_iin", "icd10", "profile", "urgency", "care_form",
+                               "justification"});
+  s["ActionInput"] = json::object{
+      {"type", "object"},
+      {"description",
+       "Fields by action: submit {}, resubmit {comment}, schedule_in_person {at, place}, "
+       "approve {protocol, comment?} (commission) | {hospital_id} (republican) | {clinic, "
+       "country} (abroad), complete {outcome}, reject/decline/cancel {reason}, request_info "
+       "{comment}, refer_abroad {comment}, accept {planned_date}, admit {case_number}, no_show "
+       "{}, discharge {outcome, final_icd10}. A comment is accepted with every action."},
+      {"properties", json::object{{"comment", string_schema()},
+                                  {"reason", string_schema()},
+                                  {"at", {{"type", "string"}, {"format", "date-time"}}},
+                                  {"place", string_schema()},
+                                  {"protocol", string_schema()},
+                                  {"hospital_id", {{"type", "integer"}}},
+                                  {"clinic", string_schema()},
+                                  {"country", string_schema()},
+                                  {"outcome", enum_schema<Outcome>()},
+                                  {"planned_date", {{"type", "string"}, {"format", "date"}}},
+                                  {"case_number", string_schema()},
+                                  {"final_icd10", string_schema()}}}};
+  s["Referral"] = json::object{
+      {"type", "object"},
+      {"properties",
+       json::object{{"id", {{"type", "integer"}}},
+                    {"code", string_schema()},
+                    {"state", enum_schema<State>()},
+                    {"version", {{"type", "integer"}}},
+                    {"patient", object({{"iin", string_schema()}, {"name", string_schema()},
+                                        {"region", string_schema()}},
+                                       {"iin", "name", "region"})},
+                    {"icd10", string_schema()},
+                    {"profile", string_schema()},
+                    {"urgency", enum_schema<Urgency>()},
+                    {"care_form", enum_schema<CareForm>()},
+                    {"justification", string_schema()},
+                    {"referring_organization", id_name},
+                    {"created_at", string_schema()},
+                    {"updated_at", string_schema()},
+                    {"deadline", nullable("string")},
+                    {"overdue", {{"type", "boolean"}}},
+                    {"decision_mode", nullable("string")},
+                    {"exam", nullable("object")},
+                    {"quota", nullable("object")},
+                    {"talon", nullable("object")},
+                    {"queue_position", nullable("integer")},
+                    {"allowed_actions", {{"type", "array"}, {"items", enum_schema<Action>()}}},
+                    {"history", {{"type", "array"}, {"items", {{"type", "object"}}}}}}},
+      {"required", json::array{"id", "code", "state", "version", "patient", "allowed_actions"}}};
+  s["ReferralPage"] = object({{"items", {{"type", "array"}, {"items", ref("Referral")}}},
+                              {"next", nullable("string")}},
+                             {"items", "next"});
+  s["StateCounts"] = object({{"counts", {{"type", "object"}}}, {"total", {{"type", "integer"}}}},
+                            {"counts", "total"});
+  s["Attachment"] = object({{"id", {{"type", "integer"}}},
+                            {"filename", string_schema()},
+                            {"content_type", enum_of({"application/pdf", "image/png", "image/jpeg"})},
+                            {"size", {{"type", "integer"}}},
+                            {"sha256", string_schema()}},
+                           {"id", "filename", "content_type", "size", "sha256"});
+  s["Quota"] = object({{"period", {{"type", "integer"}}},
+                       {"region", string_schema()},
+                       {"profile", string_schema()},
+                       {"allocated", {{"type", "integer"}}},
+                       {"reserved", {{"type", "integer"}}},
+                       {"used", {{"type", "integer"}}},
+                       {"available", {{"type", "integer"}}}},
+                      {"period", "region", "profile", "allocated", "reserved", "used", "available"});
+  s["Allocation"] = object({{"allocated", {{"type", "integer"}, {"minimum", 0}}}}, {"allocated"});
+  s["DistributionInput"] = object({{"period", {{"type", "integer"}}},
+                                   {"profile", string_schema()},
+                                   {"total", {{"type", "integer"}, {"minimum", 0}}},
+                                   {"dry_run", {{"type", "boolean"}}}},
+                                  {"period", "profile", "total"});
+  s["PublicStatus"] = object({{"code", string_schema()},
+                              {"state", enum_schema<State>()},
+                              {"profile", string_schema()},
+                              {"queue_position", nullable("integer")},
+                              {"planned_date", nullable("string")},
+                              {"hospital", nullable("string")},
+                              {"updated_at", string_schema()}},
+                             {"code", "state", "profile", "updated_at"});
+  s["AuditEvent"] = object({{"seq", {{"type", "integer"}}},
+                            {"at", string_schema()},
+                            {"actor", {{"type", "object"}}},
+                            {"action", string_schema()},
+                            {"referral_id", nullable("integer")},
+                            {"detail", {{"type", "object"}}},
+                            {"prev_hash", string_schema()},
+                            {"hash", string_schema()}},
+                           {"seq", "at", "actor", "action", "detail", "prev_hash", "hash"});
+  s["AuditCheck"] = object({{"ok", {{"type", "boolean"}}}, {"events", {{"type", "integer"}}}},
+                           {"ok", "events"});
+  return s;
+}
+
+json::object content_for(std::string_view shape) {
+  if (shape == "binary") {
+    json::object binary{{"schema", {{"type", "string"}, {"format", "binary"}}}};
+    return json::object{{"application/pdf", binary}, {"image/png", binary}, {"image/jpeg", binary}};
+  }
+  if (shape == "text") return json::object{{"text/plain", {{"schema", string_schema()}}}};
+  json::value schema = shape.front() == '['
+                           ? json::value(json::object{{"type", "array"},
+                                                      {"items", ref(shape.substr(1, shape.size() - 2))}})
+                           : json::value(ref(shape));
+  return json::object{{"application/json", {{"schema", schema}}}};
+}
+
+}  // namespace
+
+json::value openapi_document(Router const& router) {
+  json::object paths;
+  for (auto const& route : router.routes()) {
+    auto const method = std::string{to_string(route.method)};
+    auto const key = method + " " + route.pattern;
+    auto const found = shapes().find(key);
+    if (found == shapes().end()) throw std::logic_error("no OpenAPI shape for " + key);
+    auto const& shape = found->second;
+
+    json::array parameters;
+    for (std::size_t open = route.pattern.find('{'); open != std::string::npos;
+         open = route.pattern.find('{', open + 1)) {
+      auto const close = route.pattern.find('}', open);
+      parameters.emplace_back(json::object{{"name", route.pattern.substr(open + 1, close - open - 1)},
+                                           {"in", "path"},
+                                           {"required", true},
+                                           {"schema", string_schema()}});
+    }
+    if (route.pattern.ends_with("/actions/{action}")) {
+      parameters.emplace_back(json::object{{"name", "If-Match"},
+                                           {"in", "header"},
+                                           {"required", true},
+                                           {"description", "the version read, as its ETag: \"3\""},
+                                           {"schema", string_schema()}});
+    }
+    if (route.method == Method::Post && route.access == Access::SignedIn) {
+      parameters.emplace_back(json::object{
+          {"name", "Idempotency-Key"},
+          {"in", "header"},
+          {"required", false},
+          {"description", "repeating a request with the same key returns the first response"},
+          {"schema", string_schema()}});
+    }
+    json::object responses;
+    json::object success{{"description", "success"}};
+    if (shape.response) success["content"] = content_for(shape.response);
+    responses[std::to_string(shape.status)] = std::move(success);
+    responses["default"] = json::object{{"description", "an error"},
+                                        {"content", content_for("Error")}};
+    json::object operation{{"summary", route.summary},
+                           {"parameters", std::move(parameters)},
+                           {"responses", std::move(responses)}};
+    if (shape.request) {
+      operation["requestBody"] = json::object{{"required", true}, {"content", content_for(shape.request)}};
+    }
+    if (route.access == Access::Public) operation["security"] = json::array{};
+    std::string lower = method;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto& path_item = paths[route.pattern];
+    if (path_item.is_null()) path_item = json::object{};
+    path_item.as_object()[lower] = std::move(operation);
+  }
+  return json::object{
+      {"openapi", "3.1.0"},
+      {"info", {{"title", "Joldama — hospitalization bureau API"}, {"version", "1"}}},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"schemas", schemas()},
+        {"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie}}}}}}},
+      {"security", json::array{json::object{{"bearer", json::array{}}},
+                               json::object{{"cookie", json::array{}}}}}};
+}
+
+}  // namespace joldama::server

@@ -1,0 +1,51 @@
+#pragma once
+// One table of (method, path pattern) → handler. Patterns are literal segments and `{name}`
+// parameters: "/api/v1/referrals/{id}/actions/{action}".
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/http.hpp"
+
+namespace joldama::server {
+
+struct Exchange;
+using Handler = std::function<void(std::shared_ptr<Exchange> const&)>;
+
+enum class Access { Public, SignedIn };
+enum class Body { None, Json, File };
+
+struct Route {
+  Method method = Method::Get;
+  std::string pattern;
+  Access access = Access::SignedIn;
+  Body body = Body::None;
+  std::string summary;  // one line, for the API's own documentation
+  Handler handler;
+};
+
+class Router {
+ public:
+  void add(Route route);
+
+  struct Match {
+    Route const* route = nullptr;                 // the route, if method and path match
+    std::map<std::string, std::string> params;    // its `{name}` values
+    std::vector<Method> allowed;                   // methods of a path that matched otherwise
+  };
+  Match match(Method method, std::string_view path) const;
+
+  std::vector<Route> const& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;
+};
+
+std::vector<std::string> split_path(std::string_view path);
+
+}  // namespace joldama::server

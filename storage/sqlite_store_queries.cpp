@@ -1,0 +1,252 @@
+// Reads for worklists, lookups and reports.
+
+#include <fmt/format.h>
+
+#include <variant>
+
+#include "storage/row_mapping.hpp"
+#include "storage/sqlite_store.hpp"
+
+namespace joldama::storage {
+
+using namespace rows;
+
+namespace {
+
+// The referral's columns prefixed for joins, then the names a worklist shows beside them.
+constexpr std::string_view kListingSelect = R"sql(
+SELECT r.id, r.code, r.state, r.version, r.patient_id, r.patient_iin, r.patient_region, r.icd10,
+       r.profile, r.urgency, r.care_form, r.justification, r.referring_organization_id,
+       r.created_by, r.created_at, r.updated_at, r.state_since, r.deadline, r.paused_working_days,
+       r.overdue_since, r.decision_mode, r.protocol, r.exam_at, r.exam_place, r.quota_period,
+       r.quota_region, r.quota_profile, r.quota_holding, r.waitlisted_at, r.hospital_id,
+       r.talon_number, r.talon_issued_at, r.talon_valid_until, r.planned_date, r.case_number,
+       r.abroad_clinic, r.abroad_country, r.outcome, r.final_icd10,
+       p.last_name, p.first_name, p.middle_name, o.name, h.name
+FROM referrals AS r
+JOIN patients AS p ON p.id = r.patient_id
+JOIN organizations AS o ON o.id = r.referring_organization_id
+LEFT JOIN organizations AS h ON h.id = r.hospital_id
+)sql";
+constexpr int kListingNames = 39;  // the index of p.last_name
+
+constexpr char const* kFindReferralByCode = R"sql(
+SELECT id FROM referrals WHERE code = ?1
+)sql";
+constexpr char const* kPatientReferredBy = R"sql(
+SELECT EXISTS (SELECT 1 FROM referrals WHERE patient_id = ?1 AND referring_organization_id = ?2)
+)sql";
+constexpr char const* kPatientHasTalonAt = R"sql(
+SELECT EXISTS (SELECT 1 FROM referrals
+               WHERE patient_id = ?1 AND hospital_id = ?2 AND talon_number IS NOT NULL)
+)sql";
+constexpr char const* kListProfiles = R"sql(
+SELECT code, name_kk, name_ru, name_en FROM profiles ORDER BY rowid
+)sql";
+
+// WHERE clauses assembled from fixed fragments; every value is a bound parameter.
+class Conditions {
+ public:
+  Conditions& add(std::string_view clause) {
+    clauses_.emplace_back(clause);
+    return *this;
+  }
+  template <class T>
+  Conditions& with(T value) {
+    if constexpr (std::is_integral_v<T>) {
+      params_.emplace_back(static_cast<std::int64_t>(value));
+    } else {
+      params_.emplace_back(std::string{value});
+    }
+    return *this;
+  }
+  std::string sql() const {
+    std::string out;
+    for (std::size_t i = 0; i < clauses_.size(); ++i) {
+      out += i == 0 ? " WHERE " : " AND ";
+      out += clauses_[i];
+    }
+    return out;
+  }
+  void bind(Statement& s, int first = 1) const {
+    int index = first;
+    for (auto const& p : params_) {
+      std::visit([&](auto const& v) { s.bind(index++, v); }, p);
+    }
+  }
+  int count() const { return static_cast<int>(params_.size()); }
+
+ private:
+  std::vector<std::string> clauses_;
+  std::vector<std::variant<std::int64_t, std::string>> params_;
+};
+
+Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
+  Conditions where;
+  if (f.referring_organization_id) {
+    where.add("r.referring_organization_id = ?").with(*f.referring_organization_id);
+  }
+  if (f.patient_region_scope) where.add("r.patient_region = ?").with(*f.patient_region_scope);
+  if (f.talon_hospital_id) {
+    where.add("r.hospital_id = ? AND r.talon_number IS NOT NULL").with(*f.talon_hospital_id);
+  }
+  if (!f.states.empty()) {
+    std::string clause = "r.state IN (";
+    for (std::size_t i = 0; i < f.states.size(); ++i) {
+      clause += i == 0 ? "?" : ", ?";
+      where.with(to_string(f.states[i]));
+    }
+    where.add(clause + ")");
+  }
+  if (!f.profile.empty()) where.add("r.profile = ?").with(f.profile);
+  if (!f.region.empty()) where.add("r.patient_region = ?").with(f.region);
+  if (f.overdue_at) where.add("r.deadline IS NOT NULL AND r.deadline < ?").with(to_millis(*f.overdue_at));
+  switch (f.search) {
+    case SearchKind::None: break;
+    // Codes and IINs hold only digits and dashes, so a prefix cannot contain a wildcard.
+    case SearchKind::CodePrefix: where.add("r.code LIKE ?").with(f.search_text + "%"); break;
+    case SearchKind::IinPrefix: where.add("r.patient_iin LIKE ?").with(f.search_text + "%"); break;
+    case SearchKind::Name: where.add("instr(p.search_name, ?) > 0").with(f.search_text); break;
+  }
+  if (with_cursor && f.after) {
+    where.add("(r.urgency_rank, r.state_since, r.id) > (?, ?, ?)")
+        .with(f.after->urgency_rank)
+        .with(f.after->state_since_millis)
+        .with(f.after->id);
+  }
+  return where;
+}
+
+Result<ReferralListing> read_listing(Statement const& row) {
+  auto referral = read_referral(row);
+  if (!referral) return referral.error();
+  ReferralListing listing;
+  listing.referral = std::move(*referral);
+  listing.patient_name = row.text(kListingNames) + " " + row.text(kListingNames + 1);
+  if (auto middle = row.text(kListingNames + 2); !middle.empty()) {
+    listing.patient_name += " " + middle;
+  }
+  listing.referring_organization_name = row.text(kListingNames + 3);
+  listing.hospital_name = row.optional_text(kListingNames + 4).value_or("");
+  return listing;
+}
+
+Result<bool> exists(Database& db, char const* sql, Id a, Id b) {
+  auto found = query_one<bool>(
+      db, sql, [&](Statement& s) { s.bind(1, a).bind(2, b); },
+      [](Statement const& row) -> Result<bool> { return row.int64(0) != 0; });
+  if (!found) return found.error();
+  return found->value_or(false);
+}
+
+}  // namespace
+
+Result<std::vector<Organization>> SqliteStore::list_organizations(OrganizationFilter const& filter) {
+  Conditions where;
+  if (filter.kind) where.add("kind = ?").with(to_string(*filter.kind));
+  if (filter.level) where.add("level = ?").with(to_string(*filter.level));
+  auto s = db_.prepare("SELECT id, name, kind, level, region FROM organizations" + where.sql() +
+                       " ORDER BY name, id");
+  if (!s) return s.error();
+  where.bind(*s);
+  return query_all<Organization>(*s, read_organization);
+}
+
+Result<std::vector<Profile>> SqliteStore::list_profiles() {
+  auto s = db_.prepare(kListProfiles);
+  if (!s) return s.error();
+  return query_all<Profile>(*s, [](Statement const& row) -> Result<Profile> {
+    return Profile{row.text(0), {row.text(1), row.text(2), row.text(3)}};
+  });
+}
+
+Result<std::optional<ReferralListing>> SqliteStore::find_referral_listing(Id id) {
+  return query_one<ReferralListing>(
+      db_, std::string{kListingSelect} + " WHERE r.id = ?1", [&](Statement& s) { s.bind(1, id); },
+      read_listing);
+}
+
+Result<std::optional<Referral>> SqliteStore::find_referral_by_code(std::string_view code) {
+  auto id = query_one<Id>(
+      db_, kFindReferralByCode, [&](Statement& s) { s.bind(1, code); },
+      [](Statement const& row) -> Result<Id> { return row.int64(0); });
+  if (!id) return id.error();
+  if (!*id) return std::optional<Referral>{};
+  return find_referral(**id);
+}
+
+Result<std::vector<ReferralListing>> SqliteStore::list_referrals(ReferralFilter const& filter) {
+  auto const where = referral_conditions(filter, /*with_cursor=*/true);
+  auto s = db_.prepare(std::string{kListingSelect} + where.sql() +
+                       " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?");
+  if (!s) return s.error();
+  where.bind(*s);
+  s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
+  return query_all<ReferralListing>(*s, read_listing);
+}
+
+Result<std::vector<std::pair<State, std::int64_t>>> SqliteStore::count_referrals_by_state(
+    ReferralFilter const& filter) {
+  auto const where = referral_conditions(filter, /*with_cursor=*/false);
+  // Only a name search needs the patients.
+  std::string const from = filter.search == SearchKind::Name
+                               ? " FROM referrals AS r JOIN patients AS p ON p.id = r.patient_id"
+                               : " FROM referrals AS r";
+  auto s = db_.prepare("SELECT r.state, count(*)" + from + where.sql() +
+                       " GROUP BY r.state ORDER BY r.state");
+  if (!s) return s.error();
+  where.bind(*s);
+  return query_all<std::pair<State, std::int64_t>>(
+      *s, [](Statement const& row) -> Result<std::pair<State, std::int64_t>> {
+        auto state = enum_column<State>(row, 0, "state");
+        if (!state) return state.error();
+        return std::pair{*state, row.int64(1)};
+      });
+}
+
+Result<bool> SqliteStore::patient_referred_by(Id patient_id, Id organization_id) {
+  return exists(db_, kPatientReferredBy, patient_id, organization_id);
+}
+
+Result<bool> SqliteStore::patient_has_talon_at(Id patient_id, Id hospital_id) {
+  return exists(db_, kPatientHasTalonAt, patient_id, hospital_id);
+}
+
+Result<std::vector<Quota>> SqliteStore::list_quotas(QuotaFilter const& filter) {
+  Conditions where;
+  if (filter.period) where.add("period = ?").with(*filter.period);
+  if (!filter.region.empty()) where.add("region = ?").with(filter.region);
+  if (!filter.profile.empty()) where.add("profile = ?").with(filter.profile);
+  auto s = db_.prepare("SELECT period, region, profile, allocated, reserved, used FROM quotas" +
+                       where.sql() + " ORDER BY period, region, profile");
+  if (!s) return s.error();
+  where.bind(*s);
+  return query_all<Quota>(*s, [](Statement const& row) -> Result<Quota> {
+    return Quota{{row.int32(0), row.text(1), row.text(2)}, row.int32(3), row.int32(4), row.int32(5)};
+  });
+}
+
+Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const& filter) {
+  Conditions where;
+  if (filter.referral_id) where.add("referral_id = ?").with(*filter.referral_id);
+  if (filter.before_seq) where.add("seq < ?").with(*filter.before_seq);
+  auto s = db_.prepare(
+      "SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit" +
+      where.sql() + " ORDER BY seq DESC LIMIT ?");
+  if (!s) return s.error();
+  where.bind(*s);
+  s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
+  return query_all<StoredAuditEvent>(*s, [](Statement const& row) -> Result<StoredAuditEvent> {
+    auto role = enum_column<Role>(row, 3, "role");
+    if (!role) return role.error();
+    StoredAuditEvent stored;
+    stored.seq = row.int64(0);
+    stored.event = AuditEvent{from_millis(row.int64(1)), row.text(2), *role, row.text(4),
+                              row.optional_int64(5), parse_detail(row.text(6))};
+    stored.prev_hash = row.text(7);
+    stored.hash = row.text(8);
+    return stored;
+  });
+}
+
+}  // namespace joldama::storage

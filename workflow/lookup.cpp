@@ -1,0 +1,291 @@
+#include "workflow/lookup.hpp"
+
+#include <algorithm>
+
+#include "workflow/codes.hpp"
+#include "workflow/decide.hpp"
+#include "workflow/validation.hpp"
+
+namespace joldama {
+
+namespace {
+
+constexpr std::size_t kMaxSearchChars = 100;
+
+Error not_found() { return make_error(Errc::NotFound, "no such referral"); }
+
+// Narrows `filter` to what the actor may see; Forbidden for a role bound to nothing it lacks.
+Status apply_scope(Actor const& actor, ReferralFilter& filter) {
+  switch (actor.role) {
+    case Role::Doctor:
+      if (!actor.organization_id) return make_error(Errc::Forbidden, "no organization");
+      filter.referring_organization_id = actor.organization_id;
+      return ok();
+    case Role::Commission:
+      if (actor.region.empty()) return make_error(Errc::Forbidden, "no region");
+      filter.patient_region_scope = actor.region;
+      return ok();
+    case Role::Hospital:
+      if (!actor.organization_id) return make_error(Errc::Forbidden, "no organization");
+      filter.talon_hospital_id = actor.organization_id;
+      return ok();
+    case Role::Republican:
+    case Role::Admin:
+    case Role::System: return ok();
+  }
+  return make_error(Errc::Forbidden, "unknown role");
+}
+
+Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query, Timestamp now) {
+  ReferralFilter filter;
+  if (auto s = apply_scope(actor, filter); !s) return s.error();
+  if (query.limit < 1 || query.limit > kMaxPageSize) {
+    return validation_error("limit", "the page size is between 1 and 200");
+  }
+  filter.states = query.states;
+  filter.profile = query.profile;
+  filter.region = query.region;
+  if (query.overdue_only) filter.overdue_at = now;
+  filter.after = query.after;
+  filter.limit = query.limit;
+
+  auto text = validate_text("q", query.text, kMaxSearchChars, Presence::Optional);
+  if (!text) return text.error();
+  if (!text->empty()) {
+    bool const digits = std::all_of(text->begin(), text->end(), [](char c) {
+      return c >= '0' && c <= '9';
+    });
+    bool const code_like = std::all_of(text->begin(), text->end(), [](char c) {
+      return (c >= '0' && c <= '9') || c == '-';
+    });
+    if (digits) {
+      filter.search = SearchKind::IinPrefix;
+      filter.search_text = *text;
+    } else if (code_like) {
+      filter.search = SearchKind::CodePrefix;
+      filter.search_text = *text;
+    } else {
+      filter.search = SearchKind::Name;
+      filter.search_text = fold_case(*text);
+    }
+  }
+  return filter;
+}
+
+// The history a person reads: the workflow's actions, attachments and overdue marks, oldest
+// first; reads of the record are left out.
+std::vector<HistoryEntry> history_of(std::vector<StoredAuditEvent> const& events) {
+  std::vector<HistoryEntry> history;
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    auto const& e = it->event;
+    if (!parse<Action>(e.action) && e.action != "attach" && e.action != "overdue") continue;
+    HistoryEntry entry;
+    entry.at = e.at;
+    entry.action = e.action;
+    entry.by_login = e.actor;
+    entry.by_role = e.role;
+    std::string reason;
+    std::string comment;
+    for (auto const& [key, value] : e.detail) {
+      if (key == "from") entry.from = parse<State>(value);
+      if (key == "to") entry.to = parse<State>(value);
+      if (key == "reason") reason = value;
+      if (key == "comment") comment = value;
+      if (key == "filename" && e.action == "attach") comment = value;
+    }
+    entry.comment = !reason.empty() && !comment.empty() ? reason + " — " + comment
+                    : !reason.empty()                    ? reason
+                                                         : comment;
+    history.push_back(std::move(entry));
+  }
+  return history;
+}
+
+}  // namespace
+
+WorklistCursor cursor_after(Referral const& referral) {
+  return WorklistCursor{referral.urgency == Urgency::Urgent ? 0 : 1,
+                        to_millis(referral.state_since), referral.id};
+}
+
+Result<Referral> Lookup::visible_referral(Store& store, Actor const& actor, Id id) const {
+  auto found = store.find_referral(id);
+  if (!found) return found.error();
+  if (!*found || !can_see(actor, **found)) return not_found();
+  return std::move(**found);
+}
+
+Result<ReferralView> Lookup::view(Store& store, Actor const& actor,
+                                  ReferralListing listing) const {
+  ReferralView view;
+  Referral const& r = listing.referral;
+  view.overdue = r.overdue_at(clock_.now());
+  view.allowed_actions = allowed_actions(r, actor);
+  if (r.state == State::Waitlisted) {
+    auto position = store.queue_position(r.id);
+    if (!position) return position.error();
+    view.queue_position = *position;
+  }
+  view.listing = std::move(listing);
+  return view;
+}
+
+Result<ReferralView> Lookup::referral(Store& store, Actor const& actor, Id id) const {
+  auto listing = store.find_referral_listing(id);
+  if (!listing) return listing.error();
+  if (!*listing || !can_see(actor, (*listing)->referral)) return not_found();
+  auto result = view(store, actor, std::move(**listing));
+  if (!result) return result;
+  AuditFilter filter;
+  filter.referral_id = id;
+  filter.limit = 10'000;
+  auto events = store.list_audit(filter);
+  if (!events) return events.error();
+  result->history = history_of(*events);
+  return result;
+}
+
+Result<ReferralView> Lookup::acted_on(Store& store, Actor const& actor, Id id) const {
+  auto listing = store.find_referral_listing(id);
+  if (!listing) return listing.error();
+  if (!*listing) return not_found();
+  return view(store, actor, std::move(**listing));
+}
+
+Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,
+                                      WorklistQuery const& query) const {
+  auto filter = filter_for(actor, query, clock_.now());
+  if (!filter) return filter.error();
+  ++filter->limit;  // one more row tells whether another page follows
+  auto rows = store.list_referrals(*filter);
+  if (!rows) return rows.error();
+  WorklistPage page;
+  bool const more = rows->size() > query.limit;
+  if (more) rows->pop_back();
+  for (auto& row : *rows) {
+    auto item = view(store, actor, std::move(row));
+    if (!item) return item.error();
+    page.items.push_back(std::move(*item));
+  }
+  if (more && !page.items.empty()) page.next = cursor_after(page.items.back().listing.referral);
+  return page;
+}
+
+Result<std::vector<std::pair<State, std::int64_t>>> Lookup::counts(
+    Store& store, Actor const& actor, WorklistQuery const& query) const {
+  auto filter = filter_for(actor, query, clock_.now());
+  if (!filter) return filter.error();
+  return store.count_referrals_by_state(*filter);
+}
+
+Result<Patient> Lookup::patient(Store& store, Actor const& actor, std::string_view iin) const {
+  if (auto s = validate_iin(iin); !s) return s.error();
+  auto found = store.find_patient_by_iin(iin);
+  if (!found) return found.error();
+  auto const missing = make_error(Errc::NotFound, "no such patient");
+  if (!*found) return missing;
+  Patient const& patient = **found;
+  switch (actor.role) {
+    case Role::Doctor: {
+      if (!actor.organization_id) return missing;
+      if (patient.registered_by_organization == *actor.organization_id) return patient;
+      auto referred = store.patient_referred_by(patient.id, *actor.organization_id);
+      if (!referred) return referred.error();
+      if (*referred) return patient;
+      return missing;
+    }
+    case Role::Commission:
+      if (!actor.region.empty() && patient.region == actor.region) return patient;
+      return missing;
+    case Role::Hospital: {
+      if (!actor.organization_id) return missing;
+      auto holds = store.patient_has_talon_at(patient.id, *actor.organization_id);
+      if (!holds) return holds.error();
+      if (*holds) return patient;
+      return missing;
+    }
+    case Role::Republican:
+    case Role::Admin:
+    case Role::System: return patient;
+  }
+  return missing;
+}
+
+Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
+                                           std::string_view iin) const {
+  // One answer for every kind of mismatch, so the page cannot be used to probe codes or IINs.
+  auto const missing = make_error(Errc::NotFound, "no referral matches this code and IIN");
+  if (!looks_like_referral_code(code) || !is_valid_iin(iin)) return missing;
+  auto found = store.find_referral_by_code(code);
+  if (!found) return found.error();
+  if (!*found || (*found)->patient_iin != iin) return missing;
+  Referral const& r = **found;
+  PublicStatus status;
+  status.code = r.code;
+  status.state = r.state;
+  status.profile = r.profile;
+  status.updated_at = r.updated_at;
+  if (r.state == State::Waitlisted) {
+    auto position = store.queue_position(r.id);
+    if (!position) return position.error();
+    status.queue_position = *position;
+  }
+  if (r.talon) {
+    status.planned_date = r.talon->planned_date;
+    if (r.hospital_id) {
+      auto hospital = store.find_organization(*r.hospital_id);
+      if (!hospital) return hospital.error();
+      if (*hospital) status.hospital = (*hospital)->name;
+    }
+  }
+  return status;
+}
+
+Result<std::vector<Quota>> Lookup::quotas(Store& store, Actor const& actor,
+                                          QuotaFilter filter) const {
+  switch (actor.role) {
+    case Role::Republican:
+    case Role::Admin: break;
+    case Role::Commission:
+      if (!filter.region.empty() && filter.region != actor.region) return std::vector<Quota>{};
+      filter.region = actor.region;
+      break;
+    default: return make_error(Errc::Forbidden, "quotas are planned at the republican level");
+  }
+  return store.list_quotas(filter);
+}
+
+Result<std::vector<StoredAuditEvent>> Lookup::audit(Store& store, Actor const& actor,
+                                                    AuditFilter const& filter) const {
+  if (actor.role != Role::Admin && actor.role != Role::Republican) {
+    return make_error(Errc::Forbidden, "the audit log is for administrators and the ministry");
+  }
+  if (filter.limit < 1 || filter.limit > 1000) {
+    return validation_error("limit", "the page size is between 1 and 1000");
+  }
+  return store.list_audit(filter);
+}
+
+Result<AuditCheck> Lookup::verify_audit(Store& store, Actor const& actor) const {
+  if (actor.role != Role::Admin) {
+    return make_error(Errc::Forbidden, "only an administrator verifies the audit log");
+  }
+  return store.verify_audit_chain();
+}
+
+Result<std::vector<AttachmentInfo>> Lookup::attachments(Store& store, Actor const& actor,
+                                                        Id referral_id) const {
+  if (auto r = visible_referral(store, actor, referral_id); !r) return r.error();
+  return store.list_attachments(referral_id);
+}
+
+Result<Attachment> Lookup::attachment(Store& store, Actor const& actor, Id referral_id,
+                                      Id attachment_id) const {
+  if (auto r = visible_referral(store, actor, referral_id); !r) return r.error();
+  auto found = store.find_attachment(referral_id, attachment_id);
+  if (!found) return found.error();
+  if (!*found) return make_error(Errc::NotFound, "no such attachment");
+  return std::move(**found);
+}
+
+}  // namespace joldama

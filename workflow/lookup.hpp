@@ -1,0 +1,97 @@
+#pragma once
+// What an actor may see. Every read goes through here: the scope of the actor's role is applied
+// before anything is returned, so a referral, a patient or an attachment outside it does not
+// exist for them (NotFound), whatever the client asks.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "workflow/model.hpp"
+#include "workflow/ports.hpp"
+#include "workflow/result.hpp"
+
+namespace joldama {
+
+inline constexpr std::size_t kMaxPageSize = 200;
+
+struct WorklistQuery {
+  std::vector<State> states;
+  std::string profile;
+  std::string region;
+  bool overdue_only = false;
+  std::string text;  // code prefix, IIN prefix, or part of the patient's name
+  std::optional<WorklistCursor> after;
+  std::size_t limit = 50;
+};
+
+struct WorklistPage {
+  std::vector<ReferralView> items;
+  std::optional<WorklistCursor> next;  // present when more rows follow
+};
+
+struct PublicStatus {
+  std::string code;
+  State state = State::Registered;
+  std::string profile;
+  std::optional<int> queue_position;
+  std::optional<Date> planned_date;
+  std::string hospital;
+  Timestamp updated_at{};
+};
+
+// The cursor that follows `listing` in worklist order.
+WorklistCursor cursor_after(Referral const& referral);
+
+class Lookup {
+ public:
+  explicit Lookup(Clock const& clock) : clock_(clock) {}
+
+  // One referral with its allowed actions, queue position and history.
+  Result<ReferralView> referral(Store& store, Actor const& actor, Id id) const;
+
+  // The referral an actor has just acted on, as the action left it, even when the action took
+  // it out of their scope (a hospital that declined a talon). Without history.
+  Result<ReferralView> acted_on(Store& store, Actor const& actor, Id id) const;
+
+  // A page of the actor's worklist in order: urgent first, then the longest in its state.
+  // Validation: limit outside 1..200, an unknown state, search text over 100 characters.
+  Result<WorklistPage> worklist(Store& store, Actor const& actor, WorklistQuery const& query) const;
+
+  // The number of the actor's referrals in each state, for the same filters.
+  Result<std::vector<std::pair<State, std::int64_t>>> counts(Store& store, Actor const& actor,
+                                                             WorklistQuery const& query) const;
+
+  // A patient the actor deals with: a doctor's organization registered or referred them, the
+  // patient lives in the commission's region, or holds a talon at the hospital.
+  Result<Patient> patient(Store& store, Actor const& actor, std::string_view iin) const;
+
+  // The public status page: the same NotFound for a wrong code and for a wrong IIN.
+  Result<PublicStatus> public_status(Store& store, std::string_view code,
+                                     std::string_view iin) const;
+
+  // Quotas: the republican level and administrators see all, a commission its region's.
+  Result<std::vector<Quota>> quotas(Store& store, Actor const& actor, QuotaFilter filter) const;
+
+  // The audit log, newest first: administrators and the republican level.
+  Result<std::vector<StoredAuditEvent>> audit(Store& store, Actor const& actor,
+                                              AuditFilter const& filter) const;
+
+  // Checks the audit log's hash chain: administrators only.
+  Result<AuditCheck> verify_audit(Store& store, Actor const& actor) const;
+
+  Result<std::vector<AttachmentInfo>> attachments(Store& store, Actor const& actor,
+                                                  Id referral_id) const;
+  Result<Attachment> attachment(Store& store, Actor const& actor, Id referral_id,
+                                Id attachment_id) const;
+
+ private:
+  Result<Referral> visible_referral(Store& store, Actor const& actor, Id id) const;
+  Result<ReferralView> view(Store& store, Actor const& actor, ReferralListing listing) const;
+
+  Clock const& clock_;
+};
+
+}  // namespace joldama

@@ -1,9 +1,9 @@
 #include "server/api.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <exception>
 
 #include "server/crypto.hpp"
@@ -31,7 +31,8 @@ std::optional<std::string> cookie(std::string_view header, std::string_view name
   while (!header.empty()) {
     auto const semicolon = header.find(';');
     auto pair = header.substr(0, semicolon);
-    header = semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
+    header =
+        semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     auto const eq = pair.find('=');
     if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
@@ -98,6 +99,22 @@ int to_http_status(Errc code) {
     case Errc::Internal: return 500;
   }
   return 500;
+}
+
+Timestamp SessionActivity::last_seen(std::string const& hash) const {
+  std::lock_guard lock{mutex_};
+  auto const it = seen_.find(hash);
+  return it == seen_.end() ? Timestamp{} : it->second;
+}
+
+void SessionActivity::seen(std::string const& hash, Timestamp now, Timestamp forget_before) {
+  std::lock_guard lock{mutex_};
+  seen_[hash] = now;
+  // Now and then, forget sessions that have been idle too long to matter.
+  if (++since_prune_ >= 1024) {
+    since_prune_ = 0;
+    std::erase_if(seen_, [&](auto const& entry) { return entry.second < forget_before; });
+  }
 }
 
 Api::Api(ApiServices services)
@@ -168,7 +185,8 @@ void Api::dispatch(std::shared_ptr<Exchange> const& exchange) {
   }
   if (!is_api_path(request.path)) {
     if (request.method != Method::Get && request.method != Method::Head) {
-      auto response = error_response(make_error(Errc::MethodNotAllowed, "only GET is allowed here"));
+      auto response =
+          error_response(make_error(Errc::MethodNotAllowed, "only GET is allowed here"));
       response.set_header("allow", "GET, HEAD");
       return reply(exchange, std::move(response));
     }
@@ -182,13 +200,17 @@ void Api::dispatch(std::shared_ptr<Exchange> const& exchange) {
     }
     std::string allow;
     for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string{to_string(m)};
-    auto response = error_response(
-        make_error(Errc::MethodNotAllowed, fmt::format("allowed here: {}", allow)));
+    auto response =
+        error_response(make_error(Errc::MethodNotAllowed, fmt::format("allowed here: {}", allow)));
     response.set_header("allow", allow);
     return reply(exchange, std::move(response));
   }
   exchange->route = match.route;
   exchange->params = std::move(match.params);
+  if (auto key = request.header("idempotency-key"); key && !valid_idempotency_key(*key)) {
+    return fail(exchange, make_error(Errc::Malformed,
+                                     "Idempotency-Key is 1 to 200 printable ASCII characters"));
+  }
 
   if (match.route->access == Access::SignedIn) {
     auto user = authenticate(*exchange);
@@ -227,14 +249,18 @@ Result<User> Api::authenticate(Exchange& exchange) {
   });
   if (!found) return found.error();
   if (!*found) return unauthenticated;
-  auto const& [session, user] = **found;
+  auto [session, user] = std::move(**found);
+  // The stored last-seen time is updated in the background; the latest activity is also kept
+  // here, so that a request right after another one never finds a stale time.
+  session.last_seen_at = std::max(session.last_seen_at, activity_.last_seen(hash));
   auto const status = session_status(session, now, services_.config.sessions);
   if (status != SessionStatus::Active || user.disabled) {
     services_.writer.submit([hash](Store& store) { return store.delete_session(hash); },
                             [](Status) {});
-    return make_error(Errc::Unauthenticated, status == SessionStatus::Idle
-                                                 ? "the session ended after inactivity; sign in again"
-                                                 : "the session has ended; sign in again");
+    return make_error(Errc::Unauthenticated,
+                      status == SessionStatus::Idle
+                          ? "the session ended after inactivity; sign in again"
+                          : "the session has ended; sign in again");
   }
   // A cookie is sent by the browser on its own, so a write with it must also prove that the
   // page making it could read the CSRF token that came with the session.
@@ -245,6 +271,7 @@ Result<User> Api::authenticate(Exchange& exchange) {
     }
   }
   exchange.session_hash = hash;
+  activity_.seen(hash, now, now - services_.config.sessions.idle);
   if (now - session.last_seen_at >= kTouchEvery) {
     services_.writer.submit([hash, now](Store& store) { return store.touch_session(hash, now); },
                             [](Status) {});
@@ -259,9 +286,9 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
   auto const elapsed = std::chrono::steady_clock::now() - exchange->started;
   auto const seconds = std::chrono::duration<double>(elapsed).count();
   // Routes are logged as patterns, never as concrete paths: a path can hold an IIN.
-  std::string const route = exchange->route ? exchange->route->pattern
+  std::string const route = exchange->route                       ? exchange->route->pattern
                             : is_api_path(exchange->request.path) ? "unmatched"
-                                                                   : "static";
+                                                                  : "static";
   auto const method = to_string(exchange->request.method);
   metrics_->observe(route, method, response.status, seconds);
   fmt::print(stderr, "{} {} {} {} {:.1f}ms user={}\n", format_timestamp(services_.clock.now()),
@@ -281,11 +308,7 @@ void Api::write(std::shared_ptr<Exchange> const& exchange,
                 std::function<Result<Response>(Store&)> work) {
   auto const& request = exchange->request;
   std::optional<IdempotencyRecord> idempotency;
-  if (auto key = request.header("idempotency-key")) {
-    if (!valid_idempotency_key(*key)) {
-      return fail(exchange, make_error(Errc::Malformed,
-                                       "Idempotency-Key is 1 to 200 printable ASCII characters"));
-    }
+  if (auto key = request.header("idempotency-key")) {  // checked by dispatch()
     if (exchange->user) {
       // The request is what the key promises not to repeat: method, target, body and the headers
       // that carry content.
@@ -293,8 +316,11 @@ void Api::write(std::shared_ptr<Exchange> const& exchange,
           fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method), request.target,
                       request.header("content-type").value_or(""),
                       request.header("x-filename").value_or(""), request.body);
-      idempotency = IdempotencyRecord{exchange->user->id, std::string{*key},
-                                      sha256_hex(fingerprint), {}, services_.clock.now()};
+      idempotency = IdempotencyRecord{exchange->user->id,
+                                      std::string{*key},
+                                      sha256_hex(fingerprint),
+                                      {},
+                                      services_.clock.now()};
     }
   }
   auto produced = std::make_shared<std::optional<Response>>();
@@ -334,8 +360,9 @@ void Api::record(AuditEvent event) {
   services_.writer.submit(
       [event = std::move(event)](Store& store) { return store.append_audit(event); },
       [](Status status) {
-        if (!status) fmt::print(stderr, "joldama: an audit event was not recorded: {}\n",
-                                status.error().message);
+        if (!status)
+          fmt::print(stderr, "joldama: an audit event was not recorded: {}\n",
+                     status.error().message);
       });
 }
 

@@ -3,15 +3,16 @@
 // routes here; this class authenticates, checks CSRF and media types, maps errors to statuses in
 // one table, logs and counts every request, and runs handlers' reads and writes.
 
-#include <boost/json/value.hpp>
-
 #include <atomic>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "server/config.hpp"
 #include "server/http.hpp"
@@ -52,6 +53,18 @@ struct ApiServices {
   Accounts const& accounts;
   Transactor& writer;
   Reader& reader;
+};
+
+// The latest request time of each active session, in memory (see Api::authenticate).
+class SessionActivity {
+ public:
+  Timestamp last_seen(std::string const& hash) const;
+  void seen(std::string const& hash, Timestamp now, Timestamp forget_before);
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Timestamp> seen_;
+  std::size_t since_prune_ = 0;
 };
 
 // The one table from error codes to HTTP statuses.
@@ -116,6 +129,7 @@ class Api final : public RequestHandler {
   RateLimiter login_by_login_;
   RateLimiter login_by_address_;
   RateLimiter public_lookups_;
+  SessionActivity activity_;
 };
 
 // The route files.

@@ -29,8 +29,7 @@ void add_operations_routes(Api& api) {
              });
            }});
   api.add({Method::Get, "/api/v1/openapi.json", Access::Public, Body::None,
-           "This API described in OpenAPI 3.1",
-           [&api](std::shared_ptr<Exchange> const& exchange) {
+           "This API described in OpenAPI 3.1", [&api](std::shared_ptr<Exchange> const& exchange) {
              api.reply(exchange, Api::json(200, openapi_document(api.router())));
            }});
 }

@@ -55,13 +55,16 @@ void add_patient_routes(Api& api) {
              if (!body) return api.fail(exchange, body.error());
              auto draft = patient_draft(*body);
              if (!draft) return api.fail(exchange, draft.error());
-             api.write(exchange, [&api, exchange, draft = std::move(*draft)](Store& store) -> Result<Response> {
-               auto patient = api.services().workflow.register_patient(store, exchange->actor(), draft);
-               if (!patient) return patient.error();
-               auto response = Api::json(201, to_json(*patient));
-               response.set_header("location", "/api/v1/patients/" + patient->iin);
-               return response;
-             });
+             api.write(
+                 exchange,
+                 [&api, exchange, draft = std::move(*draft)](Store& store) -> Result<Response> {
+                   auto patient =
+                       api.services().workflow.register_patient(store, exchange->actor(), draft);
+                   if (!patient) return patient.error();
+                   auto response = Api::json(201, to_json(*patient));
+                   response.set_header("location", "/api/v1/patients/" + patient->iin);
+                   return response;
+                 });
            }});
   api.add({Method::Get, "/api/v1/patients/{iin}", Access::SignedIn, Body::None,
            "A patient the caller deals with, by IIN (a read of a patient's record is audited)",
@@ -70,8 +73,11 @@ void add_patient_routes(Api& api) {
              api.read(exchange, [&api, exchange, actor](Store& store) -> Result<Response> {
                auto patient = api.services().lookup.patient(store, actor, exchange->param("iin"));
                if (!patient) return patient.error();
-               api.record(AuditEvent{api.services().clock.now(), actor.login, actor.role,
-                                     "read_patient", std::nullopt,
+               api.record(AuditEvent{api.services().clock.now(),
+                                     actor.login,
+                                     actor.role,
+                                     "read_patient",
+                                     std::nullopt,
                                      {{"patient_id", std::to_string(patient->id)}}});
                return Api::json(200, to_json(*patient));
              });

@@ -15,8 +15,9 @@ void add_public_routes(Api& api) {
              if (!api.public_lookups().admit(key, now)) {
                auto response = Api::error_response(
                    make_error(Errc::RateLimited, "too many lookups; wait a minute and try again"));
-               response.set_header("retry-after",
-                                   std::to_string(api.public_lookups().retry_after(key, now).count()));
+               response.set_header(
+                   "retry-after",
+                   std::to_string(api.public_lookups().retry_after(key, now).count()));
                return api.reply(exchange, std::move(response));
              }
              auto const code = query_text(exchange->request, "code");

@@ -51,13 +51,14 @@ void add_quota_routes(Api& api) {
              if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
              QuotaKey key{static_cast<int>(*period), exchange->param("region"),
                           exchange->param("profile")};
-             api.write(exchange, [&api, exchange, key, allocated = static_cast<int>(**allocated)](
-                                     Store& store) -> Result<Response> {
-               auto quota = api.services().workflow.set_allocation(store, exchange->actor(), key,
-                                                                   allocated);
-               if (!quota) return quota.error();
-               return Api::json(200, to_json(*quota));
-             });
+             api.write(exchange,
+                       [&api, exchange, key, allocated = static_cast<int>(**allocated)](
+                           Store& store) -> Result<Response> {
+                         auto quota = api.services().workflow.set_allocation(
+                             store, exchange->actor(), key, allocated);
+                         if (!quota) return quota.error();
+                         return Api::json(200, to_json(*quota));
+                       });
            }});
   api.add({Method::Post, "/api/v1/quotas/distribute", Access::SignedIn, Body::Json,
            "Distribute a national total of a profile across the regions by population "

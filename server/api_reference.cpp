@@ -40,14 +40,15 @@ void add_reference_routes(Api& api) {
              if (!kind.empty()) {
                filter.kind = parse<OrganizationKind>(kind);
                if (!filter.kind) {
-                 return api.fail(exchange, validation_error("kind", "must be polyclinic or hospital"));
+                 return api.fail(exchange,
+                                 validation_error("kind", "must be polyclinic or hospital"));
                }
              }
              if (!level.empty()) {
                filter.level = parse<OrganizationLevel>(level);
                if (!filter.level) {
-                 return api.fail(exchange,
-                                 validation_error("level", "must be local, regional or republican"));
+                 return api.fail(
+                     exchange, validation_error("level", "must be local, regional or republican"));
                }
              }
              api.read(exchange, [filter](Store& store) -> Result<Response> {

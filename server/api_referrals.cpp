@@ -147,16 +147,17 @@ void register_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (!body) return api.fail(exchange, body.error());
   auto draft = referral_draft(*body);
   if (!draft) return api.fail(exchange, draft.error());
-  api.write(exchange, [&api, exchange, draft = std::move(*draft)](Store& store) -> Result<Response> {
-    auto const& services = api.services();
-    auto referral = services.workflow.register_referral(store, exchange->actor(), draft);
-    if (!referral) return referral.error();
-    auto view = services.lookup.referral(store, exchange->actor(), referral->id);
-    if (!view) return view.error();
-    auto response = referral_response(201, *view, true);
-    response.set_header("location", fmt::format("/api/v1/referrals/{}", referral->id));
-    return response;
-  });
+  api.write(exchange,
+            [&api, exchange, draft = std::move(*draft)](Store& store) -> Result<Response> {
+              auto const& services = api.services();
+              auto referral = services.workflow.register_referral(store, exchange->actor(), draft);
+              if (!referral) return referral.error();
+              auto view = services.lookup.referral(store, exchange->actor(), referral->id);
+              if (!view) return view.error();
+              auto response = referral_response(201, *view, true);
+              response.set_header("location", fmt::format("/api/v1/referrals/{}", referral->id));
+              return response;
+            });
 }
 
 void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
@@ -197,8 +198,8 @@ void read_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
   api.read(exchange, [&api, actor, id = *id](Store& store) -> Result<Response> {
     auto view = api.services().lookup.referral(store, actor, id);
     if (!view) return view.error();
-    api.record(AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_referral",
-                          id, {}});
+    api.record(
+        AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_referral", id, {}});
     return referral_response(200, *view, true);
   });
 }
@@ -217,19 +218,20 @@ void perform_action(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto input = action_input(*action, *body);
   if (!input) return api.fail(exchange, input.error());
   ActionCommand command{*id, *action, *version, std::move(*input)};
-  api.write(exchange, [&api, exchange, command = std::move(command)](Store& store) -> Result<Response> {
-    auto const& services = api.services();
-    auto referral = services.workflow.perform(store, exchange->actor(), command);
-    if (!referral) return referral.error();
-    auto view = services.lookup.referral(store, exchange->actor(), referral->id);
-    if (!view && view.error().code == Errc::NotFound) {
-      // The action took the referral out of the actor's scope (a declined talon): show them
-      // the outcome of their own action, and nothing more.
-      view = services.lookup.acted_on(store, exchange->actor(), referral->id);
-    }
-    if (!view) return view.error();
-    return referral_response(200, *view, !view->history.empty());
-  });
+  api.write(exchange,
+            [&api, exchange, command = std::move(command)](Store& store) -> Result<Response> {
+              auto const& services = api.services();
+              auto referral = services.workflow.perform(store, exchange->actor(), command);
+              if (!referral) return referral.error();
+              auto view = services.lookup.referral(store, exchange->actor(), referral->id);
+              if (!view && view.error().code == Errc::NotFound) {
+                // The action took the referral out of the actor's scope (a declined talon): show
+                // them the outcome of their own action, and nothing more.
+                view = services.lookup.acted_on(store, exchange->actor(), referral->id);
+              }
+              if (!view) return view.error();
+              return referral_response(200, *view, !view->history.empty());
+            });
 }
 
 void upload_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
@@ -245,18 +247,22 @@ void upload_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
   }
   // Header values are ASCII; a name in Kazakh or Russian arrives percent-encoded (UTF-8).
   auto decoded = percent_decode(*name, false);
-  if (!decoded) return api.fail(exchange, validation_error("filename", "the file name is malformed"));
+  if (!decoded)
+    return api.fail(exchange, validation_error("filename", "the file name is malformed"));
   upload.filename = std::move(*decoded);
   upload.sha256 = sha256_hex(request.body);
   upload.bytes = std::move(request.body);
   request.body.clear();
-  api.write(exchange, [&api, exchange, id = *id, upload = std::move(upload)](Store& store) -> Result<Response> {
-    auto info = api.services().workflow.attach(store, exchange->actor(), id, upload);
-    if (!info) return info.error();
-    auto response = Api::json(201, to_json(*info));
-    response.set_header("location", fmt::format("/api/v1/referrals/{}/attachments/{}", id, info->id));
-    return response;
-  });
+  api.write(
+      exchange,
+      [&api, exchange, id = *id, upload = std::move(upload)](Store& store) -> Result<Response> {
+        auto info = api.services().workflow.attach(store, exchange->actor(), id, upload);
+        if (!info) return info.error();
+        auto response = Api::json(201, to_json(*info));
+        response.set_header("location",
+                            fmt::format("/api/v1/referrals/{}/attachments/{}", id, info->id));
+        return response;
+      });
 }
 
 void list_attachments(Api& api, std::shared_ptr<Exchange> const& exchange) {
@@ -274,25 +280,31 @@ void list_attachments(Api& api, std::shared_ptr<Exchange> const& exchange) {
 void download_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const id = parse_id(exchange->param("id"));
   auto const attachment_id = parse_id(exchange->param("aid"));
-  if (!id || !attachment_id) return api.fail(exchange, make_error(Errc::NotFound, "no such attachment"));
+  if (!id || !attachment_id)
+    return api.fail(exchange, make_error(Errc::NotFound, "no such attachment"));
   auto const actor = exchange->actor();
-  api.read(exchange, [&api, actor, id = *id, aid = *attachment_id](Store& store) -> Result<Response> {
-    auto attachment = api.services().lookup.attachment(store, actor, id, aid);
-    if (!attachment) return attachment.error();
-    api.record(AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_attachment",
-                          id, {{"attachment_id", std::to_string(aid)}}});
-    Response response;
-    response.status = 200;
-    response.set_header("content-type", attachment->info.content_type);
-    // Always a download, never rendered in the application's origin.
-    response.set_header("content-disposition",
-                        fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
-                                    ascii_fallback(attachment->info.filename),
-                                    rfc5987(attachment->info.filename)));
-    response.set_header("content-security-policy", "default-src 'none'; sandbox");
-    response.body = std::move(attachment->bytes);
-    return response;
-  });
+  api.read(exchange,
+           [&api, actor, id = *id, aid = *attachment_id](Store& store) -> Result<Response> {
+             auto attachment = api.services().lookup.attachment(store, actor, id, aid);
+             if (!attachment) return attachment.error();
+             api.record(AuditEvent{api.services().clock.now(),
+                                   actor.login,
+                                   actor.role,
+                                   "read_attachment",
+                                   id,
+                                   {{"attachment_id", std::to_string(aid)}}});
+             Response response;
+             response.status = 200;
+             response.set_header("content-type", attachment->info.content_type);
+             // Always a download, never rendered in the application's origin.
+             response.set_header("content-disposition",
+                                 fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                                             ascii_fallback(attachment->info.filename),
+                                             rfc5987(attachment->info.filename)));
+             response.set_header("content-security-policy", "default-src 'none'; sandbox");
+             response.body = std::move(attachment->bytes);
+             return response;
+           });
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Signing in and out, and who is signed in.
 
+#include <fmt/format.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <fmt/format.h>
 
 #include "server/api.hpp"
 #include "server/crypto.hpp"
@@ -69,7 +70,11 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
       api.login_failures_by_login().record(by_login, now);
       api.login_failures_by_address().record(by_address, now);
       if (user) {
-        api.record(AuditEvent{now, user->login, user->role, "login_failed", std::nullopt,
+        api.record(AuditEvent{now,
+                              user->login,
+                              user->role,
+                              "login_failed",
+                              std::nullopt,
                               {{"address", exchange->request.peer}}});
       }
       return api.fail(exchange, make_error(Errc::Unauthenticated, "wrong login or password"));
@@ -77,13 +82,17 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
     api.login_failures_by_login().reset(by_login);
     auto const token = random_token();
     auto const csrf = random_token();
-    Session session{sha256_hex(token), user->id, sha256_hex(csrf), now, now,
-                    now + config.sessions.absolute};
+    Session session{
+        sha256_hex(token), user->id, sha256_hex(csrf), now, now, now + config.sessions.absolute};
     auto produced = std::make_shared<Response>();
     writer.submit(
-        [&api, session, user = *user, token, csrf, produced, exchange, now](Store& store) -> Status {
+        [&api, session, user = *user, token, csrf, produced, exchange,
+         now](Store& store) -> Status {
           if (auto s = store.insert_session(session); !s) return s;
-          if (auto s = store.append_audit(AuditEvent{now, user.login, user.role, "login",
+          if (auto s = store.append_audit(AuditEvent{now,
+                                                     user.login,
+                                                     user.role,
+                                                     "login",
                                                      std::nullopt,
                                                      {{"address", exchange->request.peer}}});
               !s) {
@@ -106,19 +115,21 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
 void sign_out(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const actor = exchange->actor();
   auto const now = api.services().clock.now();
-  api.write(exchange, [actor, now, hash = exchange->session_hash](Store& store) -> Result<Response> {
-    if (auto s = store.delete_session(hash); !s) return s.error();
-    if (auto s = store.append_audit(AuditEvent{now, actor.login, actor.role, "logout",
-                                               std::nullopt, {}});
-        !s) {
-      return s.error();
-    }
-    Response response;
-    response.status = 204;
-    response.set_header("set-cookie", fmt::format("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
-                                                  kSessionCookie));
-    return response;
-  });
+  api.write(exchange,
+            [actor, now, hash = exchange->session_hash](Store& store) -> Result<Response> {
+              if (auto s = store.delete_session(hash); !s) return s.error();
+              if (auto s = store.append_audit(
+                      AuditEvent{now, actor.login, actor.role, "logout", std::nullopt, {}});
+                  !s) {
+                return s.error();
+              }
+              Response response;
+              response.status = 204;
+              response.set_header(
+                  "set-cookie",
+                  fmt::format("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", kSessionCookie));
+              return response;
+            });
 }
 
 }  // namespace
@@ -147,13 +158,14 @@ void add_session_routes(Api& api) {
              auto locale = body->choice<Locale>("locale", JsonInput::Need::Required);
              if (!locale) return api.fail(exchange, locale.error());
              if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
-             api.write(exchange, [&api, exchange, locale = **locale](Store& store) -> Result<Response> {
-               auto user = api.services().accounts.set_locale(store, exchange->actor(), locale);
-               if (!user) return user.error();
-               auto user_json = api.user_json(store, *user);
-               if (!user_json) return user_json.error();
-               return Api::json(200, *user_json);
-             });
+             api.write(
+                 exchange, [&api, exchange, locale = **locale](Store& store) -> Result<Response> {
+                   auto user = api.services().accounts.set_locale(store, exchange->actor(), locale);
+                   if (!user) return user.error();
+                   auto user_json = api.user_json(store, *user);
+                   if (!user_json) return user_json.error();
+                   return Api::json(200, *user_json);
+                 });
            }});
 }
 

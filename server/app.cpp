@@ -23,7 +23,9 @@ App::App(ServerConfig config, Clock const& clock, WorkingCalendar const& calenda
       http_(HttpServerOptions{config_.host, config_.port, config_.threads, config_.read_timeout},
             api_) {}
 
-App::~App() { stop(); }
+App::~App() {
+  stop();
+}
 
 Result<std::uint16_t> App::start() {
   auto port = http_.start();
@@ -46,9 +48,8 @@ void App::stop() {
 Result<SweepReport> App::sweep_now() {
   SweepReport total;
   for (int round = 0; round < kMaxSweepRounds; ++round) {
-    auto report = transact(writer_, [&](Store& store) {
-      return workflow_.sweep_deadlines(store, kSweepBatch);
-    });
+    auto report = transact(
+        writer_, [&](Store& store) { return workflow_.sweep_deadlines(store, kSweepBatch); });
     if (!report) return report.error();
     bool const done = report->expired.size() < kSweepBatch && report->overdue.size() < kSweepBatch;
     total.expired.insert(total.expired.end(), report->expired.begin(), report->expired.end());

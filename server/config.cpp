@@ -79,8 +79,10 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
     c.sweep_interval = std::chrono::seconds{number};
     return true;
   }
-  if (key == "writer_max_batch") return parse_number<std::size_t>(value, c.writer_max_batch, 1, 10000);
-  if (key == "read_connections") return parse_number<std::size_t>(value, c.read_connections, 1, 256);
+  if (key == "writer_max_batch")
+    return parse_number<std::size_t>(value, c.writer_max_batch, 1, 10000);
+  if (key == "read_connections")
+    return parse_number<std::size_t>(value, c.read_connections, 1, 256);
   if (key == "limits.login_failures_per_login") {
     return parse_number<std::size_t>(value, c.login_failures_per_login, 1, 1000);
   }
@@ -130,8 +132,9 @@ Status apply_config_file(ServerConfig& config, std::filesystem::path const& path
   text << in.rdbuf();
   auto applied = apply_config_text(config, text.str());
   if (!applied) {
-    return make_error(Errc::Validation, fmt::format("{}: {}: {}", path.string(),
-                                                    applied.error().field, applied.error().message));
+    return make_error(
+        Errc::Validation,
+        fmt::format("{}: {}: {}", path.string(), applied.error().field, applied.error().message));
   }
   return ok();
 }
@@ -149,7 +152,8 @@ Result<ServerConfig> config_from_command_line(CommandLine const& line) {
                                   Flag{"--db", "db"}, Flag{"--web-root", "web_root"},
                                   Flag{"--threads", "threads"}, Flag{"--calendar", "calendar"}}) {
     if (auto value = line.option(flag)) {
-      if (!apply(config, key, *value)) return validation_error(flag, fmt::format("bad value for {}", flag));
+      if (!apply(config, key, *value))
+        return validation_error(flag, fmt::format("bad value for {}", flag));
     }
   }
   if (line.has("--demo")) config.demo = true;

@@ -101,16 +101,21 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
       Organization o{0, std::move(name), kind, level, std::move(region)};
       return must(transact(writer, [&](Store& s) { return s.insert_organization(o); }));
     };
-    Id const polyclinic_almaty = organization("Городская поликлиника №5 г. Алматы",
-                                              OrganizationKind::Polyclinic, OrganizationLevel::Local, "75");
-    Id const polyclinic_astana = organization("Городская поликлиника №2 г. Астана",
-                                              OrganizationKind::Polyclinic, OrganizationLevel::Local, "71");
-    Id const cardiac_center = organization("Национальный научный кардиохирургический центр",
-                                           OrganizationKind::Hospital, OrganizationLevel::Republican, "71");
-    Id const surgery_center = organization("Национальный научный центр хирургии им. А.Н. Сызганова",
-                                           OrganizationKind::Hospital, OrganizationLevel::Republican, "75");
-    Id const oncology_institute = organization("Казахский НИИ онкологии и радиологии",
-                                               OrganizationKind::Hospital, OrganizationLevel::Republican, "75");
+    Id const polyclinic_almaty =
+        organization("Городская поликлиника №5 г. Алматы", OrganizationKind::Polyclinic,
+                     OrganizationLevel::Local, "75");
+    Id const polyclinic_astana =
+        organization("Городская поликлиника №2 г. Астана", OrganizationKind::Polyclinic,
+                     OrganizationLevel::Local, "71");
+    Id const cardiac_center =
+        organization("Национальный научный кардиохирургический центр", OrganizationKind::Hospital,
+                     OrganizationLevel::Republican, "71");
+    Id const surgery_center =
+        organization("Национальный научный центр хирургии им. А.Н. Сызганова",
+                     OrganizationKind::Hospital, OrganizationLevel::Republican, "75");
+    Id const oncology_institute =
+        organization("Казахский НИИ онкологии и радиологии", OrganizationKind::Hospital,
+                     OrganizationLevel::Republican, "75");
     organization("Национальный центр нейрохирургии", OrganizationKind::Hospital,
                  OrganizationLevel::Republican, "71");
 
@@ -124,8 +129,10 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     std::vector<UserSeed> const users = {
         {"doctor", "Нурланова Айгуль Серикқызы", Role::Doctor, polyclinic_almaty, ""},
         {"doctor.astana", "Жаксыбеков Ерлан Маратович", Role::Doctor, polyclinic_astana, ""},
-        {"commission", "Комиссия Управления здравоохранения г. Алматы", Role::Commission, std::nullopt, "75"},
-        {"commission.astana", "Комиссия Управления здравоохранения г. Астана", Role::Commission, std::nullopt, "71"},
+        {"commission", "Комиссия Управления здравоохранения г. Алматы", Role::Commission,
+         std::nullopt, "75"},
+        {"commission.astana", "Комиссия Управления здравоохранения г. Астана", Role::Commission,
+         std::nullopt, "71"},
         {"republic", "Республиканский координатор МЗ РК", Role::Republican, std::nullopt, ""},
         {"hospital", "Приёмный покой ННКЦ", Role::Hospital, cardiac_center, ""},
         {"hospital2", "Приёмный покой ННЦХ им. Сызганова", Role::Hospital, surgery_center, ""},
@@ -133,9 +140,15 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     };
     std::map<std::string, Actor> actors;
     for (auto const& u : users) {
-      UserDraft draft{u.login, u.name, u.role, u.organization, u.region, Locale::Kk,
+      UserDraft draft{u.login,
+                      u.name,
+                      u.role,
+                      u.organization,
+                      u.region,
+                      Locale::Kk,
                       must(hash_password(kDemoPassword))};
-      auto user = must(transact(writer, [&](Store& s) { return accounts.create_user(s, system, draft); }));
+      auto user =
+          must(transact(writer, [&](Store& s) { return accounts.create_user(s, system, draft); }));
       actors[u.login] = user.actor();
     }
     Actor const& doctor = actors["doctor"];
@@ -164,8 +177,12 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
           }
         }
       }
-      return s.append_audit(AuditEvent{seed.now(), "system", Role::System, "demo_quotas",
-                                       std::nullopt, {{"years", std::to_string(years.size())}}});
+      return s.append_audit(AuditEvent{seed.now(),
+                                       "system",
+                                       Role::System,
+                                       "demo_quotas",
+                                       std::nullopt,
+                                       {{"years", std::to_string(years.size())}}});
     }));
 
     int serial = 100;
@@ -173,17 +190,28 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                               std::string icd10, std::string profile, Urgency urgency,
                               std::string justification) {
       auto const birth = parse_date(person.birth).value();  // the constants above are dates
-      auto const yymmdd = std::string{person.birth}.substr(2, 2) + std::string{person.birth}.substr(5, 2) +
+      auto const yymmdd = std::string{person.birth}.substr(2, 2) +
+                          std::string{person.birth}.substr(5, 2) +
                           std::string{person.birth}.substr(8, 2);
       bool const born_2000s = std::string{person.birth} >= "2000";
-      char const sex_digit = person.sex == Sex::Male ? (born_2000s ? '5' : '3') : (born_2000s ? '6' : '4');
-      PatientDraft patient{iin_for(yymmdd, sex_digit, serial++), person.last, person.first,
-                           person.middle, birth, person.sex, Residency::Citizen, region,
-                           "+7 701 555 " + std::to_string(1000 + serial), true};
-      auto registered = must(transact(writer, [&](Store& s) { return workflow.register_patient(s, by, patient); }));
-      ReferralDraft draft{registered.iin, std::move(icd10), std::move(profile), urgency,
-                          CareForm::Inpatient, std::move(justification)};
-      return must(transact(writer, [&](Store& s) { return workflow.register_referral(s, by, draft); }));
+      char const sex_digit =
+          person.sex == Sex::Male ? (born_2000s ? '5' : '3') : (born_2000s ? '6' : '4');
+      PatientDraft patient{iin_for(yymmdd, sex_digit, serial++),
+                           person.last,
+                           person.first,
+                           person.middle,
+                           birth,
+                           person.sex,
+                           Residency::Citizen,
+                           region,
+                           "+7 701 555 " + std::to_string(1000 + serial),
+                           true};
+      auto registered = must(
+          transact(writer, [&](Store& s) { return workflow.register_patient(s, by, patient); }));
+      ReferralDraft draft{registered.iin, std::move(icd10),    std::move(profile),
+                          urgency,        CareForm::Inpatient, std::move(justification)};
+      return must(
+          transact(writer, [&](Store& s) { return workflow.register_referral(s, by, draft); }));
     };
     auto const act = [&](Actor const& actor, Referral& r, Action action, ActionInput input = {}) {
       ActionCommand command{r.id, action, r.version, std::move(input)};
@@ -194,8 +222,12 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
       setter(in);
       return in;
     };
-    auto const protocol = [&](std::string p) { return with([&](ActionInput& in) { in.protocol = p; }); };
-    auto const to_hospital = [&](Id id) { return with([&](ActionInput& in) { in.hospital_id = id; }); };
+    auto const protocol = [&](std::string p) {
+      return with([&](ActionInput& in) { in.protocol = p; });
+    };
+    auto const to_hospital = [&](Id id) {
+      return with([&](ActionInput& in) { in.hospital_id = id; });
+    };
 
     // 1. Just registered.
     seed.set(morning(1));
@@ -206,10 +238,11 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // 2. With the commission, and overdue: submitted three weeks ago.
     seed.set(morning(22));
-    auto overdue = referral(doctor, "75", {"Сейтқали", "Айгерім", "Бекқызы", "1979-09-03", Sex::Female},
-                            "C50.4", "oncology", Urgency::Urgent,
-                            "Рак молочной железы T2N1M0; требуется комбинированное лечение в "
-                            "республиканском центре.");
+    auto overdue =
+        referral(doctor, "75", {"Сейтқали", "Айгерім", "Бекқызы", "1979-09-03", Sex::Female},
+                 "C50.4", "oncology", Urgency::Urgent,
+                 "Рак молочной железы T2N1M0; требуется комбинированное лечение в "
+                 "республиканском центре.");
     act(doctor, overdue, Action::Submit);
 
     // 3. With the commission, fresh.
@@ -221,9 +254,10 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // 4. An in-person examination is scheduled.
     seed.set(morning(4));
-    auto in_person = referral(doctor, "75", {"Жумабаева", "Динара", "Сериковна", "1990-11-30", Sex::Female},
-                              "G40.1", "neurosurgery", Urgency::Routine,
-                              "Фармакорезистентная фокальная эпилепсия; консультация нейрохирурга.");
+    auto in_person =
+        referral(doctor, "75", {"Жумабаева", "Динара", "Сериковна", "1990-11-30", Sex::Female},
+                 "G40.1", "neurosurgery", Urgency::Routine,
+                 "Фармакорезистентная фокальная эпилепсия; консультация нейрохирурга.");
     act(doctor, in_person, Action::Submit);
     act(commission, in_person, Action::ScheduleInPerson, with([&](ActionInput& in) {
           in.exam_at = morning(-3, 11);
@@ -237,14 +271,16 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                          "Первичный коксартроз справа III ст.; показано эндопротезирование.");
     act(doctor, info, Action::Submit);
     act(commission, info, Action::RequestInfo, with([](ActionInput& in) {
-          in.comment = "Приложите рентгенограмму тазобедренных суставов давностью не более 3 месяцев";
+          in.comment =
+              "Приложите рентгенограмму тазобедренных суставов давностью не более 3 месяцев";
         }));
 
     // 6. With the republican level.
     seed.set(morning(3));
-    auto republican = referral(doctor, "75", {"Ахметова", "Сауле", "Нурлановна", "1983-02-14", Sex::Female},
-                               "N18.5", "uronephrology", Urgency::Urgent,
-                               "ХБП 5 ст.; подготовка к трансплантации почки, обследование.");
+    auto republican =
+        referral(doctor, "75", {"Ахметова", "Сауле", "Нурлановна", "1983-02-14", Sex::Female},
+                 "N18.5", "uronephrology", Urgency::Urgent,
+                 "ХБП 5 ст.; подготовка к трансплантации почки, обследование.");
     act(doctor, republican, Action::Submit);
     act(commission, republican, Action::Approve, protocol("17/2026"));
 
@@ -260,10 +296,11 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // 8. Scheduled at the surgery centre.
     seed.set(morning(8));
-    auto scheduled = referral(doctor, "75", {"Исмаилова", "Гульнара", "Рашидовна", "1972-05-25", Sex::Female},
-                              "K80.1", "surgery", Urgency::Routine,
-                              "Желчнокаменная болезнь, хронический калькулёзный холецистит; "
-                              "лапароскопическая холецистэктомия.");
+    auto scheduled =
+        referral(doctor, "75", {"Исмаилова", "Гульнара", "Рашидовна", "1972-05-25", Sex::Female},
+                 "K80.1", "surgery", Urgency::Routine,
+                 "Желчнокаменная болезнь, хронический калькулёзный холецистит; "
+                 "лапароскопическая холецистэктомия.");
     act(doctor, scheduled, Action::Submit);
     act(commission, scheduled, Action::Approve, protocol("19/2026"));
     seed.set(morning(4));
@@ -274,9 +311,10 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // 9. Admitted to the cardiac centre.
     seed.set(morning(14));
-    auto admitted = referral(doctor, "75", {"Нургалиев", "Асхат", "Болатович", "1964-03-02", Sex::Male},
-                             "I25.1", "cardiac_surgery", Urgency::Urgent,
-                             "Постинфарктный кардиосклероз, стенокардия III ФК; показано АКШ.");
+    auto admitted =
+        referral(doctor, "75", {"Нургалиев", "Асхат", "Болатович", "1964-03-02", Sex::Male},
+                 "I25.1", "cardiac_surgery", Urgency::Urgent,
+                 "Постинфарктный кардиосклероз, стенокардия III ФК; показано АКШ.");
     act(doctor, admitted, Action::Submit);
     act(commission, admitted, Action::Approve, protocol("12/2026"));
     seed.set(morning(10));
@@ -284,13 +322,14 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     act(hospital, admitted, Action::Accept,
         with([&](ActionInput& in) { in.planned_date = today - std::chrono::days{2}; }));
     seed.set(morning(2, 12));
-    act(hospital, admitted, Action::Admit, with([](ActionInput& in) { in.case_number = "ИБ-2026-01842"; }));
+    act(hospital, admitted, Action::Admit,
+        with([](ActionInput& in) { in.case_number = "ИБ-2026-01842"; }));
 
     // 10. Treated and discharged.
     seed.set(morning(28));
-    auto completed = referral(doctor, "75", {"Бекова", "Алия", "Муратовна", "1987-12-09", Sex::Female},
-                              "K40.9", "surgery", Urgency::Routine,
-                              "Паховая грыжа справа; плановая герниопластика.");
+    auto completed =
+        referral(doctor, "75", {"Бекова", "Алия", "Муратовна", "1987-12-09", Sex::Female}, "K40.9",
+                 "surgery", Urgency::Routine, "Паховая грыжа справа; плановая герниопластика.");
     act(doctor, completed, Action::Submit);
     act(commission, completed, Action::Approve, protocol("9/2026"));
     seed.set(morning(24));
@@ -298,7 +337,8 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     act(hospital2, completed, Action::Accept,
         with([&](ActionInput& in) { in.planned_date = today - std::chrono::days{12}; }));
     seed.set(morning(12));
-    act(hospital2, completed, Action::Admit, with([](ActionInput& in) { in.case_number = "ИБ-2026-00977"; }));
+    act(hospital2, completed, Action::Admit,
+        with([](ActionInput& in) { in.case_number = "ИБ-2026-00977"; }));
     seed.set(morning(6));
     act(hospital2, completed, Action::Discharge, with([](ActionInput& in) {
           in.outcome = Outcome::Recovered;
@@ -312,14 +352,16 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                              "Хроническая боль в пояснице; направление на консультацию.");
     act(doctor, rejected, Action::Submit);
     act(commission, rejected, Action::Reject, with([](ActionInput& in) {
-          in.reason = "Помощь может быть оказана на уровне области; оперативное лечение не показано";
+          in.reason =
+              "Помощь может быть оказана на уровне области; оперативное лечение не показано";
         }));
 
     // 12. Almaty's transplantation quota: one talon, one waiting.
     seed.set(morning(12));
-    auto transplant = referral(doctor, "75", {"Кайратова", "Жанар", "Ерлановна", "1993-07-19", Sex::Female},
-                               "N18.5", "transplantation", Urgency::Urgent,
-                               "ХБП 5 ст. на гемодиализе, есть родственный донор; трансплантация почки.");
+    auto transplant =
+        referral(doctor, "75", {"Кайратова", "Жанар", "Ерлановна", "1993-07-19", Sex::Female},
+                 "N18.5", "transplantation", Urgency::Urgent,
+                 "ХБП 5 ст. на гемодиализе, есть родственный донор; трансплантация почки.");
     act(doctor, transplant, Action::Submit);
     act(commission, transplant, Action::Approve, protocol("14/2026"));
     seed.set(morning(9, 11));
@@ -335,10 +377,11 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // 13. Treatment abroad is being considered.
     seed.set(morning(10));
-    auto abroad = referral(doctor, "75", {"Сагинтаев", "Нурлан", "Даниярович", "2019-04-22", Sex::Male},
-                           "Q44.2", "transplantation", Urgency::Urgent,
-                           "Атрезия желчных путей у ребёнка; родственная трансплантация части "
-                           "печени в Казахстане детям этого возраста не проводится.");
+    auto abroad =
+        referral(doctor, "75", {"Сагинтаев", "Нурлан", "Даниярович", "2019-04-22", Sex::Male},
+                 "Q44.2", "transplantation", Urgency::Urgent,
+                 "Атрезия желчных путей у ребёнка; родственная трансплантация части "
+                 "печени в Казахстане детям этого возраста не проводится.");
     act(doctor, abroad, Action::Submit);
     act(commission, abroad, Action::Approve, protocol("15/2026"));
     seed.set(morning(5, 14));
@@ -348,21 +391,23 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // 14. Astana: one with its commission, one talon for the cardiac centre.
     seed.set(morning(2));
-    auto astana = referral(doctor_astana, "71", {"Байжанова", "Камила", "Ринатовна", "2008-09-15", Sex::Female},
-                           "D61.9", "hematology", Urgency::Urgent,
-                           "Апластическая анемия; трансплантация гемопоэтических стволовых клеток.");
+    auto astana = referral(
+        doctor_astana, "71", {"Байжанова", "Камила", "Ринатовна", "2008-09-15", Sex::Female},
+        "D61.9", "hematology", Urgency::Urgent,
+        "Апластическая анемия; трансплантация гемопоэтических стволовых клеток.");
     act(doctor_astana, astana, Action::Submit);
     seed.set(morning(6));
-    auto astana_talon = referral(doctor_astana, "71", {"Ержанов", "Тимур", "Канатович", "1970-02-28", Sex::Male},
-                                 "I25.1", "cardiac_surgery", Urgency::Routine,
-                                 "Ишемическая болезнь сердца, стеноз ствола ЛКА; АКШ.");
+    auto astana_talon = referral(
+        doctor_astana, "71", {"Ержанов", "Тимур", "Канатович", "1970-02-28", Sex::Male}, "I25.1",
+        "cardiac_surgery", Urgency::Routine, "Ишемическая болезнь сердца, стеноз ствола ЛКА; АКШ.");
     act(doctor_astana, astana_talon, Action::Submit);
     act(commission_astana, astana_talon, Action::Approve, protocol("A-44/2026"));
     seed.set(morning(1, 16));
     act(republic, astana_talon, Action::Approve, to_hospital(cardiac_center));
     (void)oncology_institute;
   } catch (Failure const& failure) {
-    return make_error(failure.error.code, "demo data: " + failure.error.message, failure.error.field);
+    return make_error(failure.error.code, "demo data: " + failure.error.message,
+                      failure.error.field);
   }
   return true;
 }

@@ -40,20 +40,22 @@ inline Result<std::int64_t> if_match_version(Request const& request) {
   return *version;
 }
 
-inline std::string etag(std::int64_t version) { return fmt::format("\"{}\"", version); }
+inline std::string etag(std::int64_t version) {
+  return fmt::format("\"{}\"", version);
+}
 
 // An optional integer query parameter; Validation naming it when present and not in range.
 inline Result<std::optional<std::int64_t>> query_integer(Request const& request,
-                                                         std::string const& name,
-                                                         std::int64_t min, std::int64_t max) {
+                                                         std::string const& name, std::int64_t min,
+                                                         std::int64_t max) {
   auto const it = request.query.find(name);
   if (it == request.query.end() || it->second.empty()) return std::optional<std::int64_t>{};
   std::int64_t value = 0;
   auto const& text = it->second;
   auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-    return validation_error(name, "must be an integer between " + std::to_string(min) + " and " +
-                                      std::to_string(max));
+    return validation_error(
+        name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
   }
   return std::optional<std::int64_t>{value};
 }

@@ -86,8 +86,8 @@ bool parse_target(std::string_view target, std::string& path,
     if (pair.empty()) continue;
     auto const eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq), true);
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
-                                true);
+    auto value = percent_decode(
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!key || !value) return false;
     // A repeated parameter is ambiguous; the first one wins and the rest are ignored.
     query.emplace(std::move(*key), std::move(*value));

@@ -18,9 +18,9 @@ std::string_view to_string(Method method);
 
 struct Request {
   Method method = Method::Get;
-  std::string target;  // as received: path and query
-  std::string path;    // percent-decoded path
-  std::map<std::string, std::string> query;  // percent-decoded parameters
+  std::string target;                                        // as received: path and query
+  std::string path;                                          // percent-decoded path
+  std::map<std::string, std::string> query;                  // percent-decoded parameters
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string peer;  // the client's address

@@ -1,5 +1,9 @@
 #include "server/http_server.hpp"
 
+#include <fmt/format.h>
+
+#include <array>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,9 +12,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
-
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -113,12 +114,12 @@ class Session : public std::enable_shared_from_this<Session> {
       // Tell the client to send the body it is holding back.
       auto continue_response =
           std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      return http::async_write(stream_, *continue_response,
-                               [self = shared_from_this(), continue_response](beast::error_code e,
-                                                                              std::size_t) {
-                                 if (e) return self->close();
-                                 self->read_body();
-                               });
+      return http::async_write(
+          stream_, *continue_response,
+          [self = shared_from_this(), continue_response](beast::error_code e, std::size_t) {
+            if (e) return self->close();
+            self->read_body();
+          });
     }
     read_body();
   }
@@ -163,13 +164,15 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     ++state_.in_flight;
     state_.handler.handle(std::move(request), [self = shared_from_this()](Response response) {
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->send(std::move(response));
+      });
     });
   }
 
   // Answers a request that could not be read, then closes the connection.
   void refuse(Response response) {
+    refused_ = true;
     keep_alive_ = false;
     ++state_.in_flight;
     busy_ = true;
@@ -188,12 +191,16 @@ class Session : public std::enable_shared_from_this<Session> {
     message->prepare_payload();
     stream_.expires_after(state_.options.read_timeout);
     http::async_write(stream_, *message,
-                      [self = shared_from_this(), message, keep](beast::error_code ec, std::size_t) {
-                        self->on_write(ec, keep);
-                      });
+                      [self = shared_from_this(), message, keep](
+                          beast::error_code ec, std::size_t) { self->on_write(ec, keep); });
   }
 
   void on_write(beast::error_code ec, bool keep) {
+    if (refused_ && !ec) {
+      // The client may still be sending a body we refused: read and drop it before closing,
+      // or closing with unread data would reset the connection and lose our answer.
+      return linger();
+    }
     busy_ = false;
     if (--state_.in_flight == 0) {
       // Under the lock, so that stop() cannot miss the wake-up between its check and its wait.
@@ -202,6 +209,34 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec || !keep) return close();
     do_read();
+  }
+
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds{5});
+    drained_ = 0;
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kLargestBody)
+                                return self->finish_refusal();
+                              self->drain();
+                            });
+  }
+
+  void finish_refusal() {
+    refused_ = false;
+    busy_ = false;
+    if (--state_.in_flight == 0) {
+      std::lock_guard lock{state_.idle_mutex};
+      state_.idle.notify_all();
+    }
+    close();
   }
 
   void close() {
@@ -217,6 +252,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_;
   bool keep_alive_ = true;
   bool busy_ = false;
+  bool refused_ = false;
+  std::size_t drained_ = 0;
+  std::array<char, 16 * 1024> discard_{};
 };
 
 struct HttpServer::Impl {
@@ -256,22 +294,26 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpServerOptions options, RequestHandler& handler)
     : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
 
-HttpServer::~HttpServer() { stop(std::chrono::seconds{5}); }
+HttpServer::~HttpServer() {
+  stop(std::chrono::seconds{5});
+}
 
 Result<std::uint16_t> HttpServer::start() {
   auto& impl = *impl_;
   beast::error_code ec;
   auto const address = net::ip::make_address(impl.state.options.host, ec);
-  if (ec) return make_error(Errc::Validation, fmt::format("bad host {}", impl.state.options.host), "host");
+  if (ec)
+    return make_error(Errc::Validation, fmt::format("bad host {}", impl.state.options.host),
+                      "host");
   tcp::endpoint const endpoint{address, impl.state.options.port};
   impl.acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl.acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) impl.acceptor.bind(endpoint, ec);
   if (!ec) impl.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error(Errc::Unavailable, fmt::format("cannot listen on {}:{}: {}",
-                                                     impl.state.options.host,
-                                                     impl.state.options.port, ec.message()));
+    return make_error(Errc::Unavailable,
+                      fmt::format("cannot listen on {}:{}: {}", impl.state.options.host,
+                                  impl.state.options.port, ec.message()));
   }
   auto const port = impl.acceptor.local_endpoint().port();
   impl.accept();
@@ -307,6 +349,8 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   }
 }
 
-std::size_t HttpServer::in_flight() const { return impl_->state.in_flight; }
+std::size_t HttpServer::in_flight() const {
+  return impl_->state.in_flight;
+}
 
 }  // namespace joldama::server

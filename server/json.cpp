@@ -1,8 +1,8 @@
 #include "server/json.hpp"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/parse.hpp>
 #include <charconv>
 
 namespace joldama::server {
@@ -33,8 +33,8 @@ json::value to_json(Error const& error) {
 }
 
 json::value to_json(Region const& region) {
-  return json::object{{"code", region.code}, {"name", names(region.name)},
-                      {"population", region.population}};
+  return json::object{
+      {"code", region.code}, {"name", names(region.name)}, {"population", region.population}};
 }
 
 json::value to_json(Profile const& profile) {
@@ -79,19 +79,16 @@ json::value to_json(Patient const& p) {
 }
 
 json::value to_json(Quota const& q) {
-  return json::object{{"period", q.key.period},   {"region", q.key.region},
-                      {"profile", q.key.profile}, {"allocated", q.allocated},
-                      {"reserved", q.reserved},   {"used", q.used},
+  return json::object{{"period", q.key.period},    {"region", q.key.region},
+                      {"profile", q.key.profile},  {"allocated", q.allocated},
+                      {"reserved", q.reserved},    {"used", q.used},
                       {"available", q.available()}};
 }
 
 json::value to_json(AttachmentInfo const& a) {
-  return json::object{{"id", a.id},
-                      {"filename", a.filename},
-                      {"content_type", a.content_type},
-                      {"size", a.size},
-                      {"sha256", a.sha256},
-                      {"uploaded_at", format_timestamp(a.uploaded_at)}};
+  return json::object{
+      {"id", a.id},     {"filename", a.filename}, {"content_type", a.content_type},
+      {"size", a.size}, {"sha256", a.sha256},     {"uploaded_at", format_timestamp(a.uploaded_at)}};
 }
 
 json::value to_json(StoredAuditEvent const& stored) {
@@ -131,39 +128,41 @@ json::value to_json(ReferralView const& view, bool with_history) {
       {"code", r.code},
       {"state", to_string(r.state)},
       {"version", r.version},
-      {"patient", json::object{{"iin", r.patient_iin},
-                               {"name", listing.patient_name},
-                               {"region", r.patient_region}}},
+      {"patient",
+       json::object{
+           {"iin", r.patient_iin}, {"name", listing.patient_name}, {"region", r.patient_region}}},
       {"icd10", r.icd10},
       {"profile", r.profile},
       {"urgency", to_string(r.urgency)},
       {"care_form", to_string(r.care_form)},
       {"justification", r.justification},
-      {"referring_organization",
-       json::object{{"id", r.referring_organization_id}, {"name", listing.referring_organization_name}}},
+      {"referring_organization", json::object{{"id", r.referring_organization_id},
+                                              {"name", listing.referring_organization_name}}},
       {"created_at", stamp(r.created_at)},
       {"updated_at", stamp(r.updated_at)},
       {"state_since", stamp(r.state_since)},
       {"deadline", optional_or_null(r.deadline, stamp)},
       {"overdue", view.overdue},
-      {"decision_mode", optional_or_null(r.decision_mode, [](DecisionMode m) { return to_string(m); })},
+      {"decision_mode",
+       optional_or_null(r.decision_mode, [](DecisionMode m) { return to_string(m); })},
       {"protocol", text_or_null(r.protocol)},
-      {"exam", r.exam_at ? json::value(json::object{{"at", stamp(*r.exam_at)},
-                                                    {"place", r.exam_place}})
-                         : json::value(nullptr)},
+      {"exam", r.exam_at
+                   ? json::value(json::object{{"at", stamp(*r.exam_at)}, {"place", r.exam_place}})
+                   : json::value(nullptr)},
       {"quota", r.quota ? json::value(json::object{{"period", r.quota->period},
                                                    {"region", r.quota->region},
                                                    {"profile", r.quota->profile}})
                         : json::value(nullptr)},
-      {"receiving_hospital", r.hospital_id ? json::value(json::object{{"id", *r.hospital_id},
-                                                                      {"name", listing.hospital_name}})
-                                           : json::value(nullptr)},
+      {"receiving_hospital",
+       r.hospital_id
+           ? json::value(json::object{{"id", *r.hospital_id}, {"name", listing.hospital_name}})
+           : json::value(nullptr)},
       {"queue_position", optional_or_null(view.queue_position, [](int n) { return n; })},
       {"case_number", text_or_null(r.case_number)},
-      {"abroad", r.abroad_clinic.empty()
-                     ? json::value(nullptr)
-                     : json::value(json::object{{"clinic", r.abroad_clinic},
-                                                {"country", r.abroad_country}})},
+      {"abroad",
+       r.abroad_clinic.empty()
+           ? json::value(nullptr)
+           : json::value(json::object{{"clinic", r.abroad_clinic}, {"country", r.abroad_country}})},
       {"outcome", optional_or_null(r.outcome, [](Outcome o) { return to_string(o); })},
       {"final_icd10", text_or_null(r.final_icd10)},
       {"allowed_actions", std::move(actions)},
@@ -171,23 +170,25 @@ json::value to_json(ReferralView const& view, bool with_history) {
   if (r.talon) {
     out["talon"] = json::object{
         {"number", r.talon->number},
-        {"hospital", json::object{{"id", r.hospital_id.value_or(0)}, {"name", listing.hospital_name}}},
+        {"hospital",
+         json::object{{"id", r.hospital_id.value_or(0)}, {"name", listing.hospital_name}}},
         {"issued_at", stamp(r.talon->issued_at)},
         {"valid_until", stamp(r.talon->valid_until)},
-        {"planned_date", optional_or_null(r.talon->planned_date, [](Date d) { return format_date(d); })}};
+        {"planned_date",
+         optional_or_null(r.talon->planned_date, [](Date d) { return format_date(d); })}};
   } else {
     out["talon"] = nullptr;
   }
   if (with_history) {
     json::array history;
     for (auto const& h : view.history) {
-      history.emplace_back(json::object{
-          {"at", stamp(h.at)},
-          {"action", h.action},
-          {"from", optional_or_null(h.from, [](State s) { return to_string(s); })},
-          {"to", optional_or_null(h.to, [](State s) { return to_string(s); })},
-          {"by", json::object{{"login", h.by_login}, {"role", to_string(h.by_role)}}},
-          {"comment", text_or_null(h.comment)}});
+      history.emplace_back(
+          json::object{{"at", stamp(h.at)},
+                       {"action", h.action},
+                       {"from", optional_or_null(h.from, [](State s) { return to_string(s); })},
+                       {"to", optional_or_null(h.to, [](State s) { return to_string(s); })},
+                       {"by", json::object{{"login", h.by_login}, {"role", to_string(h.by_role)}}},
+                       {"comment", text_or_null(h.comment)}});
     }
     out["history"] = std::move(history);
   }
@@ -272,7 +273,8 @@ Result<std::optional<Date>> JsonInput::date(std::string_view key, Need need) {
   auto value = field(key, need);
   if (!value) return value.error();
   if (!*value) return std::optional<Date>{};
-  if (!(*value)->is_string()) return validation_error(std::string{key}, "must be a date YYYY-MM-DD");
+  if (!(*value)->is_string())
+    return validation_error(std::string{key}, "must be a date YYYY-MM-DD");
   auto const parsed = parse_date(std::string_view{(*value)->as_string()});
   if (!parsed) return validation_error(std::string{key}, "must be a date YYYY-MM-DD");
   return std::optional<Date>{*parsed};

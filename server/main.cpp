@@ -63,16 +63,20 @@ int serve(CommandLine const& line) {
   if (!calendar) return fail(calendar.error().message);
 
   std::error_code ec;
-  if (config->db.has_parent_path()) std::filesystem::create_directories(config->db.parent_path(), ec);
-  auto writer = storage::Writer::start(config->db, storage::WriterOptions{config->writer_max_batch});
+  if (config->db.has_parent_path())
+    std::filesystem::create_directories(config->db.parent_path(), ec);
+  auto writer =
+      storage::Writer::start(config->db, storage::WriterOptions{config->writer_max_batch});
   if (!writer) return fail(writer.error().message);
   auto reader = storage::ReadPool::open(config->db, config->read_connections);
   if (!reader) return fail(reader.error().message);
 
   server::SystemClock clock;
   if (!calendar->covers(joldama::local_date(clock.now()))) {
-    fmt::print(stderr, "joldama: warning: {} does not cover this year; only weekends count as "
-                       "days off until it is updated\n", config->calendar.string());
+    fmt::print(stderr,
+               "joldama: warning: {} does not cover this year; only weekends count as "
+               "days off until it is updated\n",
+               config->calendar.string());
   }
   bool demo_created = false;
   if (config->demo) {

@@ -33,27 +33,32 @@ void Metrics::observe(std::string const& route, std::string_view method, int sta
   histogram.sum += seconds;
 }
 
-std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state) const {
+std::string Metrics::render(
+    std::vector<std::pair<State, std::int64_t>> const& referrals_by_state) const {
   std::string out;
   std::lock_guard lock{mutex_};
-  out += "# HELP joldama_http_requests_total HTTP requests answered, by route, method and status.\n";
+  out +=
+      "# HELP joldama_http_requests_total HTTP requests answered, by route, method and status.\n";
   out += "# TYPE joldama_http_requests_total counter\n";
   for (auto const& [key, count] : requests_) {
     auto const& [route, method, status] = key;
-    out += fmt::format("joldama_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                       label(route), method, status, count);
+    out +=
+        fmt::format("joldama_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                    label(route), method, status, count);
   }
   out += "# HELP joldama_http_request_duration_seconds Time to answer a request, by route.\n";
   out += "# TYPE joldama_http_request_duration_seconds histogram\n";
   for (auto const& [route, h] : latency_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      out += fmt::format("joldama_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         label(route), kBuckets[i], h.buckets[i]);
+      out +=
+          fmt::format("joldama_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                      label(route), kBuckets[i], h.buckets[i]);
     }
-    out += fmt::format("joldama_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                       label(route), h.count);
-    out += fmt::format("joldama_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", label(route),
-                       h.sum);
+    out +=
+        fmt::format("joldama_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                    label(route), h.count);
+    out += fmt::format("joldama_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n",
+                       label(route), h.sum);
     out += fmt::format("joldama_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
                        label(route), h.count);
   }

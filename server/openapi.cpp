@@ -57,8 +57,12 @@ json::object ref(std::string_view name) {
   return json::object{{"$ref", fmt::format("#/components/schemas/{}", name)}};
 }
 
-json::object string_schema() { return json::object{{"type", "string"}}; }
-json::object nullable(char const* type) { return json::object{{"type", json::array{type, "null"}}}; }
+json::object string_schema() {
+  return json::object{{"type", "string"}};
+}
+json::object nullable(char const* type) {
+  return json::object{{"type", json::array{type, "null"}}};
+}
 json::object enum_of(std::initializer_list<std::string_view> values) {
   json::array list;
   for (auto v : values) list.emplace_back(v);
@@ -74,14 +78,16 @@ json::object enum_schema() {
 json::object object(json::object properties, std::initializer_list<char const*> required) {
   json::array names;
   for (auto r : required) names.emplace_back(r);
-  return json::object{{"type", "object"}, {"properties", std::move(properties)},
-                      {"required", std::move(names)}};
+  return json::object{
+      {"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(names)}};
 }
 
 json::object schemas() {
-  auto const names = object({{"kk", string_schema()}, {"ru", string_schema()}, {"en", string_schema()}},
-                            {"kk", "ru", "en"});
-  auto const id_name = object({{"id", {{"type", "integer"}}}, {"name", string_schema()}}, {"id", "name"});
+  auto const names =
+      object({{"kk", string_schema()}, {"ru", string_schema()}, {"en", string_schema()}},
+             {"kk", "ru", "en"});
+  auto const id_name =
+      object({{"id", {{"type", "integer"}}}, {"name", string_schema()}}, {"id", "name"});
   json::object s;
   s["Error"] = object({{"error", object({{"code", string_schema()},
                                          {"message", string_schema()},
@@ -90,21 +96,24 @@ json::object schemas() {
                       {"error"});
   s["Health"] = object({{"status", enum_of({"ok"})}}, {"status"});
   s["Object"] = json::object{{"type", "object"}};
-  s["Login"] = object({{"login", string_schema()}, {"password", string_schema()}}, {"login", "password"});
+  s["Login"] =
+      object({{"login", string_schema()}, {"password", string_schema()}}, {"login", "password"});
   s["LocaleChoice"] = object({{"locale", enum_schema<Locale>()}}, {"locale"});
-  s["User"] = object({{"id", {{"type", "integer"}}},
-                      {"login", string_schema()},
-                      {"name", string_schema()},
-                      {"role", enum_schema<Role>()},
-                      {"organization", json::object{{"oneOf", json::array{id_name, nullable("null")}}}},
-                      {"region", nullable("string")},
-                      {"locale", enum_schema<Locale>()}},
-                     {"id", "login", "name", "role", "organization", "region", "locale"});
-  s["SessionCreated"] = object({{"token", string_schema()}, {"csrf_token", string_schema()},
-                                {"user", ref("User")}},
-                               {"token", "csrf_token", "user"});
-  s["Region"] = object({{"code", string_schema()}, {"name", names}, {"population", {{"type", "integer"}}}},
-                       {"code", "name", "population"});
+  s["User"] =
+      object({{"id", {{"type", "integer"}}},
+              {"login", string_schema()},
+              {"name", string_schema()},
+              {"role", enum_schema<Role>()},
+              {"organization", json::object{{"oneOf", json::array{id_name, nullable("null")}}}},
+              {"region", nullable("string")},
+              {"locale", enum_schema<Locale>()}},
+             {"id", "login", "name", "role", "organization", "region", "locale"});
+  s["SessionCreated"] =
+      object({{"token", string_schema()}, {"csrf_token", string_schema()}, {"user", ref("User")}},
+             {"token", "csrf_token", "user"});
+  s["Region"] =
+      object({{"code", string_schema()}, {"name", names}, {"population", {{"type", "integer"}}}},
+             {"code", "name", "population"});
   s["Profile"] = object({{"code", string_schema()}, {"name", names}}, {"code", "name"});
   s["Organization"] = object({{"id", {{"type", "integer"}}},
                               {"name", string_schema()},
@@ -112,31 +121,32 @@ json::object schemas() {
                               {"level", enum_schema<OrganizationLevel>()},
                               {"region", string_schema()}},
                              {"id", "name", "kind", "level", "region"});
-  s["PatientInput"] = object({{"iin", {{"type", "string"}, {"pattern", "^[0-9]{12}$"}}},
-                              {"last_name", string_schema()},
-                              {"first_name", string_schema()},
-                              {"middle_name", string_schema()},
-                              {"birth_date", {{"type", "string"}, {"format", "date"}}},
-                              {"sex", enum_schema<Sex>()},
-                              {"residency", enum_schema<Residency>()},
-                              {"region", string_schema()},
-                              {"phone", string_schema()},
-                              {"insured", {{"type", "boolean"}}}},
-                             {"iin", "last_name", "first_name", "birth_date", "sex", "residency",
-                              "region", "insured"});
+  s["PatientInput"] = object(
+      {{"iin", {{"type", "string"}, {"pattern", "^[0-9]{12}$"}}},
+       {"last_name", string_schema()},
+       {"first_name", string_schema()},
+       {"middle_name", string_schema()},
+       {"birth_date", {{"type", "string"}, {"format", "date"}}},
+       {"sex", enum_schema<Sex>()},
+       {"residency", enum_schema<Residency>()},
+       {"region", string_schema()},
+       {"phone", string_schema()},
+       {"insured", {{"type", "boolean"}}}},
+      {"iin", "last_name", "first_name", "birth_date", "sex", "residency", "region", "insured"});
   auto patient = s["PatientInput"].as_object();
   patient["properties"].as_object()["id"] = json::object{{"type", "integer"}};
   patient["properties"].as_object()["covered"] = json::object{{"type", "boolean"}};
-  patient["properties"].as_object()["created_at"] = json::object{{"type", "string"}, {"format", "date-time"}};
+  patient["properties"].as_object()["created_at"] =
+      json::object{{"type", "string"}, {"format", "date-time"}};
   s["Patient"] = patient;
-  s["ReferralInput"] = object({{"patient_iin", string_schema()},
-                               {"icd10", string_schema()},
-                               {"profile", string_schema()},
-                               {"urgency", enum_schema<Urgency>()},
-                               {"care_form", enum_schema<CareForm>()},
-                               {"justification", string_schema()}},
-                              {"patient_iin", "icd10", "profile", "urgency", "care_form",
-                               "justification"});
+  s["ReferralInput"] =
+      object({{"patient_iin", string_schema()},
+              {"icd10", string_schema()},
+              {"profile", string_schema()},
+              {"urgency", enum_schema<Urgency>()},
+              {"care_form", enum_schema<CareForm>()},
+              {"justification", string_schema()}},
+             {"patient_iin", "icd10", "profile", "urgency", "care_form", "justification"});
   s["ActionInput"] = json::object{
       {"type", "object"},
       {"description",
@@ -164,7 +174,8 @@ json::object schemas() {
                     {"code", string_schema()},
                     {"state", enum_schema<State>()},
                     {"version", {{"type", "integer"}}},
-                    {"patient", object({{"iin", string_schema()}, {"name", string_schema()},
+                    {"patient", object({{"iin", string_schema()},
+                                        {"name", string_schema()},
                                         {"region", string_schema()}},
                                        {"iin", "name", "region"})},
                     {"icd10", string_schema()},
@@ -185,25 +196,27 @@ json::object schemas() {
                     {"allowed_actions", {{"type", "array"}, {"items", enum_schema<Action>()}}},
                     {"history", {{"type", "array"}, {"items", {{"type", "object"}}}}}}},
       {"required", json::array{"id", "code", "state", "version", "patient", "allowed_actions"}}};
-  s["ReferralPage"] = object({{"items", {{"type", "array"}, {"items", ref("Referral")}}},
-                              {"next", nullable("string")}},
-                             {"items", "next"});
+  s["ReferralPage"] = object(
+      {{"items", {{"type", "array"}, {"items", ref("Referral")}}}, {"next", nullable("string")}},
+      {"items", "next"});
   s["StateCounts"] = object({{"counts", {{"type", "object"}}}, {"total", {{"type", "integer"}}}},
                             {"counts", "total"});
-  s["Attachment"] = object({{"id", {{"type", "integer"}}},
-                            {"filename", string_schema()},
-                            {"content_type", enum_of({"application/pdf", "image/png", "image/jpeg"})},
-                            {"size", {{"type", "integer"}}},
-                            {"sha256", string_schema()}},
-                           {"id", "filename", "content_type", "size", "sha256"});
-  s["Quota"] = object({{"period", {{"type", "integer"}}},
-                       {"region", string_schema()},
-                       {"profile", string_schema()},
-                       {"allocated", {{"type", "integer"}}},
-                       {"reserved", {{"type", "integer"}}},
-                       {"used", {{"type", "integer"}}},
-                       {"available", {{"type", "integer"}}}},
-                      {"period", "region", "profile", "allocated", "reserved", "used", "available"});
+  s["Attachment"] =
+      object({{"id", {{"type", "integer"}}},
+              {"filename", string_schema()},
+              {"content_type", enum_of({"application/pdf", "image/png", "image/jpeg"})},
+              {"size", {{"type", "integer"}}},
+              {"sha256", string_schema()}},
+             {"id", "filename", "content_type", "size", "sha256"});
+  s["Quota"] =
+      object({{"period", {{"type", "integer"}}},
+              {"region", string_schema()},
+              {"profile", string_schema()},
+              {"allocated", {{"type", "integer"}}},
+              {"reserved", {{"type", "integer"}}},
+              {"used", {{"type", "integer"}}},
+              {"available", {{"type", "integer"}}}},
+             {"period", "region", "profile", "allocated", "reserved", "used", "available"});
   s["Allocation"] = object({{"allocated", {{"type", "integer"}, {"minimum", 0}}}}, {"allocated"});
   s["DistributionInput"] = object({{"period", {{"type", "integer"}}},
                                    {"profile", string_schema()},
@@ -227,8 +240,8 @@ json::object schemas() {
                             {"prev_hash", string_schema()},
                             {"hash", string_schema()}},
                            {"seq", "at", "actor", "action", "detail", "prev_hash", "hash"});
-  s["AuditCheck"] = object({{"ok", {{"type", "boolean"}}}, {"events", {{"type", "integer"}}}},
-                           {"ok", "events"});
+  s["AuditCheck"] =
+      object({{"ok", {{"type", "boolean"}}}, {"events", {{"type", "integer"}}}}, {"ok", "events"});
   return s;
 }
 
@@ -238,10 +251,11 @@ json::object content_for(std::string_view shape) {
     return json::object{{"application/pdf", binary}, {"image/png", binary}, {"image/jpeg", binary}};
   }
   if (shape == "text") return json::object{{"text/plain", {{"schema", string_schema()}}}};
-  json::value schema = shape.front() == '['
-                           ? json::value(json::object{{"type", "array"},
-                                                      {"items", ref(shape.substr(1, shape.size() - 2))}})
-                           : json::value(ref(shape));
+  json::value schema =
+      shape.front() == '['
+          ? json::value(
+                json::object{{"type", "array"}, {"items", ref(shape.substr(1, shape.size() - 2))}})
+          : json::value(ref(shape));
   return json::object{{"application/json", {{"schema", schema}}}};
 }
 
@@ -260,10 +274,11 @@ json::value openapi_document(Router const& router) {
     for (std::size_t open = route.pattern.find('{'); open != std::string::npos;
          open = route.pattern.find('{', open + 1)) {
       auto const close = route.pattern.find('}', open);
-      parameters.emplace_back(json::object{{"name", route.pattern.substr(open + 1, close - open - 1)},
-                                           {"in", "path"},
-                                           {"required", true},
-                                           {"schema", string_schema()}});
+      parameters.emplace_back(
+          json::object{{"name", route.pattern.substr(open + 1, close - open - 1)},
+                       {"in", "path"},
+                       {"required", true},
+                       {"schema", string_schema()}});
     }
     if (route.pattern.ends_with("/actions/{action}")) {
       parameters.emplace_back(json::object{{"name", "If-Match"},
@@ -284,13 +299,14 @@ json::value openapi_document(Router const& router) {
     json::object success{{"description", "success"}};
     if (shape.response) success["content"] = content_for(shape.response);
     responses[std::to_string(shape.status)] = std::move(success);
-    responses["default"] = json::object{{"description", "an error"},
-                                        {"content", content_for("Error")}};
+    responses["default"] =
+        json::object{{"description", "an error"}, {"content", content_for("Error")}};
     json::object operation{{"summary", route.summary},
                            {"parameters", std::move(parameters)},
                            {"responses", std::move(responses)}};
     if (shape.request) {
-      operation["requestBody"] = json::object{{"required", true}, {"content", content_for(shape.request)}};
+      operation["requestBody"] =
+          json::object{{"required", true}, {"content", content_for(shape.request)}};
     }
     if (route.access == Access::Public) operation["security"] = json::array{};
     std::string lower = method;

@@ -18,9 +18,9 @@ void RateLimiter::evict_if_full(Timestamp now) {
     it = it->second.empty() ? events_.erase(it) : std::next(it);
   }
   while (events_.size() >= max_keys_) {
-    auto stalest = std::min_element(events_.begin(), events_.end(), [](auto const& a, auto const& b) {
-      return a.second.back() < b.second.back();
-    });
+    auto stalest = std::min_element(
+        events_.begin(), events_.end(),
+        [](auto const& a, auto const& b) { return a.second.back() < b.second.back(); });
     events_.erase(stalest);
   }
 }

@@ -33,9 +33,9 @@ class Router {
   void add(Route route);
 
   struct Match {
-    Route const* route = nullptr;                 // the route, if method and path match
-    std::map<std::string, std::string> params;    // its `{name}` values
-    std::vector<Method> allowed;                   // methods of a path that matched otherwise
+    Route const* route = nullptr;               // the route, if method and path match
+    std::map<std::string, std::string> params;  // its `{name}` values
+    std::vector<Method> allowed;                // methods of a path that matched otherwise
   };
   Match match(Method method, std::string_view path) const;
 

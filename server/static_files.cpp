@@ -73,7 +73,8 @@ Response StaticFiles::serve(Request const& request) const {
   auto const file = std::filesystem::canonical(root_ / relative, ec);
   if (ec) return not_found();
   // A symbolic link may still point elsewhere: the real path must lie under the root.
-  auto const [root_end, file_it] = std::mismatch(root_.begin(), root_.end(), file.begin(), file.end());
+  auto const [root_end, file_it] =
+      std::mismatch(root_.begin(), root_.end(), file.begin(), file.end());
   if (root_end != root_.end() || !std::filesystem::is_regular_file(file, ec)) return not_found();
 
   auto const size = std::filesystem::file_size(file, ec);

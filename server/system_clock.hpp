@@ -10,7 +10,8 @@ namespace joldama::server {
 class SystemClock final : public Clock {
  public:
   Timestamp now() const override {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
   }
 };
 

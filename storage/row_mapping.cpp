@@ -1,9 +1,10 @@
 #include "storage/row_mapping.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 namespace joldama::storage::rows {
 
@@ -221,8 +222,8 @@ std::vector<std::pair<std::string, std::string>> parse_detail(std::string_view j
   auto const value = boost::json::parse(json, ec);
   if (ec || !value.is_object()) return pairs;
   for (auto const& [key, item] : value.as_object()) {
-    pairs.emplace_back(std::string{key},
-                       item.is_string() ? std::string{item.as_string()} : boost::json::serialize(item));
+    pairs.emplace_back(std::string{key}, item.is_string() ? std::string{item.as_string()}
+                                                          : boost::json::serialize(item));
   }
   return pairs;
 }

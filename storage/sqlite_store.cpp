@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "storage/audit_chain.hpp"
 #include "storage/row_mapping.hpp"
 #include "workflow/validation.hpp"

@@ -85,9 +85,12 @@ void bind_user(Statement& s, User const& u) {
 }
 
 Result<Session> read_session(Statement const& row) {
-  return Session{row.text(0),           row.int64(1),
-                 row.text(2),           from_millis(row.int64(3)),
-                 from_millis(row.int64(4)), from_millis(row.int64(5))};
+  return Session{row.text(0),
+                 row.int64(1),
+                 row.text(2),
+                 from_millis(row.int64(3)),
+                 from_millis(row.int64(4)),
+                 from_millis(row.int64(5))};
 }
 
 Result<AttachmentInfo> read_attachment_info(Statement const& row) {
@@ -100,7 +103,8 @@ Result<AttachmentInfo> read_attachment_info(Statement const& row) {
 // --- users -------------------------------------------------------------------------------------
 
 Result<std::optional<User>> SqliteStore::find_user(Id id) {
-  return query_one<User>(db_, kFindUser, [&](Statement& s) { s.bind(1, id); }, read_user);
+  return query_one<User>(
+      db_, kFindUser, [&](Statement& s) { s.bind(1, id); }, read_user);
 }
 
 Result<std::optional<User>> SqliteStore::find_user_by_login(std::string_view login) {

@@ -100,7 +100,8 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
   }
   if (!f.profile.empty()) where.add("r.profile = ?").with(f.profile);
   if (!f.region.empty()) where.add("r.patient_region = ?").with(f.region);
-  if (f.overdue_at) where.add("r.deadline IS NOT NULL AND r.deadline < ?").with(to_millis(*f.overdue_at));
+  if (f.overdue_at)
+    where.add("r.deadline IS NOT NULL AND r.deadline < ?").with(to_millis(*f.overdue_at));
   switch (f.search) {
     case SearchKind::None: break;
     // Codes and IINs hold only digits and dashes, so a prefix cannot contain a wildcard.
@@ -141,7 +142,8 @@ Result<bool> exists(Database& db, char const* sql, Id a, Id b) {
 
 }  // namespace
 
-Result<std::vector<Organization>> SqliteStore::list_organizations(OrganizationFilter const& filter) {
+Result<std::vector<Organization>> SqliteStore::list_organizations(
+    OrganizationFilter const& filter) {
   Conditions where;
   if (filter.kind) where.add("kind = ?").with(to_string(*filter.kind));
   if (filter.level) where.add("level = ?").with(to_string(*filter.level));
@@ -222,7 +224,8 @@ Result<std::vector<Quota>> SqliteStore::list_quotas(QuotaFilter const& filter) {
   if (!s) return s.error();
   where.bind(*s);
   return query_all<Quota>(*s, [](Statement const& row) -> Result<Quota> {
-    return Quota{{row.int32(0), row.text(1), row.text(2)}, row.int32(3), row.int32(4), row.int32(5)};
+    return Quota{
+        {row.int32(0), row.text(1), row.text(2)}, row.int32(3), row.int32(4), row.int32(5)};
   });
 }
 
@@ -241,8 +244,9 @@ Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const&
     if (!role) return role.error();
     StoredAuditEvent stored;
     stored.seq = row.int64(0);
-    stored.event = AuditEvent{from_millis(row.int64(1)), row.text(2), *role, row.text(4),
-                              row.optional_int64(5), parse_detail(row.text(6))};
+    stored.event = AuditEvent{
+        from_millis(row.int64(1)), row.text(2), *role, row.text(4), row.optional_int64(5),
+        parse_detail(row.text(6))};
     stored.prev_hash = row.text(7);
     stored.hash = row.text(8);
     return stored;

@@ -37,11 +37,10 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
     }
     auto organization = store.find_organization(*draft.organization_id);
     if (!organization) return organization.error();
-    auto const expected = draft.role == Role::Doctor ? OrganizationKind::Polyclinic
-                                                     : OrganizationKind::Hospital;
+    auto const expected =
+        draft.role == Role::Doctor ? OrganizationKind::Polyclinic : OrganizationKind::Hospital;
     if (!*organization || (*organization)->kind != expected) {
-      return validation_error("organization_id",
-                              fmt::format("choose a {}", to_string(expected)));
+      return validation_error("organization_id", fmt::format("choose a {}", to_string(expected)));
     }
     user.organization_id = draft.organization_id;
     user.region = (*organization)->region;
@@ -63,7 +62,11 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
     return id.error();
   }
   user.id = *id;
-  AuditEvent event{user.created_at, by.login, by.role, "create_user", std::nullopt,
+  AuditEvent event{user.created_at,
+                   by.login,
+                   by.role,
+                   "create_user",
+                   std::nullopt,
                    {{"user_id", std::to_string(user.id)},
                     {"login", user.login},
                     {"role", std::string{to_string(user.role)}}}};

@@ -14,7 +14,7 @@
 namespace joldama {
 
 struct SessionPolicy {
-  std::chrono::minutes idle{30};     // ends after this long without a request
+  std::chrono::minutes idle{30};           // ends after this long without a request
   std::chrono::minutes absolute{12 * 60};  // ends this long after sign-in, whatever the activity
 };
 

@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::size_t kMaxSearchChars = 100;
 
-Error not_found() { return make_error(Errc::NotFound, "no such referral"); }
+Error not_found() {
+  return make_error(Errc::NotFound, "no such referral");
+}
 
 // Narrows `filter` to what the actor may see; Forbidden for a role bound to nothing it lacks.
 Status apply_scope(Actor const& actor, ReferralFilter& filter) {
@@ -52,12 +54,10 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
   auto text = validate_text("q", query.text, kMaxSearchChars, Presence::Optional);
   if (!text) return text.error();
   if (!text->empty()) {
-    bool const digits = std::all_of(text->begin(), text->end(), [](char c) {
-      return c >= '0' && c <= '9';
-    });
-    bool const code_like = std::all_of(text->begin(), text->end(), [](char c) {
-      return (c >= '0' && c <= '9') || c == '-';
-    });
+    bool const digits =
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool const code_like = std::all_of(text->begin(), text->end(),
+                                       [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
     if (digits) {
       filter.search = SearchKind::IinPrefix;
       filter.search_text = *text;
@@ -94,8 +94,8 @@ std::vector<HistoryEntry> history_of(std::vector<StoredAuditEvent> const& events
       if (key == "filename" && e.action == "attach") comment = value;
     }
     entry.comment = !reason.empty() && !comment.empty() ? reason + " — " + comment
-                    : !reason.empty()                    ? reason
-                                                         : comment;
+                    : !reason.empty()                   ? reason
+                                                        : comment;
     history.push_back(std::move(entry));
   }
   return history;
@@ -115,8 +115,7 @@ Result<Referral> Lookup::visible_referral(Store& store, Actor const& actor, Id i
   return std::move(**found);
 }
 
-Result<ReferralView> Lookup::view(Store& store, Actor const& actor,
-                                  ReferralListing listing) const {
+Result<ReferralView> Lookup::view(Store& store, Actor const& actor, ReferralListing listing) const {
   ReferralView view;
   Referral const& r = listing.referral;
   view.overdue = r.overdue_at(clock_.now());

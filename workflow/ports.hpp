@@ -123,7 +123,8 @@ class IdempotencyRepository {
 class QueryRepository {
  public:
   virtual ~QueryRepository() = default;
-  virtual Result<std::vector<Organization>> list_organizations(OrganizationFilter const& filter) = 0;
+  virtual Result<std::vector<Organization>> list_organizations(
+      OrganizationFilter const& filter) = 0;
   virtual Result<std::vector<Profile>> list_profiles() = 0;
   virtual Result<std::optional<ReferralListing>> find_referral_listing(Id id) = 0;
   virtual Result<std::optional<Referral>> find_referral_by_code(std::string_view code) = 0;

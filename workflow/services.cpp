@@ -273,8 +273,7 @@ Result<AttachmentInfo> Workflow::attach(Store& store, Actor const& actor, Id ref
   }
   if (upload.content_type != "application/pdf" && upload.content_type != "image/png" &&
       upload.content_type != "image/jpeg") {
-    return make_error(Errc::UnsupportedMediaType, "attach a PDF, PNG or JPEG file",
-                      "content_type");
+    return make_error(Errc::UnsupportedMediaType, "attach a PDF, PNG or JPEG file", "content_type");
   }
   if (upload.bytes.empty()) return validation_error("file", "the file is empty");
   if (upload.bytes.size() > kMaxAttachmentBytes) {
@@ -293,21 +292,29 @@ Result<AttachmentInfo> Workflow::attach(Store& store, Actor const& actor, Id ref
   auto existing = store.list_attachments(referral_id);
   if (!existing) return existing.error();
   if (existing->size() >= kMaxAttachmentsPerReferral) {
-    return validation_error("file", fmt::format("a referral holds at most {} documents",
-                                                kMaxAttachmentsPerReferral));
+    return validation_error(
+        "file", fmt::format("a referral holds at most {} documents", kMaxAttachmentsPerReferral));
   }
 
   auto const now = clock_.now();
   Attachment attachment;
-  attachment.info = AttachmentInfo{0,          referral_id,      std::move(*filename),
+  attachment.info = AttachmentInfo{0,
+                                   referral_id,
+                                   std::move(*filename),
                                    upload.content_type,
                                    static_cast<std::int64_t>(upload.bytes.size()),
-                                   upload.sha256, actor.user_id, now};
+                                   upload.sha256,
+                                   actor.user_id,
+                                   now};
   attachment.bytes = upload.bytes;
   auto id = store.insert_attachment(attachment);
   if (!id) return id.error();
   attachment.info.id = *id;
-  AuditEvent event{now, actor.login, actor.role, "attach", referral_id,
+  AuditEvent event{now,
+                   actor.login,
+                   actor.role,
+                   "attach",
+                   referral_id,
                    {{"attachment_id", std::to_string(*id)},
                     {"filename", attachment.info.filename},
                     {"content_type", attachment.info.content_type},

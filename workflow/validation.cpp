@@ -215,7 +215,10 @@ std::uint32_t next_code_point(std::string_view text, std::size_t& i) {
   auto const c = static_cast<unsigned char>(text[i]);
   std::size_t length = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
   if (i + length > text.size()) length = text.size() - i;
-  std::uint32_t cp = length == 1 ? c : length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
+  std::uint32_t cp = length == 1   ? c
+                     : length == 2 ? (c & 0x1F)
+                     : length == 3 ? (c & 0x0F)
+                                   : (c & 0x07);
   for (std::size_t k = 1; k < length; ++k) {
     cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
   }
@@ -275,17 +278,19 @@ Status validate_login(std::string_view login) {
     return validation_error("login", "a login has 3 to 64 characters");
   }
   for (char c : login) {
-    bool const allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                         c == '_' || c == '-';
+    bool const allowed =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!allowed) {
-      return validation_error("login", "a login holds lower-case letters, digits, '.', '_' and '-'");
+      return validation_error("login",
+                              "a login holds lower-case letters, digits, '.', '_' and '-'");
     }
   }
   return ok();
 }
 
 Status validate_new_password(std::string_view password) {
-  if (!is_valid_utf8(password)) return validation_error("password", "the password is not valid UTF-8");
+  if (!is_valid_utf8(password))
+    return validation_error("password", "the password is not valid UTF-8");
   auto const length = utf8_length(password);
   if (length < 12) return validation_error("password", "a password has at least 12 characters");
   if (length > 128) return validation_error("password", "a password has at most 128 characters");

@@ -1,0 +1,283 @@
+// Security properties over real HTTP: idempotency, path traversal, CSRF, logout, secrets at rest
+// and in logs, and the quota under concurrent approvals.
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "storage/sqlite.hpp"
+#include "tests/support/test_bureau.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace joldama {
+namespace {
+
+namespace json = boost::json;
+using testing::HttpClient;
+using testing::id_of;
+using testing::Journey;
+using testing::state_of;
+using testing::TestServer;
+
+std::int64_t scalar(std::filesystem::path const& db_path, std::string const& sql) {
+  auto db = storage::Database::open(db_path, storage::Database::Access::ReadOnly);
+  auto s = db->prepare(sql);
+  EXPECT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_TRUE(s->step().value());
+  return s->int64(0);
+}
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  TestServer server;
+  HttpClient doctor = server.as("doctor");
+  Journey doctor_journey{doctor};
+};
+
+TEST_F(SecurityTest, AnIdempotentReplayCreatesOneReferral) {
+  auto const iin = doctor_journey.new_patient();
+  json::object const body{{"patient_iin", iin},       {"icd10", "C34.1"},
+                          {"profile", "oncology"},    {"urgency", "routine"},
+                          {"care_form", "inpatient"}, {"justification", "Lung cancer, stage II"}};
+  auto const before = scalar(server.db_path, "SELECT count(*) FROM referrals");
+  auto const first = doctor.post("/api/v1/referrals", body, {{"idempotency-key", "create-7f3a"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto const again = doctor.post("/api/v1/referrals", body, {{"idempotency-key", "create-7f3a"}});
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("location"), first.header("location"));
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM referrals"), before + 1);
+
+  // The same key with another body is refused, and nothing is done.
+  auto changed = body;
+  changed["urgency"] = "urgent";
+  auto const reused =
+      doctor.post("/api/v1/referrals", changed, {{"idempotency-key", "create-7f3a"}});
+  EXPECT_EQ(reused.status, 422);
+  EXPECT_EQ(reused.error_code(), "idempotency_key_reused");
+  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM referrals"), before + 1);
+
+  // Keys belong to their user: another doctor's identical key is theirs alone.
+  auto astana = server.as("doctor.astana");
+  auto const other = Journey{astana}.new_patient("71");
+  auto const theirs = astana.post("/api/v1/referrals",
+                                  json::object{{"patient_iin", other},
+                                               {"icd10", "C34.1"},
+                                               {"profile", "oncology"},
+                                               {"urgency", "routine"},
+                                               {"care_form", "inpatient"},
+                                               {"justification", "x"}},
+                                  {{"idempotency-key", "create-7f3a"}});
+  EXPECT_EQ(theirs.status, 201) << theirs.body;
+  EXPECT_NE(theirs.header("location"), first.header("location"));
+}
+
+TEST_F(SecurityTest, AnIdempotentActionIsDoneOnce) {
+  auto const r = doctor_journey.new_referral("surgery");
+  auto const path = fmt::format("/api/v1/referrals/{}/actions/submit", id_of(r));
+  auto const first =
+      doctor.post(path, json::object{}, {{"if-match", "\"1\""}, {"idempotency-key", "k1"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto const again =
+      doctor.post(path, json::object{}, {{"if-match", "\"1\""}, {"idempotency-key", "k1"}});
+  EXPECT_EQ(again.status, 200);  // not 412: the first answer, replayed
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(
+      scalar(server.db_path,
+             fmt::format("SELECT count(*) FROM audit WHERE action = 'submit' AND referral_id = {}",
+                         id_of(r))),
+      1);
+}
+
+TEST_F(SecurityTest, PathTraversalIsRefused) {
+  auto anonymous = server.client();
+  for (auto const* target : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                             "/..%2f..%2f..%2fetc%2fpasswd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+                             "/..%5c..%5cetc%5cpasswd", "/./index.html", "/css/../../../etc/passwd",
+                             "//etc/passwd", "/%00index.html", "/index.html%00.js"}) {
+    auto const reply = anonymous.get(target);
+    EXPECT_TRUE(reply.status == 404 || reply.status == 400) << target << " → " << reply.status;
+    EXPECT_EQ(reply.body.find("root:"), std::string::npos) << target;
+  }
+  auto const raw =
+      testing::raw_exchange(server.port, "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", 1000);
+  EXPECT_EQ(raw.find("root:"), std::string::npos);
+}
+
+TEST_F(SecurityTest, CookieSessionsNeedTheCsrfTokenToWrite) {
+  auto client = server.client();
+  auto const login = client.post("/api/v1/session",
+                                 json::object{{"login", "doctor"}, {"password", "joldama-demo"}});
+  ASSERT_EQ(login.status, 200);
+  auto const set_cookie = login.header("set-cookie").value_or("");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_NE(set_cookie.find("Path=/"), std::string::npos);
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos);  // not configured for TLS here
+  auto const cookie = set_cookie.substr(0, set_cookie.find(';'));
+  auto const csrf = std::string{login.json().at("csrf_token").as_string()};
+
+  // Reading with the cookie alone is fine.
+  EXPECT_EQ(client.request("GET", "/api/v1/me", {}, {{"cookie", cookie}}).status, 200);
+  json::object const patient{{"iin", testing::fresh_iin()},
+                             {"last_name", "Нұрова"},
+                             {"first_name", "Ая"},
+                             {"birth_date", "1999-09-09"},
+                             {"sex", "female"},
+                             {"residency", "citizen"},
+                             {"region", "75"},
+                             {"insured", true}};
+  auto const body = json::serialize(patient);
+  auto refused = client.request("POST", "/api/v1/patients", body,
+                                {{"cookie", cookie}, {"content-type", "application/json"}});
+  EXPECT_EQ(refused.status, 403);
+  refused = client.request(
+      "POST", "/api/v1/patients", body,
+      {{"cookie", cookie}, {"content-type", "application/json"}, {"x-csrf-token", "forged"}});
+  EXPECT_EQ(refused.status, 403);
+  auto const accepted = client.request(
+      "POST", "/api/v1/patients", body,
+      {{"cookie", cookie}, {"content-type", "application/json"}, {"x-csrf-token", csrf}});
+  EXPECT_EQ(accepted.status, 201) << accepted.body;
+  // A bearer token is never sent by a browser on its own, so it needs no CSRF token.
+  auto const with_bearer = doctor.post("/api/v1/patients", [&] {
+    auto p = patient;
+    p["iin"] = testing::fresh_iin();
+    return p;
+  }());
+  EXPECT_EQ(with_bearer.status, 201);
+}
+
+TEST_F(SecurityTest, SignInIssuesANewTokenAndLogoutKillsIt) {
+  auto a = server.client();
+  auto b = server.client();
+  json::object const credentials{{"login", "commission"}, {"password", "joldama-demo"}};
+  auto const first = a.post("/api/v1/session", credentials).json().at("token");
+  auto const second = b.post("/api/v1/session", credentials).json().at("token");
+  EXPECT_NE(first, second);
+  a.use_token(std::string{first.as_string()});
+  b.use_token(std::string{second.as_string()});
+  EXPECT_EQ(a.get("/api/v1/me").status, 200);
+  auto const out = a.del("/api/v1/session");
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(out.header("set-cookie").value_or("").find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(a.get("/api/v1/me").status, 401);
+  EXPECT_EQ(b.get("/api/v1/me").status, 200);  // only that session ended
+}
+
+TEST_F(SecurityTest, SecretsAreStoredOnlyAsHashes) {
+  auto const token = server.token("admin");
+  auto client = server.client();
+  auto const login = client.post("/api/v1/session",
+                                 json::object{{"login", "admin"}, {"password", "joldama-demo"}});
+  auto const csrf = std::string{login.json().at("csrf_token").as_string()};
+  server.stop();  // fold the WAL into the file
+  EXPECT_EQ(scalar(server.db_path,
+                   "SELECT count(*) FROM users WHERE password_hash NOT LIKE '$argon2id$%'"),
+            0);
+  std::ifstream in{server.db_path, std::ios::binary};
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto const file = bytes.str();
+  EXPECT_EQ(file.find(token), std::string::npos);
+  EXPECT_EQ(file.find(csrf), std::string::npos);
+  EXPECT_EQ(file.find("joldama-demo"), std::string::npos);
+}
+
+TEST_F(SecurityTest, LogsHoldNoPasswordsTokensOrPatientData) {
+  // Capture what the server writes to stderr while a journey runs.
+  auto const log_path = server.dir.file("stderr.log");
+  int const saved = ::dup(STDERR_FILENO);
+  int const file = ::open(log_path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  ::dup2(file, STDERR_FILENO);
+  auto client = server.client();
+  auto const login = client.post("/api/v1/session",
+                                 json::object{{"login", "doctor"}, {"password", "joldama-demo"}});
+  auto const token = std::string{login.json().at("token").as_string()};
+  client.use_token(token);
+  Journey journey{client};
+  auto const referral = journey.new_referral("surgery");
+  auto const iin = std::string{referral.at("patient").at("iin").as_string()};
+  EXPECT_EQ(client.get("/api/v1/patients/" + iin).status, 200);
+  EXPECT_EQ(server.client()
+                .get(fmt::format("/api/v1/public/status?code={}&iin={}",
+                                 std::string{referral.at("code").as_string()}, iin))
+                .status,
+            200);
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(file);
+  ::close(saved);
+
+  std::ifstream in{log_path};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto const log = text.str();
+  EXPECT_NE(log.find("POST /api/v1/referrals 201"), std::string::npos) << log;
+  EXPECT_NE(log.find("GET /api/v1/patients/{iin} 200"), std::string::npos) << log;
+  EXPECT_NE(log.find("user="), std::string::npos);
+  for (auto const& secret : {std::string{"joldama-demo"}, token, iin, std::string{"Тестова"}}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "the log holds " << secret;
+  }
+}
+
+TEST_F(SecurityTest, ConcurrentApprovalsNeverHandOutMoreUnitsThanAllocated) {
+  auto republic = server.as("republic");
+  auto const hospital =
+      server.as("hospital").get("/api/v1/me").json().at("organization").at("id").as_int64();
+  auto const row =
+      republic.get("/api/v1/quotas?period=2026&region=75&profile=ophthalmology").json().at(0);
+  auto const taken = row.at("reserved").as_int64() + row.at("used").as_int64();
+  constexpr int kUnits = 3;
+  constexpr int kReferrals = 12;
+  ASSERT_EQ(
+      republic
+          .put("/api/v1/quotas/2026/75/ophthalmology", json::object{{"allocated", taken + kUnits}})
+          .status,
+      200);
+  auto commission = server.as("commission");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < kReferrals; ++i) {
+    auto r = doctor_journey.new_referral("ophthalmology");
+    ASSERT_EQ(doctor_journey.act(id_of(r), "submit").status, 200);
+    ASSERT_EQ(Journey{commission}.act(id_of(r), "approve", {{"protocol", "P"}}).status, 200);
+    ids.push_back(id_of(r));
+  }
+  auto const token = server.token("republic");
+  std::vector<std::thread> threads;
+  std::vector<int> statuses(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient own{server.port};
+      own.use_token(token);
+      statuses[i] = own.post(fmt::format("/api/v1/referrals/{}/actions/approve", ids[i]),
+                             json::object{{"hospital_id", hospital}}, {{"if-match", "\"3\""}})
+                        .status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  int talons = 0;
+  int waiting = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(statuses[i], 200);
+    auto const state = state_of(republic.get(fmt::format("/api/v1/referrals/{}", ids[i])).json());
+    talons += state == "talon_issued";
+    waiting += state == "waitlisted";
+  }
+  EXPECT_EQ(talons, kUnits);
+  EXPECT_EQ(waiting, kReferrals - kUnits);
+  auto const after =
+      republic.get("/api/v1/quotas?period=2026&region=75&profile=ophthalmology").json().at(0);
+  EXPECT_EQ(after.at("reserved").as_int64() + after.at("used").as_int64(), taken + kUnits);
+  EXPECT_EQ(after.at("available").as_int64(), 0);
+}
+
+}  // namespace
+}  // namespace joldama

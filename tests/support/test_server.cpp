@@ -1,0 +1,160 @@
+#include "tests/support/test_server.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+#include <mutex>
+#include <stdexcept>
+
+#include "server/crypto.hpp"
+#include "server/demo_data.hpp"
+#include "tests/support/test_bureau.hpp"
+
+namespace joldama::testing {
+
+namespace json = boost::json;
+
+namespace {
+
+// The demo database, seeded once per test binary and copied for every server: seeding hashes
+// eight passwords with Argon2id, which is slow by design.
+std::filesystem::path const& golden_demo_database() {
+  static TempDir const dir;
+  static std::filesystem::path const path = [] {
+    (void)server::init_crypto();
+    auto const file = dir.file("demo.db");
+    FakeClock clock{demo_epoch()};
+    auto writer = storage::Writer::start(file);
+    if (!writer) throw std::runtime_error(writer.error().message);
+    auto reader = storage::ReadPool::open(file, 1);
+    if (!reader) throw std::runtime_error(reader.error().message);
+    auto seeded =
+        server::seed_demo(**writer, **reader, clock, kazakhstan_calendar(), DeadlinePolicy{});
+    if (!seeded || !*seeded) throw std::runtime_error("demo seeding failed");
+    reader->reset();
+    (*writer)->stop();
+    return file;
+  }();
+  return path;
+}
+
+}  // namespace
+
+Timestamp demo_epoch() {
+  return at("2026-03-02T10:00:00+05:00");
+}
+
+TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
+    : db_path(dir.file("joldama.db")), clock(demo_epoch()), config(server::default_config()) {
+  std::filesystem::copy_file(golden_demo_database(), db_path);
+  config.host = "127.0.0.1";
+  config.port = 0;
+  config.threads = 2;
+  config.sweep_interval = std::chrono::hours{1};
+  config.read_timeout = std::chrono::seconds{5};
+  if (adjust) adjust(config);
+  auto started = storage::Writer::start(db_path, storage::WriterOptions{config.writer_max_batch});
+  if (!started) throw std::runtime_error(started.error().message);
+  writer = std::move(*started);
+  auto opened = storage::ReadPool::open(db_path, config.read_connections);
+  if (!opened) throw std::runtime_error(opened.error().message);
+  reader = std::move(*opened);
+  app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), *writer, *reader);
+  auto bound = app->start();
+  if (!bound) throw std::runtime_error(bound.error().message);
+  port = *bound;
+}
+
+TestServer::~TestServer() {
+  stop();
+}
+
+void TestServer::stop() {
+  if (app) app->stop();
+  app.reset();
+  reader.reset();
+  writer.reset();  // closes the connection: the WAL is folded into the file
+}
+
+std::string TestServer::token(std::string const& login) {
+  if (auto it = tokens_.find(login); it != tokens_.end()) return it->second;
+  auto c = client();
+  auto const reply = c.post("/api/v1/session",
+                            json::object{{"login", login}, {"password", server::kDemoPassword}});
+  if (reply.status != 200) {
+    throw std::runtime_error(
+        fmt::format("sign-in of {} failed: {} {}", login, reply.status, reply.body));
+  }
+  auto token = std::string{reply.json().at("token").as_string()};
+  tokens_[login] = token;
+  return token;
+}
+
+HttpClient TestServer::as(std::string const& login) {
+  auto c = client();
+  c.use_token(token(login));
+  return c;
+}
+
+std::string Journey::new_patient(std::string const& region) {
+  auto const iin = fresh_iin();
+  auto const reply = client.post("/api/v1/patients", json::object{{"iin", iin},
+                                                                  {"last_name", "Тестова"},
+                                                                  {"first_name", "Әсел"},
+                                                                  {"middle_name", "Маратқызы"},
+                                                                  {"birth_date", "1980-05-17"},
+                                                                  {"sex", "female"},
+                                                                  {"residency", "citizen"},
+                                                                  {"region", region},
+                                                                  {"phone", "+7 701 123 45 67"},
+                                                                  {"insured", true}});
+  EXPECT_EQ(reply.status, 201) << reply.body;
+  return iin;
+}
+
+json::object Journey::new_referral(std::string const& profile, std::string const& urgency,
+                                   std::string const& region) {
+  auto const iin = new_patient(region);
+  auto const reply = client.post("/api/v1/referrals",
+                                 json::object{{"patient_iin", iin},
+                                              {"icd10", "I25.1"},
+                                              {"profile", profile},
+                                              {"urgency", urgency},
+                                              {"care_form", "inpatient"},
+                                              {"justification", "Coronary artery bypass needed"}});
+  EXPECT_EQ(reply.status, 201) << reply.body;
+  auto value = reply.json();
+  return value.is_object() ? value.as_object() : json::object{};
+}
+
+json::object Journey::get(std::int64_t id) {
+  auto const reply = client.get(fmt::format("/api/v1/referrals/{}", id));
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  auto value = reply.json();
+  return value.is_object() ? value.as_object() : json::object{};
+}
+
+HttpReply Journey::act(std::int64_t id, std::string const& action, json::object body) {
+  auto const current = client.get(fmt::format("/api/v1/referrals/{}", id));
+  auto const etag = current.header("etag").value_or("\"0\"");
+  return client.post(fmt::format("/api/v1/referrals/{}/actions/{}", id, action), body,
+                     {{"if-match", etag}});
+}
+
+std::int64_t id_of(json::value const& referral) {
+  return referral.at("id").as_int64();
+}
+
+std::string state_of(json::value const& referral) {
+  return std::string{referral.at("state").as_string()};
+}
+
+bool allows(json::value const& referral, std::string const& action) {
+  for (auto const& a : referral.at("allowed_actions").as_array()) {
+    if (a.as_string() == action) return true;
+  }
+  return false;
+}
+
+}  // namespace joldama::testing

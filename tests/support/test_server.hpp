@@ -1,0 +1,69 @@
+#pragma once
+// A real Joldama server for integration tests: the App on 127.0.0.1 with an ephemeral port, on
+// a fresh copy of a demo database, with a fake clock the test moves.
+
+#include <boost/json/value.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "server/app.hpp"
+#include "server/config.hpp"
+#include "storage/read_pool.hpp"
+#include "storage/writer.hpp"
+#include "tests/support/fake_clock.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace joldama::testing {
+
+// When every test server's clock starts: the demo database was seeded at this instant.
+Timestamp demo_epoch();
+
+class TestServer {
+ public:
+  // `adjust` may change the configuration before the server starts.
+  explicit TestServer(std::function<void(server::ServerConfig&)> const& adjust = {});
+  ~TestServer();
+
+  HttpClient client() const { return HttpClient{port}; }
+  // A client signed in as `login` (demo password), with its bearer token set.
+  HttpClient as(std::string const& login);
+  // The token of `login`, signing in once per server.
+  std::string token(std::string const& login);
+
+  void stop();
+
+  TempDir dir;
+  std::filesystem::path db_path;
+  FakeClock clock;
+  server::ServerConfig config;
+  std::unique_ptr<storage::Writer> writer;
+  std::unique_ptr<storage::ReadPool> reader;
+  std::unique_ptr<server::App> app;
+  std::uint16_t port = 0;
+
+ private:
+  std::map<std::string, std::string> tokens_;
+};
+
+// Helpers over the API, failing the test when a step does not answer as expected.
+struct Journey {
+  HttpClient& client;
+
+  // A new patient of `region` registered by the signed-in doctor; returns the IIN.
+  std::string new_patient(std::string const& region = "75");
+  // A new referral for a new patient; returns the referral JSON.
+  boost::json::object new_referral(std::string const& profile = "cardiac_surgery",
+                                   std::string const& urgency = "routine",
+                                   std::string const& region = "75");
+  boost::json::object get(std::int64_t id);
+  // Performs `action` with If-Match of the current version; returns the reply.
+  HttpReply act(std::int64_t id, std::string const& action, boost::json::object body = {});
+};
+
+std::int64_t id_of(boost::json::value const& referral);
+std::string state_of(boost::json::value const& referral);
+bool allows(boost::json::value const& referral, std::string const& action);
+
+}  // namespace joldama::testing

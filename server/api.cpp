@@ -132,6 +132,7 @@ Api::Api(ApiServices services)
   add_quota_routes(*this);
   add_public_routes(*this);
   add_audit_routes(*this);
+  add_admin_routes(*this);
 }
 
 Api::~Api() = default;

@@ -49,6 +49,10 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/public/status", {nullptr, "PublicStatus", 200}},
       {"GET /api/v1/audit", {nullptr, "[AuditEvent]", 200}},
       {"GET /api/v1/audit/verify", {nullptr, "AuditCheck", 200}},
+      {"GET /api/v1/users", {nullptr, "[UserAccount]", 200}},
+      {"POST /api/v1/users", {"UserInput", "UserAccount", 201}},
+      {"PATCH /api/v1/users/{id}", {"UserChanges", "UserAccount", 200}},
+      {"POST /api/v1/organizations", {"OrganizationInput", "Organization", 201}},
   };
   return table;
 }
@@ -240,6 +244,25 @@ json::object schemas() {
                             {"prev_hash", string_schema()},
                             {"hash", string_schema()}},
                            {"seq", "at", "actor", "action", "detail", "prev_hash", "hash"});
+  s["UserAccount"] =
+      object({{"user", ref("User")}, {"disabled", {{"type", "boolean"}}}}, {"user", "disabled"});
+  s["UserInput"] = object({{"login", string_schema()},
+                           {"name", string_schema()},
+                           {"role", enum_schema<Role>()},
+                           {"organization_id", {{"type", "integer"}}},
+                           {"region", string_schema()},
+                           {"locale", enum_schema<Locale>()},
+                           {"password", {{"type", "string"}, {"minLength", 12}}}},
+                          {"login", "name", "role", "password"});
+  s["UserChanges"] = object({{"name", string_schema()},
+                             {"disabled", {{"type", "boolean"}}},
+                             {"password", {{"type", "string"}, {"minLength", 12}}}},
+                            {});
+  s["OrganizationInput"] = object({{"name", string_schema()},
+                                   {"kind", enum_schema<OrganizationKind>()},
+                                   {"level", enum_schema<OrganizationLevel>()},
+                                   {"region", string_schema()}},
+                                  {"name", "kind", "level", "region"});
   s["AuditCheck"] =
       object({{"ok", {{"type", "boolean"}}}, {"events", {{"type", "integer"}}}}, {"ok", "events"});
   return s;

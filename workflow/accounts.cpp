@@ -74,6 +74,78 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
   return user;
 }
 
+Result<std::vector<User>> Accounts::users(Store& store, Actor const& by) const {
+  if (by.role != Role::Admin)
+    return make_error(Errc::Forbidden, "only an administrator lists users");
+  return store.list_users();
+}
+
+Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
+                                   UserChanges const& changes) const {
+  if (by.role != Role::Admin)
+    return make_error(Errc::Forbidden, "only an administrator changes users");
+  auto found = store.find_user(user_id);
+  if (!found) return found.error();
+  if (!*found) return make_error(Errc::NotFound, "no such user");
+  User user = **found;
+  std::vector<std::pair<std::string, std::string>> detail{{"user_id", std::to_string(user.id)}};
+  if (changes.name) {
+    auto name = validate_text("name", *changes.name, 200, Presence::Required);
+    if (!name) return name.error();
+    user.name = std::move(*name);
+    detail.emplace_back("name", user.name);
+  }
+  bool end_sessions = false;
+  if (changes.disabled) {
+    if (*changes.disabled && user.id == by.user_id) {
+      return validation_error("disabled", "you cannot disable your own account");
+    }
+    user.disabled = *changes.disabled;
+    end_sessions = end_sessions || user.disabled;
+    detail.emplace_back("disabled", user.disabled ? "true" : "false");
+  }
+  if (changes.password_hash) {
+    if (changes.password_hash->empty())
+      return validation_error("password", "a password is required");
+    user.password_hash = *changes.password_hash;
+    end_sessions = true;
+    detail.emplace_back("password", "reset");
+  }
+  if (auto s = store.update_user(user); !s) return s.error();
+  if (end_sessions) {
+    if (auto s = store.delete_sessions_of(user.id); !s) return s.error();
+  }
+  AuditEvent event{clock_.now(), by.login, by.role, "change_user", std::nullopt, std::move(detail)};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return user;
+}
+
+Result<Organization> Accounts::create_organization(Store& store, Actor const& by,
+                                                   Organization organization) const {
+  if (by.role != Role::Admin && by.role != Role::System) {
+    return make_error(Errc::Forbidden, "only an administrator adds organizations");
+  }
+  auto name = validate_text("name", organization.name, 300, Presence::Required);
+  if (!name) return name.error();
+  organization.name = std::move(*name);
+  auto region = store.find_region(organization.region);
+  if (!region) return region.error();
+  if (!*region) return validation_error("region", "no region has this code");
+  auto id = store.insert_organization(organization);
+  if (!id) return id.error();
+  organization.id = *id;
+  AuditEvent event{clock_.now(),
+                   by.login,
+                   by.role,
+                   "create_organization",
+                   std::nullopt,
+                   {{"organization_id", std::to_string(organization.id)},
+                    {"kind", std::string{to_string(organization.kind)}},
+                    {"region", organization.region}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return organization;
+}
+
 Result<User> Accounts::set_locale(Store& store, Actor const& who, Locale locale) const {
   auto found = store.find_user(who.user_id);
   if (!found) return found.error();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "workflow/model.hpp"
 #include "workflow/ports.hpp"
@@ -32,6 +33,13 @@ struct UserDraft {
   std::string password_hash;  // already hashed by the caller
 };
 
+// What an administrator may change about a user; unset fields stay as they are.
+struct UserChanges {
+  std::optional<std::string> name;
+  std::optional<bool> disabled;
+  std::optional<std::string> password_hash;  // already hashed by the caller
+};
+
 class Accounts {
  public:
   explicit Accounts(Clock const& clock) : clock_(clock) {}
@@ -40,6 +48,19 @@ class Accounts {
   // user is bound to: doctors to a polyclinic, hospital staff to a hospital, commissions to a
   // region; the republican level and administrators to nothing. Duplicate login → Duplicate.
   Result<User> create_user(Store& store, Actor const& by, UserDraft const& draft) const;
+
+  // Administrators list users (never their password hashes: the server does not show them).
+  Result<std::vector<User>> users(Store& store, Actor const& by) const;
+
+  // An administrator renames, disables or re-enables a user, or resets their password.
+  // Disabling or a new password ends the user's sessions. An administrator cannot disable
+  // themselves (Validation), so the bureau is never left without one by accident.
+  Result<User> change_user(Store& store, Actor const& by, Id user_id,
+                           UserChanges const& changes) const;
+
+  // An administrator adds a polyclinic or hospital.
+  Result<Organization> create_organization(Store& store, Actor const& by,
+                                           Organization organization) const;
 
   // A user chooses the interface language.
   Result<User> set_locale(Store& store, Actor const& who, Locale locale) const;

@@ -1,0 +1,149 @@
+// Administration: users and organizations.
+
+#include "server/api.hpp"
+#include "server/crypto.hpp"
+#include "server/handler_support.hpp"
+#include "workflow/validation.hpp"
+
+namespace joldama::server {
+
+namespace json = boost::json;
+using Need = JsonInput::Need;
+
+namespace {
+
+// The Argon2id hash of a new password that meets the policy (at least 12 characters).
+Result<std::string> new_password_hash(std::string const& password) {
+  if (auto s = validate_new_password(password); !s) return s.error();
+  return hash_password(password);
+}
+
+void create_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto body = api.json_body(*exchange);
+  if (!body) return api.fail(exchange, body.error());
+  UserDraft draft;
+  auto login = body->text("login");
+  if (!login) return api.fail(exchange, login.error());
+  draft.login = std::move(*login);
+  auto name = body->text("name");
+  if (!name) return api.fail(exchange, name.error());
+  draft.name = std::move(*name);
+  auto role = body->choice<Role>("role", Need::Required);
+  if (!role) return api.fail(exchange, role.error());
+  draft.role = **role;
+  auto organization = body->integer("organization_id", Need::Optional, 1, INT64_MAX);
+  if (!organization) return api.fail(exchange, organization.error());
+  draft.organization_id = *organization;
+  auto region = body->text("region", Need::Optional);
+  if (!region) return api.fail(exchange, region.error());
+  draft.region = std::move(*region);
+  auto locale = body->choice<Locale>("locale", Need::Optional);
+  if (!locale) return api.fail(exchange, locale.error());
+  draft.locale = locale->value_or(Locale::Kk);
+  auto password = body->text("password");
+  if (!password) return api.fail(exchange, password.error());
+  if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+  if (exchange->actor().role != Role::Admin) {
+    return api.fail(exchange, make_error(Errc::Forbidden, "only an administrator creates users"));
+  }
+  auto hash = new_password_hash(*password);
+  if (!hash) return api.fail(exchange, hash.error());
+  draft.password_hash = std::move(*hash);
+  api.write(exchange, [&api, exchange, draft = std::move(draft)](Store& store) -> Result<Response> {
+    auto user = api.services().accounts.create_user(store, exchange->actor(), draft);
+    if (!user) return user.error();
+    auto shown = api.user_json(store, *user);
+    if (!shown) return shown.error();
+    return Api::json(201, json::object{{"user", *shown}, {"disabled", user->disabled}});
+  });
+}
+
+void change_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto const id = parse_id(exchange->param("id"));
+  if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such user"));
+  auto body = api.json_body(*exchange);
+  if (!body) return api.fail(exchange, body.error());
+  UserChanges changes;
+  auto name = body->text("name", Need::Optional);
+  if (!name) return api.fail(exchange, name.error());
+  if (!name->empty()) changes.name = std::move(*name);
+  auto disabled = body->boolean("disabled", Need::Optional);
+  if (!disabled) return api.fail(exchange, disabled.error());
+  changes.disabled = *disabled;
+  auto password = body->text("password", Need::Optional);
+  if (!password) return api.fail(exchange, password.error());
+  if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+  if (exchange->actor().role != Role::Admin) {
+    return api.fail(exchange, make_error(Errc::Forbidden, "only an administrator changes users"));
+  }
+  if (!password->empty()) {
+    auto hash = new_password_hash(*password);
+    if (!hash) return api.fail(exchange, hash.error());
+    changes.password_hash = std::move(*hash);
+  }
+  api.write(
+      exchange,
+      [&api, exchange, id = *id, changes = std::move(changes)](Store& store) -> Result<Response> {
+        auto user = api.services().accounts.change_user(store, exchange->actor(), id, changes);
+        if (!user) return user.error();
+        auto shown = api.user_json(store, *user);
+        if (!shown) return shown.error();
+        return Api::json(200, json::object{{"user", *shown}, {"disabled", user->disabled}});
+      });
+}
+
+}  // namespace
+
+void add_admin_routes(Api& api) {
+  api.add({Method::Get, "/api/v1/users", Access::SignedIn, Body::None,
+           "Every user, with whether they are disabled (administrators)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             api.read(exchange, [&api, exchange](Store& store) -> Result<Response> {
+               auto users = api.services().accounts.users(store, exchange->actor());
+               if (!users) return users.error();
+               json::array items;
+               for (auto const& user : *users) {
+                 auto shown = api.user_json(store, user);
+                 if (!shown) return shown.error();
+                 items.emplace_back(json::object{{"user", *shown}, {"disabled", user.disabled}});
+               }
+               return Api::json(200, items);
+             });
+           }});
+  api.add({Method::Post, "/api/v1/users", Access::SignedIn, Body::Json,
+           "Create a user: {login, name, role, organization_id?, region?, locale?, password} "
+           "(administrators; the password has at least 12 characters)",
+           [&api](std::shared_ptr<Exchange> const& exchange) { create_user(api, exchange); }});
+  api.add({Method::Patch, "/api/v1/users/{id}", Access::SignedIn, Body::Json,
+           "Rename, disable or re-enable a user, or reset their password: {name?, disabled?, "
+           "password?} (administrators; ends the user's sessions when disabling or resetting)",
+           [&api](std::shared_ptr<Exchange> const& exchange) { change_user(api, exchange); }});
+  api.add({Method::Post, "/api/v1/organizations", Access::SignedIn, Body::Json,
+           "Add an organization: {name, kind, level, region} (administrators)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             auto body = api.json_body(*exchange);
+             if (!body) return api.fail(exchange, body.error());
+             Organization organization;
+             auto name = body->text("name");
+             if (!name) return api.fail(exchange, name.error());
+             organization.name = std::move(*name);
+             auto kind = body->choice<OrganizationKind>("kind", Need::Required);
+             if (!kind) return api.fail(exchange, kind.error());
+             organization.kind = **kind;
+             auto level = body->choice<OrganizationLevel>("level", Need::Required);
+             if (!level) return api.fail(exchange, level.error());
+             organization.level = **level;
+             auto region = body->text("region");
+             if (!region) return api.fail(exchange, region.error());
+             organization.region = std::move(*region);
+             if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+             api.write(exchange, [&api, exchange, organization](Store& store) -> Result<Response> {
+               auto created = api.services().accounts.create_organization(store, exchange->actor(),
+                                                                          organization);
+               if (!created) return created.error();
+               return Api::json(201, to_json(*created));
+             });
+           }});
+}
+
+}  // namespace joldama::server

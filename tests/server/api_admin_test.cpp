@@ -1,0 +1,131 @@
+// Administration over real HTTP: users (with the password policy) and organizations.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "tests/support/test_server.hpp"
+
+namespace joldama {
+namespace {
+
+namespace json = boost::json;
+using testing::HttpClient;
+using testing::TestServer;
+
+class AdminTest : public ::testing::Test {
+ protected:
+  TestServer server;
+  HttpClient admin = server.as("admin");
+};
+
+TEST_F(AdminTest, CreatesAUserWhoCanSignInWithAStrongPassword) {
+  auto const polyclinic = server.as("doctor").get("/api/v1/me").json().at("organization").at("id");
+  json::object user{{"login", "doctor.two"}, {"name", "Әлиев Нұрлан"},
+                    {"role", "doctor"},      {"organization_id", polyclinic},
+                    {"locale", "ru"},        {"password", "short-pass1"}};
+  auto weak = admin.post("/api/v1/users", user);
+  EXPECT_EQ(weak.status, 422);
+  EXPECT_EQ(weak.error_field(), "password");
+  user["password"] = "correct horse battery";
+  auto created = admin.post("/api/v1/users", user);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json().at("user").at("region").as_string(), "75");  // from the polyclinic
+  EXPECT_FALSE(created.body.find("argon2") != std::string::npos);
+  auto const again = admin.post("/api/v1/users", user);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.error_field(), "login");
+
+  auto client = server.client();
+  auto const login =
+      client.post("/api/v1/session",
+                  json::object{{"login", "doctor.two"}, {"password", "correct horse battery"}});
+  ASSERT_EQ(login.status, 200);
+  EXPECT_EQ(login.json().at("user").at("locale").as_string(), "ru");
+
+  // Roles are bound to what they belong to.
+  auto bad = admin.post("/api/v1/users", json::object{{"login", "commission.x"},
+                                                      {"name", "X"},
+                                                      {"role", "commission"},
+                                                      {"region", "99"},
+                                                      {"password", "long enough password"}});
+  EXPECT_EQ(bad.error_field(), "region");
+  bad = admin.post("/api/v1/users", json::object{{"login", "hospital.x"},
+                                                 {"name", "X"},
+                                                 {"role", "hospital"},
+                                                 {"organization_id", polyclinic},
+                                                 {"password", "long enough password"}});
+  EXPECT_EQ(bad.error_field(), "organization_id");
+  bad = admin.post("/api/v1/users", json::object{{"login", "Bad Login"},
+                                                 {"name", "X"},
+                                                 {"role", "republican"},
+                                                 {"password", "long enough password"}});
+  EXPECT_EQ(bad.error_field(), "login");
+  EXPECT_EQ(server.as("republic").post("/api/v1/users", user).status, 403);
+}
+
+TEST_F(AdminTest, DisablingOrResettingEndsSessions) {
+  auto const users = admin.get("/api/v1/users").json().as_array();
+  ASSERT_EQ(users.size(), 8u);
+  std::int64_t hospital_id = 0;
+  std::int64_t admin_id = 0;
+  for (auto const& u : users) {
+    if (u.at("user").at("login").as_string() == "hospital2")
+      hospital_id = u.at("user").at("id").as_int64();
+    if (u.at("user").at("login").as_string() == "admin")
+      admin_id = u.at("user").at("id").as_int64();
+  }
+  auto staff = server.as("hospital2");
+  ASSERT_EQ(staff.get("/api/v1/me").status, 200);
+  auto reply = admin.request(
+      "PATCH", fmt::format("/api/v1/users/{}", hospital_id), R"({"disabled":true})",
+      {{"content-type", "application/json"}, {"authorization", "Bearer " + server.token("admin")}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_TRUE(reply.json().at("disabled").as_bool());
+  EXPECT_EQ(staff.get("/api/v1/me").status, 401);
+  EXPECT_EQ(server.client()
+                .post("/api/v1/session",
+                      json::object{{"login", "hospital2"}, {"password", "joldama-demo"}})
+                .status,
+            401);
+
+  reply = admin.request(
+      "PATCH", fmt::format("/api/v1/users/{}", hospital_id),
+      R"({"disabled":false,"password":"a new strong password"})",
+      {{"content-type", "application/json"}, {"authorization", "Bearer " + server.token("admin")}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(server.client()
+                .post("/api/v1/session",
+                      json::object{{"login", "hospital2"}, {"password", "a new strong password"}})
+                .status,
+            200);
+  reply = admin.request(
+      "PATCH", fmt::format("/api/v1/users/{}", admin_id), R"({"disabled":true})",
+      {{"content-type", "application/json"}, {"authorization", "Bearer " + server.token("admin")}});
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(reply.error_field(), "disabled");
+}
+
+TEST_F(AdminTest, AddsOrganizations) {
+  auto reply = admin.post("/api/v1/organizations", json::object{{"name", "Областная больница"},
+                                                                {"kind", "hospital"},
+                                                                {"level", "regional"},
+                                                                {"region", "35"}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json().at("region").as_string(), "35");
+  reply = admin.post(
+      "/api/v1/organizations",
+      json::object{{"name", "X"}, {"kind", "clinic"}, {"level", "local"}, {"region", "35"}});
+  EXPECT_EQ(reply.error_field(), "kind");
+  EXPECT_EQ(
+      server.as("doctor")
+          .post("/api/v1/organizations",
+                json::object{
+                    {"name", "X"}, {"kind", "hospital"}, {"level", "local"}, {"region", "35"}})
+          .status,
+      403);
+}
+
+}  // namespace
+}  // namespace joldama

@@ -106,15 +106,9 @@ ServerConfig default_config() {
 }
 
 Status apply_config_text(ServerConfig& config, std::string_view text) {
-  int line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    auto const newline = text.find('\n');
-    auto line = trim(text.substr(0, newline));
-    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-    if (line.empty() || line.front() == '#') continue;
+  for (auto const& [number, line] : meaningful_lines(text)) {
     auto const eq = line.find('=');
-    auto const where = fmt::format("line {}", line_number);
+    auto const where = fmt::format("line {}", number);
     if (eq == std::string_view::npos) return validation_error(where, "expected `key = value`");
     auto const key = trim(line.substr(0, eq));
     auto const value = trim(line.substr(eq + 1));

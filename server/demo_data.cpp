@@ -225,6 +225,12 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     auto const protocol = [&](std::string p) {
       return with([&](ActionInput& in) { in.protocol = p; });
     };
+    // Submitted by the doctor and approved by the commission on the documents.
+    auto const to_republican_level = [&](Actor const& by, Actor const& reviewing, Referral& r,
+                                         std::string const& number) {
+      act(by, r, Action::Submit);
+      act(reviewing, r, Action::Approve, protocol(number));
+    };
     auto const to_hospital = [&](Id id) {
       return with([&](ActionInput& in) { in.hospital_id = id; });
     };
@@ -281,16 +287,14 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
         referral(doctor, "75", {"Ахметова", "Сауле", "Нурлановна", "1983-02-14", Sex::Female},
                  "N18.5", "uronephrology", Urgency::Urgent,
                  "ХБП 5 ст.; подготовка к трансплантации почки, обследование.");
-    act(doctor, republican, Action::Submit);
-    act(commission, republican, Action::Approve, protocol("17/2026"));
+    to_republican_level(doctor, commission, republican, "17/2026");
 
     // 7. A talon for the cardiac centre, awaiting its answer.
     seed.set(morning(5));
     auto talon = referral(doctor, "75", {"Тлеубаев", "Марат", "Аскарович", "1959-08-07", Sex::Male},
                           "I35.0", "cardiac_surgery", Urgency::Routine,
                           "Критический аортальный стеноз; показано протезирование клапана.");
-    act(doctor, talon, Action::Submit);
-    act(commission, talon, Action::Approve, protocol("18/2026"));
+    to_republican_level(doctor, commission, talon, "18/2026");
     seed.set(morning(2));
     act(republic, talon, Action::Approve, to_hospital(cardiac_center));
 
@@ -301,8 +305,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                  "K80.1", "surgery", Urgency::Routine,
                  "Желчнокаменная болезнь, хронический калькулёзный холецистит; "
                  "лапароскопическая холецистэктомия.");
-    act(doctor, scheduled, Action::Submit);
-    act(commission, scheduled, Action::Approve, protocol("19/2026"));
+    to_republican_level(doctor, commission, scheduled, "19/2026");
     seed.set(morning(4));
     act(republic, scheduled, Action::Approve, to_hospital(surgery_center));
     seed.set(morning(3));
@@ -315,8 +318,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
         referral(doctor, "75", {"Нургалиев", "Асхат", "Болатович", "1964-03-02", Sex::Male},
                  "I25.1", "cardiac_surgery", Urgency::Urgent,
                  "Постинфарктный кардиосклероз, стенокардия III ФК; показано АКШ.");
-    act(doctor, admitted, Action::Submit);
-    act(commission, admitted, Action::Approve, protocol("12/2026"));
+    to_republican_level(doctor, commission, admitted, "12/2026");
     seed.set(morning(10));
     act(republic, admitted, Action::Approve, to_hospital(cardiac_center));
     act(hospital, admitted, Action::Accept,
@@ -330,8 +332,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     auto completed =
         referral(doctor, "75", {"Бекова", "Алия", "Муратовна", "1987-12-09", Sex::Female}, "K40.9",
                  "surgery", Urgency::Routine, "Паховая грыжа справа; плановая герниопластика.");
-    act(doctor, completed, Action::Submit);
-    act(commission, completed, Action::Approve, protocol("9/2026"));
+    to_republican_level(doctor, commission, completed, "9/2026");
     seed.set(morning(24));
     act(republic, completed, Action::Approve, to_hospital(surgery_center));
     act(hospital2, completed, Action::Accept,
@@ -362,16 +363,14 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
         referral(doctor, "75", {"Кайратова", "Жанар", "Ерлановна", "1993-07-19", Sex::Female},
                  "N18.5", "transplantation", Urgency::Urgent,
                  "ХБП 5 ст. на гемодиализе, есть родственный донор; трансплантация почки.");
-    act(doctor, transplant, Action::Submit);
-    act(commission, transplant, Action::Approve, protocol("14/2026"));
+    to_republican_level(doctor, commission, transplant, "14/2026");
     seed.set(morning(9, 11));
     act(republic, transplant, Action::Approve, to_hospital(surgery_center));
     seed.set(morning(7));
     auto waiting = referral(doctor, "75", {"Мусин", "Арман", "Талгатович", "1981-01-05", Sex::Male},
                             "K74.6", "transplantation", Urgency::Routine,
                             "Цирроз печени класса C по Чайлд-Пью; трансплантация печени.");
-    act(doctor, waiting, Action::Submit);
-    act(commission, waiting, Action::Approve, protocol("21/2026"));
+    to_republican_level(doctor, commission, waiting, "21/2026");
     seed.set(morning(4, 15));
     act(republic, waiting, Action::Approve, to_hospital(surgery_center));
 
@@ -382,8 +381,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                  "Q44.2", "transplantation", Urgency::Urgent,
                  "Атрезия желчных путей у ребёнка; родственная трансплантация части "
                  "печени в Казахстане детям этого возраста не проводится.");
-    act(doctor, abroad, Action::Submit);
-    act(commission, abroad, Action::Approve, protocol("15/2026"));
+    to_republican_level(doctor, commission, abroad, "15/2026");
     seed.set(morning(5, 14));
     act(republic, abroad, Action::ReferAbroad, with([](ActionInput& in) {
           in.comment = "Технология недоступна в РК; запрос в клиники Турции и Южной Кореи";
@@ -400,8 +398,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     auto astana_talon = referral(
         doctor_astana, "71", {"Ержанов", "Тимур", "Канатович", "1970-02-28", Sex::Male}, "I25.1",
         "cardiac_surgery", Urgency::Routine, "Ишемическая болезнь сердца, стеноз ствола ЛКА; АКШ.");
-    act(doctor_astana, astana_talon, Action::Submit);
-    act(commission_astana, astana_talon, Action::Approve, protocol("A-44/2026"));
+    to_republican_level(doctor_astana, commission_astana, astana_talon, "A-44/2026");
     seed.set(morning(1, 16));
     act(republic, astana_talon, Action::Approve, to_hospital(cardiac_center));
     (void)oncology_institute;

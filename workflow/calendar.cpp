@@ -30,14 +30,7 @@ std::string_view next_word(std::string_view& rest) {
 Result<WorkingCalendar> WorkingCalendar::parse(std::string_view text) {
   WorkingCalendar calendar;
   bool covered = false;
-  int line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    auto const newline = text.find('\n');
-    auto line = trim(text.substr(0, newline));
-    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-    if (line.empty() || line.front() == '#') continue;
-
+  for (auto [line_number, line] : meaningful_lines(text)) {
     auto const where = fmt::format("line {}", line_number);
     auto const first = next_word(line);
     if (first == "covers") {

@@ -54,6 +54,19 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::vector<NumberedLine> meaningful_lines(std::string_view text) {
+  std::vector<NumberedLine> lines;
+  int number = 0;
+  while (!text.empty()) {
+    ++number;
+    auto const newline = text.find('\n');
+    auto const line = trim(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    if (!line.empty() && line.front() != '#') lines.push_back({number, line});
+  }
+  return lines;
+}
+
 bool is_valid_iin(std::string_view iin) {
   return validate_iin(iin).has_value();
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "workflow/enums.hpp"
 #include "workflow/result.hpp"
@@ -33,6 +34,14 @@ Status check_eligibility(Residency residency);
 
 // `text` without leading and trailing spaces, tabs, carriage returns and newlines.
 std::string_view trim(std::string_view text);
+
+// The lines of a configuration or data file that mean something: trimmed, without blank lines
+// and `#` comments, each with its 1-based line number.
+struct NumberedLine {
+  int number = 0;
+  std::string_view text;
+};
+std::vector<NumberedLine> meaningful_lines(std::string_view text);
 
 // Valid UTF-8 (no overlong forms, no surrogates), and the number of code points in it.
 bool is_valid_utf8(std::string_view text);

@@ -265,7 +265,8 @@ Result<User> Api::authenticate(Exchange& exchange) {
   }
   // A cookie is sent by the browser on its own, so a write with it must also prove that the
   // page making it could read the CSRF token that came with the session.
-  if (exchange.cookie_session && is_write(request.method)) {
+  if (exchange.cookie_session && is_write(request.method) &&
+      exchange.route->csrf == Csrf::Required) {
     auto const csrf = request.header("x-csrf-token");
     if (!csrf || !constant_time_equal(sha256_hex(*csrf), session.csrf_hash)) {
       return make_error(Errc::Forbidden, "a write with the session cookie needs its X-CSRF-Token");

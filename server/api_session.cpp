@@ -142,6 +142,19 @@ void add_session_routes(Api& api) {
   api.add({Method::Delete, "/api/v1/session", Access::SignedIn, Body::None,
            "Sign out: the session's token stops working",
            [&api](std::shared_ptr<Exchange> const& exchange) { sign_out(api, exchange); }});
+  api.add({Method::Post, "/api/v1/session/csrf", Access::SignedIn, Body::None,
+           "A new CSRF token for the signed-in session (for a browser tab that lost it); the "
+           "previous one stops working",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             // Safe without a CSRF token: the cookie is SameSite=Strict, so another site cannot
+             // send it, and the answer cannot be read by another origin.
+             auto const csrf = random_token();
+             api.write(exchange, [hash = exchange->session_hash, csrf](Store& store) -> Result<Response> {
+               if (auto s = store.set_session_csrf(hash, sha256_hex(csrf)); !s) return s.error();
+               return Api::json(200, json::object{{"csrf_token", csrf}});
+             });
+           },
+           Csrf::Exempt});
   api.add({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              api.read(exchange, [&](Store& store) -> Result<Response> {

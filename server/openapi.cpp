@@ -28,6 +28,7 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/openapi.json", {nullptr, "Object", 200}},
       {"POST /api/v1/session", {"Login", "SessionCreated", 200}},
       {"DELETE /api/v1/session", {nullptr, nullptr, 204}},
+      {"POST /api/v1/session/csrf", {nullptr, "CsrfToken", 200}},
       {"GET /api/v1/me", {nullptr, "User", 200}},
       {"PUT /api/v1/me", {"LocaleChoice", "User", 200}},
       {"GET /api/v1/regions", {nullptr, "[Region]", 200}},
@@ -115,6 +116,7 @@ json::object schemas() {
   s["SessionCreated"] =
       object({{"token", string_schema()}, {"csrf_token", string_schema()}, {"user", ref("User")}},
              {"token", "csrf_token", "user"});
+  s["CsrfToken"] = object({{"csrf_token", string_schema()}}, {"csrf_token"});
   s["Region"] =
       object({{"code", string_schema()}, {"name", names}, {"population", {{"type", "integer"}}}},
              {"code", "name", "population"});

@@ -18,6 +18,8 @@ using Handler = std::function<void(std::shared_ptr<Exchange> const&)>;
 
 enum class Access { Public, SignedIn };
 enum class Body { None, Json, File };
+// Whether a write with the session cookie must carry the session's X-CSRF-Token.
+enum class Csrf { Required, Exempt };
 
 struct Route {
   Method method = Method::Get;
@@ -26,6 +28,7 @@ struct Route {
   Body body = Body::None;
   std::string summary;  // one line, for the API's own documentation
   Handler handler;
+  Csrf csrf = Csrf::Required;
 };
 
 class Router {

@@ -48,6 +48,7 @@ class SqliteStore final : public Store {
   Status insert_session(Session const& session) override;
   Result<std::optional<Session>> find_session(std::string_view token_hash) override;
   Status touch_session(std::string_view token_hash, Timestamp at) override;
+  Status set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) override;
   Status delete_session(std::string_view token_hash) override;
   Status delete_sessions_of(Id user_id) override;
   Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) override;

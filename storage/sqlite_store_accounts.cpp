@@ -44,6 +44,9 @@ FROM sessions WHERE token_hash = ?1
 constexpr char const* kTouchSession = R"sql(
 UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE token_hash = ?1
 )sql";
+constexpr char const* kSetSessionCsrf = R"sql(
+UPDATE sessions SET csrf_hash = ?2 WHERE token_hash = ?1
+)sql";
 constexpr char const* kDeleteSession = "DELETE FROM sessions WHERE token_hash = ?1";
 constexpr char const* kDeleteSessionsOf = "DELETE FROM sessions WHERE user_id = ?1";
 constexpr char const* kDeleteStaleSessions = R"sql(
@@ -169,6 +172,13 @@ Status SqliteStore::touch_session(std::string_view token_hash, Timestamp at) {
   auto s = db_.prepare(kTouchSession);
   if (!s) return s.error();
   s->bind(1, token_hash).bind(2, to_millis(at));
+  return s->run();
+}
+
+Status SqliteStore::set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) {
+  auto s = db_.prepare(kSetSessionCsrf);
+  if (!s) return s.error();
+  s->bind(1, token_hash).bind(2, csrf_hash);
   return s->run();
 }
 

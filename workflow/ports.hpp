@@ -96,6 +96,7 @@ class AccountRepository {
   virtual Status insert_session(Session const& session) = 0;
   virtual Result<std::optional<Session>> find_session(std::string_view token_hash) = 0;
   virtual Status touch_session(std::string_view token_hash, Timestamp at) = 0;
+  virtual Status set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) = 0;
   virtual Status delete_session(std::string_view token_hash) = 0;
   virtual Status delete_sessions_of(Id user_id) = 0;
   // Removes sessions whose absolute end passed or that were idle since before `idle_before`.

@@ -146,6 +146,25 @@ TEST_F(SecurityTest, CookieSessionsNeedTheCsrfTokenToWrite) {
       "POST", "/api/v1/patients", body,
       {{"cookie", cookie}, {"content-type", "application/json"}, {"x-csrf-token", csrf}});
   EXPECT_EQ(accepted.status, 201) << accepted.body;
+  // A tab that lost the token gets a new one with the cookie; the old one stops working.
+  auto const renewed = client.request("POST", "/api/v1/session/csrf", {}, {{"cookie", cookie}});
+  ASSERT_EQ(renewed.status, 200) << renewed.body;
+  auto const fresh_csrf = std::string{renewed.json().at("csrf_token").as_string()};
+  EXPECT_NE(fresh_csrf, csrf);
+  auto const another = [&] {
+    auto p = patient;
+    p["iin"] = testing::fresh_iin();
+    return json::serialize(p);
+  };
+  EXPECT_EQ(client.request("POST", "/api/v1/patients", another(),
+                           {{"cookie", cookie}, {"content-type", "application/json"}, {"x-csrf-token", csrf}})
+                .status,
+            403);
+  EXPECT_EQ(client.request("POST", "/api/v1/patients", another(),
+                           {{"cookie", cookie}, {"content-type", "application/json"},
+                            {"x-csrf-token", fresh_csrf}})
+                .status,
+            201);
   // A bearer token is never sent by a browser on its own, so it needs no CSRF token.
   auto const with_bearer = doctor.post("/api/v1/patients", [&] {
     auto p = patient;

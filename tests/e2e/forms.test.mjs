@@ -1,0 +1,85 @@
+// Forms refuse what the server would refuse, with the message next to the field.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, screenshot, signIn, freshIin } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Switches the signed-in user's language to English and waits until the page reads it.
+async function inEnglish(page, heading) {
+  await page.selectOption('#language', 'en');
+  await page.waitForFunction((text) => document.querySelector('main h1')?.textContent === text, heading);
+}
+
+test('an invalid IIN is refused in the patient form, by the field', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'doctor');
+  await page.goto(`${server.base}/#/patients/new`);
+  await page.waitForSelector('input[name=iin]');
+  await inEnglish(page, 'Register a patient');
+
+  const requests = [];
+  page.on('request', (request) => { if (request.url().endsWith('/api/v1/patients')) requests.push(request); });
+  await page.fill('input[name=iin]', '850715300123');
+  const error = page.locator('.field[data-field="iin"] .field-error');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /check digit/);
+  assert.equal(await page.getAttribute('input[name=iin]', 'aria-invalid'), 'true');
+  const describedBy = await page.getAttribute('input[name=iin]', 'aria-describedby');
+  assert.ok(describedBy.includes(await error.getAttribute('id')), 'the error is tied to the field');
+  await screenshot(page, 'doctor-invalid-iin');
+
+  await page.fill('input[name=last_name]', 'Test');
+  await page.click('form button[type=submit]');
+  assert.match(await error.textContent(), /check digit/);
+  assert.equal(requests.length, 0, 'nothing was sent');
+
+  // A correct IIN clears it, and a temporary resident is told they are not covered.
+  await page.fill('input[name=iin]', freshIin());
+  await error.waitFor({ state: 'hidden' });
+  await page.selectOption('select[name=residency]', 'foreign_temporary');
+  assert.match(await page.textContent('#eligibility'), /not covered/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a stale version is explained, with a reload', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'commission');
+  await page.waitForSelector('table.worklist tbody tr');
+  await inEnglish(page, 'Review queue');
+  await page.waitForSelector('table.worklist tbody tr');
+  await page.click('table.worklist tbody tr a');
+  await page.waitForSelector('.actions button[data-action="request_info"]');
+  const id = Number(page.url().match(/referrals\/(\d+)/)[1]);
+  // Someone else acts on the referral meanwhile.
+  await page.evaluate(async (referral) => {
+    const current = await fetch(`/api/v1/referrals/${referral}`);
+    await fetch(`/api/v1/referrals/${referral}/actions/request_info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': localStorage.getItem('joldama.csrf'), 'if-match': current.headers.get('etag') },
+      body: JSON.stringify({ comment: 'Another member asked first' }),
+    });
+  }, id);
+  await page.click('.actions button[data-action="request_info"]');
+  await page.fill('dialog textarea[name=comment]', 'Please attach the scan');
+  await page.click('dialog button[type=submit]');
+  const alert = page.locator('dialog .form-error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /changed this referral/);
+  await alert.locator('button').click();
+  await page.waitForSelector('.timeline');
+  assert.ok((await page.textContent('.timeline')).includes('Another member asked first'));
+  assert.deepEqual(page.problems, []);
+});

@@ -1,0 +1,159 @@
+// The browser tests' harness: a real `joldama serve` on a fresh demo database, Debian's
+// Chromium driven by playwright-core, screenshots of every page visited, and axe-core.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repository = path.resolve(here, '../..');
+const binary = process.env.JOLDAMA_BINARY || path.join(repository, 'build', 'joldama');
+const screenshots = process.env.JOLDAMA_SCREENSHOTS || path.join(repository, 'build', 'e2e-screenshots');
+export const PASSWORD = 'joldama-demo';
+
+// Starts the server; resolves with its base URL once it prints its first line.
+export async function startServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'joldama-e2e-'));
+  const child = spawn(binary, ['serve', '--db', path.join(dir, 'joldama.db'), '--port', '0', '--demo',
+    '--web-root', path.join(repository, 'web-static')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk) => { errors += chunk; });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${errors}`)), 30000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/^listening on (http:\/\/[^\s]+)\n/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}:\n${errors}`)));
+  });
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('exit', resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+// A page that fails the test on any script error or unexpected console error.
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (error) => page.problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // The 401 of GET /me before signing in, and the API errors a test provokes on purpose,
+    // show as failed resources; anything else is a defect.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+      page.problems.push(`console: ${message.text()}`);
+    }
+  });
+  return page;
+}
+
+// Screenshots are named after the test file and their order in it.
+const testFile = path.basename(process.argv.find((a) => a.endsWith('.test.mjs')) || 'e2e', '.test.mjs');
+let shot = 0;
+export async function screenshot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  shot += 1;
+  await page.screenshot({ path: path.join(screenshots, `${testFile}-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+export async function signIn(page, base, login) {
+  await page.goto(`${base}/#/login`);
+  await page.waitForSelector('form input[name=login]');
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('#sign-out');
+}
+
+export async function signOut(page) {
+  await page.click('#sign-out');
+  await page.waitForSelector('input[name=login]');
+}
+
+// Opens an action's dialog, fills its fields, submits, and confirms when asked.
+export async function act(page, action, fields = {}) {
+  await page.click(`.actions button[data-action="${action}"]`);
+  const form = page.locator(`dialog form[data-action="${action}"]`);
+  await form.waitFor();
+  for (const [name, value] of Object.entries(fields)) {
+    const control = form.locator(`[name="${name}"]`);
+    if ((await control.evaluate((e) => e.tagName)) === 'SELECT') {
+      await control.selectOption(value);
+    } else {
+      await control.fill(value);
+    }
+  }
+  await form.locator('button[type=submit]').click();
+  const confirm = page.locator('dialog button[data-confirm="yes"]');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await form.waitFor({ state: 'detached' });
+}
+
+// The referral as the API sees it, through the page's own session.
+export async function apiGet(page, pathname) {
+  return page.evaluate(async (p) => (await fetch(p)).json(), pathname);
+}
+
+export async function waitForState(page, id, state) {
+  for (let i = 0; i < 50; i += 1) {
+    const referral = await apiGet(page, `/api/v1/referrals/${id}`);
+    if (referral.state === state) return referral;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`referral ${id} did not reach ${state}`);
+}
+
+export function axeSource() {
+  return readFileSync(path.join(repository, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+}
+
+// Serious and critical accessibility violations on the page (axe-core).
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ content: axeSource() });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+// A valid IIN no demo patient has: 11 digits from the clock and a computed check digit.
+let serial = 0;
+export function freshIin() {
+  const weights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
+  for (;;) {
+    serial += 1;
+    const eleven = `9${String(Date.now() % 1e6).padStart(6, '0')}${String(serial % 1e4).padStart(4, '0')}`;
+    const d = [...eleven].map(Number);
+    let check = d.reduce((s, x, i) => s + x * (i + 1), 0) % 11;
+    if (check === 10) check = d.reduce((s, x, i) => s + x * weights[i], 0) % 11;
+    if (check !== 10) return eleven + check;
+  }
+}
+
+// A minimal, valid PDF.
+export const pdfBytes = Buffer.from('%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+
+// Today and later dates in Kazakhstan (UTC+5), as the server reckons them.
+export function kazakhstanDate(daysAhead = 0) {
+  return new Date(Date.now() + 5 * 3600e3 + daysAhead * 86400e3).toISOString().slice(0, 10);
+}

@@ -1,0 +1,61 @@
+// The workspace: signs the user in, chooses their language, and routes to their views.
+
+import { currentUser } from './api.js';
+import { useLanguage, savedLanguage, t } from './i18n.js';
+import { session } from './state.js';
+import { route, start, setGuard, navigate } from './router.js';
+import { renderHeader, homeFor } from './layout.js';
+import { loginView } from './views/login.js';
+import { worklistView, queueView, waitlistView } from './views/worklist.js';
+import { referralView } from './views/referral.js';
+import { talonView } from './views/talon.js';
+import { newPatientView } from './views/patient_new.js';
+import { newReferralView } from './views/referral_new.js';
+import { quotasView } from './views/quotas.js';
+import { usersView, organizationsView } from './views/admin.js';
+
+route(/^\/login$/, loginView, { needsUser: false });
+route(/^\/queue$/, queueView);
+route(/^\/waitlist$/, waitlistView);
+route(/^\/referrals$/, worklistView);
+route(/^\/referrals\/new$/, newReferralView);
+route(/^\/referrals\/(\d+)$/, referralView);
+route(/^\/referrals\/(\d+)\/talon$/, talonView);
+route(/^\/patients\/new$/, newPatientView);
+route(/^\/quotas$/, quotasView);
+route(/^\/admin\/users$/, usersView);
+route(/^\/admin\/organizations$/, organizationsView);
+route(/^\/$/, async () => navigate(homeFor(session.user)), { needsUser: false });
+
+setGuard((r) => {
+  if (r.needsUser && !session.user) {
+    sessionStorage.setItem('joldama.after-login', location.hash);
+    navigate('#/login');
+    return false;
+  }
+  return true;
+});
+
+window.addEventListener('joldama:signed-out', () => {
+  if (!session.user) return;
+  session.user = null;
+  renderHeader();
+  navigate('#/login');
+});
+
+document.getElementById('skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main').focus();
+});
+
+async function main() {
+  await useLanguage(savedLanguage());
+  session.user = await currentUser();
+  if (session.user && session.user.locale) await useLanguage(session.user.locale);
+  document.title = t('app.name');
+  renderHeader();
+  window.addEventListener('hashchange', renderHeader);
+  await start();
+}
+
+main();

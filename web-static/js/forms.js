@@ -1,0 +1,135 @@
+// Forms: labelled fields, errors shown next to the field the API names, and dialogs.
+
+import { h, uid, clear, announce } from './dom.js';
+import { t } from './i18n.js';
+
+// A labelled input; `options` for <select>; `type: 'textarea'` for text areas.
+export function field({ name, label, type = 'text', value = '', required = false, options, hint, attrs = {} }) {
+  const id = uid(name);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  let control;
+  const common = { id, name, required, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' '), ...attrs };
+  if (options) {
+    control = h('select', common, options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)));
+  } else if (type === 'textarea') {
+    control = h('textarea', { ...common, rows: attrs.rows || 4 }, value);
+  } else {
+    control = h('input', { ...common, type, value });
+  }
+  return h('div', { class: 'field', dataset: { field: name } },
+    h('label', { for: id }, label, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    control,
+    h('p', { class: 'field-error', id: errorId, role: 'alert', hidden: true }));
+}
+
+export function checkbox({ name, label, checked = false }) {
+  const id = uid(name);
+  return h('div', { class: 'field checkbox', dataset: { field: name } },
+    h('input', { id, name, type: 'checkbox', checked }),
+    h('label', { for: id }, label));
+}
+
+// Clears the form's errors.
+export function clearErrors(form) {
+  for (const p of form.querySelectorAll('.field-error')) {
+    p.hidden = true;
+    p.textContent = '';
+  }
+  for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
+  const alert = form.querySelector('.form-error');
+  if (alert) alert.remove();
+}
+
+export function showFieldError(form, name, message) {
+  const wrapper = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+  if (!wrapper) return false;
+  const p = wrapper.querySelector('.field-error');
+  p.textContent = message;
+  p.hidden = false;
+  const control = wrapper.querySelector('input, select, textarea');
+  if (control) {
+    control.setAttribute('aria-invalid', 'true');
+    control.focus();
+  }
+  return true;
+}
+
+// Shows an API error: by its field when the form has it, otherwise above the buttons.
+export function showError(form, error, { onReload } = {}) {
+  clearErrors(form);
+  const message = explain(error);
+  if (error.field && showFieldError(form, error.field, message)) return;
+  const box = h('div', { class: 'form-error', role: 'alert' }, h('p', {}, message));
+  if (error.status === 412 && onReload) {
+    box.append(h('button', { type: 'button', class: 'secondary', onclick: onReload }, t('errors.reload')));
+  }
+  const actions = form.querySelector('.form-actions');
+  form.insertBefore(box, actions || null);
+  announce(message);
+}
+
+// A person-readable sentence for an API error.
+export function explain(error) {
+  const known = {
+    network: 'errors.network', unauthenticated: 'errors.unauthenticated', forbidden: 'errors.forbidden',
+    not_found: 'errors.not_found', wrong_credentials: 'login.wrong', invalid_transition: 'errors.invalid_transition',
+    stale_version: 'errors.stale_version', rate_limited: 'errors.rate_limited',
+    quota_below_usage: 'errors.quota_below_usage', patient_exists: 'errors.patient_exists',
+    not_eligible: 'errors.not_eligible', payload_too_large: 'errors.too_large',
+    unsupported_media_type: 'errors.media_type', storage_full: 'errors.unavailable', unavailable: 'errors.unavailable',
+  };
+  const key = known[error.code];
+  const base = key ? t(key) : t('errors.generic');
+  // Validation messages come from the server in English; the field and our sentence lead.
+  if (error.code === 'validation_failed' || (error.field && !key)) {
+    return `${t('errors.validation')} ${error.message}`;
+  }
+  return base;
+}
+
+// Form values as an object; empty strings are left out.
+export function values(form) {
+  const out = {};
+  for (const [key, value] of new FormData(form).entries()) {
+    if (typeof value === 'string' && value.trim() !== '') out[key] = value.trim();
+  }
+  return out;
+}
+
+// A modal dialog with `content`; resolves when closed. `content(close)` builds the body.
+export function dialog(title, content) {
+  return new Promise((resolve) => {
+    const titleId = uid('dialog');
+    const box = h('dialog', { class: 'dialog', 'aria-labelledby': titleId });
+    const close = (result) => {
+      box.close();
+      box.remove();
+      resolve(result);
+    };
+    box.append(h('h2', { id: titleId }, title), content(close));
+    box.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      close(null);
+    });
+    document.body.append(box);
+    box.showModal();
+    const first = box.querySelector('input, select, textarea, button');
+    if (first) first.focus();
+  });
+}
+
+// Asks before something that cannot be undone.
+export function confirmAction(title, text, confirmLabel) {
+  return dialog(title, (close) => h('div', {},
+    h('p', {}, text),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'button', class: 'danger', 'data-confirm': 'yes', onclick: () => close(true) }, confirmLabel),
+      h('button', { type: 'button', class: 'secondary', onclick: () => close(false) }, t('common.back')))));
+}
+
+export function replaceWith(container, ...children) {
+  clear(container);
+  for (const child of children) if (child) container.append(child);
+}

@@ -1,0 +1,76 @@
+// The header: the bureau's name, the role's navigation, the language switch, sign-out.
+
+import { h, clear } from './dom.js';
+import { t, currentLanguage, useLanguage, LANGUAGES, roleName } from './i18n.js';
+import { api, signOut } from './api.js';
+import { session } from './state.js';
+import { navigate, show } from './router.js';
+
+const NAVIGATION = {
+  doctor: [['#/referrals', 'nav.my_referrals'], ['#/patients/new', 'nav.new_patient'], ['#/referrals/new', 'nav.new_referral']],
+  commission: [['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/quotas', 'nav.quotas']],
+  republican: [['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
+  hospital: [['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons']],
+  admin: [['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
+};
+
+export function homeFor(user) {
+  if (!user) return '#/login';
+  if (user.role === 'doctor') return '#/referrals';
+  if (user.role === 'admin') return '#/admin/users';
+  return '#/queue';
+}
+
+const LANGUAGE_NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
+
+// A language select; `afterChange` runs once the new strings are in.
+export function languageSwitch(afterChange) {
+  const select = h('select', {
+    id: 'language', name: 'language', class: 'language-select',
+    onchange: async () => {
+      await useLanguage(select.value);
+      if (session.user) {
+        try {
+          const { data } = await api('PUT', '/api/v1/me', { body: { locale: select.value } });
+          session.user = data;
+        } catch {
+          // The choice still holds in this browser.
+        }
+      }
+      if (afterChange) await afterChange();
+    },
+  }, LANGUAGES.map((code) => h('option', { value: code, selected: code === currentLanguage(), lang: code }, LANGUAGE_NAMES[code])));
+  return h('div', { class: 'language' },
+    h('label', { for: 'language' }, t('app.language')), select);
+}
+
+export function renderHeader() {
+  const header = clear(document.getElementById('header'));
+  const user = session.user;
+  const rerender = async () => {
+    renderHeader();
+    await show();
+  };
+  header.append(h('a', { class: 'brand', href: user ? homeFor(user) : '#/login' }, t('app.name')));
+  if (user) {
+    const active = location.hash.split('?')[0];
+    header.append(h('nav', { 'aria-label': t('nav.label') },
+      h('ul', {}, (NAVIGATION[user.role] || []).map(([href, key]) => h('li', {},
+        h('a', { href, 'aria-current': active === href ? 'page' : false }, t(key)))))));
+  }
+  const tools = h('div', { class: 'header-tools' }, languageSwitch(rerender));
+  if (user) {
+    tools.append(
+      h('span', { class: 'who' }, h('span', { class: 'who-name' }, user.name), ' · ', roleName(user.role)),
+      h('button', {
+        type: 'button', class: 'secondary', id: 'sign-out',
+        onclick: async () => {
+          await signOut();
+          session.user = null;
+          renderHeader();
+          navigate('#/login');
+        },
+      }, t('app.sign_out')));
+  }
+  header.append(tools);
+}

@@ -1,0 +1,33 @@
+// What the whole page shares: the signed-in user and reference data, loaded once.
+
+import { get } from './api.js';
+
+export const session = { user: null };
+
+let regions = null;
+let profiles = null;
+let hospitals = null;
+
+export async function loadRegions() {
+  regions = regions || (await get('/api/v1/regions'));
+  return regions;
+}
+
+export async function loadProfiles() {
+  profiles = profiles || (await get('/api/v1/profiles'));
+  return profiles;
+}
+
+export async function loadHospitals() {
+  hospitals = hospitals || (await get('/api/v1/organizations?kind=hospital'));
+  return hospitals;
+}
+
+export function regionName(code, language) {
+  const region = (regions || []).find((r) => r.code === code);
+  return region ? region.name[language] || region.name.en : code;
+}
+
+export function forgetReferenceData() {
+  hospitals = null;
+}

@@ -1,0 +1,157 @@
+// Administration: users (create, disable, reset password) and organizations.
+
+import { h, clear, announce } from '../dom.js';
+import { t, roleName, currentLanguage } from '../i18n.js';
+import { api, get } from '../api.js';
+import { loadRegions, regionName, forgetReferenceData } from '../state.js';
+import { field, dialog, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
+
+const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
+
+async function createUserDialog(organizations, regions, reload) {
+  const language = currentLanguage();
+  await dialog(t('admin.new_user'), (close) => {
+    const organizationField = field({ name: 'organization_id', label: t('fields.organization'),
+      options: [{ value: '', label: t('common.choose') }, ...organizations.map((o) => ({ value: String(o.id), label: `${o.name} (${t(`kind.${o.kind}`)})` }))] });
+    const regionField = field({ name: 'region', label: t('fields.region'),
+      options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] });
+    const form = h('form', { novalidate: true },
+      field({ name: 'login', label: t('fields.login'), required: true, hint: t('hints.login'), attrs: { autocomplete: 'off', autocapitalize: 'none' } }),
+      field({ name: 'name', label: t('fields.name'), required: true }),
+      field({ name: 'role', label: t('fields.role'), required: true,
+        options: [{ value: '', label: t('common.choose') }, ...ROLES.map((r) => ({ value: r, label: roleName(r) }))] }),
+      organizationField, regionField,
+      field({ name: 'locale', label: t('app.language'), value: 'kk',
+        options: [{ value: 'kk', label: 'Қазақша' }, { value: 'ru', label: 'Русский' }, { value: 'en', label: 'English' }] }),
+      field({ name: 'password', label: t('fields.password'), type: 'password', required: true, hint: t('hints.password'), attrs: { autocomplete: 'new-password' } }),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('admin.create')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      const body = values(form);
+      if (body.organization_id) body.organization_id = Number(body.organization_id);
+      if ((body.password || '').length < 12) {
+        showFieldError(form, 'password', t('hints.password'));
+        return;
+      }
+      try {
+        await api('POST', '/api/v1/users', { body });
+        close(true);
+        announce(t('admin.user_created', { login: body.login }));
+        await reload();
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+    return form;
+  });
+}
+
+async function resetPasswordDialog(user, reload) {
+  await dialog(t('admin.reset_password_for', { login: user.login }), (close) => {
+    const form = h('form', { novalidate: true },
+      field({ name: 'password', label: t('fields.new_password'), type: 'password', required: true, hint: t('hints.password'), attrs: { autocomplete: 'new-password' } }),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('admin.reset_password')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      try {
+        await api('PATCH', `/api/v1/users/${user.id}`, { body: { password: form.elements.password.value } });
+        close(true);
+        announce(t('admin.password_reset', { login: user.login }));
+        await reload();
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+    return form;
+  });
+}
+
+export async function usersView(main, current) {
+  const reload = () => usersView(main, current);
+  clear(main);
+  const language = currentLanguage();
+  let accounts;
+  let organizations;
+  let regions;
+  try {
+    [accounts, organizations, regions] = await Promise.all([get('/api/v1/users'), get('/api/v1/organizations'), loadRegions()]);
+  } catch (error) {
+    main.append(h('h1', {}, t('nav.users')), h('p', { class: 'form-error', role: 'alert' }, explain(error)));
+    return;
+  }
+  const status = h('p', { 'aria-live': 'polite', class: 'muted' });
+  main.append(
+    h('h1', {}, t('nav.users')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'new-user', onclick: () => createUserDialog(organizations, regions, reload) }, t('admin.new_user'))),
+    status,
+    h('table', { class: 'worklist' },
+      h('caption', {}, t('admin.users_caption', { n: accounts.length })),
+      h('thead', {}, h('tr', {}, ['fields.login', 'fields.name', 'fields.role', 'admin.belongs_to', 'admin.status', 'admin.actions']
+        .map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, accounts.map(({ user, disabled }) => h('tr', { dataset: { login: user.login } },
+        h('td', { 'data-label': t('fields.login') }, user.login),
+        h('td', { 'data-label': t('fields.name') }, user.name),
+        h('td', { 'data-label': t('fields.role') }, roleName(user.role)),
+        h('td', { 'data-label': t('admin.belongs_to') }, user.organization ? user.organization.name : user.region ? regionName(user.region, language) : '—'),
+        h('td', { 'data-label': t('admin.status') }, h('span', { class: `badge ${disabled ? 'badge-overdue' : 'badge-ok'}` }, t(disabled ? 'admin.disabled' : 'admin.active'))),
+        h('td', { 'data-label': t('admin.actions') },
+          h('button', { type: 'button', class: 'secondary small', dataset: { toggle: user.login }, onclick: async () => {
+            try {
+              await api('PATCH', `/api/v1/users/${user.id}`, { body: { disabled: !disabled } });
+              await reload();
+              announce(t(disabled ? 'admin.enabled_done' : 'admin.disabled_done', { login: user.login }));
+            } catch (error) {
+              status.textContent = explain(error);
+            }
+          } }, t(disabled ? 'admin.enable' : 'admin.disable')),
+          ' ',
+          h('button', { type: 'button', class: 'secondary small', onclick: () => resetPasswordDialog(user, reload) }, t('admin.reset_password'))))))));
+}
+
+export async function organizationsView(main, current) {
+  const reload = () => organizationsView(main, current);
+  clear(main);
+  const language = currentLanguage();
+  const [organizations, regions] = await Promise.all([get('/api/v1/organizations'), loadRegions()]);
+  const form = h('form', { class: 'card', novalidate: true },
+    h('div', { class: 'row' },
+      field({ name: 'name', label: t('fields.name'), required: true }),
+      field({ name: 'kind', label: t('fields.kind'), required: true,
+        options: [{ value: '', label: t('common.choose') }, { value: 'polyclinic', label: t('kind.polyclinic') }, { value: 'hospital', label: t('kind.hospital') }] })),
+    h('div', { class: 'row' },
+      field({ name: 'level', label: t('fields.level'), required: true,
+        options: [{ value: '', label: t('common.choose') }, ...['local', 'regional', 'republican'].map((l) => ({ value: l, label: t(`level.${l}`) }))] }),
+      field({ name: 'region', label: t('fields.region'), required: true,
+        options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] })),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('admin.add_organization'))));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      await api('POST', '/api/v1/organizations', { body: values(form) });
+      forgetReferenceData();
+      await reload();
+    } catch (error) {
+      showError(form, error);
+    }
+  });
+  main.append(
+    h('h1', {}, t('nav.organizations')),
+    h('table', { class: 'worklist' },
+      h('caption', {}, t('admin.organizations_caption', { n: organizations.length })),
+      h('thead', {}, h('tr', {}, ['fields.name', 'fields.kind', 'fields.level', 'fields.region'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, organizations.map((o) => h('tr', {},
+        h('td', { 'data-label': t('fields.name') }, o.name),
+        h('td', { 'data-label': t('fields.kind') }, t(`kind.${o.kind}`)),
+        h('td', { 'data-label': t('fields.level') }, t(`level.${o.level}`)),
+        h('td', { 'data-label': t('fields.region') }, `${o.region} ${regionName(o.region, language)}`))))),
+    h('section', { 'aria-labelledby': 'new-organization' },
+      h('h2', { id: 'new-organization' }, t('admin.add_organization')), form));
+}

@@ -1,0 +1,68 @@
+// The talon, printable in the spirit of form 001-3/у, with a QR code of the public status page.
+// The QR code carries the referral code only, never the IIN: the page asks for it.
+
+import { h, clear } from '../dom.js';
+import { t, profileName, formatDate, formatDateTime, localDate, currentLanguage } from '../i18n.js';
+import { get } from '../api.js';
+import { loadRegions, regionName } from '../state.js';
+import { explain } from '../forms.js';
+
+async function qrCode(text) {
+  const { renderSVG } = await import('/vendor/uqr.mjs');
+  const svg = new DOMParser().parseFromString(renderSVG(text, { border: 2 }), 'image/svg+xml').documentElement;
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', t('talon.qr_label'));
+  svg.classList.add('qr');
+  return document.importNode(svg, true);
+}
+
+export async function talonView(main, current) {
+  clear(main);
+  let r;
+  try {
+    r = await get(`/api/v1/referrals/${current.params[0]}`);
+    await loadRegions();
+  } catch (error) {
+    main.append(h('h1', {}, t('talon.title')), h('p', { class: 'form-error', role: 'alert' }, explain(error)));
+    return;
+  }
+  if (!r.talon) {
+    main.append(h('h1', {}, t('talon.title')), h('p', {}, t('talon.none')));
+    return;
+  }
+  const link = `${location.origin}/status.html#code=${encodeURIComponent(r.code)}`;
+  const row = (label, value) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value));
+  let qr;
+  try {
+    qr = await qrCode(link);
+  } catch {
+    qr = h('p', { class: 'muted' }, link);
+  }
+  main.append(
+    h('div', { class: 'no-print page-head' },
+      h('a', { href: `#/referrals/${r.id}` }, '← ', t('talon.back')),
+      h('button', { type: 'button', class: 'primary', id: 'print', onclick: () => window.print() }, t('talon.print'))),
+    h('article', { class: 'talon', 'aria-labelledby': 'talon-title' },
+      h('header', { class: 'talon-header' },
+        h('p', { class: 'talon-form' }, t('talon.form')),
+        h('h1', { id: 'talon-title' }, t('talon.title')),
+        h('p', { class: 'talon-number' }, t('talon.number', { number: r.talon.number }))),
+      h('div', { class: 'talon-body' },
+        h('table', { class: 'talon-table' }, h('tbody', {},
+          row(t('fields.name'), r.patient.name),
+          row(t('fields.iin'), r.patient.iin),
+          row(t('fields.region'), regionName(r.patient.region, currentLanguage())),
+          row(t('fields.icd10'), r.icd10),
+          row(t('fields.profile'), profileName(r.profile)),
+          row(t('fields.care_form'), t(`care_form.${r.care_form}`)),
+          row(t('fields.hospital_id'), r.talon.hospital.name),
+          row(t('fields.referral_code'), r.code),
+          row(t('fields.issued_at'), formatDateTime(r.talon.issued_at)),
+          row(t('fields.valid_until'), formatDate(localDate(r.talon.valid_until))),
+          row(t('fields.planned_date'), r.talon.planned_date ? formatDate(r.talon.planned_date) : '—'),
+          row(t('fields.referring_organization'), r.referring_organization.name))),
+        h('figure', { class: 'talon-qr' }, qr, h('figcaption', {}, t('talon.qr_caption')))),
+      h('footer', { class: 'talon-footer' },
+        h('p', {}, t('talon.footer')),
+        h('p', { class: 'signature' }, t('talon.signature')))));
+}

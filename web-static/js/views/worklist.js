@@ -1,0 +1,178 @@
+// Worklists: a role's queue, every referral in scope, the waitlist. Filters, counts per state,
+// overdue rows first in a queue, paging by cursor.
+
+import { h, clear, announce } from '../dom.js';
+import { t, stateName, profileName, formatDate, formatDateTime, currentLanguage } from '../i18n.js';
+import { get, query } from '../api.js';
+import { session, loadProfiles, loadRegions, regionName } from '../state.js';
+import { explain } from '../forms.js';
+
+const ALL_STATES = ['registered', 'commission_review', 'in_person_scheduled', 'info_requested',
+  'republican_review', 'waitlisted', 'talon_issued', 'scheduled', 'admitted', 'abroad_review',
+  'abroad_approved', 'completed', 'rejected', 'cancelled', 'expired', 'no_show'];
+
+const QUEUES = {
+  commission: { title: 'queue.commission', states: ['commission_review', 'in_person_scheduled', 'info_requested'] },
+  republican: { title: 'queue.republican', states: ['republican_review', 'abroad_review', 'abroad_approved'] },
+  hospital: { title: 'queue.hospital', states: ['talon_issued', 'scheduled', 'admitted'] },
+};
+
+function badge(kind, text) {
+  return h('span', { class: `badge badge-${kind}` }, text);
+}
+
+export function stateBadge(state) {
+  return badge(`state-${state}`, stateName(state));
+}
+
+function row(referral) {
+  const deadline = referral.deadline
+    ? [formatDate(referral.deadline.slice(0, 10)), referral.overdue ? [' ', badge('overdue', t('worklist.overdue'))] : null]
+    : '—';
+  return h('tr', { dataset: { id: referral.id, code: referral.code } },
+    h('td', { 'data-label': t('worklist.code') },
+      h('a', { href: `#/referrals/${referral.id}` }, referral.code),
+      referral.urgency === 'urgent' ? [' ', badge('urgent', t('urgency.urgent'))] : null),
+    h('td', { 'data-label': t('worklist.patient') }, referral.patient.name, h('br'),
+      h('span', { class: 'muted' }, referral.patient.iin)),
+    h('td', { 'data-label': t('worklist.profile') }, profileName(referral.profile)),
+    h('td', { 'data-label': t('worklist.state') }, stateBadge(referral.state),
+      referral.queue_position ? [' ', h('span', { class: 'muted' }, t('worklist.queue_position', { n: referral.queue_position }))] : null),
+    h('td', { 'data-label': t('worklist.deadline') }, deadline),
+    h('td', { 'data-label': t('worklist.waiting_since') }, formatDateTime(referral.state_since)));
+}
+
+function table(caption, referrals) {
+  return h('table', { class: 'worklist' },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {},
+      ['code', 'patient', 'profile', 'state', 'deadline', 'waiting_since'].map((c) => h('th', { scope: 'col' }, t(`worklist.${c}`))))),
+    h('tbody', {}, referrals.map(row)));
+}
+
+// Renders a worklist into `main`. `fixed` states narrow the whole list (a queue); the filters
+// narrow further.
+async function renderWorklist(main, { title, fixed = null, showOverdueFirst = false, routeQuery }) {
+  clear(main);
+  const user = session.user;
+  const [profiles, regions] = await Promise.all([loadProfiles(), loadRegions()]);
+  const language = currentLanguage();
+  const filters = {
+    state: routeQuery.get('state') || '',
+    profile: routeQuery.get('profile') || '',
+    region: routeQuery.get('region') || '',
+    overdue: routeQuery.get('overdue') === 'true',
+    q: routeQuery.get('q') || '',
+  };
+  const scopeStates = fixed || ALL_STATES;
+  const states = filters.state ? [filters.state] : fixed || [];
+  const base = { state: states, profile: filters.profile, region: filters.region, q: filters.q };
+
+  main.append(h('h1', {}, t(title)));
+  const status = h('div', { class: 'worklist-status', 'aria-live': 'polite' });
+
+  // Counts per state, each a link that filters by it.
+  const countsNav = h('nav', { class: 'state-counts', 'aria-label': t('worklist.counts') });
+  main.append(countsNav);
+
+  const form = h('form', { class: 'filters', role: 'search' },
+    h('div', { class: 'field' }, h('label', { for: 'filter-state' }, t('worklist.state')),
+      h('select', { id: 'filter-state', name: 'state' },
+        h('option', { value: '' }, t('worklist.all_states')),
+        scopeStates.map((s) => h('option', { value: s, selected: s === filters.state }, stateName(s))))),
+    h('div', { class: 'field' }, h('label', { for: 'filter-profile' }, t('worklist.profile')),
+      h('select', { id: 'filter-profile', name: 'profile' },
+        h('option', { value: '' }, t('worklist.all_profiles')),
+        profiles.map((p) => h('option', { value: p.code, selected: p.code === filters.profile }, profileName(p.code))))),
+    user.role === 'republican' || user.role === 'admin'
+      ? h('div', { class: 'field' }, h('label', { for: 'filter-region' }, t('worklist.region')),
+        h('select', { id: 'filter-region', name: 'region' },
+          h('option', { value: '' }, t('worklist.all_regions')),
+          regions.map((r) => h('option', { value: r.code, selected: r.code === filters.region }, `${r.code} ${regionName(r.code, language)}`))))
+      : null,
+    h('div', { class: 'field checkbox' },
+      h('input', { id: 'filter-overdue', name: 'overdue', type: 'checkbox', checked: filters.overdue }),
+      h('label', { for: 'filter-overdue' }, t('worklist.overdue_only'))),
+    h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, t('worklist.search')),
+      h('input', { id: 'filter-q', name: 'q', type: 'search', value: filters.q, placeholder: t('worklist.search_hint') })),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('worklist.apply')),
+      h('a', { class: 'button secondary', href: location.hash.split('?')[0] }, t('worklist.reset'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const next = query({ state: data.get('state'), profile: data.get('profile'), region: data.get('region'),
+      overdue: data.get('overdue') ? 'true' : '', q: data.get('q') });
+    location.hash = location.hash.split('?')[0] + next;
+  });
+  main.append(form, status);
+
+  const results = h('div', { class: 'results' });
+  main.append(results);
+  try {
+    const counts = await get(`/api/v1/referrals/counts${query({ state: fixed || [], profile: filters.profile, region: filters.region, q: filters.q })}`);
+    for (const s of scopeStates) {
+      const n = counts.counts[s] || 0;
+      if (!n) continue;
+      const href = location.hash.split('?')[0] + query({ ...filters, overdue: filters.overdue ? 'true' : '', state: s });
+      countsNav.append(h('a', { href, class: ['count', s === filters.state ? 'active' : ''], dataset: { state: s } },
+        stateName(s), ' ', h('span', { class: 'count-number' }, String(n))));
+    }
+
+    if (showOverdueFirst && !filters.overdue) {
+      const overdue = await get(`/api/v1/referrals${query({ ...base, overdue: 'true', limit: 200 })}`);
+      if (overdue.items.length) {
+        results.append(h('section', { class: 'overdue-section', 'aria-labelledby': 'overdue-heading' },
+          h('h2', { id: 'overdue-heading' }, t('worklist.overdue_heading', { n: overdue.items.length })),
+          table(t('worklist.overdue_heading', { n: overdue.items.length }), overdue.items)));
+      }
+    }
+
+    const listQuery = { ...base, overdue: filters.overdue ? 'true' : '', limit: 50 };
+    const first = await get(`/api/v1/referrals${query(listQuery)}`);
+    if (!first.items.length) {
+      results.append(h('p', { class: 'empty' }, t('worklist.empty')));
+      status.textContent = t('worklist.empty');
+      return;
+    }
+    const section = h('section', { 'aria-labelledby': 'all-heading' },
+      h('h2', { id: 'all-heading' }, t('worklist.all_heading')));
+    const list = table(t('worklist.all_heading'), first.items);
+    section.append(list);
+    results.append(section);
+    status.textContent = t('worklist.shown', { n: first.items.length });
+    let next = first.next;
+    const more = h('button', { type: 'button', class: 'secondary', id: 'load-more', hidden: !next,
+      onclick: async () => {
+        more.disabled = true;
+        const page = await get(`/api/v1/referrals${query({ ...listQuery, after: next })}`);
+        const body = list.querySelector('tbody');
+        for (const r of page.items) body.append(row(r));
+        next = page.next;
+        more.hidden = !next;
+        more.disabled = false;
+        const shown = body.children.length;
+        status.textContent = t('worklist.shown', { n: shown });
+        announce(t('worklist.shown', { n: shown }));
+      } }, t('worklist.more'));
+    section.append(more);
+  } catch (error) {
+    results.append(h('p', { class: 'form-error', role: 'alert' }, explain(error)));
+  }
+}
+
+export function worklistView(main, current) {
+  const title = session.user.role === 'doctor' ? 'nav.my_referrals'
+    : session.user.role === 'hospital' ? 'nav.all_talons' : 'nav.all_referrals';
+  return renderWorklist(main, { title, routeQuery: current.query });
+}
+
+export function queueView(main, current) {
+  const queue = QUEUES[session.user.role];
+  if (!queue) return worklistView(main, current);
+  return renderWorklist(main, { title: queue.title, fixed: queue.states, showOverdueFirst: true, routeQuery: current.query });
+}
+
+export function waitlistView(main, current) {
+  return renderWorklist(main, { title: 'nav.waitlist', fixed: ['waitlisted'], routeQuery: current.query });
+}

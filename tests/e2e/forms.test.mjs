@@ -83,3 +83,25 @@ test('a stale version is explained, with a reload', async () => {
   assert.ok((await page.textContent('.timeline')).includes('Another member asked first'));
   assert.deepEqual(page.problems, []);
 });
+
+test("the server's refusal is shown by its field in the user's language", async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'commission');
+  await page.waitForSelector('table.worklist tbody tr');
+  await page.selectOption('#language', 'kk');  // the user's choice is kept; make it Kazakh here
+  await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Қарау кезегі');
+  const id = await page.evaluate(async () => {
+    const list = await (await fetch('/api/v1/referrals?state=commission_review')).json();
+    return list.items[0].id;
+  });
+  await page.goto(`${server.base}/#/referrals/${id}`);
+  await page.click('.actions button[data-action="schedule_in_person"]');
+  // The browser lets a past time through; the server refuses it.
+  await page.fill('dialog input[name=at]', '2020-01-06T10:00');
+  await page.fill('dialog input[name=place]', 'Каб. 12');
+  await page.click('dialog button[type=submit]');
+  const error = page.locator('dialog .field[data-field="at"] .field-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.textContent(), 'Бір жыл ішіндегі болашақ күн мен уақыт.');
+  assert.deepEqual(page.problems, []);
+});

@@ -1,7 +1,7 @@
 // Forms: labelled fields, errors shown next to the field the API names, and dialogs.
 
 import { h, uid, clear, announce } from './dom.js';
-import { t } from './i18n.js';
+import { t, has } from './i18n.js';
 
 // A labelled input; `options` for <select>; `type: 'textarea'` for text areas.
 export function field({ name, label, type = 'text', value = '', required = false, options, hint, attrs = {} }) {
@@ -81,12 +81,11 @@ export function explain(error) {
     unsupported_media_type: 'errors.media_type', storage_full: 'errors.unavailable', unavailable: 'errors.unavailable',
   };
   const key = known[error.code];
-  const base = key ? t(key) : t('errors.generic');
-  // Validation messages come from the server in English; the field and our sentence lead.
-  if (error.code === 'validation_failed' || (error.field && !key)) {
-    return `${t('errors.validation')} ${error.message}`;
+  // The server explains in English; the person reads what the field accepts, in their language.
+  if (!key && error.field) {
+    return has(`errors.field.${error.field}`) ? t(`errors.field.${error.field}`) : t('errors.value_refused');
   }
-  return base;
+  return key ? t(key) : t('errors.generic');
 }
 
 // Form values as an object; empty strings are left out.

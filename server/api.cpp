@@ -123,7 +123,8 @@ Api::Api(ApiServices services)
       static_files_(std::make_unique<StaticFiles>(services.config.web_root)),
       login_by_login_(services.config.login_failures_per_login, std::chrono::minutes{15}),
       login_by_address_(services.config.login_failures_per_address, std::chrono::minutes{15}),
-      public_lookups_(services.config.public_lookups_per_minute, std::chrono::minutes{1}) {
+      public_lookups_(services.config.public_lookups_per_minute, std::chrono::minutes{1}),
+      log_(std::make_unique<RequestLog>()) {
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);
@@ -136,6 +137,8 @@ Api::Api(ApiServices services)
 }
 
 Api::~Api() = default;
+
+void Api::flush_log() { log_->flush(); }
 
 std::size_t Api::body_limit(Method method, std::string_view target) const {
   if (!is_write(method)) return services_.config.json_body_limit;
@@ -161,13 +164,14 @@ Response Api::error_response(Error const& error) {
   return response;
 }
 
-void Api::handle(Request request, Respond respond) {
+void Api::handle(Request request, Respond respond, Dispatch dispatch) {
   auto exchange = std::make_shared<Exchange>();
   exchange->request = std::move(request);
   exchange->respond = std::move(respond);
+  exchange->dispatch = std::move(dispatch);
   exchange->started = std::chrono::steady_clock::now();
   try {
-    dispatch(exchange);
+    route_request(exchange);
   } catch (std::exception const& e) {
     fmt::print(stderr, "joldama: a handler failed: {}\n", e.what());
     fail(exchange, make_error(Errc::Internal, "an internal error occurred"));
@@ -176,7 +180,7 @@ void Api::handle(Request request, Respond respond) {
   }
 }
 
-void Api::dispatch(std::shared_ptr<Exchange> const& exchange) {
+void Api::route_request(std::shared_ptr<Exchange> const& exchange) {
   auto& request = exchange->request;
   if (request.method == Method::Other) {
     return fail(exchange, make_error(Errc::MethodNotAllowed, "this method is not supported"));
@@ -288,14 +292,15 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
   auto const elapsed = std::chrono::steady_clock::now() - exchange->started;
   auto const seconds = std::chrono::duration<double>(elapsed).count();
   // Routes are logged as patterns, never as concrete paths: a path can hold an IIN.
-  std::string const route = exchange->route                       ? exchange->route->pattern
-                            : is_api_path(exchange->request.path) ? "unmatched"
-                                                                  : "static";
+  // Stable strings (the router's patterns, literals): the metrics keep views of them.
+  std::string_view const route = exchange->route ? std::string_view{exchange->route->pattern}
+                                 : is_api_path(exchange->request.path) ? "unmatched"
+                                                                        : "static";
   auto const method = to_string(exchange->request.method);
   metrics_->observe(route, method, response.status, seconds);
-  fmt::print(stderr, "{} {} {} {} {:.1f}ms user={}\n", format_timestamp(services_.clock.now()),
-             method, route, response.status, seconds * 1000.0,
-             exchange->user ? std::to_string(exchange->user->id) : "-");
+  log_->line(fmt::format("{} {} {} {} {:.1f}ms user={}", format_timestamp(services_.clock.now()),
+                         method, route, response.status, seconds * 1000.0,
+                         exchange->user ? std::to_string(exchange->user->id) : "-"));
   exchange->respond(std::move(response));
 }
 
@@ -306,56 +311,37 @@ void Api::read(std::shared_ptr<Exchange> const& exchange,
   reply(exchange, std::move(*response));
 }
 
-void Api::write(std::shared_ptr<Exchange> const& exchange,
-                std::function<Result<Response>(Store&)> work) {
-  auto const& request = exchange->request;
-  std::optional<IdempotencyRecord> idempotency;
-  if (auto key = request.header("idempotency-key")) {  // checked by dispatch()
-    if (exchange->user) {
-      // The request is what the key promises not to repeat: method, target, body and the headers
-      // that carry content.
-      auto const fingerprint =
-          fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method), request.target,
-                      request.header("content-type").value_or(""),
-                      request.header("x-filename").value_or(""), request.body);
-      idempotency = IdempotencyRecord{exchange->user->id,
-                                      std::string{*key},
-                                      sha256_hex(fingerprint),
-                                      {},
-                                      services_.clock.now()};
-    }
+std::optional<IdempotencyRecord> Api::idempotency_for(Exchange const& exchange) const {
+  auto const& request = exchange.request;
+  auto key = request.header("idempotency-key");  // its form was checked by route_request()
+  if (!key || !exchange.user) return std::nullopt;
+  // The request is what the key promises not to repeat: method, target, body and the headers
+  // that carry content.
+  auto const fingerprint =
+      fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method), request.target,
+                  request.header("content-type").value_or(""),
+                  request.header("x-filename").value_or(""), request.body);
+  return IdempotencyRecord{exchange.user->id, std::string{*key}, sha256_hex(fingerprint), {},
+                           services_.clock.now()};
+}
+
+Result<std::optional<Response>> Api::replay(Store& store, IdempotencyRecord const& key) {
+  auto found = store.find_idempotency(key.user_id, key.key);
+  if (!found) return found.error();
+  if (!*found) return std::optional<Response>{};
+  if ((*found)->request_hash != key.request_hash) {
+    return make_error(Errc::IdempotencyKeyReused,
+                      "this Idempotency-Key was used for a different request");
   }
-  auto produced = std::make_shared<std::optional<Response>>();
-  services_.writer.submit(
-      [work = std::move(work), idempotency, produced](Store& store) mutable -> Status {
-        if (idempotency) {
-          auto found = store.find_idempotency(idempotency->user_id, idempotency->key);
-          if (!found) return found.error();
-          if (*found) {
-            if ((*found)->request_hash != idempotency->request_hash) {
-              return make_error(Errc::IdempotencyKeyReused,
-                                "this Idempotency-Key was used for a different request");
-            }
-            auto replayed = decode_response((*found)->response);
-            if (!replayed) return make_error(Errc::Internal, "a stored response is unreadable");
-            replayed->set_header("idempotent-replayed", "true");
-            *produced = std::move(*replayed);
-            return ok();
-          }
-        }
-        auto response = work(store);
-        if (!response) return response.error();
-        if (idempotency) {
-          idempotency->response = encode_response(*response);
-          if (auto s = store.insert_idempotency(*idempotency); !s) return s;
-        }
-        *produced = std::move(*response);
-        return ok();
-      },
-      [this, exchange, produced](Status status) {
-        if (!status) return fail(exchange, status.error());
-        reply(exchange, std::move(**produced));
-      });
+  auto replayed = decode_response((*found)->response);
+  if (!replayed) return make_error(Errc::Internal, "a stored response is unreadable");
+  replayed->set_header("idempotent-replayed", "true");
+  return std::optional<Response>{std::move(*replayed)};
+}
+
+Status Api::remember(Store& store, IdempotencyRecord key, Response const& response) {
+  key.response = encode_response(response);
+  return store.insert_idempotency(key);
 }
 
 void Api::record(AuditEvent event) {

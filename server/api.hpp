@@ -12,12 +12,14 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 
 #include "server/config.hpp"
 #include "server/http.hpp"
 #include "server/json.hpp"
 #include "server/rate_limiter.hpp"
+#include "server/request_log.hpp"
 #include "server/router.hpp"
 #include "workflow/accounts.hpp"
 #include "workflow/lookup.hpp"
@@ -39,6 +41,7 @@ struct Exchange {
   bool cookie_session = false;
   std::chrono::steady_clock::time_point started;
   Respond respond;
+  Dispatch dispatch;
   std::atomic<bool> answered{false};
 
   Actor actor() const { return user ? user->actor() : Actor::system(); }
@@ -78,7 +81,7 @@ class Api final : public RequestHandler {
   ~Api() override;
 
   std::size_t body_limit(Method method, std::string_view target) const override;
-  void handle(Request request, Respond respond) override;
+  void handle(Request request, Respond respond, Dispatch dispatch) override;
 
   void add(Route route) { router_.add(std::move(route)); }
   Router const& router() const { return router_; }
@@ -101,12 +104,25 @@ class Api final : public RequestHandler {
   void read(std::shared_ptr<Exchange> const& exchange,
             std::function<Result<Response>(Store&)> const& work);
 
-  // Runs `work` as one write command on the single writer and replies once it is durable. With
-  // an Idempotency-Key header, the key, the request's hash and the response are stored in the
-  // same transaction: a repeat returns the first response and changes nothing; the same key
-  // with another request is refused.
+  // Runs `work` as one write command on the single writer and answers with `present(outcome)`
+  // once the batch holding it is durable. `work` does all the reading the answer needs, inside
+  // the command's transaction, so the answer shows exactly what the command did; `present` only
+  // shapes it (JSON), on the connection's I/O thread, so that the writer spends its time on
+  // writing. With an Idempotency-Key, the key, the request's hash and the answer are stored in
+  // the same transaction (so `present` runs there): a repeat returns the first answer and changes
+  // nothing; the same key with another request is refused.
+  template <class T>
+  void write(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,
+             std::function<Response(T const&)> present);
+
+  // For answers that need nothing but what `work` has: it builds the response itself.
   void write(std::shared_ptr<Exchange> const& exchange,
-             std::function<Result<Response>(Store&)> work);
+             std::function<Result<Response>(Store&)> work) {
+    write<Response>(exchange, std::move(work), [](Response const& r) { return r; });
+  }
+
+  // Writes out the request log's buffered lines (tests read it from stderr).
+  void flush_log();
 
   // Appends an audit event (a read of a patient's record, say) without waiting for it.
   void record(AuditEvent event);
@@ -118,7 +134,13 @@ class Api final : public RequestHandler {
   Result<boost::json::value> user_json(Store& store, User const& user) const;
 
  private:
-  void dispatch(std::shared_ptr<Exchange> const& exchange);
+  void route_request(std::shared_ptr<Exchange> const& exchange);
+  // The idempotency record to check and keep for this request, if it carries a key.
+  std::optional<IdempotencyRecord> idempotency_for(Exchange const& exchange) const;
+  // Inside the transaction: the answer stored under the key, if it was used for this request;
+  // IdempotencyKeyReused if it was used for another.
+  static Result<std::optional<Response>> replay(Store& store, IdempotencyRecord const& key);
+  static Status remember(Store& store, IdempotencyRecord key, Response const& response);
   // The signed-in user of the request's token or cookie; Unauthenticated otherwise.
   Result<User> authenticate(Exchange& exchange);
 
@@ -130,7 +152,50 @@ class Api final : public RequestHandler {
   RateLimiter login_by_address_;
   RateLimiter public_lookups_;
   SessionActivity activity_;
+  std::unique_ptr<RequestLog> log_;
 };
+
+template <class T>
+void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,
+                std::function<Response(T const&)> present) {
+  struct Shared {
+    std::optional<T> outcome;
+    std::optional<Response> response;
+  };
+  auto const idempotency = idempotency_for(*exchange);
+  auto shared = std::make_shared<Shared>();
+  services_.writer.submit(
+      [work = std::move(work), present, idempotency, shared](Store& store) -> Status {
+        shared->outcome.reset();  // the writer may run a command again; start afresh
+        shared->response.reset();
+        if (idempotency) {
+          auto replayed = replay(store, *idempotency);
+          if (!replayed) return replayed.error();
+          if (*replayed) {
+            shared->response = std::move(**replayed);
+            return ok();
+          }
+        }
+        auto outcome = work(store);
+        if (!outcome) return outcome.error();
+        if (idempotency) {
+          auto response = present(*outcome);
+          if (auto s = remember(store, *idempotency, response); !s) return s;
+          shared->response = std::move(response);
+        } else {
+          shared->outcome = std::move(*outcome);
+        }
+        return ok();
+      },
+      [this, exchange, present, shared](Status status) {
+        // Off the writer's thread at once: answering is the connection's work.
+        exchange->dispatch([this, exchange, present, shared, status] {
+          if (!status) return fail(exchange, status.error());
+          if (shared->response) return reply(exchange, std::move(*shared->response));
+          reply(exchange, present(*shared->outcome));
+        });
+      });
+}
 
 // The route files.
 void add_session_routes(Api& api);

@@ -23,7 +23,7 @@ void add_operations_routes(Api& api) {
                auto counts = store.count_referrals_by_state(ReferralFilter{});
                if (!counts) return counts.error();
                Response response;
-               response.body = api.metrics().render(*counts);
+               response.body = api.metrics().render(*counts, api.services().writer.statistics());
                response.set_header("content-type", "text/plain; version=0.0.4; charset=utf-8");
                return response;
              });

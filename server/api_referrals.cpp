@@ -147,17 +147,20 @@ void register_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (!body) return api.fail(exchange, body.error());
   auto draft = referral_draft(*body);
   if (!draft) return api.fail(exchange, draft.error());
-  api.write(exchange,
-            [&api, exchange, draft = std::move(*draft)](Store& store) -> Result<Response> {
-              auto const& services = api.services();
-              auto referral = services.workflow.register_referral(store, exchange->actor(), draft);
-              if (!referral) return referral.error();
-              auto view = services.lookup.referral(store, exchange->actor(), referral->id);
-              if (!view) return view.error();
-              auto response = referral_response(201, *view, true);
-              response.set_header("location", fmt::format("/api/v1/referrals/{}", referral->id));
-              return response;
-            });
+  auto const actor = exchange->actor();
+  api.write<ReferralView>(
+      exchange,
+      [&api, actor, draft = std::move(*draft)](Store& store) -> Result<ReferralView> {
+        auto referral = api.services().workflow.register_referral(store, actor, draft);
+        if (!referral) return referral.error();
+        return api.services().lookup.referral(store, actor, referral->id);
+      },
+      [](ReferralView const& view) {
+        auto response = referral_response(201, view, true);
+        response.set_header("location",
+                            fmt::format("/api/v1/referrals/{}", view.listing.referral.id));
+        return response;
+      });
 }
 
 void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
@@ -218,20 +221,24 @@ void perform_action(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto input = action_input(*action, *body);
   if (!input) return api.fail(exchange, input.error());
   ActionCommand command{*id, *action, *version, std::move(*input)};
-  api.write(exchange,
-            [&api, exchange, command = std::move(command)](Store& store) -> Result<Response> {
-              auto const& services = api.services();
-              auto referral = services.workflow.perform(store, exchange->actor(), command);
-              if (!referral) return referral.error();
-              auto view = services.lookup.referral(store, exchange->actor(), referral->id);
-              if (!view && view.error().code == Errc::NotFound) {
-                // The action took the referral out of the actor's scope (a declined talon): show
-                // them the outcome of their own action, and nothing more.
-                view = services.lookup.acted_on(store, exchange->actor(), referral->id);
-              }
-              if (!view) return view.error();
-              return referral_response(200, *view, !view->history.empty());
-            });
+  auto const actor = exchange->actor();
+  api.write<ReferralView>(
+      exchange,
+      [&api, actor, command = std::move(command)](Store& store) -> Result<ReferralView> {
+        auto referral = api.services().workflow.perform(store, actor, command);
+        if (!referral) return referral.error();
+        auto const& lookup = api.services().lookup;
+        auto view = lookup.referral(store, actor, referral->id);
+        if (!view && view.error().code == Errc::NotFound) {
+          // The action took the referral out of the actor's scope (a declined talon): show them
+          // the outcome of their own action, and nothing more.
+          view = lookup.acted_on(store, actor, referral->id);
+        }
+        return view;
+      },
+      [](ReferralView const& view) {
+        return referral_response(200, view, !view.history.empty());
+      });
 }
 
 void upload_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {

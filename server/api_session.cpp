@@ -105,9 +105,11 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
           return ok();
         },
         [&api, exchange, produced, token](Status status) {
-          if (!status) return api.fail(exchange, status.error());
-          produced->set_header("set-cookie", session_cookie(token, api.services().config));
-          api.reply(exchange, std::move(*produced));
+          exchange->dispatch([&api, exchange, produced, token, status] {
+            if (!status) return api.fail(exchange, status.error());
+            produced->set_header("set-cookie", session_cookie(token, api.services().config));
+            api.reply(exchange, std::move(*produced));
+          });
         });
   });
 }

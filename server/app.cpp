@@ -1,6 +1,7 @@
 #include "server/app.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 namespace joldama::server {
 
@@ -66,6 +67,7 @@ Result<SweepReport> App::sweep_now() {
 }
 
 void App::sweep_loop() {
+  pthread_setname_np(pthread_self(), "sweeper");
   std::unique_lock lock{sweep_mutex_};
   while (!stopping_) {
     lock.unlock();

@@ -41,6 +41,8 @@ struct Response {
 };
 
 using Respond = std::function<void(Response)>;
+// Runs a function later on the connection's own I/O thread and strand (from any thread).
+using Dispatch = std::function<void(std::function<void()>)>;
 
 // What the server calls for each request.
 class RequestHandler {
@@ -48,8 +50,9 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   // The largest body accepted for this request line, known once the headers are read.
   virtual std::size_t body_limit(Method method, std::string_view target) const = 0;
-  // Answers `request` by calling `respond` exactly once, on any thread.
-  virtual void handle(Request request, Respond respond) = 0;
+  // Answers `request` by calling `respond` exactly once, on any thread. `dispatch` brings work
+  // back to the connection's I/O thread (from the writer's, say).
+  virtual void handle(Request request, Respond respond, Dispatch dispatch) = 0;
 };
 
 // Splits a request target into a decoded path and decoded query parameters. Fails on malformed

@@ -1,6 +1,7 @@
 #include "server/http_server.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <array>
 #include <atomic>
@@ -163,11 +164,17 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = request.keep_alive;
     busy_ = true;
     ++state_.in_flight;
-    state_.handler.handle(std::move(request), [self = shared_from_this()](Response response) {
-      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->send(std::move(response));
-      });
-    });
+    auto self = shared_from_this();
+    state_.handler.handle(
+        std::move(request),
+        [self](Response response) {
+          net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+            self->send(std::move(response));
+          });
+        },
+        [self](std::function<void()> work) {
+          net::post(self->stream_.get_executor(), std::move(work));
+        });
   }
 
   // Answers a request that could not be read, then closes the connection.
@@ -318,7 +325,10 @@ Result<std::uint16_t> HttpServer::start() {
   auto const port = impl.acceptor.local_endpoint().port();
   impl.accept();
   for (int i = 0; i < std::max(1, impl.state.options.threads); ++i) {
-    impl.threads.emplace_back([&impl] { impl.io.run(); });
+    impl.threads.emplace_back([&impl] {
+      pthread_setname_np(pthread_self(), "http-io");
+      impl.io.run();
+    });
   }
   return port;
 }

@@ -21,10 +21,10 @@ std::string label(std::string_view value) {
 
 }  // namespace
 
-void Metrics::observe(std::string const& route, std::string_view method, int status,
+void Metrics::observe(std::string_view route, std::string_view method, int status,
                       double seconds) {
   std::lock_guard lock{mutex_};
-  ++requests_[{route, std::string{method}, status}];
+  ++requests_[{route, method, status}];
   auto& histogram = latency_[route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++histogram.buckets[i];
@@ -33,8 +33,8 @@ void Metrics::observe(std::string const& route, std::string_view method, int sta
   histogram.sum += seconds;
 }
 
-std::string Metrics::render(
-    std::vector<std::pair<State, std::int64_t>> const& referrals_by_state) const {
+std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state,
+                            TransactorStatistics const& writer) const {
   std::string out;
   std::lock_guard lock{mutex_};
   out +=
@@ -71,6 +71,21 @@ std::string Metrics::render(
     }
     out += fmt::format("joldama_referrals{{state=\"{}\"}} {}\n", to_string(state), count);
   }
+  out += "# HELP joldama_writer_commits_total Commits of the single writer (one fsync each).\n";
+  out += "# TYPE joldama_writer_commits_total counter\n";
+  out += fmt::format("joldama_writer_commits_total {}\n", writer.commits);
+  out += "# HELP joldama_writer_commands_total Commands the writer ran; a failed one rolled back alone.\n";
+  out += "# TYPE joldama_writer_commands_total counter\n";
+  out += fmt::format("joldama_writer_commands_total{{outcome=\"ok\"}} {}\n",
+                     writer.commands - writer.failed_commands);
+  out += fmt::format("joldama_writer_commands_total{{outcome=\"failed\"}} {}\n",
+                     writer.failed_commands);
+  out += "# HELP joldama_writer_reruns_total Batches undone and run again with a savepoint per command.\n";
+  out += "# TYPE joldama_writer_reruns_total counter\n";
+  out += fmt::format("joldama_writer_reruns_total {}\n", writer.reruns);
+  out += "# HELP joldama_writer_queue Commands waiting for the writer now.\n";
+  out += "# TYPE joldama_writer_queue gauge\n";
+  out += fmt::format("joldama_writer_queue {}\n", writer.queued);
   return out;
 }
 

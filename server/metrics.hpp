@@ -12,15 +12,19 @@
 #include <vector>
 
 #include "workflow/enums.hpp"
+#include "workflow/ports.hpp"
 
 namespace joldama::server {
 
 class Metrics {
  public:
-  void observe(std::string const& route, std::string_view method, int status, double seconds);
+  // `route` and `method` must outlive the metrics (the router's patterns, literals): they are
+  // kept as views, so that counting a request allocates nothing.
+  void observe(std::string_view route, std::string_view method, int status, double seconds);
 
   // The exposition, with the referral counts by state taken at scrape time.
-  std::string render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state) const;
+  std::string render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state,
+                     TransactorStatistics const& writer) const;
 
  private:
   static constexpr std::array<double, 13> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -32,8 +36,8 @@ class Metrics {
   };
 
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::tuple<std::string_view, std::string_view, int>, std::uint64_t> requests_;
+  std::map<std::string_view, Histogram> latency_;
 };
 
 }  // namespace joldama::server

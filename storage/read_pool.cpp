@@ -39,7 +39,7 @@ Status ReadPool::read(Work const& work) {
     connection = std::move(idle_.back());
     idle_.pop_back();
   }
-  Status result = connection->db.exec("BEGIN");
+  Status result = connection->db.run("BEGIN");
   if (result) {
     try {
       result = work(connection->store);
@@ -47,7 +47,7 @@ Status ReadPool::read(Work const& work) {
       result = make_error(Errc::Internal, fmt::format("a query failed: {}", e.what()));
     }
     // A read changes nothing; ending it releases the snapshot.
-    (void)connection->db.exec("ROLLBACK");
+    (void)connection->db.run("ROLLBACK");
   }
   {
     std::lock_guard lock{mutex_};

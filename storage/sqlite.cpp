@@ -151,9 +151,11 @@ Result<Database> Database::open(std::filesystem::path const& path, Access access
   sqlite3_db_config(handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
 
   // journal_mode is persistent in the file; the writer sets it, readers only check.
+  // temp_store=MEMORY: each command runs in a savepoint, whose journal of the pages it changes
+  // would otherwise spill to a temporary file on every command.
   auto const settings = access == Access::ReadWrite
                             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                              " PRAGMA foreign_keys=ON;"
+                              " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                             : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                               " PRAGMA query_only=ON;";
   if (auto s = db.exec(settings); !s) return s.error();
@@ -198,6 +200,12 @@ Status Database::exec(std::string_view sql) {
   return make_error(errc_for(sqlite3_extended_errcode(db_)), detail);
 }
 
+Status Database::run(std::string_view sql) {
+  auto statement = prepare(sql);
+  if (!statement) return statement.error();
+  return statement->run();
+}
+
 Result<Statement> Database::prepare(std::string_view sql) {
   std::string key{sql};
   if (auto it = cache_.find(key); it != cache_.end()) return Statement{this, it->second, true};
@@ -216,6 +224,8 @@ std::int64_t Database::last_insert_rowid() const {
 int Database::changes() const {
   return sqlite3_changes(db_);
 }
+
+std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
 
 bool Database::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;

@@ -82,13 +82,18 @@ class Database {
   Database& operator=(Database const&) = delete;
   ~Database();
 
-  // Runs SQL without parameters (one or more statements).
+  // Runs SQL without parameters (one or more statements), parsing it each time.
   Status exec(std::string_view sql);
+  // Runs one statement without parameters, prepared once and reused: for the transaction
+  // control the writer and readers issue on every command.
+  Status run(std::string_view sql);
   // A statement for `sql`, prepared once per connection and reused.
   Result<Statement> prepare(std::string_view sql);
 
   std::int64_t last_insert_rowid() const;
   int changes() const;
+  // Rows inserted, updated or deleted through this connection since it opened.
+  std::int64_t total_changes() const;
   bool in_transaction() const;
   sqlite3* handle() const { return db_; }
 

@@ -40,6 +40,13 @@ constexpr char const* kPatientHasTalonAt = R"sql(
 SELECT EXISTS (SELECT 1 FROM referrals
                WHERE patient_id = ?1 AND hospital_id = ?2 AND talon_number IS NOT NULL)
 )sql";
+// The reads are left out with the same condition as the partial index audit_history, so that
+// the index serves the query.
+constexpr char const* kReferralHistory = R"sql(
+SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit
+WHERE referral_id = ?1 AND action NOT IN ('read_referral', 'read_attachment')
+ORDER BY seq LIMIT 10000
+)sql";
 constexpr char const* kListProfiles = R"sql(
 SELECT code, name_kk, name_ru, name_en FROM profiles ORDER BY rowid
 )sql";
@@ -229,6 +236,22 @@ Result<std::vector<Quota>> SqliteStore::list_quotas(QuotaFilter const& filter) {
   });
 }
 
+namespace {
+
+Result<StoredAuditEvent> read_audit_event(Statement const& row) {
+  auto role = enum_column<Role>(row, 3, "role");
+  if (!role) return role.error();
+  StoredAuditEvent stored;
+  stored.seq = row.int64(0);
+  stored.event = AuditEvent{from_millis(row.int64(1)), row.text(2), *role, row.text(4),
+                            row.optional_int64(5), parse_detail(row.text(6))};
+  stored.prev_hash = row.text(7);
+  stored.hash = row.text(8);
+  return stored;
+}
+
+}  // namespace
+
 Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const& filter) {
   Conditions where;
   if (filter.referral_id) where.add("referral_id = ?").with(*filter.referral_id);
@@ -239,18 +262,14 @@ Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const&
   if (!s) return s.error();
   where.bind(*s);
   s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
-  return query_all<StoredAuditEvent>(*s, [](Statement const& row) -> Result<StoredAuditEvent> {
-    auto role = enum_column<Role>(row, 3, "role");
-    if (!role) return role.error();
-    StoredAuditEvent stored;
-    stored.seq = row.int64(0);
-    stored.event = AuditEvent{
-        from_millis(row.int64(1)), row.text(2), *role, row.text(4), row.optional_int64(5),
-        parse_detail(row.text(6))};
-    stored.prev_hash = row.text(7);
-    stored.hash = row.text(8);
-    return stored;
-  });
+  return query_all<StoredAuditEvent>(*s, read_audit_event);
+}
+
+Result<std::vector<StoredAuditEvent>> SqliteStore::referral_history(Id referral_id) {
+  auto s = db_.prepare(kReferralHistory);
+  if (!s) return s.error();
+  s->bind(1, referral_id);
+  return query_all<StoredAuditEvent>(*s, read_audit_event);
 }
 
 }  // namespace joldama::storage

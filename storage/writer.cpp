@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <pthread.h>
+
 #include <exception>
 #include <vector>
 
@@ -37,6 +39,15 @@ void Writer::submit(Work work, Done done) {
   done(make_error(Errc::Unavailable, "the database is closing"));
 }
 
+TransactorStatistics Writer::statistics() const {
+  std::size_t queued = 0;
+  {
+    std::lock_guard lock{mutex_};
+    queued = queue_.size();
+  }
+  return TransactorStatistics{commits_, commands_, failed_commands_, reruns_, queued};
+}
+
 void Writer::stop() {
   {
     std::lock_guard lock{mutex_};
@@ -47,6 +58,7 @@ void Writer::stop() {
 }
 
 void Writer::run() {
+  pthread_setname_np(pthread_self(), "writer");
   for (;;) {
     std::deque<Item> batch;
     {
@@ -63,67 +75,80 @@ void Writer::run() {
 }
 
 void Writer::run_batch(std::deque<Item>& batch) {
+  // Fast path first: one transaction, no savepoints. Only if a command fails after it wrote
+  // something must the batch be undone and run again with a savepoint around each command.
+  if (attempt(batch, Isolation::Direct)) return;
+  ++reruns_;
+  attempt(batch, Isolation::Savepoints);
+}
+
+Status Writer::run_work(Item& item) {
+  try {
+    return item.work(store_);
+  } catch (std::exception const& e) {
+    return make_error(Errc::Internal, fmt::format("a command failed: {}", e.what()));
+  } catch (...) {
+    return make_error(Errc::Internal, "a command failed");
+  }
+}
+
+bool Writer::attempt(std::deque<Item>& batch, Isolation isolation) {
   std::vector<Status> results;
   results.reserve(batch.size());
   auto const finish = [&](Status const& failure) {
     // `failure` replaces every success: nothing of this batch reached the disk.
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Status const& result = i < results.size() && !results[i] ? results[i] : failure;
+      if (!result) ++failed_commands_;
       try {
         batch[i].done(result);
       } catch (...) {
         // A completion handler must not take the writer down with it.
       }
     }
+    commands_ += batch.size();
+    return true;
   };
 
-  if (auto begun = db_.exec("BEGIN IMMEDIATE"); !begun) {
-    finish(begun);
-    return;
-  }
+  if (auto begun = db_.run("BEGIN IMMEDIATE"); !begun) return finish(begun);
   for (auto& item : batch) {
-    if (auto s = db_.exec("SAVEPOINT command"); !s) {
-      (void)db_.exec("ROLLBACK");
-      finish(s);
-      return;
+    if (isolation == Isolation::Savepoints) {
+      if (auto s = db_.run("SAVEPOINT command"); !s) {
+        (void)db_.exec("ROLLBACK");
+        return finish(s);
+      }
     }
-    Status result;
-    try {
-      result = item.work(store_);
-    } catch (std::exception const& e) {
-      result = make_error(Errc::Internal, fmt::format("a command failed: {}", e.what()));
-    } catch (...) {
-      result = make_error(Errc::Internal, "a command failed");
-    }
+    auto const changes_before = db_.total_changes();
+    Status result = run_work(item);
     if (!db_.in_transaction()) {
       // SQLite rolled the whole transaction back (a full disk or an I/O error does that).
       results.push_back(result);
-      Status lost =
-          result ? make_error(Errc::Unavailable, "the transaction was rolled back") : result;
-      finish(lost);
-      return;
+      return finish(result ? make_error(Errc::Unavailable, "the transaction was rolled back")
+                           : result);
     }
-    Status closed =
-        result ? db_.exec("RELEASE command") : db_.exec("ROLLBACK TO command; RELEASE command");
-    if (!closed) {
-      (void)db_.exec("ROLLBACK");
-      results.push_back(result ? closed : result);
-      finish(closed);
-      return;
+    if (isolation == Isolation::Direct) {
+      if (!result && db_.total_changes() != changes_before) {
+        // This command wrote and then failed; only a savepoint can undo it alone.
+        (void)db_.exec("ROLLBACK");
+        return false;
+      }
+    } else {
+      Status closed =
+          result ? db_.run("RELEASE command") : db_.exec("ROLLBACK TO command; RELEASE command");
+      if (!closed) {
+        (void)db_.exec("ROLLBACK");
+        results.push_back(result ? closed : result);
+        return finish(closed);
+      }
     }
     results.push_back(std::move(result));
   }
-  if (auto committed = db_.exec("COMMIT"); !committed) {
+  if (auto committed = db_.run("COMMIT"); !committed) {
     if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
-    finish(committed);
-    return;
+    return finish(committed);
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    try {
-      batch[i].done(results[i]);
-    } catch (...) {
-    }
-  }
+  ++commits_;
+  return finish(ok());
 }
 
 }  // namespace joldama::storage

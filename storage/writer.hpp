@@ -2,11 +2,14 @@
 // The single writer. Every write command in the process goes through one Writer, which owns the
 // only read-write connection and runs commands on its own thread, in arrival order.
 //
-// Each command runs in its own SAVEPOINT inside a BEGIN IMMEDIATE transaction: a command that
-// fails rolls back alone. With max_batch = 1 every command is its own transaction; with more,
-// up to max_batch queued commands share one commit (group commit), and each is acknowledged
-// only after that commit is durable (WAL, synchronous=FULL).
+// Up to max_batch queued commands share one BEGIN IMMEDIATE transaction and one commit (group
+// commit); each is acknowledged only after that commit is durable (WAL, synchronous=FULL).
+// A command that fails rolls back alone: a failure that wrote nothing needs no undo; one that
+// did makes the writer undo the batch and run it again with each command in its own SAVEPOINT
+// (saving the cost of savepoints in the common case). A command's work may therefore run more
+// than once; only its last run counts, and it must act on nothing but the Store.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -33,6 +36,7 @@ class Writer final : public Transactor {
   ~Writer() override;
 
   void submit(Work work, Done done) override;
+  TransactorStatistics statistics() const override;
 
   // Finishes every queued command, then stops the thread and closes the connection. Commands
   // submitted afterwards fail with Unavailable. Idempotent.
@@ -44,17 +48,29 @@ class Writer final : public Transactor {
     Done done;
   };
 
+  // Direct: the batch's commands run one after another in one transaction. Savepoints: each
+  // also in its own savepoint, so that one failing after it wrote rolls back alone.
+  enum class Isolation { Direct, Savepoints };
+
   Writer(Database db, WriterOptions options);
   void run();
   void run_batch(std::deque<Item>& batch);
+  // Runs and answers the batch; false (nothing committed or answered) when a Direct run met a
+  // command that failed after writing.
+  bool attempt(std::deque<Item>& batch, Isolation isolation);
+  Status run_work(Item& item);
 
   Database db_;
   SqliteStore store_;
   WriterOptions options_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Item> queue_;
   bool stopping_ = false;
+  std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> commands_{0};
+  std::atomic<std::uint64_t> failed_commands_{0};
+  std::atomic<std::uint64_t> reruns_{0};
   std::thread thread_;
 };
 

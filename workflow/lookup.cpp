@@ -73,11 +73,11 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
 }
 
 // The history a person reads: the workflow's actions, attachments and overdue marks, oldest
-// first; reads of the record are left out.
+// first (`events` are oldest first).
 std::vector<HistoryEntry> history_of(std::vector<StoredAuditEvent> const& events) {
   std::vector<HistoryEntry> history;
-  for (auto it = events.rbegin(); it != events.rend(); ++it) {
-    auto const& e = it->event;
+  for (auto const& stored : events) {
+    auto const& e = stored.event;
     if (!parse<Action>(e.action) && e.action != "attach" && e.action != "overdue") continue;
     HistoryEntry entry;
     entry.at = e.at;
@@ -135,10 +135,7 @@ Result<ReferralView> Lookup::referral(Store& store, Actor const& actor, Id id) c
   if (!*listing || !can_see(actor, (*listing)->referral)) return not_found();
   auto result = view(store, actor, std::move(**listing));
   if (!result) return result;
-  AuditFilter filter;
-  filter.referral_id = id;
-  filter.limit = 10'000;
-  auto events = store.list_audit(filter);
+  auto events = store.referral_history(id);
   if (!events) return events.error();
   result->history = history_of(*events);
   return result;

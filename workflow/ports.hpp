@@ -139,6 +139,8 @@ class QueryRepository {
   virtual Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) = 0;
   // Newest first.
   virtual Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) = 0;
+  // A referral's events except the reads of it, oldest first.
+  virtual Result<std::vector<StoredAuditEvent>> referral_history(Id referral_id) = 0;
 };
 
 // One transaction's view of everything.
@@ -153,6 +155,15 @@ class Store : public ReferenceData,
               public IdempotencyRepository,
               public QueryRepository {};
 
+// How much the writer has done: commits and the commands they carried.
+struct TransactorStatistics {
+  std::uint64_t commits = 0;
+  std::uint64_t commands = 0;
+  std::uint64_t failed_commands = 0;
+  std::uint64_t reruns = 0;  // batches run again with a savepoint per command
+  std::size_t queued = 0;    // waiting now
+};
+
 // Runs write commands, one at a time, on the single writer.
 class Transactor {
  public:
@@ -160,9 +171,11 @@ class Transactor {
   using Done = std::function<void(Status)>;
   virtual ~Transactor() = default;
   // Runs `work` atomically: if it returns an error, nothing it wrote remains. `done` is called
-  // once, after the commit is durable on disk, or with the error that undid the work.
+  // once, after the commit is durable on disk, or with the error that undid the work. `work`
+  // may run more than once (only its last run counts), so it acts on the Store alone.
   // Thread-safe. `done` runs on the writer's thread and must not block.
   virtual void submit(Work work, Done done) = 0;
+  virtual TransactorStatistics statistics() const { return {}; }
 };
 
 // Runs read-only work on a consistent snapshot.

@@ -89,6 +89,44 @@ TEST(Writer, CommandsSharingACommitFailAlone) {
   EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name IN ('Batch 0', 'Batch 3', "
                           "'Batch 6', 'Batch 9')"),
             0);
+  // They failed after writing: the batch was undone and run again with savepoints.
+  EXPECT_GE(bureau.writer->statistics().reruns, 1u);
+}
+
+TEST(Writer, FailuresThatWroteNothingNeedNoRerun) {
+  BureauOptions options;
+  options.writer.max_batch = 16;
+  TestBureau bureau{options};
+  std::latch release{1};
+  std::promise<Status> first_done;
+  bureau.writer->submit(
+      [&](Store&) {
+        release.wait();
+        return ok();
+      },
+      [&](Status s) { first_done.set_value(s); });
+  constexpr int kCommands = 8;
+  std::vector<std::promise<Status>> done(kCommands);
+  for (int i = 0; i < kCommands; ++i) {
+    bureau.writer->submit(
+        [i](Store& s) -> Status {
+          if (i % 2 == 0) return make_error(Errc::Validation, "refused before writing", "name");
+          auto id = s.insert_organization(polyclinic("Clean " + std::to_string(i)));
+          if (!id) return id.error();
+          return ok();
+        },
+        [&done, i](Status s) { done[static_cast<std::size_t>(i)].set_value(s); });
+  }
+  auto const before = bureau.writer->statistics();
+  release.count_down();
+  EXPECT_TRUE(first_done.get_future().get());
+  for (int i = 0; i < kCommands; ++i) {
+    EXPECT_EQ(done[static_cast<std::size_t>(i)].get_future().get().has_value(), i % 2 == 1);
+  }
+  auto const after = bureau.writer->statistics();
+  EXPECT_EQ(after.reruns, before.reruns);
+  EXPECT_EQ(after.failed_commands - before.failed_commands, 4u);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'Clean %'"), 4);
 }
 
 TEST(Writer, CommandsAfterStopAreRefused) {

@@ -17,6 +17,10 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::chrono::seconds kTouchEvery{60};
+// How long audit events that need no answer are gathered before they are appended together.
+constexpr std::chrono::milliseconds kAuditGathering{20};
+// How long request log lines are gathered before they are written together.
+constexpr std::chrono::milliseconds kLogGathering{50};
 
 bool is_write(Method m) {
   return m == Method::Post || m == Method::Put || m == Method::Patch || m == Method::Delete;
@@ -101,22 +105,6 @@ int to_http_status(Errc code) {
   return 500;
 }
 
-Timestamp SessionActivity::last_seen(std::string const& hash) const {
-  std::lock_guard lock{mutex_};
-  auto const it = seen_.find(hash);
-  return it == seen_.end() ? Timestamp{} : it->second;
-}
-
-void SessionActivity::seen(std::string const& hash, Timestamp now, Timestamp forget_before) {
-  std::lock_guard lock{mutex_};
-  seen_[hash] = now;
-  // Now and then, forget sessions that have been idle too long to matter.
-  if (++since_prune_ >= 1024) {
-    since_prune_ = 0;
-    std::erase_if(seen_, [&](auto const& entry) { return entry.second < forget_before; });
-  }
-}
-
 Api::Api(ApiServices services)
     : services_(services),
       metrics_(std::make_unique<Metrics>()),
@@ -124,7 +112,25 @@ Api::Api(ApiServices services)
       login_by_login_(services.config.login_failures_per_login, std::chrono::minutes{15}),
       login_by_address_(services.config.login_failures_per_address, std::chrono::minutes{15}),
       public_lookups_(services.config.public_lookups_per_minute, std::chrono::minutes{1}),
-      log_(std::make_unique<RequestLog>()) {
+      log_("request-log", kLogGathering,
+           [](std::vector<std::string>& lines) {
+             std::string text;
+             for (auto const& line : lines) (text += line) += '\n';
+             std::fwrite(text.data(), 1, text.size(), stderr);
+             std::fflush(stderr);
+           }),
+      audit_("audit", kAuditGathering, [this](std::vector<AuditEvent>& events) {
+        auto const appended = transact(services_.writer, [&](Store& store) -> Status {
+          for (auto const& event : events) {
+            if (auto s = store.append_audit(event); !s) return s;
+          }
+          return ok();
+        });
+        if (!appended) {
+          fmt::print(stderr, "joldama: {} audit events were not recorded: {}\n", events.size(),
+                     appended.error().message);
+        }
+      }) {
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);
@@ -138,7 +144,10 @@ Api::Api(ApiServices services)
 
 Api::~Api() = default;
 
-void Api::flush_log() { log_->flush(); }
+void Api::flush() {
+  audit_.flush();
+  log_.flush();
+}
 
 std::size_t Api::body_limit(Method method, std::string_view target) const {
   if (!is_write(method)) return services_.config.json_body_limit;
@@ -151,9 +160,13 @@ std::size_t Api::body_limit(Method method, std::string_view target) const {
 }
 
 Response Api::json(int status, json::value const& body) {
+  return json_text(status, json::serialize(body));
+}
+
+Response Api::json_text(int status, std::string body) {
   Response response;
   response.status = status;
-  response.body = json::serialize(body);
+  response.body = std::move(body);
   response.set_header("content-type", "application/json; charset=utf-8");
   return response;
 }
@@ -239,29 +252,32 @@ Result<User> Api::authenticate(Exchange& exchange) {
 
   auto const hash = sha256_hex(*token);
   auto const now = services_.clock.now();
-  struct Found {
-    Session session;
-    User user;
-  };
-  auto found = query(services_.reader, [&](Store& store) -> Result<std::optional<Found>> {
-    auto session = store.find_session(hash);
-    if (!session) return session.error();
-    if (!*session) return std::optional<Found>{};
-    auto user = store.find_user((*session)->user_id);
-    if (!user) return user.error();
-    if (!*user) return std::optional<Found>{};
-    return std::optional<Found>{Found{**session, **user}};
-  });
-  if (!found) return found.error();
-  if (!*found) return unauthenticated;
-  auto [session, user] = std::move(**found);
-  // The stored last-seen time is updated in the background; the latest activity is also kept
-  // here, so that a request right after another one never finds a stale time.
-  session.last_seen_at = std::max(session.last_seen_at, activity_.last_seen(hash));
+  auto known = sessions_.find(hash, now);
+  if (!known) {
+    auto const generation = sessions_.generation();
+    auto found = query(services_.reader, [&](Store& store) -> Result<std::optional<SessionCache::Entry>> {
+      auto session = store.find_session(hash);
+      if (!session) return session.error();
+      if (!*session) return std::optional<SessionCache::Entry>{};
+      auto user = store.find_user((*session)->user_id);
+      if (!user) return user.error();
+      if (!*user) return std::optional<SessionCache::Entry>{};
+      return std::optional<SessionCache::Entry>{SessionCache::Entry{**session, **user}};
+    });
+    if (!found) return found.error();
+    if (!*found) return unauthenticated;
+    sessions_.keep(hash, **found, generation, now);
+    known = std::move(*found);
+    // The stored last-seen time is updated only now and then; the latest is kept in memory,
+    // so that a request right after another one never finds a stale time.
+    known->session.last_seen_at = std::max(known->session.last_seen_at, sessions_.last_seen(hash));
+  }
+  auto& [session, user] = *known;
   auto const status = session_status(session, now, services_.config.sessions);
   if (status != SessionStatus::Active || user.disabled) {
+    sessions_.forget_all();
     services_.writer.submit([hash](Store& store) { return store.delete_session(hash); },
-                            [](Status) {});
+                            [this](Status) { sessions_.forget_all(); });
     return make_error(Errc::Unauthenticated,
                       status == SessionStatus::Idle
                           ? "the session ended after inactivity; sign in again"
@@ -277,12 +293,12 @@ Result<User> Api::authenticate(Exchange& exchange) {
     }
   }
   exchange.session_hash = hash;
-  activity_.seen(hash, now, now - services_.config.sessions.idle);
+  sessions_.seen(hash, now, now - services_.config.sessions.idle);
   if (now - session.last_seen_at >= kTouchEvery) {
     services_.writer.submit([hash, now](Store& store) { return store.touch_session(hash, now); },
                             [](Status) {});
   }
-  return user;
+  return std::move(user);
 }
 
 void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
@@ -298,7 +314,7 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
                                                                         : "static";
   auto const method = to_string(exchange->request.method);
   metrics_->observe(route, method, response.status, seconds);
-  log_->line(fmt::format("{} {} {} {} {:.1f}ms user={}", format_timestamp(services_.clock.now()),
+  log_.push(fmt::format("{} {} {} {} {:.1f}ms user={}", format_timestamp(services_.clock.now()),
                          method, route, response.status, seconds * 1000.0,
                          exchange->user ? std::to_string(exchange->user->id) : "-"));
   exchange->respond(std::move(response));
@@ -342,16 +358,6 @@ Result<std::optional<Response>> Api::replay(Store& store, IdempotencyRecord cons
 Status Api::remember(Store& store, IdempotencyRecord key, Response const& response) {
   key.response = encode_response(response);
   return store.insert_idempotency(key);
-}
-
-void Api::record(AuditEvent event) {
-  services_.writer.submit(
-      [event = std::move(event)](Store& store) { return store.append_audit(event); },
-      [](Status status) {
-        if (!status)
-          fmt::print(stderr, "joldama: an audit event was not recorded: {}\n",
-                     status.error().message);
-      });
 }
 
 Result<JsonInput> Api::json_body(Exchange const& exchange) const {

@@ -19,8 +19,9 @@
 #include "server/http.hpp"
 #include "server/json.hpp"
 #include "server/rate_limiter.hpp"
-#include "server/request_log.hpp"
+#include "server/batching_thread.hpp"
 #include "server/router.hpp"
+#include "server/session_cache.hpp"
 #include "workflow/accounts.hpp"
 #include "workflow/lookup.hpp"
 #include "workflow/ports.hpp"
@@ -58,18 +59,6 @@ struct ApiServices {
   Reader& reader;
 };
 
-// The latest request time of each active session, in memory (see Api::authenticate).
-class SessionActivity {
- public:
-  Timestamp last_seen(std::string const& hash) const;
-  void seen(std::string const& hash, Timestamp now, Timestamp forget_before);
-
- private:
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Timestamp> seen_;
-  std::size_t since_prune_ = 0;
-};
-
 // The one table from error codes to HTTP statuses.
 int to_http_status(Errc code);
 
@@ -90,8 +79,11 @@ class Api final : public RequestHandler {
   RateLimiter& login_failures_by_login() { return login_by_login_; }
   RateLimiter& login_failures_by_address() { return login_by_address_; }
   RateLimiter& public_lookups() { return public_lookups_; }
+  SessionCache& sessions() { return sessions_; }
 
   static Response json(int status, boost::json::value const& body);
+  // An answer whose JSON is already written (see JsonWriter).
+  static Response json_text(int status, std::string body);
   static Response error_response(Error const& error);
 
   // Answers once: adds the common headers, logs the request and counts it.
@@ -121,11 +113,13 @@ class Api final : public RequestHandler {
     write<Response>(exchange, std::move(work), [](Response const& r) { return r; });
   }
 
-  // Writes out the request log's buffered lines (tests read it from stderr).
-  void flush_log();
+  // Appends the gathered audit events and writes out the request log; before the writer stops.
+  void flush();
 
-  // Appends an audit event (a read of a patient's record, say) without waiting for it.
-  void record(AuditEvent event);
+  // Appends an audit event that needs no answer (a read of a patient's record, say) without
+  // waiting for it: such events are gathered for a few milliseconds and appended in one
+  // command, so that a busy hour of reads is not a busy hour of commits.
+  void record(AuditEvent event) { audit_.push(std::move(event)); }
 
   // The request body as a JSON object (415 unless declared as JSON, 400 unless valid).
   Result<JsonInput> json_body(Exchange const& exchange) const;
@@ -151,8 +145,9 @@ class Api final : public RequestHandler {
   RateLimiter login_by_login_;
   RateLimiter login_by_address_;
   RateLimiter public_lookups_;
-  SessionActivity activity_;
-  std::unique_ptr<RequestLog> log_;
+  SessionCache sessions_;
+  BatchingThread<std::string> log_;  // one line per request on standard error
+  BatchingThread<AuditEvent> audit_;
 };
 
 template <class T>
@@ -164,6 +159,8 @@ void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<
   };
   auto const idempotency = idempotency_for(*exchange);
   auto shared = std::make_shared<Shared>();
+  bool const changes_accounts = exchange->route && exchange->route->changes_accounts;
+  if (changes_accounts) sessions_.forget_all();
   services_.writer.submit(
       [work = std::move(work), present, idempotency, shared](Store& store) -> Status {
         shared->outcome.reset();  // the writer may run a command again; start afresh
@@ -187,7 +184,9 @@ void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<
         }
         return ok();
       },
-      [this, exchange, present, shared](Status status) {
+      [this, exchange, present, shared, changes_accounts](Status status) {
+        // Committed (or undone): sessions read meanwhile are not to be trusted either.
+        if (changes_accounts) sessions_.forget_all();
         // Off the writer's thread at once: answering is the connection's work.
         exchange->dispatch([this, exchange, present, shared, status] {
           if (!status) return fail(exchange, status.error());

@@ -114,10 +114,11 @@ void add_admin_routes(Api& api) {
            "Create a user: {login, name, role, organization_id?, region?, locale?, password} "
            "(administrators; the password has at least 12 characters)",
            [&api](std::shared_ptr<Exchange> const& exchange) { create_user(api, exchange); }});
-  api.add({Method::Patch, "/api/v1/users/{id}", Access::SignedIn, Body::Json,
-           "Rename, disable or re-enable a user, or reset their password: {name?, disabled?, "
-           "password?} (administrators; ends the user's sessions when disabling or resetting)",
-           [&api](std::shared_ptr<Exchange> const& exchange) { change_user(api, exchange); }});
+  api.add(changing_accounts(
+      {Method::Patch, "/api/v1/users/{id}", Access::SignedIn, Body::Json,
+       "Rename, disable or re-enable a user, or reset their password: {name?, disabled?, "
+       "password?} (administrators; ends the user's sessions when disabling or resetting)",
+       [&api](std::shared_ptr<Exchange> const& exchange) { change_user(api, exchange); }}));
   api.add({Method::Post, "/api/v1/organizations", Access::SignedIn, Body::Json,
            "Add an organization: {name, kind, level, region} (administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {

@@ -116,7 +116,9 @@ Result<WorklistQuery> worklist_query(Request const& request, bool paged) {
 }
 
 Response referral_response(int status, ReferralView const& view, bool with_history) {
-  auto response = Api::json(status, to_json(view, with_history));
+  JsonWriter out;
+  write_json(out, view, with_history);
+  auto response = Api::json_text(status, out.take());
   response.set_header("etag", etag(view.listing.referral.version));
   return response;
 }
@@ -169,11 +171,16 @@ void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
   api.read(exchange, [&api, exchange, query = std::move(*query)](Store& store) -> Result<Response> {
     auto page = api.services().lookup.worklist(store, exchange->actor(), query);
     if (!page) return page.error();
-    json::array items;
-    for (auto const& view : page->items) items.push_back(to_json(view, false));
-    return Api::json(200, json::object{{"items", std::move(items)},
-                                       {"next", page->next ? json::value(encode_cursor(*page->next))
-                                                           : json::value(nullptr)}});
+    JsonWriter out;
+    out.begin_object().key("items").begin_array();
+    for (auto const& view : page->items) write_json(out, view, false);
+    out.end_array().key("next");
+    if (page->next) {
+      out.value(encode_cursor(*page->next));
+    } else {
+      out.null();
+    }
+    return Api::json_text(200, out.end_object().take());
   });
 }
 

@@ -141,10 +141,12 @@ void add_session_routes(Api& api) {
            "Sign in with login and password; returns a bearer token, a CSRF token and the user, "
            "and sets the session cookie",
            [&api](std::shared_ptr<Exchange> const& exchange) { sign_in(api, exchange); }});
-  api.add({Method::Delete, "/api/v1/session", Access::SignedIn, Body::None,
-           "Sign out: the session's token stops working",
-           [&api](std::shared_ptr<Exchange> const& exchange) { sign_out(api, exchange); }});
-  api.add({Method::Post, "/api/v1/session/csrf", Access::SignedIn, Body::None,
+  api.add(changing_accounts({Method::Delete, "/api/v1/session", Access::SignedIn, Body::None,
+                             "Sign out: the session's token stops working",
+                             [&api](std::shared_ptr<Exchange> const& exchange) {
+                               sign_out(api, exchange);
+                             }}));
+  api.add(changing_accounts({Method::Post, "/api/v1/session/csrf", Access::SignedIn, Body::None,
            "A new CSRF token for the signed-in session (for a browser tab that lost it); the "
            "previous one stops working",
            [&api](std::shared_ptr<Exchange> const& exchange) {
@@ -156,7 +158,7 @@ void add_session_routes(Api& api) {
                return Api::json(200, json::object{{"csrf_token", csrf}});
              });
            },
-           Csrf::Exempt});
+           Csrf::Exempt}));
   api.add({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              api.read(exchange, [&](Store& store) -> Result<Response> {
@@ -165,7 +167,7 @@ void add_session_routes(Api& api) {
                return Api::json(200, *user);
              });
            }});
-  api.add({Method::Put, "/api/v1/me", Access::SignedIn, Body::Json,
+  api.add(changing_accounts({Method::Put, "/api/v1/me", Access::SignedIn, Body::Json,
            "Change the signed-in user's interface language: {\"locale\":\"kk|ru|en\"}",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              auto body = api.json_body(*exchange);
@@ -181,7 +183,7 @@ void add_session_routes(Api& api) {
                    if (!user_json) return user_json.error();
                    return Api::json(200, *user_json);
                  });
-           }});
+           }}));
 }
 
 }  // namespace joldama::server

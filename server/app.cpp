@@ -44,6 +44,7 @@ void App::stop() {
   sweep_wake_.notify_all();
   if (sweeper_.joinable()) sweeper_.join();
   http_.stop();
+  api_.flush();  // the audit events of the last requests, while the writer still runs
 }
 
 Result<SweepReport> App::sweep_now() {
@@ -63,6 +64,7 @@ Result<SweepReport> App::sweep_now() {
     return store.delete_stale_sessions(now, now - config_.sessions.idle);
   });
   if (!removed) return removed.error();
+  if (*removed > 0) api_.sessions().forget_all();
   return total;
 }
 

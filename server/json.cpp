@@ -116,83 +116,120 @@ json::value to_json(PublicStatus const& s) {
       {"updated_at", format_timestamp(s.updated_at)}};
 }
 
-json::value to_json(ReferralView const& view, bool with_history) {
+void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   auto const& listing = view.listing;
   auto const& r = listing.referral;
   auto const stamp = [](Timestamp t) { return format_timestamp(t); };
-  json::array actions;
-  for (auto action : view.allowed_actions) actions.emplace_back(to_string(action));
-
-  json::object out{
-      {"id", r.id},
-      {"code", r.code},
-      {"state", to_string(r.state)},
-      {"version", r.version},
-      {"patient",
-       json::object{
-           {"iin", r.patient_iin}, {"name", listing.patient_name}, {"region", r.patient_region}}},
-      {"icd10", r.icd10},
-      {"profile", r.profile},
-      {"urgency", to_string(r.urgency)},
-      {"care_form", to_string(r.care_form)},
-      {"justification", r.justification},
-      {"referring_organization", json::object{{"id", r.referring_organization_id},
-                                              {"name", listing.referring_organization_name}}},
-      {"created_at", stamp(r.created_at)},
-      {"updated_at", stamp(r.updated_at)},
-      {"state_since", stamp(r.state_since)},
-      {"deadline", optional_or_null(r.deadline, stamp)},
-      {"overdue", view.overdue},
-      {"decision_mode",
-       optional_or_null(r.decision_mode, [](DecisionMode m) { return to_string(m); })},
-      {"protocol", text_or_null(r.protocol)},
-      {"exam", r.exam_at
-                   ? json::value(json::object{{"at", stamp(*r.exam_at)}, {"place", r.exam_place}})
-                   : json::value(nullptr)},
-      {"quota", r.quota ? json::value(json::object{{"period", r.quota->period},
-                                                   {"region", r.quota->region},
-                                                   {"profile", r.quota->profile}})
-                        : json::value(nullptr)},
-      {"receiving_hospital",
-       r.hospital_id
-           ? json::value(json::object{{"id", *r.hospital_id}, {"name", listing.hospital_name}})
-           : json::value(nullptr)},
-      {"queue_position", optional_or_null(view.queue_position, [](int n) { return n; })},
-      {"case_number", text_or_null(r.case_number)},
-      {"abroad",
-       r.abroad_clinic.empty()
-           ? json::value(nullptr)
-           : json::value(json::object{{"clinic", r.abroad_clinic}, {"country", r.abroad_country}})},
-      {"outcome", optional_or_null(r.outcome, [](Outcome o) { return to_string(o); })},
-      {"final_icd10", text_or_null(r.final_icd10)},
-      {"allowed_actions", std::move(actions)},
+  auto const optional_stamp = [&](std::optional<Timestamp> t) -> JsonWriter& {
+    return t ? out.value(stamp(*t)) : out.null();
   };
-  if (r.talon) {
-    out["talon"] = json::object{
-        {"number", r.talon->number},
-        {"hospital",
-         json::object{{"id", r.hospital_id.value_or(0)}, {"name", listing.hospital_name}}},
-        {"issued_at", stamp(r.talon->issued_at)},
-        {"valid_until", stamp(r.talon->valid_until)},
-        {"planned_date",
-         optional_or_null(r.talon->planned_date, [](Date d) { return format_date(d); })}};
+  auto const optional_name = [&](auto const& maybe) -> JsonWriter& {
+    return maybe ? out.value(to_string(*maybe)) : out.null();
+  };
+  out.begin_object()
+      .member("id", r.id)
+      .member("code", r.code)
+      .member("state", to_string(r.state))
+      .member("version", r.version);
+  out.key("patient")
+      .begin_object()
+      .member("iin", r.patient_iin)
+      .member("name", listing.patient_name)
+      .member("region", r.patient_region)
+      .end_object();
+  out.member("icd10", r.icd10)
+      .member("profile", r.profile)
+      .member("urgency", to_string(r.urgency))
+      .member("care_form", to_string(r.care_form))
+      .member("justification", r.justification);
+  out.key("referring_organization")
+      .begin_object()
+      .member("id", r.referring_organization_id)
+      .member("name", listing.referring_organization_name)
+      .end_object();
+  out.member("created_at", stamp(r.created_at))
+      .member("updated_at", stamp(r.updated_at))
+      .member("state_since", stamp(r.state_since));
+  out.key("deadline");
+  optional_stamp(r.deadline);
+  out.member("overdue", view.overdue).key("decision_mode");
+  optional_name(r.decision_mode);
+  out.key("protocol").text_or_null(r.protocol);
+  out.key("exam");
+  if (r.exam_at) {
+    out.begin_object().member("at", stamp(*r.exam_at)).member("place", r.exam_place).end_object();
   } else {
-    out["talon"] = nullptr;
+    out.null();
+  }
+  out.key("quota");
+  if (r.quota) {
+    out.begin_object()
+        .member("period", r.quota->period)
+        .member("region", r.quota->region)
+        .member("profile", r.quota->profile)
+        .end_object();
+  } else {
+    out.null();
+  }
+  out.key("receiving_hospital");
+  if (r.hospital_id) {
+    out.begin_object().member("id", *r.hospital_id).member("name", listing.hospital_name).end_object();
+  } else {
+    out.null();
+  }
+  out.member("queue_position", view.queue_position).key("case_number").text_or_null(r.case_number);
+  out.key("abroad");
+  if (r.abroad_clinic.empty()) {
+    out.null();
+  } else {
+    out.begin_object()
+        .member("clinic", r.abroad_clinic)
+        .member("country", r.abroad_country)
+        .end_object();
+  }
+  out.key("outcome");
+  optional_name(r.outcome);
+  out.key("final_icd10").text_or_null(r.final_icd10);
+  out.key("allowed_actions").begin_array();
+  for (auto action : view.allowed_actions) out.value(to_string(action));
+  out.end_array();
+  out.key("talon");
+  if (r.talon) {
+    out.begin_object().member("number", r.talon->number);
+    out.key("hospital")
+        .begin_object()
+        .member("id", r.hospital_id.value_or(0))
+        .member("name", listing.hospital_name)
+        .end_object();
+    out.member("issued_at", stamp(r.talon->issued_at))
+        .member("valid_until", stamp(r.talon->valid_until))
+        .key("planned_date");
+    if (r.talon->planned_date) {
+      out.value(format_date(*r.talon->planned_date));
+    } else {
+      out.null();
+    }
+    out.end_object();
+  } else {
+    out.null();
   }
   if (with_history) {
-    json::array history;
+    out.key("history").begin_array();
     for (auto const& h : view.history) {
-      history.emplace_back(
-          json::object{{"at", stamp(h.at)},
-                       {"action", h.action},
-                       {"from", optional_or_null(h.from, [](State s) { return to_string(s); })},
-                       {"to", optional_or_null(h.to, [](State s) { return to_string(s); })},
-                       {"by", json::object{{"login", h.by_login}, {"role", to_string(h.by_role)}}},
-                       {"comment", text_or_null(h.comment)}});
+      out.begin_object().member("at", stamp(h.at)).member("action", h.action).key("from");
+      optional_name(h.from);
+      out.key("to");
+      optional_name(h.to);
+      out.key("by")
+          .begin_object()
+          .member("login", h.by_login)
+          .member("role", to_string(h.by_role))
+          .end_object();
+      out.key("comment").text_or_null(h.comment).end_object();
     }
-    out["history"] = std::move(history);
+    out.end_array();
   }
-  return out;
+  out.end_object();
 }
 
 std::string encode_cursor(WorklistCursor const& cursor) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/json_writer.hpp"
 #include "workflow/lookup.hpp"
 #include "workflow/model.hpp"
 #include "workflow/result.hpp"
@@ -26,7 +27,8 @@ boost::json::value to_json(Quota const& quota);
 boost::json::value to_json(AttachmentInfo const& attachment);
 boost::json::value to_json(StoredAuditEvent const& stored);
 boost::json::value to_json(PublicStatus const& status);
-boost::json::value to_json(ReferralView const& view, bool with_history);
+// The API's Referral; the history only when asked for (the single referral's read).
+void write_json(JsonWriter& out, ReferralView const& view, bool with_history);
 
 // Opaque, URL-safe worklist cursors.
 std::string encode_cursor(WorklistCursor const& cursor);

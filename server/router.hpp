@@ -29,7 +29,15 @@ struct Route {
   std::string summary;  // one line, for the API's own documentation
   Handler handler;
   Csrf csrf = Csrf::Required;
+  // Writes users or sessions: the server's session cache forgets everything around the write.
+  bool changes_accounts = false;
 };
+
+// The route, marked as one that writes users or sessions.
+inline Route changing_accounts(Route route) {
+  route.changes_accounts = true;
+  return route;
+}
 
 class Router {
  public:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace joldama::storage {
@@ -133,7 +134,12 @@ std::optional<std::string> Statement::optional_text(int column) const {
 
 // --- Database ----------------------------------------------------------------------------------
 
-Result<Database> Database::open(std::filesystem::path const& path, Access access) {
+Result<Database> Database::open(std::filesystem::path const& path, Access access,
+                                int cache_kib) {
+  // Once per process, before SQLite starts: no global memory statistics, which would take a
+  // process-wide lock on every allocation of every connection.
+  static int const configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   sqlite3* handle = nullptr;
   int const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
                     (access == Access::ReadWrite ? SQLITE_OPEN_CREATE : 0);
@@ -159,6 +165,10 @@ Result<Database> Database::open(std::filesystem::path const& path, Access access
                             : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                               " PRAGMA query_only=ON;";
   if (auto s = db.exec(settings); !s) return s.error();
+  // A negative cache_size is in KiB; the value is our own integer, never input.
+  if (auto s = db.exec(fmt::format("PRAGMA cache_size = -{}", std::max(cache_kib, 64))); !s) {
+    return s.error();
+  }
   return db;
 }
 

@@ -74,7 +74,11 @@ class Database {
 
   // Opens (creating when ReadWrite) the file with the house settings: WAL, synchronous=FULL,
   // foreign keys, a busy timeout, defensive mode. ReadOnly connections refuse every write.
-  static Result<Database> open(std::filesystem::path const& path, Access access);
+  // `cache_kib` is the page cache of this connection: the pages it keeps in memory instead of
+  // asking the operating system for them again.
+  static Result<Database> open(std::filesystem::path const& path, Access access,
+                               int cache_kib = kDefaultCacheKib);
+  static constexpr int kDefaultCacheKib = 8 * 1024;
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;

@@ -40,10 +40,10 @@ constexpr char const* kPatientHasTalonAt = R"sql(
 SELECT EXISTS (SELECT 1 FROM referrals
                WHERE patient_id = ?1 AND hospital_id = ?2 AND talon_number IS NOT NULL)
 )sql";
-// The reads are left out with the same condition as the partial index audit_history, so that
-// the index serves the query.
+// The reads are left out with the same condition as the partial index audit_history, which
+// holds every column asked for here: a referral's history is one short range of that index.
 constexpr char const* kReferralHistory = R"sql(
-SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit
+SELECT at, actor, role, action, detail FROM audit
 WHERE referral_id = ?1 AND action NOT IN ('read_referral', 'read_attachment')
 ORDER BY seq LIMIT 10000
 )sql";
@@ -185,12 +185,44 @@ Result<std::optional<Referral>> SqliteStore::find_referral_by_code(std::string_v
 }
 
 Result<std::vector<ReferralListing>> SqliteStore::list_referrals(ReferralFilter const& filter) {
-  auto const where = referral_conditions(filter, /*with_cursor=*/true);
-  auto s = db_.prepare(std::string{kListingSelect} + where.sql() +
-                       " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?");
+  constexpr std::string_view kOrder = " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?";
+  if (filter.states.empty()) {
+    auto const where = referral_conditions(filter, /*with_cursor=*/true);
+    auto s = db_.prepare(std::string{kListingSelect} + where.sql() + std::string{kOrder});
+    if (!s) return s.error();
+    where.bind(*s);
+    s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
+    return query_all<ReferralListing>(*s, read_listing);
+  }
+  // Each state's queue is read in worklist order from its index alone (the index holds the
+  // order's columns, and gives them in order, so no more than a page of each is read); the
+  // queues are merged, and only the page's rows are read and joined.
+  std::string const from = filter.search == SearchKind::Name
+                               ? "FROM referrals AS r JOIN patients AS p ON p.id = r.patient_id"
+                               : "FROM referrals AS r";
+  std::vector<Conditions> queues;
+  std::string picked;
+  for (State state : filter.states) {
+    ReferralFilter one = filter;
+    one.states = {state};
+    queues.push_back(referral_conditions(one, /*with_cursor=*/true));
+    if (!picked.empty()) picked += " UNION ALL ";
+    picked += "SELECT * FROM (SELECT r.urgency_rank, r.state_since, r.id " + from +
+              queues.back().sql() + std::string{kOrder} + ")";
+  }
+  auto s = db_.prepare("WITH picked(urgency_rank, state_since, id) AS (" + picked +
+                       "), page AS (SELECT id FROM picked ORDER BY urgency_rank, state_since, id "
+                       "LIMIT ?) " +
+                       std::string{kListingSelect} + " WHERE r.id IN (SELECT id FROM page)" +
+                       " ORDER BY r.urgency_rank, r.state_since, r.id");
   if (!s) return s.error();
-  where.bind(*s);
-  s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
+  int index = 1;
+  for (auto const& queue : queues) {
+    queue.bind(*s, index);
+    index += queue.count();
+    s->bind(index++, static_cast<std::int64_t>(filter.limit));
+  }
+  s->bind(index, static_cast<std::int64_t>(filter.limit));
   return query_all<ReferralListing>(*s, read_listing);
 }
 
@@ -265,11 +297,16 @@ Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const&
   return query_all<StoredAuditEvent>(*s, read_audit_event);
 }
 
-Result<std::vector<StoredAuditEvent>> SqliteStore::referral_history(Id referral_id) {
+Result<std::vector<AuditEvent>> SqliteStore::referral_history(Id referral_id) {
   auto s = db_.prepare(kReferralHistory);
   if (!s) return s.error();
   s->bind(1, referral_id);
-  return query_all<StoredAuditEvent>(*s, read_audit_event);
+  return query_all<AuditEvent>(*s, [referral_id](Statement const& row) -> Result<AuditEvent> {
+    auto role = enum_column<Role>(row, 2, "role");
+    if (!role) return role.error();
+    return AuditEvent{from_millis(row.int64(0)), row.text(1), *role, row.text(3), referral_id,
+                      parse_detail(row.text(4))};
+  });
 }
 
 }  // namespace joldama::storage

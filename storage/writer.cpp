@@ -13,7 +13,7 @@ namespace joldama::storage {
 
 Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
                                               WriterOptions options) {
-  auto db = Database::open(path, Database::Access::ReadWrite);
+  auto db = Database::open(path, Database::Access::ReadWrite, options.cache_kib);
   if (!db) return db.error();
   if (auto s = migrate(*db); !s) return s.error();
   if (options.max_batch == 0) options.max_batch = 1;

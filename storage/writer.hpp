@@ -26,6 +26,7 @@ namespace joldama::storage {
 
 struct WriterOptions {
   std::size_t max_batch = 1;  // commands that may share one commit
+  int cache_kib = 32 * 1024;  // the writer's page cache: the indexes every command walks
 };
 
 class Writer final : public Transactor {

@@ -74,10 +74,9 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
 
 // The history a person reads: the workflow's actions, attachments and overdue marks, oldest
 // first (`events` are oldest first).
-std::vector<HistoryEntry> history_of(std::vector<StoredAuditEvent> const& events) {
+std::vector<HistoryEntry> history_of(std::vector<AuditEvent> const& events) {
   std::vector<HistoryEntry> history;
-  for (auto const& stored : events) {
-    auto const& e = stored.event;
+  for (auto const& e : events) {
     if (!parse<Action>(e.action) && e.action != "attach" && e.action != "overdue") continue;
     HistoryEntry entry;
     entry.at = e.at;

@@ -140,7 +140,7 @@ class QueryRepository {
   // Newest first.
   virtual Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) = 0;
   // A referral's events except the reads of it, oldest first.
-  virtual Result<std::vector<StoredAuditEvent>> referral_history(Id referral_id) = 0;
+  virtual Result<std::vector<AuditEvent>> referral_history(Id referral_id) = 0;
 };
 
 // One transaction's view of everything.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace joldama {
@@ -72,10 +73,33 @@ int year_of(Date d) {
   return static_cast<int>(std::chrono::year_month_day{d}.year());
 }
 
-std::string format_date(Date d) {
+namespace {
+
+// Writes `value` as `width` digits at `out` (these formatters run for every date of every
+// worklist row, so they avoid the general formatting machinery).
+char* put_digits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+char* put_date(char* out, Date d) {
   std::chrono::year_month_day const ymd{d};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  int const year = static_cast<int>(ymd.year());
+  out = put_digits(out, static_cast<unsigned>(std::clamp(year, 0, 9999)), 4);
+  *out++ = '-';
+  out = put_digits(out, static_cast<unsigned>(ymd.month()), 2);
+  *out++ = '-';
+  return put_digits(out, static_cast<unsigned>(ymd.day()), 2);
+}
+
+}  // namespace
+
+std::string format_date(Date d) {
+  char text[10];
+  return std::string(text, put_date(text, d));
 }
 
 std::optional<Date> parse_date(std::string_view text) {
@@ -89,8 +113,16 @@ std::string format_timestamp(Timestamp t) {
   auto const local = std::chrono::floor<std::chrono::seconds>(t + kKazakhstanUtcOffset);
   auto const day = std::chrono::floor<days>(local);
   std::chrono::hh_mm_ss const time{local - day};
-  return fmt::format("{}T{:02}:{:02}:{:02}+05:00", format_date(day), time.hours().count(),
-                     time.minutes().count(), time.seconds().count());
+  char text[25];
+  char* out = put_date(text, day);
+  *out++ = 'T';
+  out = put_digits(out, static_cast<unsigned>(time.hours().count()), 2);
+  *out++ = ':';
+  out = put_digits(out, static_cast<unsigned>(time.minutes().count()), 2);
+  *out++ = ':';
+  out = put_digits(out, static_cast<unsigned>(time.seconds().count()), 2);
+  for (char c : std::string_view{"+05:00"}) *out++ = c;
+  return std::string(text, out);
 }
 
 std::optional<Timestamp> parse_timestamp(std::string_view text) {

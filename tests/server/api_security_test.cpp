@@ -230,7 +230,7 @@ TEST_F(SecurityTest, LogsHoldNoPasswordsTokensOrPatientData) {
                                  std::string{referral.at("code").as_string()}, iin))
                 .status,
             200);
-  server.app->api().flush_log();
+  server.app->api().flush();
   std::fflush(stderr);
   ::dup2(saved, STDERR_FILENO);
   ::close(file);

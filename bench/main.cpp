@@ -1,0 +1,138 @@
+// joldama-bench: the benchmarks' helpers, driven by scripts/bench and scripts/torture.
+//
+//   joldama-bench generate --db FILE [--referrals N] [--days D] [--seed S]
+//       fills an empty database with the demo bureau and N referrals (see bulk_data.hpp);
+//       prints one line of JSON: referrals, commands, seconds, by_state, failures
+//   joldama-bench sqlite-anchor --db FILE [--seconds S]
+//       one durable transaction per command, straight on SQLite (see sqlite_anchor.hpp);
+//       prints one line of JSON: transactions, seconds, per_second, p99_ms
+
+#include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "bench/bulk_data.hpp"
+#include "bench/sqlite_anchor.hpp"
+#include "server/command_line.hpp"
+#include "server/crypto.hpp"
+#include "server/system_clock.hpp"
+#include "storage/read_pool.hpp"
+#include "storage/writer.hpp"
+
+namespace {
+
+using namespace joldama;
+
+constexpr char const* kUsage = R"(usage:
+  joldama-bench generate --db FILE [--referrals N] [--days D] [--seed S] [--calendar FILE]
+  joldama-bench sqlite-anchor --db FILE [--seconds S] [--calendar FILE]
+)";
+
+int fail(std::string const& message) {
+  fmt::print(stderr, "joldama-bench: {}\n", message);
+  return 2;
+}
+
+Result<std::int64_t> number(server::CommandLine const& line, std::string const& name,
+                            std::int64_t fallback) {
+  auto const text = line.option(name);
+  if (!text) return fallback;
+  std::size_t used = 0;
+  try {
+    auto const value = std::stoll(*text, &used);
+    if (used == text->size() && value >= 0) return static_cast<std::int64_t>(value);
+  } catch (std::exception const&) {
+  }
+  return validation_error(name, fmt::format("{} takes a whole number, not `{}`", name, *text));
+}
+
+Result<WorkingCalendar> calendar_of(server::CommandLine const& line) {
+  auto const path = line.option("--calendar").value_or(
+      (std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "calendar-kz.txt").string());
+  return WorkingCalendar::load(path);
+}
+
+int generate(server::CommandLine const& line) {
+  auto const path = line.option("--db");
+  if (!path) return fail("generate needs --db FILE");
+  auto referrals = number(line, "--referrals", 10'000);
+  auto days = number(line, "--days", 120);
+  auto seed = number(line, "--seed", 2026);
+  for (auto const* n : {&referrals, &days, &seed}) {
+    if (!*n) return fail(n->error().message);
+  }
+  auto calendar = calendar_of(line);
+  if (!calendar) return fail(calendar.error().message);
+  if (auto s = server::init_crypto(); !s) return fail(s.error().message);
+  if (std::filesystem::exists(*path)) return fail(*path + " exists; generate fills a new database");
+
+  auto const started = std::chrono::steady_clock::now();
+  // Big batches: nobody waits for an answer here, and fewer commits make it quicker.
+  auto writer = storage::Writer::start(*path, storage::WriterOptions{1024});
+  if (!writer) return fail(writer.error().message);
+  auto reader = storage::ReadPool::open(*path, 1);
+  if (!reader) return fail(reader.error().message);
+  bench::BulkOptions options;
+  options.referrals = *referrals;
+  options.days = static_cast<int>(*days);
+  options.seed = static_cast<std::uint64_t>(*seed);
+  server::SystemClock clock;
+  auto report = bench::generate_bureau(
+      **writer, **reader, clock.now(), *calendar, DeadlinePolicy{}, options,
+      [&](std::int64_t queued, std::int64_t total) {
+        fmt::print(stderr, "\rjoldama-bench: {} of {} referrals", queued, total);
+      });
+  (*writer)->stop();
+  if (*referrals >= 10'000) fmt::print(stderr, "\n");
+  if (!report) return fail(report.error().message);
+
+  boost::json::object by_state;
+  for (auto const& [state, count] : report->by_state) by_state[to_string(state)] = count;
+  boost::json::object failures;
+  for (auto const& [message, count] : report->failures) failures[message] = count;
+  boost::json::object out{
+      {"referrals", report->referrals},
+      {"commands", report->commands},
+      {"skipped_steps", report->skipped_steps},
+      {"seconds",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
+      {"by_state", std::move(by_state)},
+      {"failures", std::move(failures)}};
+  fmt::print("{}\n", boost::json::serialize(out));
+  return report->failures.empty() ? 0 : 1;
+}
+
+int sqlite_anchor(server::CommandLine const& line) {
+  auto const path = line.option("--db");
+  if (!path) return fail("sqlite-anchor needs --db FILE");
+  auto seconds = number(line, "--seconds", 10);
+  if (!seconds) return fail(seconds.error().message);
+  auto calendar = calendar_of(line);
+  if (!calendar) return fail(calendar.error().message);
+  auto report = bench::run_sqlite_anchor(*path, std::chrono::seconds{*seconds}, *calendar,
+                                         DeadlinePolicy{});
+  if (!report) return fail(report.error().message);
+  boost::json::object out{{"transactions", report->transactions},
+                          {"seconds", report->seconds},
+                          {"per_second", report->per_second},
+                          {"p99_ms", report->p99_ms}};
+  fmt::print("{}\n", boost::json::serialize(out));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> const args(argv + 1, argv + argc);
+  auto line = server::parse_command_line(
+      args, {"--db", "--referrals", "--days", "--seed", "--seconds", "--calendar"}, {"--help"});
+  if (!line) return fail(line.error().message + "\n" + kUsage);
+  if (line->command == "generate") return generate(*line);
+  if (line->command == "sqlite-anchor") return sqlite_anchor(*line);
+  fmt::print(stderr, "{}", kUsage);
+  return line->command.empty() || line->has("--help") ? 0 : 2;
+}

@@ -1,0 +1,32 @@
+#pragma once
+// The anchor that the write benchmark is measured against: what a plain design, one SQLite
+// transaction per request, can do on this machine. It runs the very command the write
+// benchmark sends (a doctor registers a referral, and the answer's view is read in the same
+// transaction) straight on SQLite with the house settings (WAL, synchronous=FULL): BEGIN
+// IMMEDIATE, the command, COMMIT, one after another, each durable before the next begins.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "workflow/calendar.hpp"
+#include "workflow/deadline_policy.hpp"
+#include "workflow/result.hpp"
+
+namespace joldama::bench {
+
+struct AnchorReport {
+  std::int64_t transactions = 0;
+  double seconds = 0;
+  double per_second = 0;
+  double p99_ms = 0;
+};
+
+// Against a bureau made by generate_bureau (it needs the demo's "doctor" and a patient of
+// theirs); adds the referrals it registers.
+Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db,
+                                       std::chrono::milliseconds duration,
+                                       WorkingCalendar const& calendar,
+                                       DeadlinePolicy const& policy);
+
+}  // namespace joldama::bench

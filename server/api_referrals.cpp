@@ -172,11 +172,12 @@ void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
     auto page = api.services().lookup.worklist(store, exchange->actor(), query);
     if (!page) return page.error();
     JsonWriter out;
+    out.reserve(1536 * (page->items.size() + 1));
     out.begin_object().key("items").begin_array();
     for (auto const& view : page->items) write_json(out, view, false);
     out.end_array().key("next");
     if (page->next) {
-      out.value(encode_cursor(*page->next));
+      out.plain(encode_cursor(*page->next));
     } else {
       out.null();
     }

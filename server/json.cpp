@@ -119,37 +119,37 @@ json::value to_json(PublicStatus const& s) {
 void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   auto const& listing = view.listing;
   auto const& r = listing.referral;
-  auto const stamp = [](Timestamp t) { return format_timestamp(t); };
+  auto const stamp = [](Timestamp t) { return timestamp_text(t); };
   auto const optional_stamp = [&](std::optional<Timestamp> t) -> JsonWriter& {
-    return t ? out.value(stamp(*t)) : out.null();
+    return t ? out.plain(stamp(*t).view()) : out.null();
   };
   auto const optional_name = [&](auto const& maybe) -> JsonWriter& {
-    return maybe ? out.value(to_string(*maybe)) : out.null();
+    return maybe ? out.plain(to_string(*maybe)) : out.null();
   };
   out.begin_object()
       .member("id", r.id)
-      .member("code", r.code)
-      .member("state", to_string(r.state))
+      .plain_member("code", r.code)
+      .plain_member("state", to_string(r.state))
       .member("version", r.version);
   out.key("patient")
       .begin_object()
-      .member("iin", r.patient_iin)
+      .plain_member("iin", r.patient_iin)
       .member("name", listing.patient_name)
-      .member("region", r.patient_region)
+      .plain_member("region", r.patient_region)
       .end_object();
-  out.member("icd10", r.icd10)
-      .member("profile", r.profile)
-      .member("urgency", to_string(r.urgency))
-      .member("care_form", to_string(r.care_form))
+  out.plain_member("icd10", r.icd10)
+      .plain_member("profile", r.profile)
+      .plain_member("urgency", to_string(r.urgency))
+      .plain_member("care_form", to_string(r.care_form))
       .member("justification", r.justification);
   out.key("referring_organization")
       .begin_object()
       .member("id", r.referring_organization_id)
       .member("name", listing.referring_organization_name)
       .end_object();
-  out.member("created_at", stamp(r.created_at))
-      .member("updated_at", stamp(r.updated_at))
-      .member("state_since", stamp(r.state_since));
+  out.plain_member("created_at", stamp(r.created_at).view())
+      .plain_member("updated_at", stamp(r.updated_at).view())
+      .plain_member("state_since", stamp(r.state_since).view());
   out.key("deadline");
   optional_stamp(r.deadline);
   out.member("overdue", view.overdue).key("decision_mode");
@@ -157,7 +157,7 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   out.key("protocol").text_or_null(r.protocol);
   out.key("exam");
   if (r.exam_at) {
-    out.begin_object().member("at", stamp(*r.exam_at)).member("place", r.exam_place).end_object();
+    out.begin_object().plain_member("at", stamp(*r.exam_at).view()).member("place", r.exam_place).end_object();
   } else {
     out.null();
   }
@@ -165,8 +165,8 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   if (r.quota) {
     out.begin_object()
         .member("period", r.quota->period)
-        .member("region", r.quota->region)
-        .member("profile", r.quota->profile)
+        .plain_member("region", r.quota->region)
+        .plain_member("profile", r.quota->profile)
         .end_object();
   } else {
     out.null();
@@ -191,21 +191,21 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   optional_name(r.outcome);
   out.key("final_icd10").text_or_null(r.final_icd10);
   out.key("allowed_actions").begin_array();
-  for (auto action : view.allowed_actions) out.value(to_string(action));
+  for (auto action : view.allowed_actions) out.plain(to_string(action));
   out.end_array();
   out.key("talon");
   if (r.talon) {
-    out.begin_object().member("number", r.talon->number);
+    out.begin_object().plain_member("number", r.talon->number);
     out.key("hospital")
         .begin_object()
         .member("id", r.hospital_id.value_or(0))
         .member("name", listing.hospital_name)
         .end_object();
-    out.member("issued_at", stamp(r.talon->issued_at))
-        .member("valid_until", stamp(r.talon->valid_until))
+    out.plain_member("issued_at", stamp(r.talon->issued_at).view())
+        .plain_member("valid_until", stamp(r.talon->valid_until).view())
         .key("planned_date");
     if (r.talon->planned_date) {
-      out.value(format_date(*r.talon->planned_date));
+      out.plain(format_date(*r.talon->planned_date));
     } else {
       out.null();
     }
@@ -216,14 +216,14 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   if (with_history) {
     out.key("history").begin_array();
     for (auto const& h : view.history) {
-      out.begin_object().member("at", stamp(h.at)).member("action", h.action).key("from");
+      out.begin_object().plain_member("at", stamp(h.at).view()).plain_member("action", h.action).key("from");
       optional_name(h.from);
       out.key("to");
       optional_name(h.to);
       out.key("by")
           .begin_object()
           .member("login", h.by_login)
-          .member("role", to_string(h.by_role))
+          .plain_member("role", to_string(h.by_role))
           .end_object();
       out.key("comment").text_or_null(h.comment).end_object();
     }

@@ -1,5 +1,7 @@
 #include "server/json_writer.hpp"
 
+#include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -59,6 +61,13 @@ void append_escaped(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+[[maybe_unused]] bool is_plain(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    auto const u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == '"' || u == '\\';
+  });
+}
+
 }  // namespace
 
 void JsonWriter::before_value() {
@@ -66,21 +75,25 @@ void JsonWriter::before_value() {
     after_key_ = false;
     return;
   }
-  if (!empty_.empty()) {
-    if (!empty_.back()) out_.push_back(',');
-    empty_.back() = false;
+  if (depth_ > 0) {
+    std::uint64_t const bit = std::uint64_t{1} << (depth_ - 1);
+    if (!(empty_ & bit)) out_.push_back(',');
+    empty_ &= ~bit;
   }
 }
 
 void JsonWriter::open(char bracket) {
+  assert(depth_ < kMaxDepth);
   before_value();
   out_.push_back(bracket);
-  empty_.push_back(true);
+  empty_ |= std::uint64_t{1} << depth_;
+  ++depth_;
 }
 
 void JsonWriter::close(char bracket) {
+  assert(depth_ > 0);
   out_.push_back(bracket);
-  empty_.pop_back();
+  --depth_;
 }
 
 JsonWriter& JsonWriter::begin_object() {
@@ -104,10 +117,21 @@ JsonWriter& JsonWriter::end_array() {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
+  assert(is_plain(name));
   before_value();
-  append_escaped(out_, name);
-  out_.push_back(':');
+  out_.push_back('"');
+  out_.append(name);
+  out_ += "\":";
   after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::plain(std::string_view text) {
+  assert(is_plain(text));
+  before_value();
+  out_.push_back('"');
+  out_.append(text);
+  out_.push_back('"');
   return *this;
 }
 
@@ -138,7 +162,8 @@ JsonWriter& JsonWriter::null() {
 }
 
 std::string JsonWriter::take() {
-  empty_.clear();
+  empty_ = 0;
+  depth_ = 0;
   after_key_ = false;
   return std::exchange(out_, {});
 }

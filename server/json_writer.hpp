@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace joldama::server {
 
@@ -18,10 +17,12 @@ class JsonWriter {
   JsonWriter& end_object();
   JsonWriter& begin_array();
   JsonWriter& end_array();
-  // The next member's name, inside an object.
+  // The next member's name, inside an object: one of our own names, which need no escaping.
   JsonWriter& key(std::string_view name);
 
   JsonWriter& value(std::string_view text);
+  // Text of our own making that needs no escaping: codes, names of values, dates and times.
+  JsonWriter& plain(std::string_view text);
   JsonWriter& value(char const* text) { return value(std::string_view{text}); }
   JsonWriter& value(std::string const& text) { return value(std::string_view{text}); }
   JsonWriter& value(std::int64_t number);
@@ -39,7 +40,12 @@ class JsonWriter {
   JsonWriter& member(std::string_view name, T const& v) {
     return key(name).value(v);
   }
+  JsonWriter& plain_member(std::string_view name, std::string_view text) {
+    return key(name).plain(text);
+  }
 
+  // Room for this many bytes, for a document whose size is about known.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   // The text written so far; the writer is empty afterwards.
   std::string take();
 
@@ -49,7 +55,10 @@ class JsonWriter {
   void close(char bracket);
 
   std::string out_;
-  std::vector<bool> empty_;  // per open object or array: nothing in it yet
+  // Per open object or array, bit `depth`: nothing in it yet. Our documents nest a few levels.
+  static constexpr int kMaxDepth = 64;
+  std::uint64_t empty_ = 0;
+  int depth_ = 0;
   bool after_key_ = false;
 };
 

@@ -277,7 +277,9 @@ CREATE INDEX audit_history ON audit (referral_id, seq)
 // - A referral's history in one index range: the history's columns are in the index itself.
 // - The worklists' queues, one per scope: a scope and a state are equalities, after which the
 //   rows come in worklist order, so a page of a queue reads only its own rows (a filter of
-//   several states reads each state's queue and merges them).
+//   several states reads each state's queue and merges them). Each entry also holds what
+//   tells whether a worklist row changed (version, overdue mark), so that a page is found
+//   without reading the table.
 constexpr std::string_view kScaleIndexes = R"sql(
 DROP INDEX audit_history;
 CREATE INDEX audit_history ON audit (referral_id, seq, at, actor, role, action, detail)
@@ -287,13 +289,16 @@ DROP INDEX referrals_by_region;
 DROP INDEX referrals_by_organization;
 DROP INDEX referrals_by_hospital;
 DROP INDEX referrals_by_state;
-CREATE INDEX referrals_queue ON referrals (state, urgency_rank, state_since, id);
+CREATE INDEX referrals_queue
+  ON referrals (state, urgency_rank, state_since, id, version, overdue_since);
 CREATE INDEX referrals_queue_by_region
-  ON referrals (patient_region, state, urgency_rank, state_since, id);
+  ON referrals (patient_region, state, urgency_rank, state_since, id, version, overdue_since);
 CREATE INDEX referrals_queue_by_organization
-  ON referrals (referring_organization_id, state, urgency_rank, state_since, id);
+  ON referrals (referring_organization_id, state, urgency_rank, state_since, id, version,
+                overdue_since);
 CREATE INDEX referrals_queue_by_hospital
-  ON referrals (hospital_id, state, urgency_rank, state_since, id) WHERE talon_number IS NOT NULL;
+  ON referrals (hospital_id, state, urgency_rank, state_since, id, version, overdue_since)
+  WHERE talon_number IS NOT NULL;
 )sql";
 
 constexpr std::array<std::string_view, 5> kMigrations{

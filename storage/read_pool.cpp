@@ -14,7 +14,7 @@ Result<std::unique_ptr<ReadPool>> ReadPool::open(std::filesystem::path const& pa
   for (std::size_t i = 0; i < std::max<std::size_t>(connections, 1); ++i) {
     auto db = Database::open(path, Database::Access::ReadOnly);
     if (!db) return db.error();
-    pool->idle_.push_back(std::make_unique<Connection>(std::move(*db)));
+    pool->idle_.push_back(std::make_unique<Connection>(std::move(*db), pool->listings_));
   }
   // Refuse a database the writer has not brought to this program's schema.
   Status checked = pool->read([](Store&) { return ok(); });

@@ -28,13 +28,16 @@ class ReadPool final : public Reader {
 
  private:
   struct Connection {
-    explicit Connection(Database database) : db(std::move(database)), store(db) {}
+    Connection(Database database, ListingCache& listings)
+        : db(std::move(database)), store(db, &listings) {}
     Database db;
     SqliteStore store;
   };
 
   ReadPool() = default;
 
+  // Worklist rows shared by the connections: about 20 MB at most.
+  ListingCache listings_{20'000};
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<Connection>> idle_;

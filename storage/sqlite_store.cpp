@@ -239,6 +239,10 @@ Result<Id> SqliteStore::insert_referral(Referral const& referral) {
 }
 
 Status SqliteStore::update_referral(Referral const& referral, std::int64_t expected_version) {
+  if (referral.version <= expected_version) {
+    // Readers cache worklist rows by version (see ListingCache): a change must advance it.
+    return make_error(Errc::Internal, "a change of a referral must advance its version");
+  }
   auto s = db_.prepare(kUpdateReferral);
   if (!s) return s.error();
   bind_referral(*s, referral);

@@ -2,6 +2,7 @@
 // The workflow's Store over one SQLite connection. It runs no transactions of its own: the
 // Writer or the ReadPool that owns the connection brackets every unit of work.
 
+#include "storage/listing_cache.hpp"
 #include "storage/sqlite.hpp"
 #include "workflow/ports.hpp"
 
@@ -9,8 +10,10 @@ namespace joldama::storage {
 
 class SqliteStore final : public Store {
  public:
-  // Keeps a reference: `db` must outlive the store.
-  explicit SqliteStore(Database& db) : db_(db) {}
+  // Keeps references: `db`, and `listings` when given, must outlive the store. A read
+  // connection's store may share a cache of worklist rows with the other read connections.
+  explicit SqliteStore(Database& db, ListingCache* listings = nullptr)
+      : db_(db), listings_(listings) {}
 
   Result<std::optional<Region>> find_region(std::string_view code) override;
   Result<std::vector<Region>> list_regions() override;
@@ -78,6 +81,7 @@ class SqliteStore final : public Store {
 
  private:
   Database& db_;
+  ListingCache* listings_;
 };
 
 }  // namespace joldama::storage

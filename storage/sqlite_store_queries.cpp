@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
 #include <variant>
 
 #include "storage/row_mapping.hpp"
@@ -185,45 +187,73 @@ Result<std::optional<Referral>> SqliteStore::find_referral_by_code(std::string_v
 }
 
 Result<std::vector<ReferralListing>> SqliteStore::list_referrals(ReferralFilter const& filter) {
-  constexpr std::string_view kOrder = " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?";
-  if (filter.states.empty()) {
-    auto const where = referral_conditions(filter, /*with_cursor=*/true);
-    auto s = db_.prepare(std::string{kListingSelect} + where.sql() + std::string{kOrder});
+  // First the page, from the indexes: which rows, in order, at which version (see
+  // ListingCache). With states asked for, each state's queue is read on its own (a queue index
+  // gives its rows in worklist order, so no more than a page of each is read), and the queues
+  // are merged here.
+  struct Entry {
+    std::int64_t urgency_rank;
+    std::int64_t state_since;
+    ListingCache::Key key;
+  };
+  std::string const select =
+      "SELECT r.urgency_rank, r.state_since, r.id, r.version, r.overdue_since " +
+      std::string{filter.search == SearchKind::Name
+                      ? "FROM referrals AS r JOIN patients AS p ON p.id = r.patient_id"
+                      : "FROM referrals AS r"};
+  std::vector<Entry> entries;
+  auto const read_queue = [&](ReferralFilter const& queue) -> Status {
+    auto const where = referral_conditions(queue, /*with_cursor=*/true);
+    auto s = db_.prepare(select + where.sql() +
+                         " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?");
     if (!s) return s.error();
     where.bind(*s);
     s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
-    return query_all<ReferralListing>(*s, read_listing);
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return ok();
+      entries.push_back(
+          {s->int64(0), s->int64(1), {s->int64(2), s->int64(3), s->optional_int64(4)}});
+    }
+  };
+  if (filter.states.empty()) {
+    if (auto s = read_queue(filter); !s) return s.error();
+  } else {
+    for (State state : filter.states) {
+      ReferralFilter queue = filter;
+      queue.states = {state};
+      if (auto s = read_queue(queue); !s) return s.error();
+    }
+    auto const order = [](Entry const& a, Entry const& b) {
+      return std::tie(a.urgency_rank, a.state_since, a.key.id) <
+             std::tie(b.urgency_rank, b.state_since, b.key.id);
+    };
+    std::sort(entries.begin(), entries.end(), order);
+    // A state named twice reads its queue twice.
+    entries.erase(std::unique(entries.begin(), entries.end(),
+                              [](Entry const& a, Entry const& b) { return a.key.id == b.key.id; }),
+                  entries.end());
+    if (entries.size() > filter.limit) entries.resize(filter.limit);
   }
-  // Each state's queue is read in worklist order from its index alone (the index holds the
-  // order's columns, and gives them in order, so no more than a page of each is read); the
-  // queues are merged, and only the page's rows are read and joined.
-  std::string const from = filter.search == SearchKind::Name
-                               ? "FROM referrals AS r JOIN patients AS p ON p.id = r.patient_id"
-                               : "FROM referrals AS r";
-  std::vector<Conditions> queues;
-  std::string picked;
-  for (State state : filter.states) {
-    ReferralFilter one = filter;
-    one.states = {state};
-    queues.push_back(referral_conditions(one, /*with_cursor=*/true));
-    if (!picked.empty()) picked += " UNION ALL ";
-    picked += "SELECT * FROM (SELECT r.urgency_rank, r.state_since, r.id " + from +
-              queues.back().sql() + std::string{kOrder} + ")";
+
+  // Then each row: as held, or read and joined.
+  std::vector<ReferralListing> listings;
+  listings.reserve(entries.size());
+  for (auto const& entry : entries) {
+    if (listings_) {
+      if (auto held = listings_->find(entry.key)) {
+        listings.push_back(std::move(*held));
+        continue;
+      }
+    }
+    auto listing = find_referral_listing(entry.key.id);
+    if (!listing) return listing.error();
+    if (!*listing) return make_error(Errc::Internal, "a listed referral vanished");
+    if (listings_) listings_->keep(entry.key, **listing);
+    listings.push_back(std::move(**listing));
   }
-  auto s = db_.prepare("WITH picked(urgency_rank, state_since, id) AS (" + picked +
-                       "), page AS (SELECT id FROM picked ORDER BY urgency_rank, state_since, id "
-                       "LIMIT ?) " +
-                       std::string{kListingSelect} + " WHERE r.id IN (SELECT id FROM page)" +
-                       " ORDER BY r.urgency_rank, r.state_since, r.id");
-  if (!s) return s.error();
-  int index = 1;
-  for (auto const& queue : queues) {
-    queue.bind(*s, index);
-    index += queue.count();
-    s->bind(index++, static_cast<std::int64_t>(filter.limit));
-  }
-  s->bind(index, static_cast<std::int64_t>(filter.limit));
-  return query_all<ReferralListing>(*s, read_listing);
+  return listings;
 }
 
 Result<std::vector<std::pair<State, std::int64_t>>> SqliteStore::count_referrals_by_state(

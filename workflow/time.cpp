@@ -109,12 +109,12 @@ std::optional<Date> parse_date(std::string_view text) {
   return date;
 }
 
-std::string format_timestamp(Timestamp t) {
+TimestampText timestamp_text(Timestamp t) {
   auto const local = std::chrono::floor<std::chrono::seconds>(t + kKazakhstanUtcOffset);
   auto const day = std::chrono::floor<days>(local);
   std::chrono::hh_mm_ss const time{local - day};
-  char text[25];
-  char* out = put_date(text, day);
+  TimestampText result;
+  char* out = put_date(result.text, day);
   *out++ = 'T';
   out = put_digits(out, static_cast<unsigned>(time.hours().count()), 2);
   *out++ = ':';
@@ -122,7 +122,11 @@ std::string format_timestamp(Timestamp t) {
   *out++ = ':';
   out = put_digits(out, static_cast<unsigned>(time.seconds().count()), 2);
   for (char c : std::string_view{"+05:00"}) *out++ = c;
-  return std::string(text, out);
+  return result;
+}
+
+std::string format_timestamp(Timestamp t) {
+  return std::string{timestamp_text(t).view()};
 }
 
 std::optional<Timestamp> parse_timestamp(std::string_view text) {

@@ -40,6 +40,13 @@ std::optional<Date> parse_date(std::string_view text);
 
 // ISO 8601 in Kazakhstan time with its offset, to the second: "2026-11-22T14:05:09+05:00".
 std::string format_timestamp(Timestamp t);
+
+// The same text in a buffer of its own, for the many timestamps of a worklist.
+struct TimestampText {
+  char text[25];
+  std::string_view view() const { return {text, sizeof text}; }
+};
+TimestampText timestamp_text(Timestamp t);
 // ISO 8601 / RFC 3339 with a required offset ("Z" or "+HH:MM"); seconds and fractions optional.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 

@@ -83,6 +83,9 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
   out += "# HELP joldama_writer_reruns_total Batches undone and run again with a savepoint per command.\n";
   out += "# TYPE joldama_writer_reruns_total counter\n";
   out += fmt::format("joldama_writer_reruns_total {}\n", writer.reruns);
+  out += "# HELP joldama_writer_checkpoints_total Copies of the write-ahead log into the database file.\n";
+  out += "# TYPE joldama_writer_checkpoints_total counter\n";
+  out += fmt::format("joldama_writer_checkpoints_total {}\n", writer.checkpoints);
   out += "# HELP joldama_writer_queue Commands waiting for the writer now.\n";
   out += "# TYPE joldama_writer_queue gauge\n";
   out += fmt::format("joldama_writer_queue {}\n", writer.queued);

@@ -1,8 +1,12 @@
 #include "storage/writer.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <pthread.h>
+#include <sqlite3.h>
 
 #include <exception>
 #include <vector>
@@ -11,17 +15,41 @@
 
 namespace joldama::storage {
 
+namespace {
+
+// SQLite calls this after every commit with the log's length in pages.
+int on_commit(void* checkpointer, sqlite3*, char const*, int log_pages) {
+  static_cast<Checkpointer*>(checkpointer)->log_grew(log_pages);
+  return SQLITE_OK;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
                                               WriterOptions options) {
   auto db = Database::open(path, Database::Access::ReadWrite, options.cache_kib);
   if (!db) return db.error();
   if (auto s = migrate(*db); !s) return s.error();
+  // Commits never copy the log into the database themselves; the checkpointer does, off the
+  // writer's path. A log that grew large once is cut back after it restarts.
+  if (auto s = db->exec("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864");
+      !s) {
+    return s.error();
+  }
+  auto checkpointer = Checkpointer::start(path, options.checkpoint_pages, options.nice);
+  if (!checkpointer) return checkpointer.error();
+  sqlite3_wal_hook(db->handle(), on_commit, checkpointer->get());
   if (options.max_batch == 0) options.max_batch = 1;
-  return std::unique_ptr<Writer>(new Writer(std::move(*db), options));
+  return std::unique_ptr<Writer>(new Writer(std::move(*db), std::move(*checkpointer), options));
 }
 
-Writer::Writer(Database db, WriterOptions options)
-    : db_(std::move(db)), store_(db_), options_(options), thread_([this] { run(); }) {}
+
+Writer::Writer(Database db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options)
+    : db_(std::move(db)),
+      checkpointer_(std::move(checkpointer)),
+      store_(db_),
+      options_(options),
+      thread_([this] { run(); }) {}
 
 Writer::~Writer() {
   stop();
@@ -45,7 +73,8 @@ TransactorStatistics Writer::statistics() const {
     std::lock_guard lock{mutex_};
     queued = queue_.size();
   }
-  return TransactorStatistics{commits_, commands_, failed_commands_, reruns_, queued};
+  return TransactorStatistics{commits_,  commands_, failed_commands_,
+                              reruns_,   checkpointer_->checkpoints(), queued};
 }
 
 void Writer::stop() {
@@ -55,10 +84,12 @@ void Writer::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  checkpointer_->stop();
 }
 
 void Writer::run() {
   pthread_setname_np(pthread_self(), "writer");
+  if (options_.nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
   for (;;) {
     std::deque<Item> batch;
     {

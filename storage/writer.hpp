@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "storage/checkpointer.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflow/ports.hpp"
@@ -27,6 +28,13 @@ namespace joldama::storage {
 struct WriterOptions {
   std::size_t max_batch = 1;  // commands that may share one commit
   int cache_kib = 32 * 1024;  // the writer's page cache: the indexes every command walks
+  // The writer yields the processor to the threads that answer requests: a burst of queued
+  // work (a batch of audit events, say) never holds up an answer, and the writer still runs
+  // whenever they wait, which is whenever a write is queued. 0 (the default niceness) to 19.
+  int nice = 10;
+  // The write-ahead log's length, in 4 KiB pages, at which a checkpoint copies it into the
+  // database file (on a thread of its own; see Checkpointer).
+  int checkpoint_pages = 4000;
 };
 
 class Writer final : public Transactor {
@@ -53,7 +61,7 @@ class Writer final : public Transactor {
   // also in its own savepoint, so that one failing after it wrote rolls back alone.
   enum class Isolation { Direct, Savepoints };
 
-  Writer(Database db, WriterOptions options);
+  Writer(Database db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options);
   void run();
   void run_batch(std::deque<Item>& batch);
   // Runs and answers the batch; false (nothing committed or answered) when a Direct run met a
@@ -62,6 +70,7 @@ class Writer final : public Transactor {
   Status run_work(Item& item);
 
   Database db_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   SqliteStore store_;
   WriterOptions options_;
   mutable std::mutex mutex_;

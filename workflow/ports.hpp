@@ -161,6 +161,7 @@ struct TransactorStatistics {
   std::uint64_t commands = 0;
   std::uint64_t failed_commands = 0;
   std::uint64_t reruns = 0;  // batches run again with a savepoint per command
+  std::uint64_t checkpoints = 0;  // copies of the write-ahead log into the database file
   std::size_t queued = 0;    // waiting now
 };
 

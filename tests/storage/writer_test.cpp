@@ -218,3 +218,36 @@ TEST(Writer, AStaleWriteInsideACommandUndoesItsEarlierWrites) {
 
 }  // namespace
 }  // namespace joldama::storage
+
+namespace joldama::storage {
+namespace {
+
+TEST(Checkpointer, CopiesTheLogOffTheWritersPathOnceItIsLong) {
+  BureauOptions options;
+  options.writer.checkpoint_pages = 8;  // about 32 KiB of log
+  TestBureau bureau{options};
+  auto const before = bureau.writer->statistics().checkpoints;
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(bureau.write([&](Store& s) {
+      return s.insert_organization(polyclinic("Checkpointed " + std::to_string(i)));
+    }));
+  }
+  // The checkpointer runs on its own thread: give it a moment.
+  for (int waited = 0; waited < 200 && bureau.writer->statistics().checkpoints == before;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  EXPECT_GT(bureau.writer->statistics().checkpoints, before);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'Checkpointed %'"),
+            40);
+}
+
+TEST(Checkpointer, ASmallLogIsLeftAlone) {
+  TestBureau bureau;  // the default threshold: thousands of pages
+  ASSERT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("One")); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  EXPECT_EQ(bureau.writer->statistics().checkpoints, 0u);
+}
+
+}  // namespace
+}  // namespace joldama::storage

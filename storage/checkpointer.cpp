@@ -1,0 +1,78 @@
+#include "storage/checkpointer.hpp"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace joldama::storage {
+
+Result<std::unique_ptr<Checkpointer>> Checkpointer::start(std::filesystem::path const& path,
+                                                          int threshold_frames, int nice) {
+  // A small cache: copying pages needs none of them twice.
+  auto db = Database::open(path, Database::Access::ReadWrite, 1024);
+  if (!db) return db.error();
+  // This connection never writes, so it never checkpoints on its own either.
+  if (auto s = db->exec("PRAGMA wal_autocheckpoint = 0"); !s) return s.error();
+  return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*db), threshold_frames, nice));
+}
+
+Checkpointer::Checkpointer(Database db, int threshold_frames, int nice)
+    : db_(std::move(db)),
+      threshold_frames_(threshold_frames),
+      nice_(nice),
+      thread_([this] { run(); }) {}
+
+Checkpointer::~Checkpointer() {
+  stop();
+}
+
+void Checkpointer::log_grew(int frames) {
+  if (frames < threshold_frames_) return;
+  {
+    std::lock_guard lock{mutex_};
+    if (due_) return;
+    due_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Checkpointer::stop() {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t Checkpointer::checkpoints() const {
+  std::lock_guard lock{mutex_};
+  return checkpoints_;
+}
+
+void Checkpointer::run() {
+  pthread_setname_np(pthread_self(), "checkpointer");
+  if (nice_ > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
+  std::unique_lock lock{mutex_};
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || due_; });
+    if (stopping_) return;
+    lock.unlock();
+    int log_frames = 0;
+    int copied_frames = 0;
+    int const rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             &log_frames, &copied_frames);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      fmt::print(stderr, "joldama: a checkpoint failed: {}\n", sqlite3_errmsg(db_.handle()));
+    }
+    lock.lock();
+    ++checkpoints_;
+    due_ = false;
+  }
+}
+
+}  // namespace joldama::storage

@@ -30,22 +30,6 @@ bool is_api_path(std::string_view path) {
   return path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
 }
 
-// The value of cookie `name` in a Cookie header.
-std::optional<std::string> cookie(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    auto const semicolon = header.find(';');
-    auto pair = header.substr(0, semicolon);
-    header =
-        semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    auto const eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
-      return std::string{pair.substr(eq + 1)};
-    }
-  }
-  return std::nullopt;
-}
-
 std::string encode_response(Response const& response) {
   json::array headers;
   for (auto const& [name, value] : response.headers) headers.emplace_back(json::array{name, value});
@@ -66,14 +50,6 @@ std::optional<Response> decode_response(std::string_view text) {
   }
   response.body = std::string{o.at("body").as_string()};
   return response;
-}
-
-bool valid_idempotency_key(std::string_view key) {
-  if (key.empty() || key.size() > 200) return false;
-  for (char c : key) {
-    if (c < 0x21 || c > 0x7E) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -225,7 +201,7 @@ void Api::route_request(std::shared_ptr<Exchange> const& exchange) {
   }
   exchange->route = match.route;
   exchange->params = std::move(match.params);
-  if (auto key = request.header("idempotency-key"); key && !valid_idempotency_key(*key)) {
+  if (auto key = request.header("idempotency-key"); key && !is_valid_idempotency_key(*key)) {
     return fail(exchange, make_error(Errc::Malformed,
                                      "Idempotency-Key is 1 to 200 printable ASCII characters"));
   }
@@ -241,10 +217,10 @@ void Api::route_request(std::shared_ptr<Exchange> const& exchange) {
 Result<User> Api::authenticate(Exchange& exchange) {
   auto const& request = exchange.request;
   std::optional<std::string> token;
-  if (auto header = request.header("authorization"); header && header->starts_with("Bearer ")) {
-    token = std::string{header->substr(7)};
+  if (auto header = request.header("authorization")) {
+    token = bearer_token(*header);
   } else if (auto cookies = request.header("cookie")) {
-    token = cookie(*cookies, kSessionCookie);
+    token = cookie_value(*cookies, kSessionCookie);
     exchange.cookie_session = token.has_value();
   }
   auto const unauthenticated = make_error(Errc::Unauthenticated, "sign in first");
@@ -317,7 +293,14 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
   log_.push(fmt::format("{} {} {} {} {:.1f}ms user={}", format_timestamp(services_.clock.now()),
                          method, route, response.status, seconds * 1000.0,
                          exchange->user ? std::to_string(exchange->user->id) : "-"));
-  exchange->respond(std::move(response));
+  // The connection's callbacks leave the exchange with the answer: whatever still holds the
+  // exchange afterwards (a command's closure on the writer's thread, say) must not be what keeps
+  // the connection alive, since a connection may only be destroyed on its own thread.
+  auto const respond = std::move(exchange->respond);
+  auto const dispatch = std::move(exchange->dispatch);
+  exchange->respond = nullptr;
+  exchange->dispatch = nullptr;
+  respond(std::move(response));
 }
 
 void Api::read(std::shared_ptr<Exchange> const& exchange,

@@ -45,6 +45,10 @@ void App::stop() {
   if (sweeper_.joinable()) sweeper_.join();
   http_.stop();
   api_.flush();  // the audit events of the last requests, while the writer still runs
+  // The writer runs commands in order: once this empty one is done, every completion of this
+  // app's earlier commands has returned, and none of them can touch the connections or the API
+  // while they are destroyed.
+  (void)transact(writer_, [](Store&) -> Status { return ok(); });
 }
 
 Result<SweepReport> App::sweep_now() {

@@ -1,5 +1,7 @@
 #include "server/http.hpp"
 
+#include "workflow/validation.hpp"
+
 namespace joldama::server {
 
 std::string_view to_string(Method method) {
@@ -74,7 +76,7 @@ bool parse_target(std::string_view target, std::string& path,
   auto const raw_path = target.substr(0, question);
   if (raw_path.empty() || raw_path.front() != '/') return false;
   auto decoded = percent_decode(raw_path, false);
-  if (!decoded) return false;
+  if (!decoded || !is_valid_utf8(*decoded)) return false;
   path = std::move(*decoded);
   query.clear();
   if (question == std::string_view::npos) return true;
@@ -88,9 +90,38 @@ bool parse_target(std::string_view target, std::string& path,
     auto key = percent_decode(pair.substr(0, eq), true);
     auto value = percent_decode(
         eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-    if (!key || !value) return false;
+    if (!key || !value || !is_valid_utf8(*key) || !is_valid_utf8(*value)) return false;
     // A repeated parameter is ambiguous; the first one wins and the rest are ignored.
     query.emplace(std::move(*key), std::move(*value));
+  }
+  return true;
+}
+
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto const semicolon = header.find(';');
+    auto pair = header.substr(0, semicolon);
+    header =
+        semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
+    while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+    auto const eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string{pair.substr(eq + 1)};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> bearer_token(std::string_view header) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!header.starts_with(kScheme)) return std::nullopt;
+  return std::string{header.substr(kScheme.size())};
+}
+
+bool is_valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 200) return false;
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7E) return false;
   }
   return true;
 }

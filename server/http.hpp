@@ -56,11 +56,21 @@ class RequestHandler {
 };
 
 // Splits a request target into a decoded path and decoded query parameters. Fails on malformed
-// percent-encoding, on a NUL byte, or on a path that is not absolute.
+// percent-encoding, on a NUL byte, on text that is not UTF-8 once decoded, or on a path that is
+// not absolute.
 bool parse_target(std::string_view target, std::string& path,
                   std::map<std::string, std::string>& query);
 
 // Percent-decoding ('+' is a space only in query strings).
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), or nothing when it is absent.
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name);
+
+// The token of an Authorization header "Bearer TOKEN", or nothing for any other scheme.
+std::optional<std::string> bearer_token(std::string_view header);
+
+// An Idempotency-Key: 1 to 200 printable ASCII characters.
+bool is_valid_idempotency_key(std::string_view key);
 
 }  // namespace joldama::server

@@ -1,5 +1,7 @@
 #include "server/json.hpp"
 
+#include "workflow/validation.hpp"
+
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
@@ -27,8 +29,12 @@ json::object names(LocalizedName const& name) {
 }  // namespace
 
 json::value to_json(Error const& error) {
-  json::object body{{"code", to_string(error.code)}, {"message", error.message}};
-  if (!error.field.empty()) body["field"] = error.field;
+  // A message may quote what the client sent; never echo bytes that would break the JSON.
+  json::object body{{"code", to_string(error.code)},
+                    {"message", is_valid_utf8(error.message)
+                                    ? error.message
+                                    : std::string{"the request holds text that is not UTF-8"}}};
+  if (!error.field.empty() && is_valid_utf8(error.field)) body["field"] = error.field;
   return json::object{{"error", std::move(body)}};
 }
 

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -269,21 +270,33 @@ struct HttpServer::Impl {
       : state(std::move(options), handler),
         io(state.options.threads),
         work(net::make_work_guard(io)),
-        acceptor(net::make_strand(io)) {}
+        acceptor(net::make_strand(io)),
+        accept_pause(acceptor.get_executor()) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) {
-        auto session = std::make_shared<Session>(std::move(socket), state);
-        {
-          std::lock_guard lock{sessions_mutex};
-          // Forget sessions that have ended, so the list does not grow without bound.
-          std::erase_if(sessions, [](auto const& weak) { return weak.expired(); });
-          sessions.push_back(session);
-        }
-        session->run();
+      if (ec) {
+        // Out of file descriptors, most likely: the connections already open are still served;
+        // try again shortly rather than spin on the failing accept.
+        accept_pause.expires_after(std::chrono::milliseconds{50});
+        accept_pause.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && acceptor.is_open()) accept();
+        });
+        return;
       }
+      auto session = std::make_shared<Session>(std::move(socket), state);
+      {
+        std::lock_guard lock{sessions_mutex};
+        // Forget sessions that have ended, so the list does not grow without bound; only now
+        // and then, so that accepting stays cheap with many connections open.
+        if (sessions.size() >= prune_at) {
+          std::erase_if(sessions, [](auto const& weak) { return weak.expired(); });
+          prune_at = std::max<std::size_t>(256, 2 * sessions.size());
+        }
+        sessions.push_back(session);
+      }
+      session->run();
       accept();
     });
   }
@@ -292,9 +305,11 @@ struct HttpServer::Impl {
   net::io_context io;
   net::executor_work_guard<net::io_context::executor_type> work;
   tcp::acceptor acceptor;
+  net::steady_timer accept_pause;
   std::vector<std::thread> threads;
   std::mutex sessions_mutex;
   std::vector<std::weak_ptr<Session>> sessions;
+  std::size_t prune_at = 256;
   bool stopped = false;
 };
 
@@ -341,6 +356,7 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   net::post(impl.acceptor.get_executor(), [&impl] {
     beast::error_code ignored;
     impl.acceptor.close(ignored);
+    impl.accept_pause.cancel();
   });
   {
     std::lock_guard lock{impl.sessions_mutex};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -47,7 +48,18 @@ int fail(std::string const& message) {
   return 2;
 }
 
+// Every open connection holds a file descriptor: allow as many as the system lets this process
+// have (the soft limit is often 1024, far below a Monday morning's connections).
+void allow_many_connections() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int serve(CommandLine const& line) {
+  allow_many_connections();
   // Signals are taken by sigwait below; block them before any thread starts, so that every
   // thread inherits the mask.
   sigset_t signals;

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/serve_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_bureau.hpp"
 
@@ -21,75 +22,8 @@ namespace {
 namespace json = boost::json;
 using testing::HttpClient;
 using testing::TempDir;
-
-class ServeProcess {
- public:
-  ServeProcess(std::filesystem::path const& db, std::vector<std::string> extra = {}) {
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<std::string> args{JOLDAMA_BINARY, "serve", "--db", db.string(), "--port", "0"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    stdout_ = out[0];
-  }
-  ~ServeProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(stdout_);
-  }
-
-  // Reads standard output until it holds `lines` lines (or 30 s pass).
-  std::string read_lines(int lines) {
-    while (std::count(output_.begin(), output_.end(), '\n') < lines) {
-      pollfd poller{stdout_, POLLIN, 0};
-      if (::poll(&poller, 1, 30'000) <= 0) break;
-      char chunk[1024];
-      auto const n = ::read(stdout_, chunk, sizeof chunk);
-      if (n <= 0) break;
-      output_.append(chunk, static_cast<std::size_t>(n));
-    }
-    return output_;
-  }
-
-  // Sends `signal` and returns the exit status (-1 if it did not exit within 15 s).
-  int stop(int signal) {
-    ::kill(pid_, signal);
-    for (int i = 0; i < 150; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      ::usleep(100'000);
-    }
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int stdout_ = -1;
-  std::string output_;
-};
-
-std::uint16_t port_of(std::string const& output) {
-  std::smatch match;
-  static std::regex const first_line{R"(^listening on http://127\.0\.0\.1:(\d+)\n)"};
-  if (!std::regex_search(output, match, first_line)) return 0;
-  return static_cast<std::uint16_t>(std::stoi(match[1]));
-}
+using testing::ServeProcess;
+using testing::port_of;
 
 std::string run(std::string const& command) {
   std::string out;

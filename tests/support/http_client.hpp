@@ -37,6 +37,7 @@ class HttpClient {
 
   // With `token` as bearer (when set) and JSON bodies.
   void use_token(std::string token) { token_ = std::move(token); }
+  std::string const& token() const { return token_; }
   HttpReply get(std::string const& target, Headers headers = {});
   HttpReply post(std::string const& target, boost::json::value const& body, Headers headers = {});
   HttpReply put(std::string const& target, boost::json::value const& body, Headers headers = {});

@@ -15,6 +15,8 @@ constexpr int kBusyTimeoutMs = 10'000;
 }  // namespace
 
 Errc errc_for(int rc) {
+  // A write the file system refused: the disk (or the file size the system allows) is full.
+  if (rc == SQLITE_IOERR_WRITE) return Errc::StorageFull;
   switch (rc & 0xFF) {
     case SQLITE_FULL: return Errc::StorageFull;
     case SQLITE_BUSY:
@@ -244,7 +246,13 @@ bool Database::in_transaction() const {
 Error Database::error(int rc, std::string_view context) const {
   int const code = db_ ? sqlite3_extended_errcode(db_) : rc;
   auto const* message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-  return make_error(errc_for(code != 0 ? code : rc), fmt::format("{}: {}", context, message));
+  auto const errc = errc_for(code != 0 ? code : rc);
+  if (errc == Errc::StorageFull) {
+    return make_error(errc, fmt::format("the disk is full: nothing of this request was saved; "
+                                        "try again later ({}: {})",
+                                        context, message));
+  }
+  return make_error(errc, fmt::format("{}: {}", context, message));
 }
 
 }  // namespace joldama::storage

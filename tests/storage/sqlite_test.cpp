@@ -90,7 +90,9 @@ TEST(Sqlite, ErrorsMapToDomainCodes) {
   EXPECT_NE(syntax.error().message.find("syntax"), std::string::npos);
   EXPECT_EQ(errc_for(SQLITE_FULL), Errc::StorageFull);
   EXPECT_EQ(errc_for(SQLITE_BUSY), Errc::Unavailable);
-  EXPECT_EQ(errc_for(SQLITE_IOERR_WRITE), Errc::Unavailable);
+  // A refused write is a full disk (or a file size limit reached); other I/O errors are not.
+  EXPECT_EQ(errc_for(SQLITE_IOERR_WRITE), Errc::StorageFull);
+  EXPECT_EQ(errc_for(SQLITE_IOERR_READ), Errc::Unavailable);
 }
 
 }  // namespace

@@ -1,0 +1,607 @@
+// joldama-torture: crashes the real server again and again under load and proves that nothing
+// acknowledged is ever lost.
+//
+// Workers drive journeys over HTTP (register a patient and a referral, submit, the commission
+// approves, the ministry approves against the quota), every POST with its own Idempotency-Key.
+// A request without an answer (the server died under it) is sent again, with the same key and
+// body, until it is answered: the client a hospital would run. Meanwhile the server is killed
+// with SIGKILL at random moments and started again on the same database. After every kill:
+//   - PRAGMA integrity_check is ok and `joldama verify-audit` passes;
+//   - every command that got a 2xx is in the database with its effects (the referral exists,
+//     its version is at least the acknowledged one, its audit trail holds the action);
+//   - every quota's `reserved` and `used` equal the referrals that hold its units;
+//   - no retried command was done twice (one referral per patient);
+//   - replaying an acknowledged command's key returns the original response, byte for byte.
+// Then the disk fills up (RLIMIT_FSIZE): writes are answered 503 with a clear error, nothing
+// acknowledged is lost, and once space returns the server writes again without a restart.
+//
+//   joldama-torture --binary build/joldama [--kills 20] [--seconds-between 2] [--workers 4]
+//                   [--seed N] [--keep DIR]
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/serve_process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_bureau.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using joldama::testing::HttpClient;
+using joldama::testing::HttpReply;
+using joldama::testing::ServeProcess;
+namespace storage = joldama::storage;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string binary;
+  int kills = 20;
+  double seconds_between = 2.0;
+  int workers = 4;
+  unsigned seed = std::random_device{}();
+  std::string keep;
+};
+
+// A command that got a 2xx, as the client saw it.
+struct Ack {
+  std::string login;
+  std::string method;
+  std::string target;
+  std::string body;
+  std::string key;
+  std::vector<std::pair<std::string, std::string>> headers;
+  int status = 0;
+  std::string response;
+  std::int64_t referral_id = 0;  // 0 for a patient
+  std::int64_t version = 0;
+  std::string action;  // "register" for a new referral, the action otherwise
+};
+
+// A command about to be sent.
+Ack command(std::string login, std::string target, std::string body, std::string key) {
+  Ack ack;
+  ack.login = std::move(login);
+  ack.method = "POST";
+  ack.target = std::move(target);
+  ack.body = std::move(body);
+  ack.key = std::move(key);
+  return ack;
+}
+
+bool has_row(storage::Statement& statement) {
+  auto const row = statement.step();
+  return row && *row;
+}
+
+int failures = 0;
+
+void fail(std::string const& what) {
+  ++failures;
+  fmt::print(stderr, "torture: FAILED: {}\n", what);
+}
+
+class Bureau {
+ public:
+  Bureau(Options options, std::filesystem::path dir)
+      : options_(std::move(options)), dir_(std::move(dir)), db_(dir_ / "bureau.db") {}
+
+  // Starts the server (with --demo on the first start); returns false if it did not come up.
+  bool start(std::optional<rlim_t> file_size_limit = std::nullopt) {
+    if (file_size_limit) {
+      // The child inherits both: writes beyond the limit fail with EFBIG instead of killing it.
+      ::signal(SIGXFSZ, SIG_IGN);
+      rlimit limit{*file_size_limit, RLIM_INFINITY};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    std::filesystem::path const log = dir_ / fmt::format("server-{}.log", ++starts_);
+    auto process = std::make_unique<ServeProcess>(
+        db_, std::vector<std::string>{"--demo"}, file_size_limit ? "/dev/null" : log);
+    if (file_size_limit) {
+      rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+      ::setrlimit(RLIMIT_FSIZE, &unlimited);
+      ::signal(SIGXFSZ, SIG_DFL);
+    }
+    auto const port = process->wait_for_port();
+    if (port == 0) return false;
+    std::lock_guard lock{mutex_};
+    process_ = std::move(process);
+    port_ = port;
+    return true;
+  }
+
+  void kill() {
+    std::unique_ptr<ServeProcess> process;
+    {
+      std::lock_guard lock{mutex_};
+      process = std::move(process_);
+      port_ = 0;
+    }
+    if (process) process->stop(SIGKILL);
+  }
+
+  int stop_cleanly() {
+    std::unique_ptr<ServeProcess> process;
+    {
+      std::lock_guard lock{mutex_};
+      process = std::move(process_);
+      port_ = 0;
+    }
+    return process ? process->stop(SIGTERM) : -1;
+  }
+
+  // Lets the running server's writes grow files without limit again (space has returned).
+  void lift_file_size_limit() {
+    std::lock_guard lock{mutex_};
+    rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    if (process_ && ::prlimit(process_->pid(), RLIMIT_FSIZE, &unlimited, nullptr) != 0) {
+      fail("prlimit failed");
+    }
+  }
+
+  std::uint16_t port() const {
+    std::lock_guard lock{mutex_};
+    return port_;
+  }
+
+  std::filesystem::path const& db() const { return db_; }
+  Options const& options() const { return options_; }
+
+ private:
+  Options options_;
+  std::filesystem::path dir_;
+  std::filesystem::path db_;
+  mutable std::mutex mutex_;
+  std::unique_ptr<ServeProcess> process_;
+  std::uint16_t port_ = 0;
+  int starts_ = 0;
+};
+
+class Torture {
+ public:
+  Torture(Bureau& bureau) : bureau_(bureau) {}
+
+  // Signs in the three people of the journey; their sessions live in the database and so
+  // survive every crash.
+  bool sign_in() {
+    for (auto const* login : {"doctor", "commission", "republic"}) {
+      HttpClient client{bureau_.port()};
+      auto const reply = client.post(
+          "/api/v1/session", json::object{{"login", login}, {"password", "joldama-demo"}});
+      if (reply.status != 200) {
+        fail(fmt::format("{} cannot sign in: {} {}", login, reply.status, reply.body));
+        return false;
+      }
+      tokens_[login] = std::string{reply.json().at("token").as_string()};
+    }
+    HttpClient hospital{bureau_.port()};
+    hospital.use_token(tokens_["doctor"]);
+    auto const orgs = hospital.get("/api/v1/organizations?kind=hospital").json();
+    for (auto const& org : orgs.as_array()) {
+      if (org.at("region").as_string() == "71") hospital_id_ = org.at("id").as_int64();
+    }
+    return hospital_id_ != 0;
+  }
+
+  // The workers' loop: journeys until `stop_`.
+  void run_workers(int count) {
+    for (int i = 0; i < count; ++i) {
+      workers_.emplace_back([this, i] { work(static_cast<unsigned>(i)); });
+    }
+  }
+
+  void stop_workers() {
+    stop_ = true;
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+    stop_ = false;
+  }
+
+  // Sends one command until it is answered (the server may be down for a while); the answer, or
+  // status 0 if `stop_` came first.
+  HttpReply send(Ack& command) {
+    auto const deadline = Clock::now() + std::chrono::seconds{120};
+    while (Clock::now() < deadline) {
+      auto const port = bureau_.port();
+      if (port != 0) {
+        HttpClient client{port};
+        auto headers = command.headers;
+        headers.emplace_back("authorization", "Bearer " + tokens_.at(command.login));
+        headers.emplace_back("content-type", "application/json");
+        headers.emplace_back("idempotency-key", command.key);
+        auto reply = client.request(command.method, command.target, command.body, headers);
+        // No answer, or the server said it is unavailable (shutting down, disk full): again.
+        if (reply.status != 0 && reply.status != 503) return reply;
+        if (reply.status == 503) ++unavailable_;
+      }
+      if (stop_) return HttpReply{};
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    fail(fmt::format("no answer for two minutes to {} {}", command.method, command.target));
+    return HttpReply{};
+  }
+
+  void record(Ack ack) {
+    std::lock_guard lock{mutex_};
+    acks_.push_back(std::move(ack));
+  }
+
+  std::vector<Ack> acks() const {
+    std::lock_guard lock{mutex_};
+    return acks_;
+  }
+
+  std::size_t unavailable() const { return unavailable_; }
+
+  // A journey's first step alone, for the disk-full phase: the reply as it came (no retry);
+  // recorded as acknowledged when it is a 201.
+  HttpReply register_patient_once(std::string const& iin) {
+    HttpClient client{bureau_.port()};
+    auto patient = command("doctor", "/api/v1/patients", json::serialize(patient_body(iin)),
+                           "disk-" + iin);
+    auto reply = client.request(patient.method, patient.target, patient.body,
+                                {{"authorization", "Bearer " + tokens_.at("doctor")},
+                                 {"content-type", "application/json"},
+                                 {"idempotency-key", patient.key}});
+    if (reply.status == 201) ack(std::move(patient), reply, 0, 0, "patient");
+    return reply;
+  }
+
+  std::map<std::string, std::string> const& tokens() const { return tokens_; }
+
+ private:
+  static json::object patient_body(std::string const& iin) {
+    return json::object{{"iin", iin},          {"last_name", "Сынақ"},
+                        {"first_name", "Әсел"},  {"birth_date", "1980-05-17"},
+                        {"sex", "female"},       {"residency", "citizen"},
+                        {"region", "75"},        {"insured", true}};
+  }
+
+  void work(unsigned worker) {
+    std::mt19937 random{bureau_.options().seed + worker};
+    int journey = 0;
+    while (!stop_) {
+      ++journey;
+      auto const prefix = fmt::format("w{}-j{}-{}", worker, journey, random());
+      auto patient = command("doctor", "/api/v1/patients",
+                             json::serialize(patient_body(joldama::testing::fresh_iin())),
+                             prefix + "-patient");
+      auto reply = send(patient);
+      if (reply.status == 0) return;
+      if (reply.status != 201) {
+        fail(fmt::format("patient: {} {}", reply.status, reply.body));
+        return;
+      }
+      auto const iin = std::string{json::parse(patient.body).at("iin").as_string()};
+      ack(patient, reply, 0, 0, "patient");
+
+      auto referral = command("doctor", "/api/v1/referrals",
+                   json::serialize(json::object{{"patient_iin", iin},
+                                                {"icd10", "I25.1"},
+                                                {"profile", "cardiac_surgery"},
+                                                {"urgency", random() % 4 == 0 ? "urgent" : "routine"},
+                                                {"care_form", "inpatient"},
+                                                {"justification", "Нагрузочная стенокардия"}}),
+                   prefix + "-referral");
+      reply = send(referral);
+      if (reply.status == 0) return;
+      if (reply.status != 201) {
+        fail(fmt::format("referral: {} {}", reply.status, reply.body));
+        return;
+      }
+      auto const created = json::parse(reply.body);
+      auto const id = created.at("id").as_int64();
+      auto version = created.at("version").as_int64();
+      ack(referral, reply, id, version, "register");
+
+      struct Step {
+        std::string login;
+        std::string action;
+        json::object body;
+      };
+      std::vector<Step> const steps{
+          {"doctor", "submit", {}},
+          {"commission", "approve", {{"protocol", "П-" + std::to_string(id)}}},
+          {"republic", "approve", {{"hospital_id", hospital_id_}}},
+      };
+      for (auto const& step : steps) {
+        if (stop_) return;
+        auto action = command(step.login,
+                              fmt::format("/api/v1/referrals/{}/actions/{}", id, step.action),
+                              json::serialize(step.body),
+                              fmt::format("{}-{}-{}", prefix, step.login, step.action));
+        action.headers.emplace_back("if-match", fmt::format("\"{}\"", version));
+        reply = send(action);
+        if (reply.status == 0) return;
+        if (reply.status != 200) {
+          fail(fmt::format("{} {} of {}: {} {}", step.login, step.action, id, reply.status,
+                           reply.body));
+          return;
+        }
+        version = json::parse(reply.body).at("version").as_int64();
+        ack(action, reply, id, version, step.action);
+      }
+    }
+  }
+
+  void ack(Ack command, HttpReply const& reply, std::int64_t id, std::int64_t version,
+           std::string action) {
+    command.status = reply.status;
+    command.response = reply.body;
+    command.referral_id = id;
+    command.version = version;
+    command.action = std::move(action);
+    record(std::move(command));
+  }
+
+  Bureau& bureau_;
+  std::map<std::string, std::string> tokens_;
+  std::int64_t hospital_id_ = 0;
+  std::vector<std::thread> workers_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> unavailable_{0};
+  mutable std::mutex mutex_;
+  std::vector<Ack> acks_;
+};
+
+std::string scalar(storage::Database& db, std::string const& sql) {
+  auto statement = db.prepare(sql);
+  if (!statement) return "error: " + statement.error().message;
+  auto row = statement->step();
+  if (!row || !*row) return "no row";
+  return statement->text(0);
+}
+
+// The checks on a stopped server's database.
+void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::string const& when) {
+  {
+  auto opened = storage::Database::open(bureau.db(), storage::Database::Access::ReadWrite);
+  if (!opened) return fail(when + ": cannot open the database: " + opened.error().message);
+  auto& db = *opened;
+  if (auto const integrity = scalar(db, "PRAGMA integrity_check"); integrity != "ok") {
+    fail(when + ": integrity_check: " + integrity);
+  }
+  if (auto const keys = scalar(db, "SELECT count(*) FROM pragma_foreign_key_check"); keys != "0") {
+    fail(when + ": dangling references: " + keys);
+  }
+  // Every quota's counters are the referrals holding its units.
+  auto const quota_mismatch = scalar(db, R"(
+      SELECT count(*) FROM quotas q WHERE
+        q.reserved != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'reserved'
+                        AND r.quota_period = q.period AND r.quota_region = q.region
+                        AND r.quota_profile = q.profile)
+        OR q.used != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'used'
+                        AND r.quota_period = q.period AND r.quota_region = q.region
+                        AND r.quota_profile = q.profile))");
+  if (quota_mismatch != "0") fail(when + ": quotas whose counters disagree: " + quota_mismatch);
+  // A command sent again after a crash was never done twice.
+  auto const doubled = scalar(db, R"(
+      SELECT count(*) FROM (SELECT r.patient_id FROM referrals r JOIN patients p
+                            ON p.id = r.patient_id WHERE p.last_name = 'Сынақ'
+                            GROUP BY r.patient_id HAVING count(*) > 1))");
+  if (doubled != "0") fail(when + ": patients with a referral registered twice: " + doubled);
+
+  for (auto const& ack : acks) {
+    if (ack.action == "patient") {
+      auto const iin = std::string{json::parse(ack.body).at("iin").as_string()};
+      auto patient = db.prepare("SELECT count(*) FROM patients WHERE iin = ?1");
+      if (!patient) return fail(when + ": " + patient.error().message);
+      patient->bind(1, iin);
+      if (!has_row(*patient) || patient->int64(0) != 1) {
+        fail(fmt::format("{}: acknowledged patient {} is missing", when, iin));
+      }
+      continue;
+    }
+    auto version = db.prepare("SELECT version FROM referrals WHERE id = ?1");
+    if (!version) return fail(when + ": " + version.error().message);
+    version->bind(1, ack.referral_id);
+    if (!has_row(*version)) {
+      fail(fmt::format("{}: acknowledged referral {} is missing", when, ack.referral_id));
+      continue;
+    }
+    if (version->int64(0) < ack.version) {
+      fail(fmt::format("{}: referral {} is at version {}, {} was acknowledged", when,
+                       ack.referral_id, version->int64(0), ack.version));
+    }
+    auto audited = db.prepare("SELECT count(*) FROM audit WHERE referral_id = ?1 AND action = ?2");
+    if (!audited) return fail(when + ": " + audited.error().message);
+    audited->bind(1, ack.referral_id);
+    audited->bind(2, ack.action);
+    if (!has_row(*audited) || audited->int64(0) < 1) {
+      fail(fmt::format("{}: the audit trail of referral {} lacks its acknowledged {}", when,
+                       ack.referral_id, ack.action));
+    }
+  }
+  }  // closed before verify-audit opens it
+
+  std::string output;
+  FILE* pipe = ::popen(
+      fmt::format("'{}' verify-audit --db '{}' 2>&1", bureau.options().binary, bureau.db().string())
+          .c_str(),
+      "r");
+  char buffer[512];
+  while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int const status = ::pclose(pipe);
+  if (status != 0 || !output.starts_with("ok ")) fail(when + ": verify-audit: " + output);
+}
+
+// Replaying an acknowledged command's key returns the original answer.
+void check_replays(Torture& torture, Bureau& bureau, std::vector<Ack> const& acks,
+                   std::string const& when) {
+  for (auto const& ack : acks) {
+    HttpClient client{bureau.port()};
+    auto headers = ack.headers;
+    headers.emplace_back("authorization", "Bearer " + torture.tokens().at(ack.login));
+    headers.emplace_back("content-type", "application/json");
+    headers.emplace_back("idempotency-key", ack.key);
+    auto const reply = client.request(ack.method, ack.target, ack.body, headers);
+    if (reply.status != ack.status || reply.body != ack.response) {
+      fail(fmt::format("{}: replaying {} {} gave {} {:.200}, first {} {:.200}", when, ack.method,
+                       ack.target, reply.status, reply.body, ack.status, ack.response));
+    }
+  }
+}
+
+std::optional<Options> parse(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string const flag = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (flag == "--binary") options.binary = value();
+    else if (flag == "--kills") options.kills = std::atoi(value().c_str());
+    else if (flag == "--seconds-between") options.seconds_between = std::atof(value().c_str());
+    else if (flag == "--workers") options.workers = std::atoi(value().c_str());
+    else if (flag == "--seed") options.seed = static_cast<unsigned>(std::atol(value().c_str()));
+    else if (flag == "--keep") options.keep = value();
+    else return std::nullopt;
+  }
+  if (options.binary.empty() || options.kills < 1 || options.workers < 1 ||
+      options.seconds_between <= 0) {
+    return std::nullopt;
+  }
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto const options = parse(argc, argv);
+  if (!options) {
+    fmt::print(stderr,
+               "usage: joldama-torture --binary PATH [--kills 20] [--seconds-between 2] "
+               "[--workers 4] [--seed N] [--keep DIR]\n");
+    return 2;
+  }
+  joldama::testing::TempDir temp;
+  std::filesystem::path const dir = options->keep.empty() ? temp.path() : std::filesystem::path{options->keep};
+  std::filesystem::create_directories(dir);
+  fmt::print("torture: {} kills, up to {}s apart, {} workers, seed {}, in {}\n", options->kills,
+             options->seconds_between, options->workers, options->seed, dir.string());
+  std::fflush(stdout);
+
+  Bureau bureau{*options, dir};
+  if (!bureau.start()) {
+    fmt::print(stderr, "torture: the server did not start\n");
+    return 1;
+  }
+  Torture torture{bureau};
+  if (!torture.sign_in()) return 1;
+  torture.run_workers(options->workers);
+
+  std::mt19937 random{options->seed};
+  std::uniform_real_distribution<double> pause{0.2, options->seconds_between};
+  std::size_t checked = 0;
+  // Up to `count` of `acks`, drawn at random.
+  auto sample = [&random](std::vector<Ack> const& acks, std::size_t count) {
+    std::vector<Ack> drawn;
+    std::sample(acks.begin(), acks.end(), std::back_inserter(drawn), count, random);
+    return drawn;
+  };
+  for (int kill = 1; kill <= options->kills && failures == 0; ++kill) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(pause(random)));
+    bureau.kill();
+    auto const acks = torture.acks();
+    auto const when = fmt::format("after kill {}", kill);
+    // Everything acknowledged since the last kill, and a sample of what came before.
+    std::vector<Ack> const earlier(acks.begin(), acks.begin() + static_cast<std::ptrdiff_t>(checked));
+    std::vector<Ack> recent(acks.begin() + static_cast<std::ptrdiff_t>(checked), acks.end());
+    auto to_check = recent;
+    for (auto& ack : sample(earlier, 300)) to_check.push_back(std::move(ack));
+    check_database(bureau, to_check, when);
+    if (!bureau.start()) {
+      fail(when + ": the server did not start again");
+      break;
+    }
+    auto to_replay = sample(recent, 300);
+    for (auto& ack : sample(earlier, 50)) to_replay.push_back(std::move(ack));
+    check_replays(torture, bureau, to_replay, when);
+    checked = acks.size();
+    fmt::print("torture: kill {:2}: {} commands acknowledged so far, all present\n", kill,
+               acks.size());
+    std::fflush(stdout);
+  }
+  torture.stop_workers();
+  if (bureau.stop_cleanly() != 0) fail("the last server did not stop cleanly");
+  check_database(bureau, torture.acks(), "at the end");
+
+  // The disk fills up: no file may grow beyond 2 MiB (the write-ahead log, emptied by the clean
+  // stop, soon reaches that; the database file is larger already, so checkpoints fail too).
+  if (failures == 0) {
+    if (!bureau.start(2 * 1024 * 1024)) {
+      fail("the server did not start with a small file size limit");
+    } else {
+      int refused = 0;
+      int accepted_before = 0;
+      std::string refusal;
+      for (int i = 0; i < 5000 && refused == 0; ++i) {
+        auto const reply = torture.register_patient_once(joldama::testing::fresh_iin());
+        if (reply.status == 201) {
+          ++accepted_before;
+        } else if (reply.status == 503) {
+          ++refused;
+          refusal = reply.body;
+        } else {
+          fail(fmt::format("disk full: registration answered {} {}", reply.status, reply.body));
+          break;
+        }
+      }
+      if (refused == 0) {
+        fail("disk full: 5000 registrations and never a 503");
+      } else {
+        auto const code = json::parse(refusal).at("error").at("code").as_string();
+        if (code != "storage_full") {
+          fail("disk full: the 503 is not a clear error: " + refusal);
+        }
+        fmt::print("torture: disk full after {} registrations: 503 {}\n", accepted_before,
+                   refusal);
+      }
+      // Space returns: the same server writes again.
+      bureau.lift_file_size_limit();
+      bool recovered = false;
+      for (int i = 0; i < 100 && !recovered; ++i) {
+        recovered = torture.register_patient_once(joldama::testing::fresh_iin()).status == 201;
+        if (!recovered) std::this_thread::sleep_for(std::chrono::milliseconds{100});
+      }
+      if (!recovered) fail("disk full: the server did not write again once space returned");
+      if (bureau.stop_cleanly() != 0) fail("disk full: the server did not stop cleanly");
+      check_database(bureau, torture.acks(), "after the disk was full");
+    }
+  }
+
+  if (failures > 0) {
+    fmt::print(stderr, "torture: {} failures (database kept in {})\n", failures, dir.string());
+    if (options->keep.empty()) {
+      // Keep the evidence.
+      auto const kept = std::filesystem::temp_directory_path() / "joldama-torture-failed";
+      std::error_code ignored;
+      std::filesystem::remove_all(kept, ignored);
+      std::filesystem::copy(dir, kept, std::filesystem::copy_options::recursive, ignored);
+      fmt::print(stderr, "torture: copied to {}\n", kept.string());
+    }
+    return 1;
+  }
+  fmt::print("torture: ok: {} kills, {} commands acknowledged and all present, {} answers 503 "
+             "while down or full, replays identical, disk-full refused and recovered\n",
+             options->kills, torture.acks().size(), torture.unavailable());
+  return 0;
+}

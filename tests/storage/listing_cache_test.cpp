@@ -1,0 +1,56 @@
+// The worklist rows shared by the read connections: found only at the exact (id, version,
+// overdue mark) they were read at, and forgotten least recently used first.
+
+#include "storage/listing_cache.hpp"
+
+#include <gtest/gtest.h>
+
+namespace joldama::storage {
+namespace {
+
+ReferralListing listing(Id id, std::int64_t version, std::string patient) {
+  ReferralListing l;
+  l.referral.id = id;
+  l.referral.version = version;
+  l.patient_name = std::move(patient);
+  return l;
+}
+
+TEST(ListingCache, FindsARowOnlyAtTheKeyItWasReadAt) {
+  ListingCache cache{10};
+  cache.keep({1, 3, std::nullopt}, listing(1, 3, "Ким Ольга"));
+  auto const found = cache.find({1, 3, std::nullopt});
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->patient_name, "Ким Ольга");
+  EXPECT_FALSE(cache.find({1, 4, std::nullopt})) << "a newer version must be read again";
+  EXPECT_FALSE(cache.find({1, 3, 1'700'000'000'000})) << "the overdue mark is part of the key";
+  EXPECT_FALSE(cache.find({2, 3, std::nullopt}));
+  auto const stats = cache.statistics();
+  EXPECT_EQ(stats.hits, 1u);
+  EXPECT_EQ(stats.misses, 3u);
+}
+
+TEST(ListingCache, AChangedReferralReplacesItsOldRow) {
+  ListingCache cache{10};
+  cache.keep({7, 1, std::nullopt}, listing(7, 1, "before"));
+  cache.keep({7, 2, std::nullopt}, listing(7, 2, "after"));
+  EXPECT_FALSE(cache.find({7, 1, std::nullopt}));
+  ASSERT_TRUE(cache.find({7, 2, std::nullopt}));
+  EXPECT_EQ(cache.find({7, 2, std::nullopt})->patient_name, "after");
+  EXPECT_EQ(cache.statistics().size, 1u);
+}
+
+TEST(ListingCache, ForgetsTheLeastRecentlyUsed) {
+  ListingCache cache{2};
+  cache.keep({1, 1, std::nullopt}, listing(1, 1, "one"));
+  cache.keep({2, 1, std::nullopt}, listing(2, 1, "two"));
+  ASSERT_TRUE(cache.find({1, 1, std::nullopt}));  // 1 is now the most recent
+  cache.keep({3, 1, std::nullopt}, listing(3, 1, "three"));
+  EXPECT_TRUE(cache.find({1, 1, std::nullopt}));
+  EXPECT_FALSE(cache.find({2, 1, std::nullopt}));
+  EXPECT_TRUE(cache.find({3, 1, std::nullopt}));
+  EXPECT_EQ(cache.statistics().size, 2u);
+}
+
+}  // namespace
+}  // namespace joldama::storage

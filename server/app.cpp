@@ -69,6 +69,15 @@ Result<SweepReport> App::sweep_now() {
   });
   if (!removed) return removed.error();
   if (*removed > 0) api_.sessions().forget_all();
+  // Old idempotency records, a batch per command so that the writer is never held for long.
+  for (int round = 0; round < kMaxSweepRounds; ++round) {
+    auto forgotten = transact(writer_, [&](Store& store) {
+      return store.delete_idempotency_before(now - config_.idempotency_keys_for,
+                                             static_cast<int>(kSweepBatch));
+    });
+    if (!forgotten) return forgotten.error();
+    if (*forgotten < static_cast<std::int64_t>(kSweepBatch)) break;
+  }
   return total;
 }
 

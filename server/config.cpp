@@ -74,6 +74,11 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
     c.read_timeout = std::chrono::seconds{number};
     return true;
   }
+  if (key == "idempotency_keys_hours") {
+    if (!parse_number(value, number, 1, 24 * 366)) return false;
+    c.idempotency_keys_for = std::chrono::hours{number};
+    return true;
+  }
   if (key == "sweep_interval_seconds") {
     if (!parse_number(value, number, 1, 86400)) return false;
     c.sweep_interval = std::chrono::seconds{number};

@@ -33,6 +33,9 @@ struct ServerConfig {
   std::size_t attachment_body_limit = 10 * 1024 * 1024;
 
   std::chrono::seconds sweep_interval{60};
+  // How long an Idempotency-Key is remembered: a retry within this time returns the first
+  // answer; the sweep forgets older keys, so the table does not grow without end.
+  std::chrono::hours idempotency_keys_for{24};
   std::size_t writer_max_batch = 64;
   std::size_t read_connections = 8;
 

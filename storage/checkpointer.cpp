@@ -29,14 +29,21 @@ Checkpointer::~Checkpointer() {
   stop();
 }
 
-void Checkpointer::log_grew(int frames) {
-  if (frames < threshold_frames_) return;
+bool Checkpointer::log_grew(int frames) {
+  if (frames < threshold_frames_) return false;
+  if (frames >= kOvergrown * threshold_frames_) return true;
   {
     std::lock_guard lock{mutex_};
-    if (due_) return;
+    if (due_) return false;
     due_ = true;
   }
   wake_.notify_one();
+  return false;
+}
+
+void Checkpointer::writer_checkpointed() {
+  std::lock_guard lock{mutex_};
+  ++checkpoints_;
 }
 
 void Checkpointer::stop() {

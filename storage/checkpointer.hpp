@@ -23,7 +23,18 @@ class Checkpointer {
   ~Checkpointer();
 
   // Called by the writer after each commit with the log's length in pages. Cheap; thread-safe.
-  void log_grew(int frames);
+  // True when the log has outgrown the checkpointer: then the writer must copy it itself, now.
+  //
+  // Under a constant stream of commits the checkpointer's copy never reaches the end of the log
+  // (frames are appended while it copies), and SQLite starts the log over only after a
+  // checkpoint has copied all of it: the log would grow without end. Between two commits, on
+  // the writer's own connection, nothing is appended meanwhile, so that checkpoint completes.
+  bool log_grew(int frames);
+  // Counts a checkpoint the writer made itself.
+  void writer_checkpointed();
+
+  // The log's length, in multiples of the threshold, at which the writer steps in.
+  static constexpr int kOvergrown = 4;
   // Stops the thread and closes the connection. Idempotent.
   void stop();
 

@@ -301,8 +301,15 @@ CREATE INDEX referrals_queue_by_hospital
   WHERE talon_number IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations{
-    kSchema, kReferenceData, kAccountsAndDocuments, kHistoryIndex, kScaleIndexes};
+// 6: idempotency records are forgotten after a while (see ServerConfig::idempotency_keys_for);
+// the sweep finds the old ones by age.
+constexpr std::string_view kIdempotencyByAge = R"sql(
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations{
+    kSchema,      kReferenceData, kAccountsAndDocuments, kHistoryIndex, kScaleIndexes,
+    kIdempotencyByAge};
 
 }  // namespace
 

@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
   Result<std::optional<IdempotencyRecord>> find_idempotency(Id user_id,
                                                             std::string_view key) override;
   Status insert_idempotency(IdempotencyRecord const& record) override;
+  Result<std::int64_t> delete_idempotency_before(Timestamp before, int limit) override;
 
   Result<std::vector<Organization>> list_organizations(OrganizationFilter const& filter) override;
   Result<std::vector<Profile>> list_profiles() override;

@@ -53,6 +53,11 @@ constexpr char const* kDeleteStaleSessions = R"sql(
 DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at < ?2
 )sql";
 
+constexpr char const* kDeleteOldIdempotency = R"sql(
+DELETE FROM idempotency_keys WHERE (user_id, key) IN (
+  SELECT user_id, key FROM idempotency_keys WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)
+)sql";
+
 constexpr char const* kFindIdempotency = R"sql(
 SELECT user_id, key, request_hash, response, created_at
 FROM idempotency_keys WHERE user_id = ?1 AND key = ?2
@@ -225,6 +230,14 @@ Status SqliteStore::insert_idempotency(IdempotencyRecord const& record) {
       .bind(4, record.response)
       .bind(5, to_millis(record.created_at));
   return s->run();
+}
+
+Result<std::int64_t> SqliteStore::delete_idempotency_before(Timestamp before, int limit) {
+  auto s = db_.prepare(kDeleteOldIdempotency);
+  if (!s) return s.error();
+  s->bind(1, to_millis(before)).bind(2, limit);
+  if (auto done = s->run(); !done) return done.error();
+  return db_.changes();
 }
 
 // --- attachments -------------------------------------------------------------------------------

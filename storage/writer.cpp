@@ -18,8 +18,17 @@ namespace joldama::storage {
 namespace {
 
 // SQLite calls this after every commit with the log's length in pages.
-int on_commit(void* checkpointer, sqlite3*, char const*, int log_pages) {
-  static_cast<Checkpointer*>(checkpointer)->log_grew(log_pages);
+int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
+  auto& checkpointer = *static_cast<Checkpointer*>(context);
+  if (checkpointer.log_grew(log_pages)) {
+    int log_frames = 0;
+    int copied_frames = 0;
+    // Busy only while the checkpointer is copying; the next commit tries again.
+    if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                  &copied_frames) == SQLITE_OK) {
+      checkpointer.writer_checkpointed();
+    }
+  }
   return SQLITE_OK;
 }
 

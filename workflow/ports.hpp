@@ -118,6 +118,9 @@ class IdempotencyRepository {
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(Id user_id,
                                                                     std::string_view key) = 0;
   virtual Status insert_idempotency(IdempotencyRecord const& record) = 0;
+  // Forgets up to `limit` records made before `before` (a key that old is new again); returns
+  // how many.
+  virtual Result<std::int64_t> delete_idempotency_before(Timestamp before, int limit) = 0;
 };
 
 // Reads for worklists, lookups and reports. Scope comes in the filters, set by the workflow.

@@ -79,6 +79,42 @@ TEST_F(SecurityTest, AnIdempotentReplayCreatesOneReferral) {
   EXPECT_NE(theirs.header("location"), first.header("location"));
 }
 
+TEST_F(SecurityTest, AnIdempotencyKeyIsRememberedForADayThenForgotten) {
+  // Sessions end long before a day passes: sign in afresh after each jump of the clock.
+  auto signed_in = [&] {
+    auto client = server.client();
+    auto const reply = client.post(
+        "/api/v1/session", json::object{{"login", "doctor"}, {"password", "joldama-demo"}});
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    client.use_token(std::string{reply.json().at("token").as_string()});
+    return client;
+  };
+  auto const iin = doctor_journey.new_patient();
+  json::object body{{"patient_iin", iin},       {"icd10", "C34.1"},
+                    {"profile", "oncology"},    {"urgency", "routine"},
+                    {"care_form", "inpatient"}, {"justification", "Lung cancer, stage II"}};
+  auto const first = doctor.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+
+  server.clock.advance(std::chrono::hours{23});
+  ASSERT_TRUE(server.app->sweep_now().has_value());
+  auto client = signed_in();
+  auto const replayed = client.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
+  EXPECT_EQ(replayed.body, first.body) << "within a day the key still answers as the first time";
+  EXPECT_EQ(scalar(server.db_path,
+                   "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"), 1);
+
+  server.clock.advance(std::chrono::hours{2});
+  ASSERT_TRUE(server.app->sweep_now().has_value());
+  EXPECT_EQ(scalar(server.db_path,
+                   "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"), 0);
+  auto later = signed_in();
+  body["urgency"] = "urgent";
+  auto const fresh = later.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
+  EXPECT_EQ(fresh.status, 201) << "a forgotten key is new again: " << fresh.body;
+  EXPECT_NE(fresh.header("location"), first.header("location"));
+}
+
 TEST_F(SecurityTest, AnIdempotentActionIsDoneOnce) {
   auto const r = doctor_journey.new_referral("surgery");
   auto const path = fmt::format("/api/v1/referrals/{}/actions/submit", id_of(r));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <latch>
 #include <thread>
 
@@ -240,6 +241,37 @@ TEST(Checkpointer, CopiesTheLogOffTheWritersPathOnceItIsLong) {
   EXPECT_GT(bureau.writer->statistics().checkpoints, before);
   EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'Checkpointed %'"),
             40);
+}
+
+// Under a constant stream of commits the checkpointer alone never reaches the end of the log;
+// the writer steps in between two commits, and the log starts over instead of growing forever.
+TEST(Checkpointer, TheLogStaysShortUnderAConstantStreamOfCommits) {
+  BureauOptions options;
+  options.writer.checkpoint_pages = 16;  // 64 KiB; the writer steps in at 256 KiB
+  TestBureau bureau{options};
+  constexpr int kCommits = 3000;
+  std::atomic<int> done{0};
+  std::atomic<int> failed{0};
+  std::string const long_name(1500, 'x');
+  for (int i = 0; i < kCommits; ++i) {
+    bureau.writer->submit(
+        [&, i](Store& s) -> Status {
+          auto id = s.insert_organization(polyclinic(long_name + std::to_string(i)));
+          if (!id) return id.error();
+          return ok();
+        },
+        [&](Status const& status) {
+          if (!status) ++failed;
+          ++done;
+        });
+  }
+  while (done < kCommits) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  EXPECT_EQ(failed, 0);
+  // Some 20 MB went through the log; it never held more than a few hundred KiB of it.
+  auto const log_bytes = std::filesystem::file_size(bureau.db_path.string() + "-wal");
+  EXPECT_LT(log_bytes, 2u * 1024 * 1024) << "the log grew to " << log_bytes << " bytes";
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'xxx%'"),
+            kCommits);
 }
 
 TEST(Checkpointer, ASmallLogIsLeftAlone) {

@@ -51,15 +51,7 @@ TEST(BulkData, AGeneratedBureauIsWhatRealUseWouldLeave) {
   ASSERT_TRUE(db.has_value());
   EXPECT_EQ(scalar(*db, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM pragma_foreign_key_check"), "0");
-  EXPECT_EQ(scalar(*db, R"(
-      SELECT count(*) FROM quotas q WHERE
-        q.reserved != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'reserved'
-                        AND r.quota_period = q.period AND r.quota_region = q.region
-                        AND r.quota_profile = q.profile)
-        OR q.used != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'used'
-                        AND r.quota_period = q.period AND r.quota_region = q.region
-                        AND r.quota_profile = q.profile))"),
-            "0");
+  EXPECT_EQ(scalar(*db, testing::kQuotasWhoseCountersDisagree), "0");
   // Every step happened before `now`.
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM referrals WHERE updated_at > " +
                             std::to_string(to_millis(now))),

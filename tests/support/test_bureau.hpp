@@ -21,6 +21,18 @@ WorkingCalendar const& kazakhstan_calendar();
 // A valid IIN (correct check digit) that no other call of this function in the process returns.
 std::string fresh_iin();
 
+// SQL counting the quotas whose `reserved` or `used` differ from the referrals that hold their
+// units: 0 in every consistent bureau.
+inline constexpr char const* kQuotasWhoseCountersDisagree = R"sql(
+SELECT count(*) FROM quotas q WHERE
+  q.reserved != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'reserved'
+                  AND r.quota_period = q.period AND r.quota_region = q.region
+                  AND r.quota_profile = q.profile)
+  OR q.used != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'used'
+                  AND r.quota_period = q.period AND r.quota_region = q.region
+                  AND r.quota_profile = q.profile)
+)sql";
+
 struct BureauOptions {
   Timestamp start = at("2026-03-02T10:00:00+05:00");  // a Monday
   storage::WriterOptions writer{};

@@ -385,14 +385,7 @@ void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::str
     fail(when + ": dangling references: " + keys);
   }
   // Every quota's counters are the referrals holding its units.
-  auto const quota_mismatch = scalar(db, R"(
-      SELECT count(*) FROM quotas q WHERE
-        q.reserved != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'reserved'
-                        AND r.quota_period = q.period AND r.quota_region = q.region
-                        AND r.quota_profile = q.profile)
-        OR q.used != (SELECT count(*) FROM referrals r WHERE r.quota_holding = 'used'
-                        AND r.quota_period = q.period AND r.quota_region = q.region
-                        AND r.quota_profile = q.profile))");
+  auto const quota_mismatch = scalar(db, joldama::testing::kQuotasWhoseCountersDisagree);
   if (quota_mismatch != "0") fail(when + ": quotas whose counters disagree: " + quota_mismatch);
   // A command sent again after a crash was never done twice.
   auto const doubled = scalar(db, R"(

@@ -231,15 +231,16 @@ Result<User> Api::authenticate(Exchange& exchange) {
   auto known = sessions_.find(hash, now);
   if (!known) {
     auto const generation = sessions_.generation();
-    auto found = query(services_.reader, [&](Store& store) -> Result<std::optional<SessionCache::Entry>> {
-      auto session = store.find_session(hash);
-      if (!session) return session.error();
-      if (!*session) return std::optional<SessionCache::Entry>{};
-      auto user = store.find_user((*session)->user_id);
-      if (!user) return user.error();
-      if (!*user) return std::optional<SessionCache::Entry>{};
-      return std::optional<SessionCache::Entry>{SessionCache::Entry{**session, **user}};
-    });
+    auto found =
+        query(services_.reader, [&](Store& store) -> Result<std::optional<SessionCache::Entry>> {
+          auto session = store.find_session(hash);
+          if (!session) return session.error();
+          if (!*session) return std::optional<SessionCache::Entry>{};
+          auto user = store.find_user((*session)->user_id);
+          if (!user) return user.error();
+          if (!*user) return std::optional<SessionCache::Entry>{};
+          return std::optional<SessionCache::Entry>{SessionCache::Entry{**session, **user}};
+        });
     if (!found) return found.error();
     if (!*found) return unauthenticated;
     sessions_.keep(hash, **found, generation, now);
@@ -287,12 +288,12 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
   // Stable strings (the router's patterns, literals): the metrics keep views of them.
   std::string_view const route = exchange->route ? std::string_view{exchange->route->pattern}
                                  : is_api_path(exchange->request.path) ? "unmatched"
-                                                                        : "static";
+                                                                       : "static";
   auto const method = to_string(exchange->request.method);
   metrics_->observe(route, method, response.status, seconds);
   log_.push(fmt::format("{} {} {} {} {:.1f}ms user={}", format_timestamp(services_.clock.now()),
-                         method, route, response.status, seconds * 1000.0,
-                         exchange->user ? std::to_string(exchange->user->id) : "-"));
+                        method, route, response.status, seconds * 1000.0,
+                        exchange->user ? std::to_string(exchange->user->id) : "-"));
   // The connection's callbacks leave the exchange with the answer: whatever still holds the
   // exchange afterwards (a command's closure on the writer's thread, say) must not be what keeps
   // the connection alive, since a connection may only be destroyed on its own thread.
@@ -316,12 +317,11 @@ std::optional<IdempotencyRecord> Api::idempotency_for(Exchange const& exchange) 
   if (!key || !exchange.user) return std::nullopt;
   // The request is what the key promises not to repeat: method, target, body and the headers
   // that carry content.
-  auto const fingerprint =
-      fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method), request.target,
-                  request.header("content-type").value_or(""),
-                  request.header("x-filename").value_or(""), request.body);
-  return IdempotencyRecord{exchange.user->id, std::string{*key}, sha256_hex(fingerprint), {},
-                           services_.clock.now()};
+  auto const fingerprint = fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method),
+                                       request.target, request.header("content-type").value_or(""),
+                                       request.header("x-filename").value_or(""), request.body);
+  return IdempotencyRecord{
+      exchange.user->id, std::string{*key}, sha256_hex(fingerprint), {}, services_.clock.now()};
 }
 
 Result<std::optional<Response>> Api::replay(Store& store, IdempotencyRecord const& key) {

@@ -1,11 +1,11 @@
 #include "server/json.hpp"
 
-#include "workflow/validation.hpp"
-
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
 #include <charconv>
+
+#include "workflow/validation.hpp"
 
 namespace joldama::server {
 
@@ -163,7 +163,10 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   out.key("protocol").text_or_null(r.protocol);
   out.key("exam");
   if (r.exam_at) {
-    out.begin_object().plain_member("at", stamp(*r.exam_at).view()).member("place", r.exam_place).end_object();
+    out.begin_object()
+        .plain_member("at", stamp(*r.exam_at).view())
+        .member("place", r.exam_place)
+        .end_object();
   } else {
     out.null();
   }
@@ -179,7 +182,10 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   }
   out.key("receiving_hospital");
   if (r.hospital_id) {
-    out.begin_object().member("id", *r.hospital_id).member("name", listing.hospital_name).end_object();
+    out.begin_object()
+        .member("id", *r.hospital_id)
+        .member("name", listing.hospital_name)
+        .end_object();
   } else {
     out.null();
   }
@@ -222,7 +228,10 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   if (with_history) {
     out.key("history").begin_array();
     for (auto const& h : view.history) {
-      out.begin_object().plain_member("at", stamp(h.at).view()).plain_member("action", h.action).key("from");
+      out.begin_object()
+          .plain_member("at", stamp(h.at).view())
+          .plain_member("action", h.action)
+          .key("from");
       optional_name(h.from);
       out.key("to");
       optional_name(h.to);

@@ -1,11 +1,10 @@
 #include "storage/checkpointer.hpp"
 
+#include <fmt/format.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 namespace joldama::storage {
 

@@ -308,8 +308,8 @@ CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql";
 
 constexpr std::array<std::string_view, 6> kMigrations{
-    kSchema,      kReferenceData, kAccountsAndDocuments, kHistoryIndex, kScaleIndexes,
-    kIdempotencyByAge};
+    kSchema,       kReferenceData, kAccountsAndDocuments,
+    kHistoryIndex, kScaleIndexes,  kIdempotencyByAge};
 
 }  // namespace
 

@@ -136,8 +136,7 @@ std::optional<std::string> Statement::optional_text(int column) const {
 
 // --- Database ----------------------------------------------------------------------------------
 
-Result<Database> Database::open(std::filesystem::path const& path, Access access,
-                                int cache_kib) {
+Result<Database> Database::open(std::filesystem::path const& path, Access access, int cache_kib) {
   // Once per process, before SQLite starts: no global memory statistics, which would take a
   // process-wide lock on every allocation of every connection.
   static int const configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -237,7 +236,9 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
-std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
+std::int64_t Database::total_changes() const {
+  return sqlite3_total_changes64(db_);
+}
 
 bool Database::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;

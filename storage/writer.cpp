@@ -1,12 +1,10 @@
 #include "storage/writer.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <exception>
 #include <vector>
@@ -52,7 +50,6 @@ Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
   return std::unique_ptr<Writer>(new Writer(std::move(*db), std::move(*checkpointer), options));
 }
 
-
 Writer::Writer(Database db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options)
     : db_(std::move(db)),
       checkpointer_(std::move(checkpointer)),
@@ -82,8 +79,8 @@ TransactorStatistics Writer::statistics() const {
     std::lock_guard lock{mutex_};
     queued = queue_.size();
   }
-  return TransactorStatistics{commits_,  commands_, failed_commands_,
-                              reruns_,   checkpointer_->checkpoints(), queued};
+  return TransactorStatistics{
+      commits_, commands_, failed_commands_, reruns_, checkpointer_->checkpoints(), queued};
 }
 
 void Writer::stop() {
@@ -98,7 +95,8 @@ void Writer::stop() {
 
 void Writer::run() {
   pthread_setname_np(pthread_self(), "writer");
-  if (options_.nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
+  if (options_.nice > 0)
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
   for (;;) {
     std::deque<Item> batch;
     {

@@ -85,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   std::string_view const text{reinterpret_cast<char const*>(data + 4), size - 4};
   auto const newline = text.find('\n');
   auto const head = text.substr(0, newline);
-  auto const body = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+  auto const body =
+      newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
   auto const question = head.find('?');
 
   server::Request request;

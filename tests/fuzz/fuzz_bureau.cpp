@@ -91,7 +91,8 @@ Bureau::Bureau() : parts_(std::make_unique<Parts>()) {
     request.headers = {{"content-type", "application/json"}};
     request.body = fmt::format(R"({{"login":"{}","password":"{}"}})", login, server::kDemoPassword);
     auto const response = handle(std::move(request));
-    if (response.status != 200) fail_setup(fmt::format("{} cannot sign in: {}", login, response.body));
+    if (response.status != 200)
+      fail_setup(fmt::format("{} cannot sign in: {}", login, response.body));
     p.tokens.emplace_back(json::parse(response.body).at("token").as_string());
   }
 }

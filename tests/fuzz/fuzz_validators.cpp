@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (auto const clean = validate_text("comment", text, 500, Presence::Optional, lines)) {
       if (!is_valid_utf8(*clean) || utf8_length(*clean) > 500) std::abort();
       for (unsigned char c : *clean) {
-        if (c == 0x7F || (c < 0x20 && !(lines == Lines::Multi && (c == '\n' || c == '\t' || c == '\r')))) {
+        if (c == 0x7F ||
+            (c < 0x20 && !(lines == Lines::Multi && (c == '\n' || c == '\t' || c == '\r')))) {
           std::abort();
         }
       }

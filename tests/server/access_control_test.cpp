@@ -28,9 +28,9 @@ using testing::TestServer;
 constexpr int kOk = 200;  // any 2xx
 
 // Everyone who asks: "" is nobody (no account).
-std::vector<std::string> const kCallers{"",         "doctor",   "doctor.astana", "commission",
-                                        "commission.astana",    "republic",      "hospital",
-                                        "hospital2", "admin"};
+std::vector<std::string> const kCallers{
+    "",         "doctor",   "doctor.astana", "commission", "commission.astana",
+    "republic", "hospital", "hospital2",     "admin"};
 
 std::string const kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
@@ -68,8 +68,9 @@ Subject make_subject(TestServer& server) {
   subject.attachment = upload.json().at("id").as_int64();
   EXPECT_EQ(journey.act(subject.talon_referral, "submit").status, 200);
   auto commission = server.as("commission");
-  EXPECT_EQ(Journey{commission}.act(subject.talon_referral, "approve", {{"protocol", "П-1"}}).status,
-            200);
+  EXPECT_EQ(
+      Journey{commission}.act(subject.talon_referral, "approve", {{"protocol", "П-1"}}).status,
+      200);
   auto republic = server.as("republic");
   auto const approved = Journey{republic}.act(
       subject.talon_referral, "approve", {{"hospital_id", organization_of(server, "hospital")}});
@@ -82,7 +83,8 @@ Subject make_subject(TestServer& server) {
   auto const users = admin.get("/api/v1/users").json();
   for (auto const& user : users.as_array()) {
     auto const& shown = user.at("user");
-    if (shown.at("login").as_string() == "doctor.astana") subject.other_doctor = shown.at("id").as_int64();
+    if (shown.at("login").as_string() == "doctor.astana")
+      subject.other_doctor = shown.at("id").as_int64();
   }
   return subject;
 }
@@ -113,10 +115,9 @@ HttpReply json_request(HttpClient& client, std::string const& method, std::strin
 std::vector<Row> matrix() {
   // Who may see the talon's referral (and its patient): its doctor's organization, the
   // commission of the patient's region, the ministry, the hospital the talon names, the admin.
-  std::map<std::string, int> const readers{{"doctor", kOk},     {"doctor.astana", 404},
-                                           {"commission", kOk}, {"commission.astana", 404},
-                                           {"republic", kOk},   {"hospital", kOk},
-                                           {"hospital2", 404},  {"admin", kOk}};
+  std::map<std::string, int> const readers{
+      {"doctor", kOk},   {"doctor.astana", 404}, {"commission", kOk}, {"commission.astana", 404},
+      {"republic", kOk}, {"hospital", kOk},      {"hospital2", 404},  {"admin", kOk}};
   auto only = [](std::initializer_list<std::string> allowed, int others = 403) {
     std::map<std::string, int> expected{{"*", others}};
     for (auto const& login : allowed) expected[login] = kOk;
@@ -142,8 +143,7 @@ std::vector<Row> matrix() {
       {"GET /api/v1/openapi.json", false, fixed("/api/v1/openapi.json"), everyone},
       {"GET /api/v1/regions", false, fixed("/api/v1/regions"), everyone},
       {"GET /api/v1/profiles", false, fixed("/api/v1/profiles"), everyone},
-      {"GET /api/v1/public/status", false,
-       get([](Subject const& s) {
+      {"GET /api/v1/public/status", false, get([](Subject const& s) {
          return fmt::format("/api/v1/public/status?code={}&iin={}", s.talon_code, s.patient_iin);
        }),
        everyone},
@@ -173,13 +173,11 @@ std::vector<Row> matrix() {
       {"GET /api/v1/referrals/{id}", false,
        get([](Subject const& s) { return fmt::format("/api/v1/referrals/{}", s.talon_referral); }),
        readers},
-      {"GET /api/v1/referrals/{id}/attachments", false,
-       get([](Subject const& s) {
+      {"GET /api/v1/referrals/{id}/attachments", false, get([](Subject const& s) {
          return fmt::format("/api/v1/referrals/{}/attachments", s.talon_referral);
        }),
        readers},
-      {"GET /api/v1/referrals/{id}/attachments/{aid}", false,
-       get([](Subject const& s) {
+      {"GET /api/v1/referrals/{id}/attachments/{aid}", false, get([](Subject const& s) {
          return fmt::format("/api/v1/referrals/{}/attachments/{}", s.talon_referral, s.attachment);
        }),
        readers},
@@ -187,19 +185,24 @@ std::vector<Row> matrix() {
        get([](Subject const& s) { return "/api/v1/patients/" + s.patient_iin; }), readers},
       {"POST /api/v1/patients", true,
        [](TestServer&, Subject const&, HttpClient& c) {
-         return c.post("/api/v1/patients",
-                       json::object{{"iin", testing::fresh_iin()}, {"last_name", "Ким"},
-                                    {"first_name", "Ольга"}, {"birth_date", "1985-07-15"},
-                                    {"sex", "female"}, {"residency", "citizen"},
-                                    {"region", "75"}, {"insured", true}});
+         return c.post("/api/v1/patients", json::object{{"iin", testing::fresh_iin()},
+                                                        {"last_name", "Ким"},
+                                                        {"first_name", "Ольга"},
+                                                        {"birth_date", "1985-07-15"},
+                                                        {"sex", "female"},
+                                                        {"residency", "citizen"},
+                                                        {"region", "75"},
+                                                        {"insured", true}});
        },
        only({"doctor", "doctor.astana"})},
       {"POST /api/v1/referrals", true,
        [](TestServer&, Subject const& s, HttpClient& c) {
-         return c.post("/api/v1/referrals",
-                       json::object{{"patient_iin", s.patient_iin}, {"icd10", "C50.1"},
-                                    {"profile", "oncology"}, {"urgency", "urgent"},
-                                    {"care_form", "inpatient"}, {"justification", "Биопсия"}});
+         return c.post("/api/v1/referrals", json::object{{"patient_iin", s.patient_iin},
+                                                         {"icd10", "C50.1"},
+                                                         {"profile", "oncology"},
+                                                         {"urgency", "urgent"},
+                                                         {"care_form", "inpatient"},
+                                                         {"justification", "Биопсия"}});
        },
        // A doctor of another organization may refer a patient who moved there.
        only({"doctor", "doctor.astana"})},
@@ -217,17 +220,15 @@ std::vector<Row> matrix() {
       {"POST /api/v1/referrals/{id}/attachments", true,
        [](TestServer& server, Subject const& s, HttpClient& c) {
          (void)server;
-         return c.request("POST",
-                          fmt::format("/api/v1/referrals/{}/attachments", s.registered_referral),
-                          kPdf,
-                          {{"content-type", "application/pdf"},
-                           {"x-filename", "more.pdf"},
-                           {"authorization", c.token().empty() ? "" : "Bearer " + c.token()}});
+         return c.request(
+             "POST", fmt::format("/api/v1/referrals/{}/attachments", s.registered_referral), kPdf,
+             {{"content-type", "application/pdf"},
+              {"x-filename", "more.pdf"},
+              {"authorization", c.token().empty() ? "" : "Bearer " + c.token()}});
        },
        // Documents go onto the doctor's own referral still being prepared (no talon yet, so
        // no hospital sees it).
-       with(readers,
-            {{"commission", 403}, {"republic", 403}, {"hospital", 404}, {"admin", 403}})},
+       with(readers, {{"commission", 403}, {"republic", 403}, {"hospital", 404}, {"admin", 403}})},
       {"GET /api/v1/quotas", false, fixed("/api/v1/quotas?period=2026"),
        only({"commission", "commission.astana", "republic", "admin"})},
       {"PUT /api/v1/quotas/{period}/{region}/{profile}", true,
@@ -237,13 +238,13 @@ std::vector<Row> matrix() {
        only({"republic", "admin"})},
       {"POST /api/v1/quotas/distribute", true,
        [](TestServer&, Subject const&, HttpClient& c) {
-         return c.post("/api/v1/quotas/distribute",
-                       json::object{{"period", 2026}, {"profile", "cardiac_surgery"},
-                                    {"total", 5000}, {"dry_run", true}});
+         return c.post("/api/v1/quotas/distribute", json::object{{"period", 2026},
+                                                                 {"profile", "cardiac_surgery"},
+                                                                 {"total", 5000},
+                                                                 {"dry_run", true}});
        },
        only({"republic"})},
-      {"GET /api/v1/audit", false,
-       get([](Subject const& s) {
+      {"GET /api/v1/audit", false, get([](Subject const& s) {
          return fmt::format("/api/v1/audit?referral_id={}", s.talon_referral);
        }),
        only({"republic", "admin"})},
@@ -251,10 +252,11 @@ std::vector<Row> matrix() {
       {"GET /api/v1/users", false, fixed("/api/v1/users"), only({"admin"})},
       {"POST /api/v1/users", true,
        [](TestServer&, Subject const&, HttpClient& c) {
-         return c.post("/api/v1/users",
-                       json::object{{"login", "new.doctor"}, {"name", "Жаңа Дәрігер"},
-                                    {"role", "doctor"}, {"organization_id", 1},
-                                    {"password", "a-long-password-123"}});
+         return c.post("/api/v1/users", json::object{{"login", "new.doctor"},
+                                                     {"name", "Жаңа Дәрігер"},
+                                                     {"role", "doctor"},
+                                                     {"organization_id", 1},
+                                                     {"password", "a-long-password-123"}});
        },
        only({"admin"})},
       {"PATCH /api/v1/users/{id}", true,
@@ -266,9 +268,10 @@ std::vector<Row> matrix() {
        only({"admin"})},
       {"POST /api/v1/organizations", true,
        [](TestServer&, Subject const&, HttpClient& c) {
-         return c.post("/api/v1/organizations",
-                       json::object{{"name", "Клиника"}, {"kind", "hospital"},
-                                    {"level", "regional"}, {"region", "35"}});
+         return c.post("/api/v1/organizations", json::object{{"name", "Клиника"},
+                                                             {"kind", "hospital"},
+                                                             {"level", "regional"},
+                                                             {"region", "35"}});
        },
        only({"admin"})},
   };
@@ -307,8 +310,8 @@ TEST(AccessControl, EveryRouteEveryRoleEveryScope) {
           expected == kOk ? reply.status >= 200 && reply.status < 300 : reply.status == expected;
       if (!matches) {
         mismatches.push_back(fmt::format("{} as {}: expected {}, got {} {:.160}", row.route,
-                                         caller.empty() ? "nobody" : caller, expected,
-                                         reply.status, reply.body));
+                                         caller.empty() ? "nobody" : caller, expected, reply.status,
+                                         reply.body));
       }
     }
   }

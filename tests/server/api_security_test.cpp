@@ -83,8 +83,8 @@ TEST_F(SecurityTest, AnIdempotencyKeyIsRememberedForADayThenForgotten) {
   // Sessions end long before a day passes: sign in afresh after each jump of the clock.
   auto signed_in = [&] {
     auto client = server.client();
-    auto const reply = client.post(
-        "/api/v1/session", json::object{{"login", "doctor"}, {"password", "joldama-demo"}});
+    auto const reply = client.post("/api/v1/session",
+                                   json::object{{"login", "doctor"}, {"password", "joldama-demo"}});
     EXPECT_EQ(reply.status, 200) << reply.body;
     client.use_token(std::string{reply.json().at("token").as_string()});
     return client;
@@ -101,13 +101,13 @@ TEST_F(SecurityTest, AnIdempotencyKeyIsRememberedForADayThenForgotten) {
   auto client = signed_in();
   auto const replayed = client.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
   EXPECT_EQ(replayed.body, first.body) << "within a day the key still answers as the first time";
-  EXPECT_EQ(scalar(server.db_path,
-                   "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"), 1);
+  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
+            1);
 
   server.clock.advance(std::chrono::hours{2});
   ASSERT_TRUE(server.app->sweep_now().has_value());
-  EXPECT_EQ(scalar(server.db_path,
-                   "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"), 0);
+  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
+            0);
   auto later = signed_in();
   body["urgency"] = "urgent";
   auto const fresh = later.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
@@ -192,13 +192,18 @@ TEST_F(SecurityTest, CookieSessionsNeedTheCsrfTokenToWrite) {
     p["iin"] = testing::fresh_iin();
     return json::serialize(p);
   };
-  EXPECT_EQ(client.request("POST", "/api/v1/patients", another(),
-                           {{"cookie", cookie}, {"content-type", "application/json"}, {"x-csrf-token", csrf}})
-                .status,
-            403);
-  EXPECT_EQ(client.request("POST", "/api/v1/patients", another(),
-                           {{"cookie", cookie}, {"content-type", "application/json"},
-                            {"x-csrf-token", fresh_csrf}})
+  EXPECT_EQ(
+      client
+          .request(
+              "POST", "/api/v1/patients", another(),
+              {{"cookie", cookie}, {"content-type", "application/json"}, {"x-csrf-token", csrf}})
+          .status,
+      403);
+  EXPECT_EQ(client
+                .request("POST", "/api/v1/patients", another(),
+                         {{"cookie", cookie},
+                          {"content-type", "application/json"},
+                          {"x-csrf-token", fresh_csrf}})
                 .status,
             201);
   // A bearer token is never sent by a browser on its own, so it needs no CSRF token.

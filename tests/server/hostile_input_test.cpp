@@ -124,8 +124,8 @@ class HostileInput : public ::testing::Test {
     auto const config = dir.file("joldama.conf");
     std::ofstream{config} << fmt::format("read_timeout_seconds = {}\n", read_timeout_seconds);
     server = std::make_unique<ServeProcess>(
-        dir.file("bureau.db"),
-        std::vector<std::string>{"--demo", "--config", config.string()}, dir.file("stderr.log"));
+        dir.file("bureau.db"), std::vector<std::string>{"--demo", "--config", config.string()},
+        dir.file("stderr.log"));
     port = server->wait_for_port();
     ASSERT_NE(port, 0) << "the server did not start";
   }
@@ -140,8 +140,8 @@ class HostileInput : public ::testing::Test {
   std::string token_of(std::string const& login) {
     if (auto it = tokens.find(login); it != tokens.end()) return it->second;
     HttpClient client{port};
-    auto const reply = client.post(
-        "/api/v1/session", json::object{{"login", login}, {"password", "joldama-demo"}});
+    auto const reply = client.post("/api/v1/session",
+                                   json::object{{"login", login}, {"password", "joldama-demo"}});
     EXPECT_EQ(reply.status, 200) << reply.body;
     if (reply.status != 200) return {};
     return tokens[login] = std::string{reply.json().at("token").as_string()};
@@ -186,31 +186,36 @@ TEST_F(HostileInput, EveryFieldOfEveryCommandRefusesHostileValues) {
   std::int64_t referral_version = 0;
   auto fresh_referral = [&] {
     auto const iin = testing::fresh_iin();
-    auto const patient = doctor.post(
-        "/api/v1/patients",
-        json::object{{"iin", iin}, {"last_name", "Тестова"}, {"first_name", "Әсел"},
-                     {"birth_date", "1980-05-17"}, {"sex", "female"}, {"residency", "citizen"},
-                     {"region", "75"}, {"insured", true}});
+    auto const patient = doctor.post("/api/v1/patients", json::object{{"iin", iin},
+                                                                      {"last_name", "Тестова"},
+                                                                      {"first_name", "Әсел"},
+                                                                      {"birth_date", "1980-05-17"},
+                                                                      {"sex", "female"},
+                                                                      {"residency", "citizen"},
+                                                                      {"region", "75"},
+                                                                      {"insured", true}});
     ASSERT_EQ(patient.status, 201) << patient.body;
-    auto const created = doctor.post(
-        "/api/v1/referrals",
-        json::object{{"patient_iin", iin}, {"icd10", "I25.1"}, {"profile", "cardiac_surgery"},
-                     {"urgency", "routine"}, {"care_form", "inpatient"},
-                     {"justification", "Стенокардия напряжения"}});
+    auto const created =
+        doctor.post("/api/v1/referrals", json::object{{"patient_iin", iin},
+                                                      {"icd10", "I25.1"},
+                                                      {"profile", "cardiac_surgery"},
+                                                      {"urgency", "routine"},
+                                                      {"care_form", "inpatient"},
+                                                      {"justification", "Стенокардия напряжения"}});
     ASSERT_EQ(created.status, 201) << created.body;
     referral_id = created.json().at("id").as_int64();
-    auto const submitted = doctor.post(
-        fmt::format("/api/v1/referrals/{}/actions/submit", referral_id), json::object{},
-        {{"if-match", fmt::format("\"{}\"", created.json().at("version").as_int64())}});
+    auto const submitted =
+        doctor.post(fmt::format("/api/v1/referrals/{}/actions/submit", referral_id), json::object{},
+                    {{"if-match", fmt::format("\"{}\"", created.json().at("version").as_int64())}});
     ASSERT_EQ(submitted.status, 200) << submitted.body;
     referral_version = submitted.json().at("version").as_int64();
   };
   fresh_referral();
   auto action = [&](std::string const& name) {
     return [&, name](json::object const& body) {
-      auto reply = commission.post(
-          fmt::format("/api/v1/referrals/{}/actions/{}", referral_id, name), body,
-          {{"if-match", fmt::format("\"{}\"", referral_version)}});
+      auto reply =
+          commission.post(fmt::format("/api/v1/referrals/{}/actions/{}", referral_id, name), body,
+                          {{"if-match", fmt::format("\"{}\"", referral_version)}});
       if (reply.status == 200) fresh_referral();
       return reply;
     };
@@ -219,16 +224,27 @@ TEST_F(HostileInput, EveryFieldOfEveryCommandRefusesHostileValues) {
   std::vector<Command> const commands{
       {"register a patient",
        [&](json::object const& body) { return doctor.post("/api/v1/patients", body); },
-       {{"iin", "850715300122"}, {"last_name", "Ким"}, {"first_name", "Ольга"},
-        {"middle_name", ""}, {"birth_date", "1985-07-15"}, {"sex", "female"},
-        {"residency", "citizen"}, {"region", "75"}, {"phone", "+7 701 000 00 00"},
+       {{"iin", "850715300122"},
+        {"last_name", "Ким"},
+        {"first_name", "Ольга"},
+        {"middle_name", ""},
+        {"birth_date", "1985-07-15"},
+        {"sex", "female"},
+        {"residency", "citizen"},
+        {"region", "75"},
+        {"phone", "+7 701 000 00 00"},
         {"insured", true}}},
       {"register a referral",
        [&](json::object const& body) { return doctor.post("/api/v1/referrals", body); },
-       {{"patient_iin", "850715300122"}, {"icd10", "I25.1"}, {"profile", "cardiac_surgery"},
-        {"urgency", "routine"}, {"care_form", "inpatient"}, {"justification", "Показано АКШ"}}},
+       {{"patient_iin", "850715300122"},
+        {"icd10", "I25.1"},
+        {"profile", "cardiac_surgery"},
+        {"urgency", "routine"},
+        {"care_form", "inpatient"},
+        {"justification", "Показано АКШ"}}},
       {"reject", action("reject"), {{"reason", "нет показаний"}, {"comment", "см. протокол"}}},
-      {"schedule in person", action("schedule_in_person"),
+      {"schedule in person",
+       action("schedule_in_person"),
        {{"at", "2026-03-10T09:00:00+05:00"}, {"place", "Каб. 12"}}},
       {"approve", action("approve"), {{"protocol", "П-12"}, {"comment", "одобрено"}}},
       {"set a quota",
@@ -241,8 +257,11 @@ TEST_F(HostileInput, EveryFieldOfEveryCommandRefusesHostileValues) {
        {{"period", 2026}, {"profile", "cardiac_surgery"}, {"total", 1000}, {"dry_run", true}}},
       {"create a user",
        [&](json::object const& body) { return admin.post("/api/v1/users", body); },
-       {{"login", "hostile.user"}, {"name", "Әлиев Нұрлан"}, {"role", "doctor"},
-        {"organization_id", 1}, {"password", "a-long-password-123"}}},
+       {{"login", "hostile.user"},
+        {"name", "Әлиев Нұрлан"},
+        {"role", "doctor"},
+        {"organization_id", 1},
+        {"password", "a-long-password-123"}}},
       {"create an organization",
        [&](json::object const& body) { return admin.post("/api/v1/organizations", body); },
        {{"name", "Клиника"}, {"kind", "hospital"}, {"level", "regional"}, {"region", "35"}}},
@@ -272,8 +291,7 @@ TEST_F(HostileInput, EveryFieldOfEveryCommandRefusesHostileValues) {
       }
       auto without = command.valid;
       without.erase(field);
-      expect_not_broken(command.send(without),
-                        command.name + ": without " + std::string{field});
+      expect_not_broken(command.send(without), command.name + ": without " + std::string{field});
     }
     auto extra = command.valid;
     extra["unexpected"] = "x";
@@ -290,8 +308,8 @@ TEST_F(HostileInput, EveryFieldOfEveryCommandRefusesHostileValues) {
         {{"content-type", "application/json"}, {"authorization", "Bearer " + token_of("doctor")}});
     expect_refused(reply, "a body of " + std::to_string(raw.size()) + " bytes");
   }
-  auto const too_large = doctor.post(
-      "/api/v1/referrals", json::object{{"justification", std::string(2'000'000, 'x')}});
+  auto const too_large = doctor.post("/api/v1/referrals",
+                                     json::object{{"justification", std::string(2'000'000, 'x')}});
   EXPECT_EQ(too_large.status, 413) << too_large.body.substr(0, 200);
   expect_still_serving();
 }
@@ -300,18 +318,22 @@ TEST_F(HostileInput, TextIsStoredVerbatimNeverExecuted) {
   start(15);
   auto doctor = as("doctor");
   auto const iin = testing::fresh_iin();
-  auto const patient = doctor.post(
-      "/api/v1/patients",
-      json::object{{"iin", iin}, {"last_name", "O'Brien"}, {"first_name", "Ann"},
-                   {"birth_date", "1980-05-17"}, {"sex", "female"}, {"residency", "citizen"},
-                   {"region", "75"}, {"insured", true}});
+  auto const patient = doctor.post("/api/v1/patients", json::object{{"iin", iin},
+                                                                    {"last_name", "O'Brien"},
+                                                                    {"first_name", "Ann"},
+                                                                    {"birth_date", "1980-05-17"},
+                                                                    {"sex", "female"},
+                                                                    {"residency", "citizen"},
+                                                                    {"region", "75"},
+                                                                    {"insured", true}});
   ASSERT_EQ(patient.status, 201) << patient.body;
   std::string const hostile = "'); DROP TABLE referrals; -- <script>alert(1)</script> %s";
-  auto const created = doctor.post(
-      "/api/v1/referrals",
-      json::object{{"patient_iin", iin}, {"icd10", "I25.1"}, {"profile", "cardiac_surgery"},
-                   {"urgency", "routine"}, {"care_form", "inpatient"},
-                   {"justification", hostile}});
+  auto const created = doctor.post("/api/v1/referrals", json::object{{"patient_iin", iin},
+                                                                     {"icd10", "I25.1"},
+                                                                     {"profile", "cardiac_surgery"},
+                                                                     {"urgency", "routine"},
+                                                                     {"care_form", "inpatient"},
+                                                                     {"justification", hostile}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto const id = created.json().at("id").as_int64();
   auto const read = doctor.get(fmt::format("/api/v1/referrals/{}", id));
@@ -335,7 +357,8 @@ TEST_F(HostileInput, EveryQueryParameterRefusesOrIgnoresHostileValues) {
     std::vector<std::string> parameters;
   };
   std::vector<Endpoint> const endpoints{
-      {&commission, "/api/v1/referrals",
+      {&commission,
+       "/api/v1/referrals",
        {"state", "profile", "region", "overdue", "q", "limit", "after", "cursor"}},
       {&commission, "/api/v1/referrals/counts", {"state", "profile", "region", "overdue", "q"}},
       {&republic, "/api/v1/quotas", {"period", "region", "profile"}},
@@ -344,17 +367,28 @@ TEST_F(HostileInput, EveryQueryParameterRefusesOrIgnoresHostileValues) {
       {&admin, "/api/v1/users", {"role", "q"}},
       {nullptr, "/api/v1/public/status", {"code", "iin"}},
   };
-  std::vector<std::string> const values{
-      "-1", "0", "99999999999999999999999", "1e9", "NaN", "", " ", "' OR '1'='1' --",
-      "1; DROP TABLE referrals", "<script>alert(1)</script>", std::string(100'000, 'q'),
-      "submitted,submitted,submitted", "%00", "\xd0", "..%2f..%2f"};
+  std::vector<std::string> const values{"-1",
+                                        "0",
+                                        "99999999999999999999999",
+                                        "1e9",
+                                        "NaN",
+                                        "",
+                                        " ",
+                                        "' OR '1'='1' --",
+                                        "1; DROP TABLE referrals",
+                                        "<script>alert(1)</script>",
+                                        std::string(100'000, 'q'),
+                                        "submitted,submitted,submitted",
+                                        "%00",
+                                        "\xd0",
+                                        "..%2f..%2f"};
   HttpClient anonymous{port};
   for (auto const& endpoint : endpoints) {
     for (auto const& parameter : endpoint.parameters) {
       for (auto const& value : values) {
-        auto const target = fmt::format("{}?{}={}", endpoint.path, parameter, percent_encode(value));
-        auto const reply =
-            endpoint.client ? endpoint.client->get(target) : anonymous.get(target);
+        auto const target =
+            fmt::format("{}?{}={}", endpoint.path, parameter, percent_encode(value));
+        auto const reply = endpoint.client ? endpoint.client->get(target) : anonymous.get(target);
         // The public lookup is rate-limited per address: a 429 is a fine answer to a flood.
         expect_not_broken(reply, fmt::format("{} {}={:.40}", endpoint.path, parameter, value));
       }
@@ -380,8 +414,7 @@ TEST_F(HostileInput, MalformedRequestsOnTheWireAreRefused) {
       "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: "
       "chunked\r\n\r\n0\r\n\r\n",
       "GET /api/v1/regions HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\n\r\n",
-      "GET /api/v1/regions HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'h') +
-          "\r\n\r\n",
+      "GET /api/v1/regions HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'h') + "\r\n\r\n",
       "GET /" + std::string(100'000, 'p') + " HTTP/1.1\r\nHost: x\r\n\r\n",
       "GET /api/v1/referrals HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
           std::string(10'000, 't') + "\r\n\r\n",
@@ -447,8 +480,8 @@ TEST_F(HostileInput, SlowLorisAndHalfOpenConnectionsAreCutOffWhileOthersAreServe
   for (int i = 0; i < 50; ++i) slow.push_back(connect_to(port));
   std::atomic<bool> stop_dripping{false};
   std::thread dripper([&] {
-    std::string const request = "GET /api/v1/regions HTTP/1.1\r\nHost: x\r\nX-Slow: " +
-                                std::string(200, 's') + "\r\n\r\n";
+    std::string const request =
+        "GET /api/v1/regions HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 's') + "\r\n\r\n";
     for (std::size_t i = 0; i < request.size() && !stop_dripping; ++i) {
       for (int fd : slow) (void)::send(fd, &request[i], 1, MSG_NOSIGNAL);
       std::this_thread::sleep_for(std::chrono::milliseconds{300});

@@ -10,8 +10,8 @@ namespace {
 TEST(ParseTarget, DecodesPathAndQuery) {
   std::string path;
   std::map<std::string, std::string> query;
-  ASSERT_TRUE(parse_target("/api/v1/referrals?state=submitted&q=%D0%90%D0%B9+%D0%B0&limit=5",
-                           path, query));
+  ASSERT_TRUE(
+      parse_target("/api/v1/referrals?state=submitted&q=%D0%90%D0%B9+%D0%B0&limit=5", path, query));
   EXPECT_EQ(path, "/api/v1/referrals");
   EXPECT_EQ(query.at("state"), "submitted");
   EXPECT_EQ(query.at("q"), "Ай а");

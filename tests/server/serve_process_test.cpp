@@ -1,6 +1,8 @@
 // `joldama serve` as a process: the first line it prints, the demo logins, a clean stop on
 // SIGTERM, and a database that verifies afterwards and keeps its data across restarts.
 
+#include "tests/support/serve_process.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -12,7 +14,6 @@
 #include <regex>
 
 #include "tests/support/http_client.hpp"
-#include "tests/support/serve_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_bureau.hpp"
 
@@ -21,9 +22,9 @@ namespace {
 
 namespace json = boost::json;
 using testing::HttpClient;
-using testing::TempDir;
-using testing::ServeProcess;
 using testing::port_of;
+using testing::ServeProcess;
+using testing::TempDir;
 
 std::string run(std::string const& command) {
   std::string out;

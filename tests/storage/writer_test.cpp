@@ -270,8 +270,7 @@ TEST(Checkpointer, TheLogStaysShortUnderAConstantStreamOfCommits) {
   // Some 20 MB went through the log; it never held more than a few hundred KiB of it.
   auto const log_bytes = std::filesystem::file_size(bureau.db_path.string() + "-wal");
   EXPECT_LT(log_bytes, 2u * 1024 * 1024) << "the log grew to " << log_bytes << " bytes";
-  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'xxx%'"),
-            kCommits);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'xxx%'"), kCommits);
 }
 
 TEST(Checkpointer, ASmallLogIsLeftAlone) {

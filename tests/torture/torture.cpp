@@ -115,8 +115,8 @@ class Bureau {
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
     std::filesystem::path const log = dir_ / fmt::format("server-{}.log", ++starts_);
-    auto process = std::make_unique<ServeProcess>(
-        db_, std::vector<std::string>{"--demo"}, file_size_limit ? "/dev/null" : log);
+    auto process = std::make_unique<ServeProcess>(db_, std::vector<std::string>{"--demo"},
+                                                  file_size_limit ? "/dev/null" : log);
     if (file_size_limit) {
       rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
       ::setrlimit(RLIMIT_FSIZE, &unlimited);
@@ -186,8 +186,8 @@ class Torture {
   bool sign_in() {
     for (auto const* login : {"doctor", "commission", "republic"}) {
       HttpClient client{bureau_.port()};
-      auto const reply = client.post(
-          "/api/v1/session", json::object{{"login", login}, {"password", "joldama-demo"}});
+      auto const reply = client.post("/api/v1/session",
+                                     json::object{{"login", login}, {"password", "joldama-demo"}});
       if (reply.status != 200) {
         fail(fmt::format("{} cannot sign in: {} {}", login, reply.status, reply.body));
         return false;
@@ -257,8 +257,8 @@ class Torture {
   // recorded as acknowledged when it is a 201.
   HttpReply register_patient_once(std::string const& iin) {
     HttpClient client{bureau_.port()};
-    auto patient = command("doctor", "/api/v1/patients", json::serialize(patient_body(iin)),
-                           "disk-" + iin);
+    auto patient =
+        command("doctor", "/api/v1/patients", json::serialize(patient_body(iin)), "disk-" + iin);
     auto reply = client.request(patient.method, patient.target, patient.body,
                                 {{"authorization", "Bearer " + tokens_.at("doctor")},
                                  {"content-type", "application/json"},
@@ -271,10 +271,10 @@ class Torture {
 
  private:
   static json::object patient_body(std::string const& iin) {
-    return json::object{{"iin", iin},          {"last_name", "Сынақ"},
-                        {"first_name", "Әсел"},  {"birth_date", "1980-05-17"},
-                        {"sex", "female"},       {"residency", "citizen"},
-                        {"region", "75"},        {"insured", true}};
+    return json::object{{"iin", iin},           {"last_name", "Сынақ"},
+                        {"first_name", "Әсел"}, {"birth_date", "1980-05-17"},
+                        {"sex", "female"},      {"residency", "citizen"},
+                        {"region", "75"},       {"insured", true}};
   }
 
   void work(unsigned worker) {
@@ -295,14 +295,15 @@ class Torture {
       auto const iin = std::string{json::parse(patient.body).at("iin").as_string()};
       ack(patient, reply, 0, 0, "patient");
 
-      auto referral = command("doctor", "/api/v1/referrals",
-                   json::serialize(json::object{{"patient_iin", iin},
-                                                {"icd10", "I25.1"},
-                                                {"profile", "cardiac_surgery"},
-                                                {"urgency", random() % 4 == 0 ? "urgent" : "routine"},
-                                                {"care_form", "inpatient"},
-                                                {"justification", "Нагрузочная стенокардия"}}),
-                   prefix + "-referral");
+      auto referral = command(
+          "doctor", "/api/v1/referrals",
+          json::serialize(json::object{{"patient_iin", iin},
+                                       {"icd10", "I25.1"},
+                                       {"profile", "cardiac_surgery"},
+                                       {"urgency", random() % 4 == 0 ? "urgent" : "routine"},
+                                       {"care_form", "inpatient"},
+                                       {"justification", "Нагрузочная стенокардия"}}),
+          prefix + "-referral");
       reply = send(referral);
       if (reply.status == 0) return;
       if (reply.status != 201) {
@@ -326,10 +327,9 @@ class Torture {
       };
       for (auto const& step : steps) {
         if (stop_) return;
-        auto action = command(step.login,
-                              fmt::format("/api/v1/referrals/{}/actions/{}", id, step.action),
-                              json::serialize(step.body),
-                              fmt::format("{}-{}-{}", prefix, step.login, step.action));
+        auto action = command(
+            step.login, fmt::format("/api/v1/referrals/{}/actions/{}", id, step.action),
+            json::serialize(step.body), fmt::format("{}-{}-{}", prefix, step.login, step.action));
         action.headers.emplace_back("if-match", fmt::format("\"{}\"", version));
         reply = send(action);
         if (reply.status == 0) return;
@@ -375,56 +375,58 @@ std::string scalar(storage::Database& db, std::string const& sql) {
 // The checks on a stopped server's database.
 void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::string const& when) {
   {
-  auto opened = storage::Database::open(bureau.db(), storage::Database::Access::ReadWrite);
-  if (!opened) return fail(when + ": cannot open the database: " + opened.error().message);
-  auto& db = *opened;
-  if (auto const integrity = scalar(db, "PRAGMA integrity_check"); integrity != "ok") {
-    fail(when + ": integrity_check: " + integrity);
-  }
-  if (auto const keys = scalar(db, "SELECT count(*) FROM pragma_foreign_key_check"); keys != "0") {
-    fail(when + ": dangling references: " + keys);
-  }
-  // Every quota's counters are the referrals holding its units.
-  auto const quota_mismatch = scalar(db, joldama::testing::kQuotasWhoseCountersDisagree);
-  if (quota_mismatch != "0") fail(when + ": quotas whose counters disagree: " + quota_mismatch);
-  // A command sent again after a crash was never done twice.
-  auto const doubled = scalar(db, R"(
+    auto opened = storage::Database::open(bureau.db(), storage::Database::Access::ReadWrite);
+    if (!opened) return fail(when + ": cannot open the database: " + opened.error().message);
+    auto& db = *opened;
+    if (auto const integrity = scalar(db, "PRAGMA integrity_check"); integrity != "ok") {
+      fail(when + ": integrity_check: " + integrity);
+    }
+    if (auto const keys = scalar(db, "SELECT count(*) FROM pragma_foreign_key_check");
+        keys != "0") {
+      fail(when + ": dangling references: " + keys);
+    }
+    // Every quota's counters are the referrals holding its units.
+    auto const quota_mismatch = scalar(db, joldama::testing::kQuotasWhoseCountersDisagree);
+    if (quota_mismatch != "0") fail(when + ": quotas whose counters disagree: " + quota_mismatch);
+    // A command sent again after a crash was never done twice.
+    auto const doubled = scalar(db, R"(
       SELECT count(*) FROM (SELECT r.patient_id FROM referrals r JOIN patients p
                             ON p.id = r.patient_id WHERE p.last_name = 'Сынақ'
                             GROUP BY r.patient_id HAVING count(*) > 1))");
-  if (doubled != "0") fail(when + ": patients with a referral registered twice: " + doubled);
+    if (doubled != "0") fail(when + ": patients with a referral registered twice: " + doubled);
 
-  for (auto const& ack : acks) {
-    if (ack.action == "patient") {
-      auto const iin = std::string{json::parse(ack.body).at("iin").as_string()};
-      auto patient = db.prepare("SELECT count(*) FROM patients WHERE iin = ?1");
-      if (!patient) return fail(when + ": " + patient.error().message);
-      patient->bind(1, iin);
-      if (!has_row(*patient) || patient->int64(0) != 1) {
-        fail(fmt::format("{}: acknowledged patient {} is missing", when, iin));
+    for (auto const& ack : acks) {
+      if (ack.action == "patient") {
+        auto const iin = std::string{json::parse(ack.body).at("iin").as_string()};
+        auto patient = db.prepare("SELECT count(*) FROM patients WHERE iin = ?1");
+        if (!patient) return fail(when + ": " + patient.error().message);
+        patient->bind(1, iin);
+        if (!has_row(*patient) || patient->int64(0) != 1) {
+          fail(fmt::format("{}: acknowledged patient {} is missing", when, iin));
+        }
+        continue;
       }
-      continue;
+      auto version = db.prepare("SELECT version FROM referrals WHERE id = ?1");
+      if (!version) return fail(when + ": " + version.error().message);
+      version->bind(1, ack.referral_id);
+      if (!has_row(*version)) {
+        fail(fmt::format("{}: acknowledged referral {} is missing", when, ack.referral_id));
+        continue;
+      }
+      if (version->int64(0) < ack.version) {
+        fail(fmt::format("{}: referral {} is at version {}, {} was acknowledged", when,
+                         ack.referral_id, version->int64(0), ack.version));
+      }
+      auto audited =
+          db.prepare("SELECT count(*) FROM audit WHERE referral_id = ?1 AND action = ?2");
+      if (!audited) return fail(when + ": " + audited.error().message);
+      audited->bind(1, ack.referral_id);
+      audited->bind(2, ack.action);
+      if (!has_row(*audited) || audited->int64(0) < 1) {
+        fail(fmt::format("{}: the audit trail of referral {} lacks its acknowledged {}", when,
+                         ack.referral_id, ack.action));
+      }
     }
-    auto version = db.prepare("SELECT version FROM referrals WHERE id = ?1");
-    if (!version) return fail(when + ": " + version.error().message);
-    version->bind(1, ack.referral_id);
-    if (!has_row(*version)) {
-      fail(fmt::format("{}: acknowledged referral {} is missing", when, ack.referral_id));
-      continue;
-    }
-    if (version->int64(0) < ack.version) {
-      fail(fmt::format("{}: referral {} is at version {}, {} was acknowledged", when,
-                       ack.referral_id, version->int64(0), ack.version));
-    }
-    auto audited = db.prepare("SELECT count(*) FROM audit WHERE referral_id = ?1 AND action = ?2");
-    if (!audited) return fail(when + ": " + audited.error().message);
-    audited->bind(1, ack.referral_id);
-    audited->bind(2, ack.action);
-    if (!has_row(*audited) || audited->int64(0) < 1) {
-      fail(fmt::format("{}: the audit trail of referral {} lacks its acknowledged {}", when,
-                       ack.referral_id, ack.action));
-    }
-  }
   }  // closed before verify-audit opens it
 
   std::string output;
@@ -460,13 +462,20 @@ std::optional<Options> parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string const flag = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (flag == "--binary") options.binary = value();
-    else if (flag == "--kills") options.kills = std::atoi(value().c_str());
-    else if (flag == "--seconds-between") options.seconds_between = std::atof(value().c_str());
-    else if (flag == "--workers") options.workers = std::atoi(value().c_str());
-    else if (flag == "--seed") options.seed = static_cast<unsigned>(std::atol(value().c_str()));
-    else if (flag == "--keep") options.keep = value();
-    else return std::nullopt;
+    if (flag == "--binary")
+      options.binary = value();
+    else if (flag == "--kills")
+      options.kills = std::atoi(value().c_str());
+    else if (flag == "--seconds-between")
+      options.seconds_between = std::atof(value().c_str());
+    else if (flag == "--workers")
+      options.workers = std::atoi(value().c_str());
+    else if (flag == "--seed")
+      options.seed = static_cast<unsigned>(std::atol(value().c_str()));
+    else if (flag == "--keep")
+      options.keep = value();
+    else
+      return std::nullopt;
   }
   if (options.binary.empty() || options.kills < 1 || options.workers < 1 ||
       options.seconds_between <= 0) {
@@ -486,7 +495,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   joldama::testing::TempDir temp;
-  std::filesystem::path const dir = options->keep.empty() ? temp.path() : std::filesystem::path{options->keep};
+  std::filesystem::path const dir =
+      options->keep.empty() ? temp.path() : std::filesystem::path{options->keep};
   std::filesystem::create_directories(dir);
   fmt::print("torture: {} kills, up to {}s apart, {} workers, seed {}, in {}\n", options->kills,
              options->seconds_between, options->workers, options->seed, dir.string());
@@ -516,7 +526,8 @@ int main(int argc, char** argv) {
     auto const acks = torture.acks();
     auto const when = fmt::format("after kill {}", kill);
     // Everything acknowledged since the last kill, and a sample of what came before.
-    std::vector<Ack> const earlier(acks.begin(), acks.begin() + static_cast<std::ptrdiff_t>(checked));
+    std::vector<Ack> const earlier(acks.begin(),
+                                   acks.begin() + static_cast<std::ptrdiff_t>(checked));
     std::vector<Ack> recent(acks.begin() + static_cast<std::ptrdiff_t>(checked), acks.end());
     auto to_check = recent;
     for (auto& ack : sample(earlier, 300)) to_check.push_back(std::move(ack));
@@ -565,8 +576,7 @@ int main(int argc, char** argv) {
         if (code != "storage_full") {
           fail("disk full: the 503 is not a clear error: " + refusal);
         }
-        fmt::print("torture: disk full after {} registrations: 503 {}\n", accepted_before,
-                   refusal);
+        fmt::print("torture: disk full after {} registrations: 503 {}\n", accepted_before, refusal);
       }
       // Space returns: the same server writes again.
       bureau.lift_file_size_limit();
@@ -593,8 +603,9 @@ int main(int argc, char** argv) {
     }
     return 1;
   }
-  fmt::print("torture: ok: {} kills, {} commands acknowledged and all present, {} answers 503 "
-             "while down or full, replays identical, disk-full refused and recovered\n",
-             options->kills, torture.acks().size(), torture.unavailable());
+  fmt::print(
+      "torture: ok: {} kills, {} commands acknowledged and all present, {} answers 503 "
+      "while down or full, replays identical, disk-full refused and recovered\n",
+      options->kills, torture.acks().size(), torture.unavailable());
   return 0;
 }

@@ -25,17 +25,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The generator's clock: each command runs at its own moment of the simulated past. Read by the
-// workflow on the writer's thread, set by the command just before.
-class SimulatedClock final : public Clock {
- public:
-  explicit SimulatedClock(Timestamp t) : millis_(to_millis(t)) {}
-  Timestamp now() const override { return from_millis(millis_.load(std::memory_order_relaxed)); }
-  void set(Timestamp t) { millis_.store(to_millis(t), std::memory_order_relaxed); }
-
- private:
-  std::atomic<std::int64_t> millis_;
-};
 
 struct Step {
   Action action;
@@ -219,21 +208,6 @@ struct Timeline {
   std::vector<std::uint32_t> first_step;
 };
 
-struct Failure : std::runtime_error {
-  explicit Failure(Error const& e) : std::runtime_error(e.message), error(e) {}
-  Error error;
-};
-
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw Failure{r.error()};
-  return std::move(*r);
-}
-
-void must(Status s) {
-  if (!s) throw Failure{s.error()};
-}
-
 // Waits until every queued command has been answered.
 class InFlight {
  public:
@@ -280,7 +254,7 @@ class Generator {
                  BulkProgress const& progress) {
     clock_.set(now_);
     if (!must(server::seed_demo(writer_, reader_, clock_, calendar, policy))) {
-      throw Failure{make_error(Errc::Validation, "the database already holds data; start from an empty one")};
+      throw ScriptFailure{make_error(Errc::Validation, "the database already holds data; start from an empty one")};
     }
     load_reference();
     create_people();
@@ -303,13 +277,13 @@ class Generator {
     for (auto const& cases : profile_cases()) {
       bool const known = std::any_of(profiles.begin(), profiles.end(),
                                      [&](Profile const& p) { return p.code == cases.profile; });
-      if (!known) throw Failure{make_error(Errc::Internal, fmt::format("no profile {}", cases.profile))};
+      if (!known) throw ScriptFailure{make_error(Errc::Internal, fmt::format("no profile {}", cases.profile))};
     }
   }
 
   Actor actor_of(std::string const& login) {
     auto user = must(query(reader_, [&](Store& s) { return s.find_user_by_login(login); }));
-    if (!user) throw Failure{make_error(Errc::Internal, "the demo has no user " + login)};
+    if (!user) throw ScriptFailure{make_error(Errc::Internal, "the demo has no user " + login)};
     return user->actor();
   }
 
@@ -365,7 +339,7 @@ class Generator {
         staff.emplace(h.id, actor);
         return actor;
       }
-      throw Failure{make_error(Errc::Internal, fmt::format("the demo has no hospital named {}", part))};
+      throw ScriptFailure{make_error(Errc::Internal, fmt::format("the demo has no hospital named {}", part))};
     };
     for (auto const& cases : profile_cases()) {
       std::string_view const p = cases.profile;
@@ -520,20 +494,10 @@ class Generator {
     auto const& region = regions_[plan.region];
     auto const& cases = profile_cases()[plan.profile];
     Date const birth{std::chrono::days{plan.birth_days}};
-    std::chrono::year_month_day const ymd{birth};
-    bool const born_2000s = static_cast<int>(ymd.year()) >= 2000;
-    char const sex_digit =
-        plan.sex == Sex::Male ? (born_2000s ? '5' : '3') : (born_2000s ? '6' : '4');
-    auto const yymmdd = fmt::format("{:02}{:02}{:02}", static_cast<int>(ymd.year()) % 100,
-                                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    // 10,000 serials per birth date and sex, and a check digit that not every serial admits:
-    // draw until a free, valid one comes.
+    // 10,000 serials per birth date and sex: draw until a free one comes.
     std::string iin;
     for (std::uint32_t attempt = plan.name_seed;; ++attempt) {
-      auto const eleven = fmt::format("{}{}{:04}", yymmdd, sex_digit, attempt % 10'000);
-      auto check = iin_check_digit(eleven);
-      if (!check) continue;
-      iin = fmt::format("{}{}", eleven, *check);
+      iin = make_iin(birth, plan.sex, attempt);
       if (used_iins_.insert(iin).second) break;
     }
     auto const seed = plan.name_seed;
@@ -659,7 +623,7 @@ class Generator {
   Transactor& writer_;
   Reader& reader_;
   Timestamp const now_;
-  SimulatedClock clock_;
+  ManualClock clock_;  // each command runs at its own moment of the simulated past
   Workflow workflow_;
   Accounts accounts_;
   BulkOptions const options_;
@@ -694,7 +658,7 @@ Result<BulkReport> generate_bureau(Transactor& writer, Reader& reader, Timestamp
   try {
     Generator generator{writer, reader, now, calendar, policy, options};
     return generator.run(calendar, policy, progress);
-  } catch (Failure const& failure) {
+  } catch (ScriptFailure const& failure) {
     return make_error(failure.error.code, "bulk data: " + failure.error.message, failure.error.field);
   }
 }

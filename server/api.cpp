@@ -243,11 +243,9 @@ Result<User> Api::authenticate(Exchange& exchange) {
         });
     if (!found) return found.error();
     if (!*found) return unauthenticated;
-    sessions_.keep(hash, **found, generation, now);
-    known = std::move(*found);
-    // The stored last-seen time is updated only now and then; the latest is kept in memory,
-    // so that a request right after another one never finds a stale time.
-    known->session.last_seen_at = std::max(known->session.last_seen_at, sessions_.last_seen(hash));
+    // The stored last-seen time is updated only now and then; the cache holds the latest, so
+    // that a request right after another one never finds a stale time.
+    known = sessions_.keep(hash, std::move(**found), generation, now);
   }
   auto& [session, user] = *known;
   auto const status = session_status(session, now, services_.config.sessions);

@@ -63,7 +63,6 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
   boost::asio::post(password_pool(), [&api, exchange, user = *user, login = *login,
                                       password = std::move(*password), by_login, by_address, now] {
     auto const& config = api.services().config;
-    auto& writer = api.services().writer;
     bool const verified = user ? verify_password(user->password_hash, password)
                                : (verify_password(decoy_hash(), password), false);
     if (!verified || user->disabled) {
@@ -84,32 +83,25 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
     auto const csrf = random_token();
     Session session{
         sha256_hex(token), user->id, sha256_hex(csrf), now, now, now + config.sessions.absolute};
-    auto produced = std::make_shared<Response>();
-    writer.submit(
-        [&api, session, user = *user, token, csrf, produced, exchange,
-         now](Store& store) -> Status {
-          if (auto s = store.insert_session(session); !s) return s;
-          if (auto s = store.append_audit(AuditEvent{now,
-                                                     user.login,
-                                                     user.role,
-                                                     "login",
-                                                     std::nullopt,
-                                                     {{"address", exchange->request.peer}}});
+    api.write<Response>(
+        exchange,
+        [&api, session, user = *user, token, csrf, peer = exchange->request.peer,
+         now](Store& store) -> Result<Response> {
+          if (auto s = store.insert_session(session); !s) return s.error();
+          if (auto s = store.append_audit(AuditEvent{
+                  now, user.login, user.role, "login", std::nullopt, {{"address", peer}}});
               !s) {
-            return s;
+            return s.error();
           }
           auto user_json = api.user_json(store, user);
           if (!user_json) return user_json.error();
-          *produced = Api::json(
+          return Api::json(
               200, json::object{{"token", token}, {"csrf_token", csrf}, {"user", *user_json}});
-          return ok();
         },
-        [&api, exchange, produced, token](Status status) {
-          exchange->dispatch([&api, exchange, produced, token, status] {
-            if (!status) return api.fail(exchange, status.error());
-            produced->set_header("set-cookie", session_cookie(token, api.services().config));
-            api.reply(exchange, std::move(*produced));
-          });
+        [&api, token](Response const& signed_in) {
+          auto response = signed_in;
+          response.set_header("set-cookie", session_cookie(token, api.services().config));
+          return response;
         });
   });
 }
@@ -141,24 +133,26 @@ void add_session_routes(Api& api) {
            "Sign in with login and password; returns a bearer token, a CSRF token and the user, "
            "and sets the session cookie",
            [&api](std::shared_ptr<Exchange> const& exchange) { sign_in(api, exchange); }});
-  api.add(changing_accounts({Method::Delete, "/api/v1/session", Access::SignedIn, Body::None,
-                             "Sign out: the session's token stops working",
-                             [&api](std::shared_ptr<Exchange> const& exchange) {
-                               sign_out(api, exchange);
-                             }}));
-  api.add(changing_accounts({Method::Post, "/api/v1/session/csrf", Access::SignedIn, Body::None,
-           "A new CSRF token for the signed-in session (for a browser tab that lost it); the "
-           "previous one stops working",
-           [&api](std::shared_ptr<Exchange> const& exchange) {
-             // Safe without a CSRF token: the cookie is SameSite=Strict, so another site cannot
-             // send it, and the answer cannot be read by another origin.
-             auto const csrf = random_token();
-             api.write(exchange, [hash = exchange->session_hash, csrf](Store& store) -> Result<Response> {
-               if (auto s = store.set_session_csrf(hash, sha256_hex(csrf)); !s) return s.error();
-               return Api::json(200, json::object{{"csrf_token", csrf}});
-             });
-           },
-           Csrf::Exempt}));
+  api.add(changing_accounts(
+      {Method::Delete, "/api/v1/session", Access::SignedIn, Body::None,
+       "Sign out: the session's token stops working",
+       [&api](std::shared_ptr<Exchange> const& exchange) { sign_out(api, exchange); }}));
+  api.add(changing_accounts(
+      {Method::Post, "/api/v1/session/csrf", Access::SignedIn, Body::None,
+       "A new CSRF token for the signed-in session (for a browser tab that lost it); the "
+       "previous one stops working",
+       [&api](std::shared_ptr<Exchange> const& exchange) {
+         // Safe without a CSRF token: the cookie is SameSite=Strict, so another site cannot
+         // send it, and the answer cannot be read by another origin.
+         auto const csrf = random_token();
+         api.write(exchange,
+                   [hash = exchange->session_hash, csrf](Store& store) -> Result<Response> {
+                     if (auto s = store.set_session_csrf(hash, sha256_hex(csrf)); !s)
+                       return s.error();
+                     return Api::json(200, json::object{{"csrf_token", csrf}});
+                   });
+       },
+       Csrf::Exempt}));
   api.add({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              api.read(exchange, [&](Store& store) -> Result<Response> {
@@ -167,23 +161,23 @@ void add_session_routes(Api& api) {
                return Api::json(200, *user);
              });
            }});
-  api.add(changing_accounts({Method::Put, "/api/v1/me", Access::SignedIn, Body::Json,
-           "Change the signed-in user's interface language: {\"locale\":\"kk|ru|en\"}",
-           [&api](std::shared_ptr<Exchange> const& exchange) {
-             auto body = api.json_body(*exchange);
-             if (!body) return api.fail(exchange, body.error());
-             auto locale = body->choice<Locale>("locale", JsonInput::Need::Required);
-             if (!locale) return api.fail(exchange, locale.error());
-             if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
-             api.write(
-                 exchange, [&api, exchange, locale = **locale](Store& store) -> Result<Response> {
-                   auto user = api.services().accounts.set_locale(store, exchange->actor(), locale);
-                   if (!user) return user.error();
-                   auto user_json = api.user_json(store, *user);
-                   if (!user_json) return user_json.error();
-                   return Api::json(200, *user_json);
-                 });
-           }}));
+  api.add(changing_accounts(
+      {Method::Put, "/api/v1/me", Access::SignedIn, Body::Json,
+       "Change the signed-in user's interface language: {\"locale\":\"kk|ru|en\"}",
+       [&api](std::shared_ptr<Exchange> const& exchange) {
+         auto body = api.json_body(*exchange);
+         if (!body) return api.fail(exchange, body.error());
+         auto locale = body->choice<Locale>("locale", JsonInput::Need::Required);
+         if (!locale) return api.fail(exchange, locale.error());
+         if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+         api.write(exchange, [&api, exchange, locale = **locale](Store& store) -> Result<Response> {
+           auto user = api.services().accounts.set_locale(store, exchange->actor(), locale);
+           if (!user) return user.error();
+           auto user_json = api.user_json(store, *user);
+           if (!user_json) return user_json.error();
+           return Api::json(200, *user_json);
+         });
+       }}));
 }
 
 }  // namespace joldama::server

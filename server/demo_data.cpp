@@ -17,39 +17,6 @@ namespace joldama::server {
 
 namespace {
 
-// The seed's own clock: each scenario happens on its own day in the recent past.
-class SeedClock final : public Clock {
- public:
-  explicit SeedClock(Timestamp t) : millis_(to_millis(t)) {}
-  Timestamp now() const override { return from_millis(millis_.load()); }
-  void set(Timestamp t) { millis_ = to_millis(t); }
-
- private:
-  std::atomic<std::int64_t> millis_;
-};
-
-struct Failure : std::runtime_error {
-  explicit Failure(Error const& e) : std::runtime_error(e.message), error(e) {}
-  Error error;
-};
-
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw Failure{r.error()};
-  return std::move(*r);
-}
-
-void must(Status s) {
-  if (!s) throw Failure{s.error()};
-}
-
-// A valid IIN for a birth date, sex digit and serial (the check digit computed).
-std::string iin_for(std::string const& yymmdd, char sex_digit, int serial) {
-  for (int s = serial;; ++s) {
-    auto const eleven = fmt::format("{}{}{:04}", yymmdd, sex_digit, s % 10000);
-    if (auto check = iin_check_digit(eleven)) return fmt::format("{}{}", eleven, *check);
-  }
-}
 
 struct Person {
   char const* last;
@@ -90,7 +57,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
   auto const morning = [&](int days_ago, int hour = 10) {
     return start_of_local_day(today - std::chrono::days{days_ago}) + std::chrono::hours{hour};
   };
-  SeedClock seed{morning(30)};
+  ManualClock seed{morning(30)};  // each scenario on its own day in the recent past
   Workflow workflow{seed, calendar, policy};
   Accounts accounts{seed};
   Actor const system = Actor::system();
@@ -185,18 +152,12 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                                        {{"years", std::to_string(years.size())}}});
     }));
 
-    int serial = 100;
+    unsigned serial = 100;
     auto const referral = [&](Actor const& by, std::string const& region, Person const& person,
                               std::string icd10, std::string profile, Urgency urgency,
                               std::string justification) {
       auto const birth = parse_date(person.birth).value();  // the constants above are dates
-      auto const yymmdd = std::string{person.birth}.substr(2, 2) +
-                          std::string{person.birth}.substr(5, 2) +
-                          std::string{person.birth}.substr(8, 2);
-      bool const born_2000s = std::string{person.birth} >= "2000";
-      char const sex_digit =
-          person.sex == Sex::Male ? (born_2000s ? '5' : '3') : (born_2000s ? '6' : '4');
-      PatientDraft patient{iin_for(yymmdd, sex_digit, serial++),
+      PatientDraft patient{make_iin(birth, person.sex, serial++),
                            person.last,
                            person.first,
                            person.middle,
@@ -402,7 +363,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     seed.set(morning(1, 16));
     act(republic, astana_talon, Action::Approve, to_hospital(cardiac_center));
     (void)oncology_institute;
-  } catch (Failure const& failure) {
+  } catch (ScriptFailure const& failure) {
     return make_error(failure.error.code, "demo data: " + failure.error.message,
                       failure.error.field);
   }

@@ -20,13 +20,18 @@ std::optional<SessionCache::Entry> SessionCache::find(std::string const& hash,
   return entry;
 }
 
-void SessionCache::keep(std::string const& hash, Entry entry, std::uint64_t generation,
-                        Timestamp now) {
+SessionCache::Entry SessionCache::keep(std::string const& hash, Entry entry,
+                                       std::uint64_t generation, Timestamp now) {
   std::lock_guard lock{mutex_};
-  if (generation != generation_) return;
-  auto& known = known_[hash];
-  known.entry = std::move(entry);
-  known.read_at = now;
+  if (generation == generation_) {
+    auto& known = known_[hash];
+    known.entry = entry;
+    known.read_at = now;
+  }
+  if (auto const it = known_.find(hash); it != known_.end()) {
+    entry.session.last_seen_at = std::max(entry.session.last_seen_at, it->second.seen);
+  }
+  return entry;
 }
 
 void SessionCache::forget_all() {

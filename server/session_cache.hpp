@@ -32,8 +32,9 @@ class SessionCache {
   std::uint64_t generation() const;
   // The session as cached, with its latest request time, if it is fresh.
   std::optional<Entry> find(std::string const& hash, Timestamp now) const;
-  // Keeps what was read, unless accounts changed since `generation`.
-  void keep(std::string const& hash, Entry entry, std::uint64_t generation, Timestamp now);
+  // Keeps what was read, unless accounts changed since `generation`; returns it with its
+  // latest request time, as find() would.
+  Entry keep(std::string const& hash, Entry entry, std::uint64_t generation, Timestamp now);
   // Users or sessions changed: nothing cached may be trusted.
   void forget_all();
 

@@ -2,6 +2,7 @@
 // Expected failures as values: Result<T> holds either a T or an Error, Status is Result<void>.
 // Propagate at once: `if (!r) return r.error();`.
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -98,6 +99,24 @@ using Status = Result<void>;
 
 inline Status ok() {
   return {};
+}
+
+// For scripts of many steps that end at the first failure (the demo data, the benchmarks'
+// generator): must() gives the step's value or throws its error as ScriptFailure, caught once
+// where the script ends and returned as a value again. Never for commands or requests.
+struct ScriptFailure : std::runtime_error {
+  explicit ScriptFailure(Error const& e) : std::runtime_error(e.message), error(e) {}
+  Error error;
+};
+
+template <class T>
+T must(Result<T> r) {
+  if (!r) throw ScriptFailure{r.error()};
+  return std::move(*r);
+}
+
+inline void must(Status s) {
+  if (!s) throw ScriptFailure{s.error()};
 }
 
 }  // namespace joldama

@@ -3,6 +3,7 @@
 // in Kazakhstan's single time zone, UTC+5 (since 1 March 2024). Nothing here reads the system
 // clock: the current time always comes from an injected Clock.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -25,6 +26,22 @@ class Clock {
 
 std::int64_t to_millis(Timestamp t);
 Timestamp from_millis(std::int64_t millis);
+
+// A clock that shows what it was last set to: for a scripted past (the demo data, the
+// benchmarks' generator) and for tests.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(Timestamp start) : millis_(to_millis(start)) {}
+  Timestamp now() const override { return from_millis(millis_.load()); }
+  void set(Timestamp t) { millis_.store(to_millis(t)); }
+  template <class Duration>
+  void advance(Duration d) {
+    millis_ += std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  }
+
+ private:
+  std::atomic<std::int64_t> millis_;
+};
 
 // The calendar date in Kazakhstan at instant `t`.
 Date local_date(Timestamp t);

@@ -47,6 +47,18 @@ Status validate_iin(std::string_view iin, std::string field) {
   return ok();
 }
 
+std::string make_iin(Date birth, Sex sex, unsigned serial) {
+  auto const date = format_date(birth);  // YYYY-MM-DD
+  auto const yymmdd = date.substr(2, 2) + date.substr(5, 2) + date.substr(8, 2);
+  bool const born_2000s = year_of(birth) >= 2000;
+  char const century_and_sex =
+      sex == Sex::Male ? (born_2000s ? '5' : '3') : (born_2000s ? '6' : '4');
+  for (unsigned s = serial;; ++s) {
+    auto const eleven = fmt::format("{}{}{:04}", yymmdd, century_and_sex, s % 10'000);
+    if (auto const check = iin_check_digit(eleven)) return fmt::format("{}{}", eleven, *check);
+  }
+}
+
 std::string_view trim(std::string_view s) {
   auto const is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);

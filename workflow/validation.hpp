@@ -10,6 +10,7 @@
 
 #include "workflow/enums.hpp"
 #include "workflow/result.hpp"
+#include "workflow/time.hpp"
 
 namespace joldama {
 
@@ -20,6 +21,12 @@ std::optional<int> iin_check_digit(std::string_view first_eleven_digits);
 // 12 digits with a correct check digit. The date and sex digits are deliberately not checked:
 // since 2013 they are not guaranteed to match the person.
 Status validate_iin(std::string_view iin, std::string field = "iin");
+
+// An IIN of the form the registry issues for a person born on `birth` (from 1900) of `sex`: the
+// date as YYMMDD, the century-and-sex digit, the first serial from `serial` (modulo 10,000)
+// that admits a check digit, and that digit. For the demo and generated bureaus: real IINs come
+// from the registry.
+std::string make_iin(Date birth, Sex sex, unsigned serial);
 bool is_valid_iin(std::string_view iin);
 
 // An ICD-10 code in canonical form ("I25.1"), accepting lower case and the export form

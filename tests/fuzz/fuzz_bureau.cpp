@@ -9,17 +9,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
-#include <stdexcept>
 #include <thread>
 
-#include "server/app.hpp"
-#include "server/crypto.hpp"
-#include "server/demo_data.hpp"
-#include "storage/read_pool.hpp"
-#include "storage/writer.hpp"
-#include "tests/support/fake_clock.hpp"
-#include "tests/support/temp_dir.hpp"
-#include "tests/support/test_bureau.hpp"
+#include "tests/support/test_server.hpp"
 
 namespace joldama::fuzz {
 
@@ -27,32 +19,16 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 struct Bureau::Parts {
-  testing::TempDir dir;
-  testing::FakeClock clock{testing::at("2026-03-02T10:00:00+05:00")};
-  server::ServerConfig config = server::default_config();
-  std::unique_ptr<storage::Writer> writer;
-  std::unique_ptr<storage::ReadPool> reader;
-  std::unique_ptr<server::App> app;
+  // A test server on a fresh copy of the demo database; requests reach its Api directly.
+  testing::TestServer server;
   // The connection's strand of the real server: where handlers bring their answers back.
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
-  std::thread io_thread;
+  std::thread io_thread{[this] { io.run(); }};
   std::vector<std::string> tokens;
-
-  ~Parts() {
-    if (app) app->stop();
-    work.reset();
-    io.stop();
-    if (io_thread.joinable()) io_thread.join();
-  }
 };
 
 namespace {
-
-[[noreturn]] void fail_setup(std::string const& what) {
-  fmt::print(stderr, "fuzz bureau: {}\n", what);
-  std::abort();
-}
 
 // The process's bureau is never destroyed: the fuzzer may exit from any thread at any moment,
 // and a bureau torn down under a running request would be a false finding.
@@ -66,34 +42,8 @@ Bureau& Bureau::get() {
 }
 
 Bureau::Bureau() : parts_(std::make_unique<Parts>()) {
-  auto& p = *parts_;
-  if (!server::init_crypto()) fail_setup("libsodium failed to initialise");
-  auto const db = p.dir.file("joldama.db");
-  p.config.threads = 1;
-  p.config.web_root = JOLDAMA_SOURCE_DIR "/web-static";
-  auto writer = storage::Writer::start(db);
-  if (!writer) fail_setup(writer.error().message);
-  p.writer = std::move(*writer);
-  auto reader = storage::ReadPool::open(db, 2);
-  if (!reader) fail_setup(reader.error().message);
-  p.reader = std::move(*reader);
-  auto seeded = server::seed_demo(*p.writer, *p.reader, p.clock, testing::kazakhstan_calendar(),
-                                  p.config.deadlines);
-  if (!seeded || !*seeded) fail_setup("the demo data could not be seeded");
-  p.app = std::make_unique<server::App>(p.config, p.clock, testing::kazakhstan_calendar(),
-                                        *p.writer, *p.reader);
-  p.io_thread = std::thread([&p] { p.io.run(); });
-
   for (auto const* login : {"doctor", "commission", "republic", "hospital", "admin"}) {
-    server::Request request;
-    request.method = server::Method::Post;
-    request.target = "/api/v1/session";
-    request.headers = {{"content-type", "application/json"}};
-    request.body = fmt::format(R"({{"login":"{}","password":"{}"}})", login, server::kDemoPassword);
-    auto const response = handle(std::move(request));
-    if (response.status != 200)
-      fail_setup(fmt::format("{} cannot sign in: {}", login, response.body));
-    p.tokens.emplace_back(json::parse(response.body).at("token").as_string());
+    parts_->tokens.push_back(parts_->server.token(login));
   }
 }
 
@@ -102,7 +52,7 @@ server::Response Bureau::handle(server::Request request) {
   request.peer = "127.0.0.1";
   auto answer = std::make_shared<std::promise<server::Response>>();
   auto future = answer->get_future();
-  p.app->api().handle(
+  p.server.app->api().handle(
       request, [answer](server::Response response) { answer->set_value(std::move(response)); },
       [&p](std::function<void()> work) { asio::post(p.io, std::move(work)); });
   if (future.wait_for(std::chrono::minutes{1}) != std::future_status::ready) {
@@ -112,7 +62,7 @@ server::Response Bureau::handle(server::Request request) {
 }
 
 server::Router const& Bureau::router() const {
-  return parts_->app->api().router();
+  return parts_->server.app->api().router();
 }
 
 std::vector<std::string> const& Bureau::tokens() const {

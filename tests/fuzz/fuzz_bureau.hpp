@@ -1,7 +1,7 @@
 #pragma once
-// A whole bureau in the fuzzing process: the demo database (in a temporary folder), the writer,
-// the read pool and the App's Api, answering requests handed to it directly rather than over a
-// socket. Built once per process; the fuzz targets send it requests and check the answers.
+// A whole bureau in the fuzzing process: a TestServer on a fresh copy of the demo database,
+// whose Api answers requests handed to it directly rather than over a socket. Built once per
+// process; the fuzz targets send it requests and check the answers.
 
 #include <memory>
 #include <string>

@@ -26,6 +26,7 @@
 #include "tests/support/serve_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_bureau.hpp"
+#include "tests/support/test_server.hpp"
 
 namespace joldama {
 namespace {
@@ -184,29 +185,10 @@ TEST_F(HostileInput, EveryFieldOfEveryCommandRefusesHostileValues) {
   // through (a legitimate value, such as SQL text in a reason, is accepted and stored).
   std::int64_t referral_id = 0;
   std::int64_t referral_version = 0;
+  testing::Journey journey{doctor};
   auto fresh_referral = [&] {
-    auto const iin = testing::fresh_iin();
-    auto const patient = doctor.post("/api/v1/patients", json::object{{"iin", iin},
-                                                                      {"last_name", "Тестова"},
-                                                                      {"first_name", "Әсел"},
-                                                                      {"birth_date", "1980-05-17"},
-                                                                      {"sex", "female"},
-                                                                      {"residency", "citizen"},
-                                                                      {"region", "75"},
-                                                                      {"insured", true}});
-    ASSERT_EQ(patient.status, 201) << patient.body;
-    auto const created =
-        doctor.post("/api/v1/referrals", json::object{{"patient_iin", iin},
-                                                      {"icd10", "I25.1"},
-                                                      {"profile", "cardiac_surgery"},
-                                                      {"urgency", "routine"},
-                                                      {"care_form", "inpatient"},
-                                                      {"justification", "Стенокардия напряжения"}});
-    ASSERT_EQ(created.status, 201) << created.body;
-    referral_id = created.json().at("id").as_int64();
-    auto const submitted =
-        doctor.post(fmt::format("/api/v1/referrals/{}/actions/submit", referral_id), json::object{},
-                    {{"if-match", fmt::format("\"{}\"", created.json().at("version").as_int64())}});
+    referral_id = testing::id_of(journey.new_referral());
+    auto const submitted = journey.act(referral_id, "submit");
     ASSERT_EQ(submitted.status, 200) << submitted.body;
     referral_version = submitted.json().at("version").as_int64();
   };

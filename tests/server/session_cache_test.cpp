@@ -55,6 +55,8 @@ TEST(SessionCache, TheLatestRequestTimeIsMerged) {
   cache.keep("h", stored, cache.generation(), now);
   cache.seen("h", now + 2s, now - 1h);
   EXPECT_EQ(cache.last_seen("h"), now + 2s);
+  // What is read again comes back with the latest request time too.
+  EXPECT_EQ(cache.keep("h", stored, cache.generation(), now + 3s).session.last_seen_at, now + 2s);
   EXPECT_EQ(cache.find("h", now + 3s)->session.last_seen_at, now + 2s);
   EXPECT_EQ(cache.last_seen("unknown"), Timestamp{});
 }

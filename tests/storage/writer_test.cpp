@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <latch>
 #include <thread>
+#include <vector>
 
 #include "tests/support/test_bureau.hpp"
 
@@ -50,39 +52,47 @@ TEST(Writer, AThrowingCommandIsAnInternalErrorAndWritesNothing) {
   EXPECT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("After")); }));
 }
 
+// Runs `commands` as one batch: the writer is held on a first command until all are queued.
+std::vector<Status> run_as_one_batch(TestBureau& bureau, std::vector<Transactor::Work> commands) {
+  std::latch release{1};
+  std::promise<Status> held;
+  bureau.writer->submit(
+      [&](Store&) {
+        release.wait();
+        return ok();
+      },
+      [&](Status s) { held.set_value(s); });
+  std::vector<std::promise<Status>> done(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    bureau.writer->submit(std::move(commands[i]), [&done, i](Status s) { done[i].set_value(s); });
+  }
+  release.count_down();
+  EXPECT_TRUE(held.get_future().get());
+  std::vector<Status> results;
+  for (auto& promise : done) results.push_back(promise.get_future().get());
+  return results;
+}
+
 TEST(Writer, CommandsSharingACommitFailAlone) {
   BureauOptions options;
   options.writer.max_batch = 16;
   TestBureau bureau{options};
   auto const before = *bureau.count("SELECT count(*) FROM organizations");
 
-  // Hold the writer on a first command so that the next ones queue up and share a batch.
-  std::latch release{1};
-  std::promise<Status> first_done;
-  bureau.writer->submit(
-      [&](Store&) {
-        release.wait();
-        return ok();
-      },
-      [&](Status s) { first_done.set_value(s); });
-
   constexpr int kCommands = 10;
-  std::vector<std::promise<Status>> done(kCommands);
+  std::vector<Transactor::Work> commands;
   for (int i = 0; i < kCommands; ++i) {
-    bureau.writer->submit(
-        [i](Store& s) -> Status {
-          auto id = s.insert_organization(polyclinic("Batch " + std::to_string(i)));
-          if (!id) return id.error();
-          if (i % 3 == 0) return make_error(Errc::Validation, "odd one out", "name");
-          return ok();
-        },
-        [&done, i](Status s) { done[static_cast<std::size_t>(i)].set_value(s); });
+    commands.push_back([i](Store& s) -> Status {
+      auto id = s.insert_organization(polyclinic("Batch " + std::to_string(i)));
+      if (!id) return id.error();
+      if (i % 3 == 0) return make_error(Errc::Validation, "odd one out", "name");
+      return ok();
+    });
   }
-  release.count_down();
-  EXPECT_TRUE(first_done.get_future().get());
+  auto const results = run_as_one_batch(bureau, std::move(commands));
   int succeeded = 0;
   for (int i = 0; i < kCommands; ++i) {
-    Status const s = done[static_cast<std::size_t>(i)].get_future().get();
+    Status const& s = results[static_cast<std::size_t>(i)];
     EXPECT_EQ(s.has_value(), i % 3 != 0) << i;
     succeeded += s.has_value() ? 1 : 0;
   }
@@ -98,31 +108,20 @@ TEST(Writer, FailuresThatWroteNothingNeedNoRerun) {
   BureauOptions options;
   options.writer.max_batch = 16;
   TestBureau bureau{options};
-  std::latch release{1};
-  std::promise<Status> first_done;
-  bureau.writer->submit(
-      [&](Store&) {
-        release.wait();
-        return ok();
-      },
-      [&](Status s) { first_done.set_value(s); });
   constexpr int kCommands = 8;
-  std::vector<std::promise<Status>> done(kCommands);
+  std::vector<Transactor::Work> commands;
   for (int i = 0; i < kCommands; ++i) {
-    bureau.writer->submit(
-        [i](Store& s) -> Status {
-          if (i % 2 == 0) return make_error(Errc::Validation, "refused before writing", "name");
-          auto id = s.insert_organization(polyclinic("Clean " + std::to_string(i)));
-          if (!id) return id.error();
-          return ok();
-        },
-        [&done, i](Status s) { done[static_cast<std::size_t>(i)].set_value(s); });
+    commands.push_back([i](Store& s) -> Status {
+      if (i % 2 == 0) return make_error(Errc::Validation, "refused before writing", "name");
+      auto id = s.insert_organization(polyclinic("Clean " + std::to_string(i)));
+      if (!id) return id.error();
+      return ok();
+    });
   }
   auto const before = bureau.writer->statistics();
-  release.count_down();
-  EXPECT_TRUE(first_done.get_future().get());
+  auto const results = run_as_one_batch(bureau, std::move(commands));
   for (int i = 0; i < kCommands; ++i) {
-    EXPECT_EQ(done[static_cast<std::size_t>(i)].get_future().get().has_value(), i % 2 == 1);
+    EXPECT_EQ(results[static_cast<std::size_t>(i)].has_value(), i % 2 == 1);
   }
   auto const after = bureau.writer->statistics();
   EXPECT_EQ(after.reruns, before.reruns);

@@ -1,7 +1,6 @@
 #pragma once
-// A clock the test moves by hand. Thread-safe.
+// Instants and dates written as text, and the clock a test moves by hand.
 
-#include <atomic>
 #include <cstdlib>
 #include <string_view>
 
@@ -22,18 +21,7 @@ inline Date day(std::string_view iso_date) {
   return *d;
 }
 
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(Timestamp start) : millis_(to_millis(start)) {}
-  Timestamp now() const override { return from_millis(millis_.load()); }
-  void set(Timestamp t) { millis_.store(to_millis(t)); }
-  template <class Duration>
-  void advance(Duration d) {
-    millis_ += std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  }
-
- private:
-  std::atomic<std::int64_t> millis_;
-};
+// A clock the test moves by hand.
+using FakeClock = ManualClock;
 
 }  // namespace joldama::testing

@@ -194,9 +194,10 @@ class Torture {
       }
       tokens_[login] = std::string{reply.json().at("token").as_string()};
     }
-    HttpClient hospital{bureau_.port()};
-    hospital.use_token(tokens_["doctor"]);
-    auto const orgs = hospital.get("/api/v1/organizations?kind=hospital").json();
+    // The receiving hospital of every talon: the one in Astana.
+    HttpClient doctor{bureau_.port()};
+    doctor.use_token(tokens_["doctor"]);
+    auto const orgs = doctor.get("/api/v1/organizations?kind=hospital").json();
     for (auto const& org : orgs.as_array()) {
       if (org.at("region").as_string() == "71") hospital_id_ = org.at("id").as_int64();
     }

@@ -49,6 +49,18 @@ TEST(Iin, NumbersWhoseBothSumsAreTenAreNeverIssued) {
   FAIL() << "no never-issued prefix found";
 }
 
+TEST(Iin, MadeForABirthDateAndSexAsTheRegistryWould) {
+  auto const man = make_iin(parse_date("1985-07-15").value(), Sex::Male, 12);
+  EXPECT_TRUE(is_valid_iin(man)) << man;
+  EXPECT_EQ(man.substr(0, 7), "8507153");
+  EXPECT_GE(man.substr(7, 4), "0012") << "the first serial from the one asked that has a check digit";
+  auto const girl = make_iin(parse_date("2006-12-11").value(), Sex::Female, 9'999);
+  EXPECT_TRUE(is_valid_iin(girl)) << girl;
+  EXPECT_EQ(girl.substr(0, 7), "0612116");
+  // Serials wrap around: 10,012 is serial 12 again.
+  EXPECT_EQ(make_iin(parse_date("1985-07-15").value(), Sex::Male, 10'012), man);
+}
+
 TEST(Iin, DateDigitsAreNotChecked) {
   // Month 13 and day 40 would be impossible dates; only the check digit counts.
   auto const eleven = std::string{"851340300"} + "12";

@@ -169,9 +169,13 @@ class Session : public std::enable_shared_from_this<Session> {
     state_.handler.handle(
         std::move(request),
         [self](Response response) {
-          net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-            self->send(std::move(response));
-          });
+          // A read is answered while its request is still being handled on the connection's
+          // strand: the answer goes out at once. From another thread (the writer's), it is
+          // queued to the strand.
+          net::dispatch(self->stream_.get_executor(),
+                        [self, response = std::move(response)]() mutable {
+                          self->send(std::move(response));
+                        });
         },
         [self](std::function<void()> work) {
           net::post(self->stream_.get_executor(), std::move(work));

@@ -17,13 +17,6 @@
 namespace joldama::bench {
 namespace {
 
-std::string scalar(storage::Database& db, std::string const& sql) {
-  auto statement = db.prepare(sql);
-  if (!statement) return statement.error().message;
-  auto const row = statement->step();
-  return row && *row ? statement->text(0) : "no row";
-}
-
 TEST(BulkData, AGeneratedBureauIsWhatRealUseWouldLeave) {
   ASSERT_TRUE(server::init_crypto());
   testing::TempDir dir;
@@ -49,12 +42,12 @@ TEST(BulkData, AGeneratedBureauIsWhatRealUseWouldLeave) {
 
   auto db = storage::Database::open(path, storage::Database::Access::ReadWrite);
   ASSERT_TRUE(db.has_value());
-  EXPECT_EQ(scalar(*db, "PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM pragma_foreign_key_check"), "0");
-  EXPECT_EQ(scalar(*db, testing::kQuotasWhoseCountersDisagree), "0");
+  EXPECT_EQ(testing::scalar_text(*db, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(testing::scalar_text(*db, "SELECT count(*) FROM pragma_foreign_key_check"), "0");
+  EXPECT_EQ(testing::scalar_text(*db, testing::kQuotasWhoseCountersDisagree), "0");
   // Every step happened before `now`.
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM referrals WHERE updated_at > " +
-                            std::to_string(to_millis(now))),
+  EXPECT_EQ(testing::scalar_text(*db, "SELECT count(*) FROM referrals WHERE updated_at > " +
+                                          std::to_string(to_millis(now))),
             "0");
   auto const chain = storage::verify_audit(*db);
   ASSERT_TRUE(chain.has_value());

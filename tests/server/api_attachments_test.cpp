@@ -16,9 +16,9 @@ using testing::HttpClient;
 using testing::HttpReply;
 using testing::id_of;
 using testing::Journey;
+using testing::kMinimalPdf;
 using testing::TestServer;
 
-std::string const kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 std::string const kPng = std::string("\x89PNG\r\n\x1a\n", 8) + std::string("\0\0\0\rIHDR", 8);
 
 class AttachmentsTest : public ::testing::Test {
@@ -40,13 +40,13 @@ TEST_F(AttachmentsTest, UploadListAndDownload) {
   auto const r = doctor_journey.new_referral("oncology");
   auto const id = id_of(r);
   // A Russian file name travels percent-encoded in the header.
-  auto reply = upload(doctor, "doctor", id, kPdf, "application/pdf",
+  auto reply = upload(doctor, "doctor", id, kMinimalPdf, "application/pdf",
                       "%D0%B7%D0%B0%D0%BA%D0%BB%D1%8E%D1%87%D0%B5%D0%BD%D0%B8%D0%B5.pdf");
   ASSERT_EQ(reply.status, 201) << reply.body;
   auto const info = reply.json();
   EXPECT_EQ(info.at("filename").as_string(), "заключение.pdf");
   EXPECT_EQ(info.at("content_type").as_string(), "application/pdf");
-  EXPECT_EQ(info.at("size").as_int64(), static_cast<std::int64_t>(kPdf.size()));
+  EXPECT_EQ(info.at("size").as_int64(), static_cast<std::int64_t>(kMinimalPdf.size()));
   EXPECT_EQ(info.at("sha256").as_string().size(), 64u);
   ASSERT_EQ(upload(doctor, "doctor", id, kPng, "image/png", "ecg.png").status, 201);
 
@@ -59,7 +59,7 @@ TEST_F(AttachmentsTest, UploadListAndDownload) {
   auto const file = commission.get(
       fmt::format("/api/v1/referrals/{}/attachments/{}", id, info.at("id").as_int64()));
   ASSERT_EQ(file.status, 200);
-  EXPECT_EQ(file.body, kPdf);
+  EXPECT_EQ(file.body, kMinimalPdf);
   EXPECT_EQ(file.header("content-type"), "application/pdf");
   EXPECT_EQ(file.header("x-content-type-options"), "nosniff");
   auto const disposition = file.header("content-disposition").value_or("");
@@ -76,11 +76,13 @@ TEST_F(AttachmentsTest, OnlyTheReferringDoctorAttachesAndOnlyUntilTheCommissionD
   auto const id = id_of(r);
   auto commission = server.as("commission");
   auto outsider = server.as("doctor.astana");
-  EXPECT_EQ(upload(outsider, "doctor.astana", id, kPdf, "application/pdf", "x.pdf").status, 404);
+  EXPECT_EQ(upload(outsider, "doctor.astana", id, kMinimalPdf, "application/pdf", "x.pdf").status,
+            404);
   ASSERT_EQ(doctor_journey.act(id, "submit").status, 200);
-  EXPECT_EQ(upload(commission, "commission", id, kPdf, "application/pdf", "x.pdf").status, 403);
+  EXPECT_EQ(upload(commission, "commission", id, kMinimalPdf, "application/pdf", "x.pdf").status,
+            403);
   ASSERT_EQ(Journey{commission}.act(id, "approve", {{"protocol", "P"}}).status, 200);
-  auto const late = upload(doctor, "doctor", id, kPdf, "application/pdf", "late.pdf");
+  auto const late = upload(doctor, "doctor", id, kMinimalPdf, "application/pdf", "late.pdf");
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(late.error_code(), "invalid_transition");
   EXPECT_EQ(outsider.get(fmt::format("/api/v1/referrals/{}/attachments/1", id)).status, 404);
@@ -91,17 +93,17 @@ TEST_F(AttachmentsTest, BadFilesAreRefusedWithTheReason) {
   auto reply = upload(doctor, "doctor", id, "", "application/pdf", "empty.pdf");
   EXPECT_EQ(reply.status, 422);
   EXPECT_EQ(reply.error_field(), "file");
-  reply = upload(doctor, "doctor", id, kPdf, "application/pdf", "..%2F..%2Fetc%2Fpasswd");
+  reply = upload(doctor, "doctor", id, kMinimalPdf, "application/pdf", "..%2F..%2Fetc%2Fpasswd");
   EXPECT_EQ(reply.status, 422);
   EXPECT_EQ(reply.error_field(), "filename");
   reply = doctor.request(
-      "POST", fmt::format("/api/v1/referrals/{}/attachments", id), kPdf,
+      "POST", fmt::format("/api/v1/referrals/{}/attachments", id), kMinimalPdf,
       {{"content-type", "application/pdf"}, {"authorization", "Bearer " + server.token("doctor")}});
   EXPECT_EQ(reply.status, 422);
   EXPECT_EQ(reply.error_field(), "filename");
   reply = upload(doctor, "doctor", id, "<html><script>alert(1)</script>", "image/jpeg", "x.jpg");
   EXPECT_EQ(reply.status, 415);
-  reply = upload(doctor, "doctor", id, kPdf, "application/x-msdownload", "x.exe");
+  reply = upload(doctor, "doctor", id, kMinimalPdf, "application/x-msdownload", "x.exe");
   EXPECT_EQ(reply.status, 415);
 }
 

@@ -140,12 +140,7 @@ class HostileInput : public ::testing::Test {
 
   std::string token_of(std::string const& login) {
     if (auto it = tokens.find(login); it != tokens.end()) return it->second;
-    HttpClient client{port};
-    auto const reply = client.post("/api/v1/session",
-                                   json::object{{"login", login}, {"password", "joldama-demo"}});
-    EXPECT_EQ(reply.status, 200) << reply.body;
-    if (reply.status != 200) return {};
-    return tokens[login] = std::string{reply.json().at("token").as_string()};
+    return tokens[login] = testing::sign_in(port, login);
   }
 
   HttpClient as(std::string const& login) {

@@ -33,6 +33,16 @@ SELECT count(*) FROM quotas q WHERE
                   AND r.quota_profile = q.profile)
 )sql";
 
+// The first column of the first row of `sql`, as text: "no row" when there is none, and
+// "error: …" when the statement fails, so that a comparison with the expected value says why.
+inline std::string scalar_text(storage::Database& db, std::string const& sql) {
+  auto statement = db.prepare(sql);
+  if (!statement) return "error: " + statement.error().message;
+  auto const row = statement->step();
+  if (!row || !*row) return "no row";
+  return statement->text(0);
+}
+
 struct BureauOptions {
   Timestamp start = at("2026-03-02T10:00:00+05:00");  // a Monday
   storage::WriterOptions writer{};

@@ -77,18 +77,20 @@ void TestServer::stop() {
   writer.reset();  // closes the connection: the WAL is folded into the file
 }
 
-std::string TestServer::token(std::string const& login) {
-  if (auto it = tokens_.find(login); it != tokens_.end()) return it->second;
-  auto c = client();
-  auto const reply = c.post("/api/v1/session",
-                            json::object{{"login", login}, {"password", server::kDemoPassword}});
+std::string sign_in(std::uint16_t port, std::string const& login) {
+  HttpClient client{port};
+  auto const reply = client.post(
+      "/api/v1/session", json::object{{"login", login}, {"password", server::kDemoPassword}});
   if (reply.status != 200) {
     throw std::runtime_error(
         fmt::format("sign-in of {} failed: {} {}", login, reply.status, reply.body));
   }
-  auto token = std::string{reply.json().at("token").as_string()};
-  tokens_[login] = token;
-  return token;
+  return std::string{reply.json().at("token").as_string()};
+}
+
+std::string TestServer::token(std::string const& login) {
+  if (auto it = tokens_.find(login); it != tokens_.end()) return it->second;
+  return tokens_[login] = sign_in(port, login);
 }
 
 HttpClient TestServer::as(std::string const& login) {

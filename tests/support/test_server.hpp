@@ -20,6 +20,13 @@ namespace joldama::testing {
 // When every test server's clock starts: the demo database was seeded at this instant.
 Timestamp demo_epoch();
 
+// Signs `login` in with the demo password on the server at `port`; returns the bearer token,
+// or throws std::runtime_error naming the login and the answer.
+std::string sign_in(std::uint16_t port, std::string const& login);
+
+// The bytes of a minimal PDF, for attachment uploads.
+inline std::string const kMinimalPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
 class TestServer {
  public:
   // `adjust` may change the configuration before the server starts.

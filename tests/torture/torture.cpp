@@ -44,6 +44,7 @@
 #include "tests/support/serve_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_bureau.hpp"
+#include "tests/support/test_server.hpp"
 
 namespace {
 
@@ -185,14 +186,12 @@ class Torture {
   // survive every crash.
   bool sign_in() {
     for (auto const* login : {"doctor", "commission", "republic"}) {
-      HttpClient client{bureau_.port()};
-      auto const reply = client.post("/api/v1/session",
-                                     json::object{{"login", login}, {"password", "joldama-demo"}});
-      if (reply.status != 200) {
-        fail(fmt::format("{} cannot sign in: {} {}", login, reply.status, reply.body));
+      try {
+        tokens_[login] = joldama::testing::sign_in(bureau_.port(), login);
+      } catch (std::runtime_error const& e) {
+        fail(e.what());
         return false;
       }
-      tokens_[login] = std::string{reply.json().at("token").as_string()};
     }
     // The receiving hospital of every talon: the one in Astana.
     HttpClient doctor{bureau_.port()};
@@ -365,32 +364,27 @@ class Torture {
   std::vector<Ack> acks_;
 };
 
-std::string scalar(storage::Database& db, std::string const& sql) {
-  auto statement = db.prepare(sql);
-  if (!statement) return "error: " + statement.error().message;
-  auto row = statement->step();
-  if (!row || !*row) return "no row";
-  return statement->text(0);
-}
-
 // The checks on a stopped server's database.
 void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::string const& when) {
   {
     auto opened = storage::Database::open(bureau.db(), storage::Database::Access::ReadWrite);
     if (!opened) return fail(when + ": cannot open the database: " + opened.error().message);
     auto& db = *opened;
-    if (auto const integrity = scalar(db, "PRAGMA integrity_check"); integrity != "ok") {
+    if (auto const integrity = joldama::testing::scalar_text(db, "PRAGMA integrity_check");
+        integrity != "ok") {
       fail(when + ": integrity_check: " + integrity);
     }
-    if (auto const keys = scalar(db, "SELECT count(*) FROM pragma_foreign_key_check");
+    if (auto const keys =
+            joldama::testing::scalar_text(db, "SELECT count(*) FROM pragma_foreign_key_check");
         keys != "0") {
       fail(when + ": dangling references: " + keys);
     }
     // Every quota's counters are the referrals holding its units.
-    auto const quota_mismatch = scalar(db, joldama::testing::kQuotasWhoseCountersDisagree);
+    auto const quota_mismatch =
+        joldama::testing::scalar_text(db, joldama::testing::kQuotasWhoseCountersDisagree);
     if (quota_mismatch != "0") fail(when + ": quotas whose counters disagree: " + quota_mismatch);
     // A command sent again after a crash was never done twice.
-    auto const doubled = scalar(db, R"(
+    auto const doubled = joldama::testing::scalar_text(db, R"(
       SELECT count(*) FROM (SELECT r.patient_id FROM referrals r JOIN patients p
                             ON p.id = r.patient_id WHERE p.last_name = 'Сынақ'
                             GROUP BY r.patient_id HAVING count(*) > 1))");

@@ -21,44 +21,59 @@ bool needs_escape(std::uint64_t word) {
   return (below_space | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'))) != 0;
 }
 
-void append_escaped(std::string& out, std::string_view text) {
+// The longest text `text` can become: quotes around, each byte at most six ("\u001f").
+constexpr std::size_t escaped_size_at_most(std::string_view text) {
+  return 2 + 6 * text.size();
+}
+
+// Writes `text` quoted and escaped at `out`, which has room for escaped_size_at_most(text).
+// Returns where it ended.
+char* write_escaped(char* out, std::string_view text) {
   constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t plain_from = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // Most text needs no escaping: skip it eight bytes at a time.
-    if (text.size() - i >= 8) {
+  *out++ = '"';
+  char const* in = text.data();
+  char const* const end = in + text.size();
+  while (in < end) {
+    // Most text needs no escaping: copy it eight bytes at a time.
+    if (end - in >= 8) {
       std::uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
+      std::memcpy(&word, in, 8);
       if (!needs_escape(word)) {
-        i += 8;
+        std::memcpy(out, in, 8);
+        in += 8;
+        out += 8;
         continue;
       }
     }
-    auto const c = static_cast<unsigned char>(text[i]);
+    auto const c = static_cast<unsigned char>(*in++);
     if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
+      *out++ = static_cast<char>(c);
       continue;
     }
-    out.append(text.data() + plain_from, i - plain_from);
-    plain_from = ++i;
+    *out++ = '\\';
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': *out++ = '"'; break;
+      case '\\': *out++ = '\\'; break;
+      case '\b': *out++ = 'b'; break;
+      case '\f': *out++ = 'f'; break;
+      case '\n': *out++ = 'n'; break;
+      case '\r': *out++ = 'r'; break;
+      case '\t': *out++ = 't'; break;
       default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
+        std::memcpy(out, "u00", 3);
+        out[3] = kHex[c >> 4];
+        out[4] = kHex[c & 0xF];
+        out += 5;
     }
   }
-  out.append(text.data() + plain_from, text.size() - plain_from);
-  out.push_back('"');
+  *out++ = '"';
+  return out;
+}
+
+// Copies a text of our own, which needs no escaping; returns where it ended.
+char* write_raw(char* out, std::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
 }
 
 [[maybe_unused]] bool is_plain(std::string_view text) {
@@ -70,29 +85,46 @@ void append_escaped(std::string& out, std::string_view text) {
 
 }  // namespace
 
-void JsonWriter::before_value() {
+void JsonWriter::reserve(std::size_t bytes) {
+  if (text_.size() < bytes) text_.resize(bytes);
+}
+
+char* JsonWriter::room(std::size_t bytes) {
+  if (text_.size() - size_ < bytes) {
+    // Doubling: a document of n bytes is moved O(log n) times, O(n) bytes in all.
+    text_.resize(std::max({2 * text_.size(), size_ + bytes, std::size_t{256}}));
+  }
+  return text_.data() + size_;
+}
+
+char* JsonWriter::start_value(std::size_t bytes) {
+  bool comma = false;
   if (after_key_) {
     after_key_ = false;
-    return;
-  }
-  if (depth_ > 0) {
+  } else if (depth_ > 0) {
     std::uint64_t const bit = std::uint64_t{1} << (depth_ - 1);
-    if (!(empty_ & bit)) out_.push_back(',');
+    comma = !(empty_ & bit);
     empty_ &= ~bit;
   }
+  char* out = room(bytes + 1);
+  if (comma) *out++ = ',';
+  return out;
 }
 
 void JsonWriter::open(char bracket) {
   assert(depth_ < kMaxDepth);
-  before_value();
-  out_.push_back(bracket);
+  char* out = start_value(1);
+  *out++ = bracket;
+  finish(out);
   empty_ |= std::uint64_t{1} << depth_;
   ++depth_;
 }
 
 void JsonWriter::close(char bracket) {
   assert(depth_ > 0);
-  out_.push_back(bracket);
+  char* out = room(1);
+  *out++ = bracket;
+  finish(out);
   --depth_;
 }
 
@@ -118,54 +150,55 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   assert(is_plain(name));
-  before_value();
-  out_.push_back('"');
-  out_.append(name);
-  out_ += "\":";
+  char* out = start_value(name.size() + 3);
+  *out++ = '"';
+  out = write_raw(out, name);
+  *out++ = '"';
+  *out++ = ':';
+  finish(out);
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::plain(std::string_view text) {
   assert(is_plain(text));
-  before_value();
-  out_.push_back('"');
-  out_.append(text);
-  out_.push_back('"');
+  char* out = start_value(text.size() + 2);
+  *out++ = '"';
+  out = write_raw(out, text);
+  *out++ = '"';
+  finish(out);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view text) {
-  before_value();
-  append_escaped(out_, text);
+  finish(write_escaped(start_value(escaped_size_at_most(text)), text));
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::int64_t number) {
-  before_value();
-  char digits[24];
-  auto const [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
-  out_.append(digits, end);
+  constexpr std::size_t kDigitsAtMost = 20;  // "-9223372036854775808"
+  char* out = start_value(kDigitsAtMost);
+  finish(std::to_chars(out, out + kDigitsAtMost, number).ptr);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool flag) {
-  before_value();
-  out_ += flag ? "true" : "false";
+  finish(write_raw(start_value(5), flag ? "true" : "false"));
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
-  before_value();
-  out_ += "null";
+  finish(write_raw(start_value(4), "null"));
   return *this;
 }
 
 std::string JsonWriter::take() {
+  text_.resize(size_);
+  size_ = 0;
   empty_ = 0;
   depth_ = 0;
   after_key_ = false;
-  return std::exchange(out_, {});
+  return std::exchange(text_, {});
 }
 
 }  // namespace joldama::server

@@ -45,16 +45,24 @@ class JsonWriter {
   }
 
   // Room for this many bytes, for a document whose size is about known.
-  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  void reserve(std::size_t bytes);
   // The text written so far; the writer is empty afterwards.
   std::string take();
 
  private:
-  void before_value();
+  // Every piece is written in one go into room made for it beforehand: one check of the room
+  // per piece, not one per character or fragment.
+  // Room for `bytes` more; returns where they go. `finish` records where the writing ended.
+  char* room(std::size_t bytes);
+  void finish(char const* end) { size_ = static_cast<std::size_t>(end - text_.data()); }
+  // Where a value (or a member's name) of up to `bytes` goes, after the comma that separates it
+  // from the one before, if any.
+  char* start_value(std::size_t bytes);
   void open(char bracket);
   void close(char bracket);
 
-  std::string out_;
+  std::string text_;  // the first size_ bytes are written; the rest is room
+  std::size_t size_ = 0;
   // Per open object or array, bit `depth`: nothing in it yet. Our documents nest a few levels.
   static constexpr int kMaxDepth = 64;
   std::uint64_t empty_ = 0;

@@ -87,5 +87,47 @@ TEST(JsonWriter, TakeLeavesItEmptyForTheNextDocument) {
   EXPECT_EQ(out.take(), "[2]");
 }
 
+// The writer makes room as it goes (from nothing, or from what was reserved): a large document
+// with pieces of every kind and size, escapes included, comes out whole wherever the room ran
+// out.
+TEST(JsonWriter, ALargeDocumentComesOutWholeWhereverTheRoomRunsOut) {
+  for (std::size_t reserved : {std::size_t{0}, std::size_t{1}, std::size_t{300}}) {
+    JsonWriter out;
+    out.reserve(reserved);
+    json::array expected;
+    out.begin_array();
+    for (int i = 0; i < 400; ++i) {
+      std::string const text(static_cast<std::size_t>(i % 37), i % 5 == 0 ? '\n' : 'z');
+      std::string const name = "member" + std::to_string(i % 7);
+      out.begin_object()
+          .member(name, text)
+          .plain_member("code", "R-" + std::to_string(i))
+          .member("number", std::int64_t{i} * -1'000'003)
+          .member("flag", i % 2 == 0)
+          .key("none")
+          .null()
+          .end_object();
+      expected.push_back(json::object{{name, text},
+                                      {"code", "R-" + std::to_string(i)},
+                                      {"number", std::int64_t{i} * -1'000'003},
+                                      {"flag", i % 2 == 0},
+                                      {"none", nullptr}});
+    }
+    out.end_array();
+    auto const written = out.take();
+    EXPECT_EQ(written, json::serialize(expected)) << "reserved " << reserved;
+  }
+}
+
+// The most a text can grow by escaping: every byte a six-byte \u escape.
+TEST(JsonWriter, TextThatIsAllEscapesFitsItsRoom) {
+  std::string const controls(1000, '\x01');
+  JsonWriter out;
+  out.begin_array().value(controls).value(controls).end_array();
+  auto const written = out.take();
+  EXPECT_EQ(written.size(), 2 + 2 * (2 + 6 * controls.size()) + 1);
+  EXPECT_EQ(json::parse(written), (json::array{json::string{controls}, json::string{controls}}));
+}
+
 }  // namespace
 }  // namespace joldama::server

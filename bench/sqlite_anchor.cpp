@@ -33,8 +33,11 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
   auto listed = store.list_referrals(mine);
   if (!listed) return listed.error();
   if (listed->empty()) return make_error(Errc::NotFound, "the demo doctor has no patient");
-  ReferralDraft const draft{listed->front().referral.patient_iin, "I25.1", "cardiac_surgery",
-                            Urgency::Routine, CareForm::Inpatient,
+  ReferralDraft const draft{listed->front()->referral.patient_iin,
+                            "I25.1",
+                            "cardiac_surgery",
+                            Urgency::Routine,
+                            CareForm::Inpatient,
                             "Benchmark: three-vessel disease"};
 
   std::vector<double> latencies_ms;
@@ -61,7 +64,8 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   report.per_second = static_cast<double>(report.transactions) / report.seconds;
   if (!latencies_ms.empty()) {
-    auto const at = latencies_ms.begin() + static_cast<std::ptrdiff_t>(latencies_ms.size() * 99 / 100);
+    auto const at =
+        latencies_ms.begin() + static_cast<std::ptrdiff_t>(latencies_ms.size() * 99 / 100);
     std::nth_element(latencies_ms.begin(), at, latencies_ms.end());
     report.p99_ms = *at;
   }

@@ -119,7 +119,7 @@ Response referral_response(int status, ReferralView const& view, bool with_histo
   JsonWriter out;
   write_json(out, view, with_history);
   auto response = Api::json_text(status, out.take());
-  response.set_header("etag", etag(view.listing.referral.version));
+  response.set_header("etag", etag(view.listing->referral.version));
   return response;
 }
 
@@ -160,7 +160,7 @@ void register_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
       [](ReferralView const& view) {
         auto response = referral_response(201, view, true);
         response.set_header("location",
-                            fmt::format("/api/v1/referrals/{}", view.listing.referral.id));
+                            fmt::format("/api/v1/referrals/{}", view.listing->referral.id));
         return response;
       });
 }
@@ -244,9 +244,7 @@ void perform_action(Api& api, std::shared_ptr<Exchange> const& exchange) {
         }
         return view;
       },
-      [](ReferralView const& view) {
-        return referral_response(200, view, !view.history.empty());
-      });
+      [](ReferralView const& view) { return referral_response(200, view, !view.history.empty()); });
 }
 
 void upload_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {

@@ -123,7 +123,7 @@ json::value to_json(PublicStatus const& s) {
 }
 
 void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
-  auto const& listing = view.listing;
+  auto const& listing = *view.listing;
   auto const& r = listing.referral;
   auto const stamp = [](Timestamp t) { return timestamp_text(t); };
   auto const optional_stamp = [&](std::optional<Timestamp> t) -> JsonWriter& {

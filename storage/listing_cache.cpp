@@ -2,28 +2,28 @@
 
 namespace joldama::storage {
 
-std::optional<ReferralListing> ListingCache::find(Key const& key) {
+SharedListing ListingCache::find(Key const& key) {
   std::lock_guard lock{mutex_};
   auto const found = by_id_.find(key.id);
   if (found == by_id_.end() || found->second->key != key) {
     ++misses_;
-    return std::nullopt;
+    return nullptr;
   }
   ++hits_;
   recent_.splice(recent_.begin(), recent_, found->second);
   return found->second->listing;
 }
 
-void ListingCache::keep(Key const& key, ReferralListing const& listing) {
+void ListingCache::keep(Key const& key, SharedListing listing) {
   if (capacity_ == 0) return;
   std::lock_guard lock{mutex_};
   if (auto const found = by_id_.find(key.id); found != by_id_.end()) {
     found->second->key = key;
-    found->second->listing = listing;
+    found->second->listing = std::move(listing);
     recent_.splice(recent_.begin(), recent_, found->second);
     return;
   }
-  recent_.push_front(Held{key, listing});
+  recent_.push_front(Held{key, std::move(listing)});
   by_id_[key.id] = recent_.begin();
   if (recent_.size() > capacity_) {
     by_id_.erase(recent_.back().key.id);

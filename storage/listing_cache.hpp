@@ -32,8 +32,9 @@ class ListingCache {
   // Holds at most `capacity` listings, forgetting the least recently used.
   explicit ListingCache(std::size_t capacity) : capacity_(capacity) {}
 
-  std::optional<ReferralListing> find(Key const& key);
-  void keep(Key const& key, ReferralListing const& listing);
+  // The listing held for exactly this key, or null.
+  SharedListing find(Key const& key);
+  void keep(Key const& key, SharedListing listing);
 
   struct Statistics {
     std::uint64_t hits = 0;
@@ -45,7 +46,7 @@ class ListingCache {
  private:
   struct Held {
     Key key;
-    ReferralListing listing;
+    SharedListing listing;
   };
   mutable std::mutex mutex_;
   std::size_t const capacity_;

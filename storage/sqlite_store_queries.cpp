@@ -186,7 +186,7 @@ Result<std::optional<Referral>> SqliteStore::find_referral_by_code(std::string_v
   return find_referral(**id);
 }
 
-Result<std::vector<ReferralListing>> SqliteStore::list_referrals(ReferralFilter const& filter) {
+Result<std::vector<SharedListing>> SqliteStore::list_referrals(ReferralFilter const& filter) {
   // First the page, from the indexes: which rows, in order, at which version (see
   // ListingCache). With states asked for, each state's queue is read on its own (a queue index
   // gives its rows in worklist order, so no more than a page of each is read), and the queues
@@ -204,8 +204,8 @@ Result<std::vector<ReferralListing>> SqliteStore::list_referrals(ReferralFilter 
   std::vector<Entry> entries;
   auto const read_queue = [&](ReferralFilter const& queue) -> Status {
     auto const where = referral_conditions(queue, /*with_cursor=*/true);
-    auto s = db_.prepare(select + where.sql() +
-                         " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?");
+    auto s =
+        db_.prepare(select + where.sql() + " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?");
     if (!s) return s.error();
     where.bind(*s);
     s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
@@ -238,20 +238,21 @@ Result<std::vector<ReferralListing>> SqliteStore::list_referrals(ReferralFilter 
   }
 
   // Then each row: as held, or read and joined.
-  std::vector<ReferralListing> listings;
+  std::vector<SharedListing> listings;
   listings.reserve(entries.size());
   for (auto const& entry : entries) {
     if (listings_) {
       if (auto held = listings_->find(entry.key)) {
-        listings.push_back(std::move(*held));
+        listings.push_back(std::move(held));
         continue;
       }
     }
     auto listing = find_referral_listing(entry.key.id);
     if (!listing) return listing.error();
     if (!*listing) return make_error(Errc::Internal, "a listed referral vanished");
-    if (listings_) listings_->keep(entry.key, **listing);
-    listings.push_back(std::move(**listing));
+    auto shared = std::make_shared<ReferralListing const>(std::move(**listing));
+    if (listings_) listings_->keep(entry.key, shared);
+    listings.push_back(std::move(shared));
   }
   return listings;
 }
@@ -305,8 +306,9 @@ Result<StoredAuditEvent> read_audit_event(Statement const& row) {
   if (!role) return role.error();
   StoredAuditEvent stored;
   stored.seq = row.int64(0);
-  stored.event = AuditEvent{from_millis(row.int64(1)), row.text(2), *role, row.text(4),
-                            row.optional_int64(5), parse_detail(row.text(6))};
+  stored.event =
+      AuditEvent{from_millis(row.int64(1)), row.text(2), *role, row.text(4), row.optional_int64(5),
+                 parse_detail(row.text(6))};
   stored.prev_hash = row.text(7);
   stored.hash = row.text(8);
   return stored;

@@ -114,9 +114,9 @@ Result<Referral> Lookup::visible_referral(Store& store, Actor const& actor, Id i
   return std::move(**found);
 }
 
-Result<ReferralView> Lookup::view(Store& store, Actor const& actor, ReferralListing listing) const {
+Result<ReferralView> Lookup::view(Store& store, Actor const& actor, SharedListing listing) const {
   ReferralView view;
-  Referral const& r = listing.referral;
+  Referral const& r = listing->referral;
   view.overdue = r.overdue_at(clock_.now());
   view.allowed_actions = allowed_actions(r, actor);
   if (r.state == State::Waitlisted) {
@@ -132,7 +132,7 @@ Result<ReferralView> Lookup::referral(Store& store, Actor const& actor, Id id) c
   auto listing = store.find_referral_listing(id);
   if (!listing) return listing.error();
   if (!*listing || !can_see(actor, (*listing)->referral)) return not_found();
-  auto result = view(store, actor, std::move(**listing));
+  auto result = view(store, actor, std::make_shared<ReferralListing const>(std::move(**listing)));
   if (!result) return result;
   auto events = store.referral_history(id);
   if (!events) return events.error();
@@ -144,7 +144,7 @@ Result<ReferralView> Lookup::acted_on(Store& store, Actor const& actor, Id id) c
   auto listing = store.find_referral_listing(id);
   if (!listing) return listing.error();
   if (!*listing) return not_found();
-  return view(store, actor, std::move(**listing));
+  return view(store, actor, std::make_shared<ReferralListing const>(std::move(**listing)));
 }
 
 Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,
@@ -162,7 +162,7 @@ Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,
     if (!item) return item.error();
     page.items.push_back(std::move(*item));
   }
-  if (more && !page.items.empty()) page.next = cursor_after(page.items.back().listing.referral);
+  if (more && !page.items.empty()) page.next = cursor_after(page.items.back().listing->referral);
   return page;
 }
 

@@ -89,7 +89,7 @@ class Lookup {
 
  private:
   Result<Referral> visible_referral(Store& store, Actor const& actor, Id id) const;
-  Result<ReferralView> view(Store& store, Actor const& actor, ReferralListing listing) const;
+  Result<ReferralView> view(Store& store, Actor const& actor, SharedListing listing) const;
 
   Clock const& clock_;
 };

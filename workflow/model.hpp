@@ -4,6 +4,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -250,6 +251,9 @@ struct ReferralListing {
   std::string referring_organization_name;
   std::string hospital_name;  // empty without a receiving hospital
 };
+// A listing as read, never changed afterwards: shared by the worklists and the views that show
+// it rather than copied into each.
+using SharedListing = std::shared_ptr<ReferralListing const>;
 
 struct HistoryEntry {
   Timestamp at{};
@@ -263,7 +267,7 @@ struct HistoryEntry {
 
 // A referral as one actor sees it now.
 struct ReferralView {
-  ReferralListing listing;
+  SharedListing listing;  // never null
   bool overdue = false;
   std::optional<int> queue_position;
   std::vector<Action> allowed_actions;

@@ -133,7 +133,7 @@ class QueryRepository {
   virtual Result<std::optional<ReferralListing>> find_referral_listing(Id id) = 0;
   virtual Result<std::optional<Referral>> find_referral_by_code(std::string_view code) = 0;
   // One page in worklist order, at most filter.limit rows.
-  virtual Result<std::vector<ReferralListing>> list_referrals(ReferralFilter const& filter) = 0;
+  virtual Result<std::vector<SharedListing>> list_referrals(ReferralFilter const& filter) = 0;
   // How many referrals of the filter (cursor and limit ignored) are in each state.
   virtual Result<std::vector<std::pair<State, std::int64_t>>> count_referrals_by_state(
       ReferralFilter const& filter) = 0;

@@ -8,19 +8,19 @@
 namespace joldama::storage {
 namespace {
 
-ReferralListing listing(Id id, std::int64_t version, std::string patient) {
+SharedListing listing(Id id, std::int64_t version, std::string patient) {
   ReferralListing l;
   l.referral.id = id;
   l.referral.version = version;
   l.patient_name = std::move(patient);
-  return l;
+  return std::make_shared<ReferralListing const>(std::move(l));
 }
 
 TEST(ListingCache, FindsARowOnlyAtTheKeyItWasReadAt) {
   ListingCache cache{10};
   cache.keep({1, 3, std::nullopt}, listing(1, 3, "Ким Ольга"));
   auto const found = cache.find({1, 3, std::nullopt});
-  ASSERT_TRUE(found.has_value());
+  ASSERT_TRUE(found);
   EXPECT_EQ(found->patient_name, "Ким Ольга");
   EXPECT_FALSE(cache.find({1, 4, std::nullopt})) << "a newer version must be read again";
   EXPECT_FALSE(cache.find({1, 3, 1'700'000'000'000})) << "the overdue mark is part of the key";
@@ -50,6 +50,21 @@ TEST(ListingCache, ForgetsTheLeastRecentlyUsed) {
   EXPECT_FALSE(cache.find({2, 1, std::nullopt}));
   EXPECT_TRUE(cache.find({3, 1, std::nullopt}));
   EXPECT_EQ(cache.statistics().size, 2u);
+}
+
+// What is held is shared, not copied: every worklist that shows a row shows the same one, and
+// a row forgotten by the cache lives on for whoever still shows it.
+TEST(ListingCache, HandsOutTheRowItHoldsWithoutCopyingIt) {
+  ListingCache cache{1};
+  auto const kept = listing(5, 2, "Омаров Ерлан");
+  cache.keep({5, 2, std::nullopt}, kept);
+  auto const first = cache.find({5, 2, std::nullopt});
+  auto const second = cache.find({5, 2, std::nullopt});
+  EXPECT_EQ(first.get(), kept.get());
+  EXPECT_EQ(second.get(), kept.get());
+  cache.keep({6, 1, std::nullopt}, listing(6, 1, "another"));  // forgets 5
+  EXPECT_FALSE(cache.find({5, 2, std::nullopt}));
+  EXPECT_EQ(first->patient_name, "Омаров Ерлан");
 }
 
 }  // namespace

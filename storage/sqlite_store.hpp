@@ -67,7 +67,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Organization>> list_organizations(OrganizationFilter const& filter) override;
   Result<std::vector<Profile>> list_profiles() override;
-  Result<std::optional<ReferralListing>> find_referral_listing(Id id) override;
+  Result<SharedListing> find_referral_listing(Id id) override;
   Result<std::optional<Referral>> find_referral_by_code(std::string_view code) override;
   Result<std::vector<SharedListing>> list_referrals(ReferralFilter const& filter) override;
   Result<std::vector<std::pair<State, std::int64_t>>> count_referrals_by_state(

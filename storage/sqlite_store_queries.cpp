@@ -171,10 +171,13 @@ Result<std::vector<Profile>> SqliteStore::list_profiles() {
   });
 }
 
-Result<std::optional<ReferralListing>> SqliteStore::find_referral_listing(Id id) {
-  return query_one<ReferralListing>(
+Result<SharedListing> SqliteStore::find_referral_listing(Id id) {
+  auto found = query_one<ReferralListing>(
       db_, std::string{kListingSelect} + " WHERE r.id = ?1", [&](Statement& s) { s.bind(1, id); },
       read_listing);
+  if (!found) return found.error();
+  if (!*found) return SharedListing{};
+  return std::make_shared<ReferralListing const>(std::move(**found));
 }
 
 Result<std::optional<Referral>> SqliteStore::find_referral_by_code(std::string_view code) {
@@ -250,9 +253,8 @@ Result<std::vector<SharedListing>> SqliteStore::list_referrals(ReferralFilter co
     auto listing = find_referral_listing(entry.key.id);
     if (!listing) return listing.error();
     if (!*listing) return make_error(Errc::Internal, "a listed referral vanished");
-    auto shared = std::make_shared<ReferralListing const>(std::move(**listing));
-    if (listings_) listings_->keep(entry.key, shared);
-    listings.push_back(std::move(shared));
+    if (listings_) listings_->keep(entry.key, *listing);
+    listings.push_back(std::move(*listing));
   }
   return listings;
 }

@@ -132,7 +132,7 @@ Result<ReferralView> Lookup::referral(Store& store, Actor const& actor, Id id) c
   auto listing = store.find_referral_listing(id);
   if (!listing) return listing.error();
   if (!*listing || !can_see(actor, (*listing)->referral)) return not_found();
-  auto result = view(store, actor, std::make_shared<ReferralListing const>(std::move(**listing)));
+  auto result = view(store, actor, std::move(*listing));
   if (!result) return result;
   auto events = store.referral_history(id);
   if (!events) return events.error();
@@ -144,7 +144,7 @@ Result<ReferralView> Lookup::acted_on(Store& store, Actor const& actor, Id id) c
   auto listing = store.find_referral_listing(id);
   if (!listing) return listing.error();
   if (!*listing) return not_found();
-  return view(store, actor, std::make_shared<ReferralListing const>(std::move(**listing)));
+  return view(store, actor, std::move(*listing));
 }
 
 Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,

@@ -130,7 +130,8 @@ class QueryRepository {
   virtual Result<std::vector<Organization>> list_organizations(
       OrganizationFilter const& filter) = 0;
   virtual Result<std::vector<Profile>> list_profiles() = 0;
-  virtual Result<std::optional<ReferralListing>> find_referral_listing(Id id) = 0;
+  // The referral with its names, or null when there is none.
+  virtual Result<SharedListing> find_referral_listing(Id id) = 0;
   virtual Result<std::optional<Referral>> find_referral_by_code(std::string_view code) = 0;
   // One page in worklist order, at most filter.limit rows.
   virtual Result<std::vector<SharedListing>> list_referrals(ReferralFilter const& filter) = 0;

@@ -307,9 +307,24 @@ constexpr std::string_view kIdempotencyByAge = R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations{
-    kSchema,       kReferenceData, kAccountsAndDocuments,
-    kHistoryIndex, kScaleIndexes,  kIdempotencyByAge};
+// 7: the reads of a referral are found by partition. Every read of a patient's record is an
+// audit event, and one index entry per read keyed by referral alone lands on a random page of
+// an index as big as the whole audit: at a million referrals, each read cost the writer a page
+// fetched and a page written, and the checkpointer a page copied. Keyed by the partition of
+// 1,048,576 events first (`seq / 1048576`, written the same in storage/audit_queries.hpp, which
+// the planner matches literally), new entries land among the newest partition's few thousand
+// pages, which stay cached. A referral's audit view looks in each partition of its lifetime.
+// The other events of a referral are found through audit_history (migration 5), which holds
+// (referral_id, seq) for every event but reads; audit_by_referral is no longer needed.
+constexpr std::string_view kReadsByPartition = R"sql(
+DROP INDEX audit_by_referral;
+CREATE INDEX audit_reads ON audit (seq / 1048576, referral_id, seq)
+  WHERE referral_id IS NOT NULL AND action IN ('read_referral', 'read_attachment');
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations{
+    kSchema,       kReferenceData,    kAccountsAndDocuments, kHistoryIndex,
+    kScaleIndexes, kIdempotencyByAge, kReadsByPartition};
 
 }  // namespace
 

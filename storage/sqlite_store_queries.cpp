@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <tuple>
 #include <variant>
 
+#include "storage/audit_queries.hpp"
 #include "storage/row_mapping.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace joldama::storage {
 
 using namespace rows;
+using namespace audit_queries;
 
 namespace {
 
@@ -316,11 +320,96 @@ Result<StoredAuditEvent> read_audit_event(Statement const& row) {
   return stored;
 }
 
+Result<std::optional<std::int64_t>> optional_scalar(Statement& s) {
+  auto row = s.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::int64_t>{};
+  return s.optional_int64(0);
+}
+
+Status append_seqs(Statement& s, std::vector<std::int64_t>& seqs) {
+  for (;;) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return ok();
+    seqs.push_back(s.int64(0));
+  }
+}
+
+// The sequence numbers of the newest `limit` events of a referral before `before`, newest
+// first: its other events in one range, its reads partition by partition from the newest,
+// until `limit` reads are found or the partition of its registration is passed.
+Result<std::vector<std::int64_t>> referral_event_seqs(Database& db, Id referral_id,
+                                                      std::int64_t before, std::size_t limit) {
+  auto const wanted = static_cast<std::int64_t>(limit);
+  std::vector<std::int64_t> seqs;
+  {
+    auto s = db.prepare(kReferralEventsBefore);
+    if (!s) return s.error();
+    s->bind(1, referral_id).bind(2, before).bind(3, wanted);
+    if (auto appended = append_seqs(*s, seqs); !appended) return appended.error();
+  }
+  std::optional<std::int64_t> first;
+  {
+    auto s = db.prepare(kReferralFirstEvent);
+    if (!s) return s.error();
+    s->bind(1, referral_id);
+    auto value = optional_scalar(*s);
+    if (!value) return value.error();
+    first = *value;
+  }
+  std::optional<std::int64_t> last;
+  {
+    auto s = db.prepare(kLastEvent);
+    if (!s) return s.error();
+    auto value = optional_scalar(*s);
+    if (!value) return value.error();
+    last = *value;
+  }
+  if (last && before > 0) {
+    std::int64_t const newest = std::min(*last, before - 1) / kReadPartitionEvents;
+    std::int64_t const oldest = first.value_or(0) / kReadPartitionEvents;
+    std::size_t const others = seqs.size();
+    for (std::int64_t partition = newest; partition >= oldest && seqs.size() - others < limit;
+         --partition) {
+      auto s = db.prepare(kReferralReadsInPartitionBefore);
+      if (!s) return s.error();
+      s->bind(1, partition)
+          .bind(2, referral_id)
+          .bind(3, before)
+          .bind(4, wanted - static_cast<std::int64_t>(seqs.size() - others));
+      if (auto appended = append_seqs(*s, seqs); !appended) return appended.error();
+    }
+  }
+  std::sort(seqs.begin(), seqs.end(), std::greater<>{});
+  if (seqs.size() > limit) seqs.resize(limit);
+  return seqs;
+}
+
 }  // namespace
 
 Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const& filter) {
+  if (filter.referral_id) {
+    auto seqs = referral_event_seqs(
+        db_, *filter.referral_id,
+        filter.before_seq.value_or(std::numeric_limits<std::int64_t>::max()), filter.limit);
+    if (!seqs) return seqs.error();
+    std::vector<StoredAuditEvent> events;
+    events.reserve(seqs->size());
+    for (std::int64_t const seq : *seqs) {
+      auto s = db_.prepare(kEventBySeq);
+      if (!s) return s.error();
+      s->bind(1, seq);
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return make_error(Errc::Internal, fmt::format("audit event {} vanished", seq));
+      auto event = read_audit_event(*s);
+      if (!event) return event.error();
+      events.push_back(std::move(*event));
+    }
+    return events;
+  }
   Conditions where;
-  if (filter.referral_id) where.add("referral_id = ?").with(*filter.referral_id);
   if (filter.before_seq) where.add("seq < ?").with(*filter.before_seq);
   auto s = db_.prepare(
       "SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit" +

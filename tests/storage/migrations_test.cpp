@@ -1,5 +1,6 @@
 #include "storage/migrations.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "storage/writer.hpp"
@@ -100,6 +101,39 @@ TEST_F(MigrationsTest, TheAuditLogIsAppendOnly) {
   EXPECT_NE(update.error().message.find("append-only"), std::string::npos);
   EXPECT_FALSE(db->exec("DELETE FROM audit"));
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM audit WHERE actor = 'system'"), 1);
+}
+
+TEST_F(MigrationsTest, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
+  // A database of version 6: its reads were in audit_by_referral.
+  ASSERT_TRUE(db->exec(
+      "DROP INDEX audit_reads;"
+      "CREATE INDEX audit_by_referral ON audit (referral_id, seq) WHERE referral_id IS NOT NULL;"
+      "PRAGMA user_version = 6;"
+      "INSERT INTO organizations (id, name, kind, level, region) "
+      "  VALUES (1, 'P', 'polyclinic', 'local', '75');"
+      "INSERT INTO patients (id, iin, last_name, first_name, birth_date, sex, residency, region, "
+      "  insured, registered_by_organization, created_at) VALUES (1, '850715300122', 'A', 'B', "
+      "  '1985-07-15', 'male', 'citizen', '75', 1, 1, 0);"
+      "INSERT INTO referrals (id, code, state, version, patient_id, patient_iin, patient_region, "
+      "  icd10, profile, urgency, care_form, justification, referring_organization_id, "
+      "  created_by, created_at, updated_at, state_since, quota_holding) VALUES (1, "
+      "  '75-26-1000001', 'registered', 1, 1, '850715300122', '75', 'I25.1', 'oncology', "
+      "  'routine', 'inpatient', 'x', 1, 1, 0, 0, 0, 'none');"));
+  std::string const hashes = "'" + std::string(64, '0') + "', '" + std::string(64, 'a') + "'";
+  for (int seq = 1; seq <= 3; ++seq) {
+    ASSERT_TRUE(
+        db->exec(fmt::format("INSERT INTO audit VALUES ({}, 0, 'republic', 'republican', "
+                             "'{}', 1, '{{}}', {})",
+                             seq, seq == 1 ? "register" : "read_referral", hashes)));
+  }
+  ASSERT_TRUE(migrate(*db));
+  EXPECT_EQ(scalar(*db, "PRAGMA user_version"), schema_version());
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_by_referral'"), 0);
+  EXPECT_EQ(scalar(*db,
+                   "SELECT count(*) FROM audit INDEXED BY audit_reads "
+                   "WHERE seq / 1048576 = 0 AND referral_id = 1 "
+                   "AND action IN ('read_referral', 'read_attachment')"),
+            2);
 }
 
 TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {

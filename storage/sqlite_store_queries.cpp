@@ -320,69 +320,50 @@ Result<StoredAuditEvent> read_audit_event(Statement const& row) {
   return stored;
 }
 
-Result<std::optional<std::int64_t>> optional_scalar(Statement& s) {
-  auto row = s.step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<std::int64_t>{};
-  return s.optional_int64(0);
-}
-
-Status append_seqs(Statement& s, std::vector<std::int64_t>& seqs) {
-  for (;;) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return ok();
-    seqs.push_back(s.int64(0));
-  }
-}
-
 // The sequence numbers of the newest `limit` events of a referral before `before`, newest
 // first: its other events in one range, its reads partition by partition from the newest,
 // until `limit` reads are found or the partition of its registration is passed.
-Result<std::vector<std::int64_t>> referral_event_seqs(Database& db, Id referral_id,
-                                                      std::int64_t before, std::size_t limit) {
+Result<std::vector<Id>> referral_event_seqs(Database& db, Id referral_id, std::int64_t before,
+                                            std::size_t limit) {
+  if (before <= 0) return std::vector<Id>{};
   auto const wanted = static_cast<std::int64_t>(limit);
-  std::vector<std::int64_t> seqs;
-  {
-    auto s = db.prepare(kReferralEventsBefore);
+  auto const seqs_of = [&db](char const* sql, auto const& bind) -> Result<std::vector<Id>> {
+    auto s = db.prepare(sql);
     if (!s) return s.error();
-    s->bind(1, referral_id).bind(2, before).bind(3, wanted);
-    if (auto appended = append_seqs(*s, seqs); !appended) return appended.error();
-  }
-  std::optional<std::int64_t> first;
-  {
-    auto s = db.prepare(kReferralFirstEvent);
-    if (!s) return s.error();
-    s->bind(1, referral_id);
-    auto value = optional_scalar(*s);
-    if (!value) return value.error();
-    first = *value;
-  }
-  std::optional<std::int64_t> last;
-  {
-    auto s = db.prepare(kLastEvent);
-    if (!s) return s.error();
-    auto value = optional_scalar(*s);
-    if (!value) return value.error();
-    last = *value;
-  }
-  if (last && before > 0) {
-    std::int64_t const newest = std::min(*last, before - 1) / kReadPartitionEvents;
-    std::int64_t const oldest = first.value_or(0) / kReadPartitionEvents;
-    std::size_t const others = seqs.size();
-    for (std::int64_t partition = newest; partition >= oldest && seqs.size() - others < limit;
-         --partition) {
-      auto s = db.prepare(kReferralReadsInPartitionBefore);
-      if (!s) return s.error();
-      s->bind(1, partition)
+    bind(*s);
+    return collect_ids(*s);
+  };
+  auto seqs = seqs_of(kReferralEventsBefore, [&](Statement& s) {
+    s.bind(1, referral_id).bind(2, before).bind(3, wanted);
+  });
+  if (!seqs) return seqs;
+
+  // min() and max() give NULL when there is no event: partition 0 then.
+  auto const or_zero = [](Statement const& row) -> Result<std::int64_t> {
+    return row.optional_int64(0).value_or(0);
+  };
+  auto first = query_one<std::int64_t>(
+      db, kReferralFirstEvent, [&](Statement& s) { s.bind(1, referral_id); }, or_zero);
+  if (!first) return first.error();
+  auto last = query_one<std::int64_t>(
+      db, kLastEvent, [](Statement&) {}, or_zero);
+  if (!last) return last.error();
+  std::int64_t const oldest = first->value_or(0) / kReadPartitionEvents;
+  std::size_t reads = 0;
+  for (std::int64_t partition = std::min(last->value_or(0), before - 1) / kReadPartitionEvents;
+       partition >= oldest && reads < limit; --partition) {
+    auto found = seqs_of(kReferralReadsInPartitionBefore, [&](Statement& s) {
+      s.bind(1, partition)
           .bind(2, referral_id)
           .bind(3, before)
-          .bind(4, wanted - static_cast<std::int64_t>(seqs.size() - others));
-      if (auto appended = append_seqs(*s, seqs); !appended) return appended.error();
-    }
+          .bind(4, wanted - static_cast<std::int64_t>(reads));
+    });
+    if (!found) return found;
+    reads += found->size();
+    seqs->insert(seqs->end(), found->begin(), found->end());
   }
-  std::sort(seqs.begin(), seqs.end(), std::greater<>{});
-  if (seqs.size() > limit) seqs.resize(limit);
+  std::sort(seqs->begin(), seqs->end(), std::greater<>{});
+  if (seqs->size() > limit) seqs->resize(limit);
   return seqs;
 }
 
@@ -396,16 +377,12 @@ Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const&
     if (!seqs) return seqs.error();
     std::vector<StoredAuditEvent> events;
     events.reserve(seqs->size());
-    for (std::int64_t const seq : *seqs) {
-      auto s = db_.prepare(kEventBySeq);
-      if (!s) return s.error();
-      s->bind(1, seq);
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return make_error(Errc::Internal, fmt::format("audit event {} vanished", seq));
-      auto event = read_audit_event(*s);
+    for (Id const seq : *seqs) {
+      auto event = query_one<StoredAuditEvent>(
+          db_, kEventBySeq, [&](Statement& s) { s.bind(1, seq); }, read_audit_event);
       if (!event) return event.error();
-      events.push_back(std::move(*event));
+      if (!*event) return make_error(Errc::Internal, fmt::format("audit event {} vanished", seq));
+      events.push_back(std::move(**event));
     }
     return events;
   }

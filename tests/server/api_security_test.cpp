@@ -132,6 +132,38 @@ TEST_F(SecurityTest, AnIdempotentActionIsDoneOnce) {
       1);
 }
 
+TEST_F(SecurityTest, EveryReadOfAReferralIsInItsAuditView) {
+  auto const read = doctor_journey.new_referral("surgery");
+  auto const other = doctor_journey.new_referral("surgery");
+  auto republic = server.as("republic");
+  ASSERT_EQ(republic.get(fmt::format("/api/v1/referrals/{}", id_of(read))).status, 200);
+  ASSERT_EQ(republic.get(fmt::format("/api/v1/referrals/{}", id_of(other))).status, 200);
+
+  // Reads are audited in batches gathered for a few tens of milliseconds: wait for this one.
+  auto admin = server.as("admin");
+  auto const actions_of = [&](json::value const& referral) {
+    auto const reply = admin.get(fmt::format("/api/v1/audit?referral_id={}", id_of(referral)));
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    auto const events = reply.json();
+    std::vector<std::string> actions;
+    for (auto const& e : events.as_array()) {
+      EXPECT_EQ(e.at("referral_id").as_int64(), id_of(referral));
+      actions.emplace_back(fmt::format("{} {}", e.at("action").as_string().c_str(),
+                                       e.at("actor").at("login").as_string().c_str()));
+    }
+    return actions;
+  };
+  std::vector<std::string> actions;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    actions = actions_of(read);
+    if (actions.size() >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Newest first: the republican level's read, then the doctor's registration.
+  EXPECT_EQ(actions, (std::vector<std::string>{"read_referral republic", "register doctor"}));
+  EXPECT_EQ(actions_of(other).front(), "read_referral republic");
+}
+
 TEST_F(SecurityTest, PathTraversalIsRefused) {
   auto anonymous = server.client();
   for (auto const* target : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",

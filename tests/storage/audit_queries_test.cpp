@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <string>
@@ -68,19 +67,14 @@ class ReferralAuditTest : public ::testing::Test {
   // The next event appended lands at the start of `partition`: an event of no referral is put
   // just before it, straight into the file (the chain is not what this test is about).
   void skip_to_partition(std::int64_t partition) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(bureau.db_path.c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
+    auto db = Database::open(bureau.db_path, Database::Access::ReadWrite);
+    ASSERT_TRUE(db.has_value()) << db.error().message;
     std::string const hash(64, '0');
-    std::string const sql = fmt::format(
+    auto const inserted = db->exec(fmt::format(
         "INSERT INTO audit (seq, at, actor, role, action, referral_id, detail, prev_hash, hash) "
         "VALUES ({}, 0, 'system', 'system', 'filler', NULL, '{{}}', '{}', '{}')",
-        partition * kReadPartitionEvents - 1, hash, hash);
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-        << (error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
+        partition * kReadPartitionEvents - 1, hash, hash));
+    ASSERT_TRUE(inserted.has_value()) << inserted.error().message;
   }
 
   // What the view shows, by sequence number.

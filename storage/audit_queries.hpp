@@ -3,6 +3,8 @@
 // by partition of kReadPartitionEvents events, everything else through audit_history. The
 // partition expression must be written exactly as in the index for the planner to use it;
 // tests/storage/audit_queries_test.cpp checks that each statement is answered by its index.
+// No index holds all of a referral's events: a query by referral_id that does not say whether
+// it wants reads (`action IN (…reads)`) or the rest (`action NOT IN (…reads)`) scans the log.
 
 #include <cstdint>
 

@@ -86,6 +86,10 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
   out += "# HELP joldama_writer_checkpoints_total Copies of the write-ahead log into the database file.\n";
   out += "# TYPE joldama_writer_checkpoints_total counter\n";
   out += fmt::format("joldama_writer_checkpoints_total {}\n", writer.checkpoints);
+  out += "# HELP joldama_writer_checkpoints_busy_total Checkpoints given up because another "
+         "connection was copying the log; the next commit asks again.\n";
+  out += "# TYPE joldama_writer_checkpoints_busy_total counter\n";
+  out += fmt::format("joldama_writer_checkpoints_busy_total {}\n", writer.checkpoints_busy);
   out += "# HELP joldama_writer_queue Commands waiting for the writer now.\n";
   out += "# TYPE joldama_writer_queue gauge\n";
   out += fmt::format("joldama_writer_queue {}\n", writer.queued);

@@ -1,10 +1,9 @@
 #include "storage/checkpointer.hpp"
 
 #include <fmt/format.h>
-#include <pthread.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <unistd.h>
+
+#include "storage/thread_setup.hpp"
 
 namespace joldama::storage {
 
@@ -40,9 +39,14 @@ bool Checkpointer::log_grew(int frames) {
   return false;
 }
 
-void Checkpointer::writer_checkpointed() {
+void Checkpointer::writer_checkpointed(int sqlite_result) {
   std::lock_guard lock{mutex_};
-  ++checkpoints_;
+  count(sqlite_result);
+}
+
+void Checkpointer::count(int sqlite_result) {
+  if (sqlite_result == SQLITE_OK) ++counts_.made;
+  if (sqlite_result == SQLITE_BUSY) ++counts_.found_busy;
 }
 
 void Checkpointer::stop() {
@@ -55,14 +59,13 @@ void Checkpointer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::uint64_t Checkpointer::checkpoints() const {
+Checkpointer::Counts Checkpointer::counts() const {
   std::lock_guard lock{mutex_};
-  return checkpoints_;
+  return counts_;
 }
 
 void Checkpointer::run() {
-  pthread_setname_np(pthread_self(), "checkpointer");
-  if (nice_ > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
+  name_this_thread("checkpointer", nice_);
   std::unique_lock lock{mutex_};
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || due_; });
@@ -76,7 +79,7 @@ void Checkpointer::run() {
       fmt::print(stderr, "joldama: a checkpoint failed: {}\n", sqlite3_errmsg(db_.handle()));
     }
     lock.lock();
-    ++checkpoints_;
+    count(rc);
     due_ = false;
   }
 }

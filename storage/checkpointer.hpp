@@ -30,19 +30,26 @@ class Checkpointer {
   // checkpoint has copied all of it: the log would grow without end. Between two commits, on
   // the writer's own connection, nothing is appended meanwhile, so that checkpoint completes.
   bool log_grew(int frames);
-  // Counts a checkpoint the writer made itself.
-  void writer_checkpointed();
+  // Counts a checkpoint the writer tried itself, by what SQLite answered.
+  void writer_checkpointed(int sqlite_result);
 
   // The log's length, in multiples of the threshold, at which the writer steps in.
   static constexpr int kOvergrown = 4;
   // Stops the thread and closes the connection. Idempotent.
   void stop();
 
-  std::uint64_t checkpoints() const;
+  // Checkpoints made, by this thread or by the writer; and those given up because another
+  // connection was copying the log (SQLITE_BUSY): the next commit asks again.
+  struct Counts {
+    std::uint64_t made = 0;
+    std::uint64_t found_busy = 0;
+  };
+  Counts counts() const;
 
  private:
   Checkpointer(Database db, int threshold_frames, int nice);
   void run();
+  void count(int sqlite_result);  // with mutex_ held
 
   Database db_;
   int const threshold_frames_;
@@ -51,7 +58,7 @@ class Checkpointer {
   std::condition_variable wake_;
   bool due_ = false;
   bool stopping_ = false;
-  std::uint64_t checkpoints_ = 0;
+  Counts counts_;
   std::thread thread_;
 };
 

@@ -1,15 +1,13 @@
 #include "storage/writer.hpp"
 
 #include <fmt/format.h>
-#include <pthread.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <exception>
 #include <vector>
 
 #include "storage/migrations.hpp"
+#include "storage/thread_setup.hpp"
 
 namespace joldama::storage {
 
@@ -22,10 +20,8 @@ int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
     int log_frames = 0;
     int copied_frames = 0;
     // Busy only while the checkpointer is copying; the next commit tries again.
-    if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-                                  &copied_frames) == SQLITE_OK) {
-      checkpointer.writer_checkpointed();
-    }
+    checkpointer.writer_checkpointed(sqlite3_wal_checkpoint_v2(
+        db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied_frames));
   }
   return SQLITE_OK;
 }
@@ -79,8 +75,14 @@ TransactorStatistics Writer::statistics() const {
     std::lock_guard lock{mutex_};
     queued = queue_.size();
   }
-  return TransactorStatistics{
-      commits_, commands_, failed_commands_, reruns_, checkpointer_->checkpoints(), queued};
+  auto const checkpoints = checkpointer_->counts();
+  return TransactorStatistics{.commits = commits_,
+                              .commands = commands_,
+                              .failed_commands = failed_commands_,
+                              .reruns = reruns_,
+                              .checkpoints = checkpoints.made,
+                              .checkpoints_busy = checkpoints.found_busy,
+                              .queued = queued};
 }
 
 void Writer::stop() {
@@ -94,9 +96,7 @@ void Writer::stop() {
 }
 
 void Writer::run() {
-  pthread_setname_np(pthread_self(), "writer");
-  if (options_.nice > 0)
-    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
+  name_this_thread("writer", options_.nice);
   for (;;) {
     std::deque<Item> batch;
     {

@@ -164,9 +164,10 @@ struct TransactorStatistics {
   std::uint64_t commits = 0;
   std::uint64_t commands = 0;
   std::uint64_t failed_commands = 0;
-  std::uint64_t reruns = 0;       // batches run again with a savepoint per command
-  std::uint64_t checkpoints = 0;  // copies of the write-ahead log into the database file
-  std::size_t queued = 0;         // waiting now
+  std::uint64_t reruns = 0;            // batches run again with a savepoint per command
+  std::uint64_t checkpoints = 0;       // copies of the write-ahead log into the database file
+  std::uint64_t checkpoints_busy = 0;  // given up: another connection was copying the log
+  std::size_t queued = 0;              // waiting now
 };
 
 // Runs write commands, one at a time, on the single writer.

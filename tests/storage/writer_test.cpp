@@ -3,12 +3,16 @@
 
 #include "storage/writer.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <future>
 #include <latch>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -272,11 +276,106 @@ TEST(Checkpointer, TheLogStaysShortUnderAConstantStreamOfCommits) {
   EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'xxx%'"), kCommits);
 }
 
+// Another process copying the log into the database holds SQLite's checkpoint lock. This
+// stands in for it: a child process takes that lock, byte 120 + 1 of the shared-memory index
+// (SQLite's documented WAL-index format: eight lock bytes from offset 120, the second one the
+// checkpointer's), and keeps it until released.
+class CheckpointLockHeldElsewhere {
+ public:
+  explicit CheckpointLockHeldElsewhere(std::filesystem::path const& shm) {
+    if (pipe(to_child_) != 0 || pipe(from_child_) != 0) return;
+    std::string const path = shm.string();
+    child_ = fork();
+    if (child_ == 0) {  // only async-signal-safe calls from here on
+      int const fd = open(path.c_str(), O_RDWR);
+      struct flock lock {};
+      lock.l_type = F_WRLCK;
+      lock.l_whence = SEEK_SET;
+      lock.l_start = 121;
+      lock.l_len = 1;
+      char const held = fd >= 0 && fcntl(fd, F_SETLK, &lock) == 0 ? 'y' : 'n';
+      (void)!write(from_child_[1], &held, 1);
+      char released = 0;
+      (void)!read(to_child_[0], &released, 1);
+      _exit(0);
+    }
+    char held = 'n';
+    if (child_ > 0 && read(from_child_[0], &held, 1) == 1) held_ = held == 'y';
+  }
+  ~CheckpointLockHeldElsewhere() {
+    release();
+    for (int fd : {to_child_[0], to_child_[1], from_child_[0], from_child_[1]}) {
+      if (fd >= 0) close(fd);
+    }
+  }
+  CheckpointLockHeldElsewhere(CheckpointLockHeldElsewhere const&) = delete;
+  CheckpointLockHeldElsewhere& operator=(CheckpointLockHeldElsewhere const&) = delete;
+
+  bool held() const { return held_; }
+  void release() {
+    if (child_ <= 0) return;
+    (void)!write(to_child_[1], "x", 1);
+    waitpid(child_, nullptr, 0);
+    child_ = -1;
+  }
+
+ private:
+  int to_child_[2] = {-1, -1};
+  int from_child_[2] = {-1, -1};
+  pid_t child_ = -1;
+  bool held_ = false;
+};
+
+// Commits organizations named `name` until `done` holds of the writer's statistics, for at
+// most 2 seconds; how many it committed, or nothing if `done` never held.
+template <class Done>
+std::optional<int> commit_until(TestBureau& bureau, std::string const& name, Done done) {
+  for (int i = 1; i <= 200; ++i) {
+    if (!bureau.write([&](Store& s) {
+          return s.insert_organization(polyclinic(name + " " + std::to_string(i)));
+        })) {
+      return std::nullopt;
+    }
+    if (done(bureau.writer->statistics())) return i;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  return std::nullopt;
+}
+
+// A checkpoint that finds the log being copied by another connection copies nothing: it is
+// counted as given up, not as made, and the writer's commits go on meanwhile.
+TEST(Checkpointer, ACheckpointThatFindsTheLogBeingCopiedIsCountedAsGivenUp) {
+  BureauOptions options;
+  options.writer.checkpoint_pages = 8;  // about 32 KiB of log
+  TestBureau bureau{options};
+  ASSERT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("First")); }));
+  auto const before = bureau.writer->statistics();
+
+  CheckpointLockHeldElsewhere other{bureau.db_path.string() + "-shm"};
+  ASSERT_TRUE(other.held());
+  auto const while_held = commit_until(bureau, "While held", [&](TransactorStatistics const& now) {
+    return now.checkpoints_busy > before.checkpoints_busy;
+  });
+  ASSERT_TRUE(while_held) << "no checkpoint was tried while another held the lock";
+  EXPECT_EQ(bureau.writer->statistics().checkpoints, before.checkpoints);
+
+  other.release();
+  auto const released = commit_until(bureau, "Released", [&](TransactorStatistics const& now) {
+    return now.checkpoints > before.checkpoints;
+  });
+  ASSERT_TRUE(released) << "no checkpoint was made once the lock was released";
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'While held %'"),
+            *while_held);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'Released %'"),
+            *released);
+}
+
 TEST(Checkpointer, ASmallLogIsLeftAlone) {
   TestBureau bureau;  // the default threshold: thousands of pages
   ASSERT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("One")); }));
   std::this_thread::sleep_for(std::chrono::milliseconds{50});
   EXPECT_EQ(bureau.writer->statistics().checkpoints, 0u);
+  EXPECT_EQ(bureau.writer->statistics().checkpoints_busy, 0u);
 }
 
 }  // namespace

@@ -19,10 +19,23 @@ std::string label(std::string_view value) {
   return out;
 }
 
+// The two lines that introduce a metric in Prometheus' text format.
+void describe(std::string& out, std::string_view name, std::string_view type,
+              std::string_view help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+// A metric without labels: its description and its one value.
+template <class Value>
+void single(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            Value value) {
+  describe(out, name, type, help);
+  out += fmt::format("{} {}\n", name, value);
+}
+
 }  // namespace
 
-void Metrics::observe(std::string_view route, std::string_view method, int status,
-                      double seconds) {
+void Metrics::observe(std::string_view route, std::string_view method, int status, double seconds) {
   std::lock_guard lock{mutex_};
   ++requests_[{route, method, status}];
   auto& histogram = latency_[route];
@@ -37,17 +50,16 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
                             TransactorStatistics const& writer) const {
   std::string out;
   std::lock_guard lock{mutex_};
-  out +=
-      "# HELP joldama_http_requests_total HTTP requests answered, by route, method and status.\n";
-  out += "# TYPE joldama_http_requests_total counter\n";
+  describe(out, "joldama_http_requests_total", "counter",
+           "HTTP requests answered, by route, method and status.");
   for (auto const& [key, count] : requests_) {
     auto const& [route, method, status] = key;
     out +=
         fmt::format("joldama_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
                     label(route), method, status, count);
   }
-  out += "# HELP joldama_http_request_duration_seconds Time to answer a request, by route.\n";
-  out += "# TYPE joldama_http_request_duration_seconds histogram\n";
+  describe(out, "joldama_http_request_duration_seconds", "histogram",
+           "Time to answer a request, by route.");
   for (auto const& [route, h] : latency_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       out +=
@@ -62,8 +74,7 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
     out += fmt::format("joldama_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
                        label(route), h.count);
   }
-  out += "# HELP joldama_referrals Referrals in each state.\n";
-  out += "# TYPE joldama_referrals gauge\n";
+  describe(out, "joldama_referrals", "gauge", "Referrals in each state.");
   for (State state : all_values<State>()) {
     std::int64_t count = 0;
     for (auto const& [s, n] : referrals_by_state) {
@@ -71,28 +82,24 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
     }
     out += fmt::format("joldama_referrals{{state=\"{}\"}} {}\n", to_string(state), count);
   }
-  out += "# HELP joldama_writer_commits_total Commits of the single writer (one fsync each).\n";
-  out += "# TYPE joldama_writer_commits_total counter\n";
-  out += fmt::format("joldama_writer_commits_total {}\n", writer.commits);
-  out += "# HELP joldama_writer_commands_total Commands the writer ran; a failed one rolled back alone.\n";
-  out += "# TYPE joldama_writer_commands_total counter\n";
+  single(out, "joldama_writer_commits_total", "counter",
+         "Commits of the single writer (one fsync each).", writer.commits);
+  describe(out, "joldama_writer_commands_total", "counter",
+           "Commands the writer ran; a failed one rolled back alone.");
   out += fmt::format("joldama_writer_commands_total{{outcome=\"ok\"}} {}\n",
                      writer.commands - writer.failed_commands);
   out += fmt::format("joldama_writer_commands_total{{outcome=\"failed\"}} {}\n",
                      writer.failed_commands);
-  out += "# HELP joldama_writer_reruns_total Batches undone and run again with a savepoint per command.\n";
-  out += "# TYPE joldama_writer_reruns_total counter\n";
-  out += fmt::format("joldama_writer_reruns_total {}\n", writer.reruns);
-  out += "# HELP joldama_writer_checkpoints_total Copies of the write-ahead log into the database file.\n";
-  out += "# TYPE joldama_writer_checkpoints_total counter\n";
-  out += fmt::format("joldama_writer_checkpoints_total {}\n", writer.checkpoints);
-  out += "# HELP joldama_writer_checkpoints_busy_total Checkpoints given up because another "
-         "connection was copying the log; the next commit asks again.\n";
-  out += "# TYPE joldama_writer_checkpoints_busy_total counter\n";
-  out += fmt::format("joldama_writer_checkpoints_busy_total {}\n", writer.checkpoints_busy);
-  out += "# HELP joldama_writer_queue Commands waiting for the writer now.\n";
-  out += "# TYPE joldama_writer_queue gauge\n";
-  out += fmt::format("joldama_writer_queue {}\n", writer.queued);
+  single(out, "joldama_writer_reruns_total", "counter",
+         "Batches undone and run again with a savepoint per command.", writer.reruns);
+  single(out, "joldama_writer_checkpoints_total", "counter",
+         "Copies of the write-ahead log into the database file.", writer.checkpoints);
+  single(out, "joldama_writer_checkpoints_busy_total", "counter",
+         "Checkpoints given up because another connection was copying the log; the next "
+         "commit asks again.",
+         writer.checkpoints_busy);
+  single(out, "joldama_writer_queue", "gauge", "Commands waiting for the writer now.",
+         writer.queued);
   return out;
 }
 

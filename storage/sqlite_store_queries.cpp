@@ -326,6 +326,16 @@ Result<StoredAuditEvent> read_audit_event(Statement const& row) {
 Result<std::vector<Id>> referral_event_seqs(Database& db, Id referral_id, std::int64_t before,
                                             std::size_t limit) {
   if (before <= 0) return std::vector<Id>{};
+  // min() and max() give NULL when there is no event; sequence numbers start at 1.
+  auto const or_zero = [](Statement const& row) -> Result<std::int64_t> {
+    return row.optional_int64(0).value_or(0);
+  };
+  auto first = query_one<std::int64_t>(
+      db, kReferralFirstEvent, [&](Statement& s) { s.bind(1, referral_id); }, or_zero);
+  if (!first) return first.error();
+  // Never registered, so never read either: no partition to look in.
+  if (first->value_or(0) == 0) return std::vector<Id>{};
+
   auto const wanted = static_cast<std::int64_t>(limit);
   auto const seqs_of = [&db](char const* sql, auto const& bind) -> Result<std::vector<Id>> {
     auto s = db.prepare(sql);
@@ -338,17 +348,10 @@ Result<std::vector<Id>> referral_event_seqs(Database& db, Id referral_id, std::i
   });
   if (!seqs) return seqs;
 
-  // min() and max() give NULL when there is no event: partition 0 then.
-  auto const or_zero = [](Statement const& row) -> Result<std::int64_t> {
-    return row.optional_int64(0).value_or(0);
-  };
-  auto first = query_one<std::int64_t>(
-      db, kReferralFirstEvent, [&](Statement& s) { s.bind(1, referral_id); }, or_zero);
-  if (!first) return first.error();
   auto last = query_one<std::int64_t>(
       db, kLastEvent, [](Statement&) {}, or_zero);
   if (!last) return last.error();
-  std::int64_t const oldest = first->value_or(0) / kReadPartitionEvents;
+  std::int64_t const oldest = **first / kReadPartitionEvents;
   std::size_t reads = 0;
   for (std::int64_t partition = std::min(last->value_or(0), before - 1) / kReadPartitionEvents;
        partition >= oldest && reads < limit; --partition) {

@@ -160,5 +160,13 @@ TEST_F(ReferralAuditTest, AReferralNeverReadShowsItsOtherEventsAlone) {
   EXPECT_EQ(shown(first, std::int64_t{1}, 100), std::vector<std::int64_t>{});
 }
 
+TEST_F(ReferralAuditTest, AReferralNeverRegisteredShowsNothing) {
+  spread_events();
+  Id const unknown = second + 1000;
+  ASSERT_TRUE(every_event_of(unknown).empty());
+  EXPECT_EQ(shown(unknown, std::nullopt, 100), std::vector<std::int64_t>{});
+  EXPECT_EQ(shown(unknown, 6 * kReadPartitionEvents, 100), std::vector<std::int64_t>{});
+}
+
 }  // namespace
 }  // namespace joldama::storage

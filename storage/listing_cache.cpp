@@ -4,6 +4,18 @@ namespace joldama::storage {
 
 SharedListing ListingCache::find(Key const& key) {
   std::lock_guard lock{mutex_};
+  return find_locked(key);
+}
+
+std::vector<SharedListing> ListingCache::find_all(std::span<Key const> keys) {
+  std::vector<SharedListing> held;
+  held.reserve(keys.size());
+  std::lock_guard lock{mutex_};
+  for (auto const& key : keys) held.push_back(find_locked(key));
+  return held;
+}
+
+SharedListing ListingCache::find_locked(Key const& key) {
   auto const found = by_id_.find(key.id);
   if (found == by_id_.end() || found->second->key != key) {
     ++misses_;

@@ -14,7 +14,9 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <unordered_map>
+#include <vector>
 
 #include "workflow/model.hpp"
 
@@ -34,6 +36,9 @@ class ListingCache {
 
   // The listing held for exactly this key, or null.
   SharedListing find(Key const& key);
+  // The listing held for each key, or null, in the keys' order: a page of a worklist is looked
+  // up under one lock, not under one per row, as the read connections share this cache.
+  std::vector<SharedListing> find_all(std::span<Key const> keys);
   void keep(Key const& key, SharedListing listing);
 
   struct Statistics {
@@ -44,6 +49,8 @@ class ListingCache {
   Statistics statistics() const;
 
  private:
+  SharedListing find_locked(Key const& key);  // with mutex_ held
+
   struct Held {
     Key key;
     SharedListing listing;

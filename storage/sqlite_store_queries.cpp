@@ -245,20 +245,18 @@ Result<std::vector<SharedListing>> SqliteStore::list_referrals(ReferralFilter co
   }
 
   // Then each row: as held, or read and joined.
-  std::vector<SharedListing> listings;
-  listings.reserve(entries.size());
-  for (auto const& entry : entries) {
-    if (listings_) {
-      if (auto held = listings_->find(entry.key)) {
-        listings.push_back(std::move(held));
-        continue;
-      }
-    }
-    auto listing = find_referral_listing(entry.key.id);
+  std::vector<ListingCache::Key> keys;
+  keys.reserve(entries.size());
+  for (auto const& entry : entries) keys.push_back(entry.key);
+  std::vector<SharedListing> listings =
+      listings_ ? listings_->find_all(keys) : std::vector<SharedListing>(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (listings[i]) continue;
+    auto listing = find_referral_listing(keys[i].id);
     if (!listing) return listing.error();
     if (!*listing) return make_error(Errc::Internal, "a listed referral vanished");
-    if (listings_) listings_->keep(entry.key, *listing);
-    listings.push_back(std::move(*listing));
+    if (listings_) listings_->keep(keys[i], *listing);
+    listings[i] = std::move(*listing);
   }
   return listings;
 }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace joldama::storage {
 namespace {
 
@@ -50,6 +52,34 @@ TEST(ListingCache, ForgetsTheLeastRecentlyUsed) {
   EXPECT_FALSE(cache.find({2, 1, std::nullopt}));
   EXPECT_TRUE(cache.find({3, 1, std::nullopt}));
   EXPECT_EQ(cache.statistics().size, 2u);
+}
+
+// A page of a worklist is looked up at once: each key answered in its place, a row held at
+// another version or not at all answered null, and every row found counted as recently used.
+TEST(ListingCache, FindsAWholePageInTheKeysOrder) {
+  ListingCache cache{3};
+  cache.keep({1, 1, std::nullopt}, listing(1, 1, "one"));
+  cache.keep({2, 5, std::nullopt}, listing(2, 5, "two"));
+  cache.keep({3, 1, std::nullopt}, listing(3, 1, "three"));
+  std::vector<ListingCache::Key> const page{
+      {3, 1, std::nullopt}, {9, 1, std::nullopt}, {2, 4, std::nullopt}, {1, 1, std::nullopt}};
+  auto const found = cache.find_all(page);
+  ASSERT_EQ(found.size(), page.size());
+  ASSERT_TRUE(found[0]);
+  EXPECT_EQ(found[0]->patient_name, "three");
+  EXPECT_FALSE(found[1]) << "never read";
+  EXPECT_FALSE(found[2]) << "held at another version";
+  ASSERT_TRUE(found[3]);
+  EXPECT_EQ(found[3]->patient_name, "one");
+  auto const stats = cache.statistics();
+  EXPECT_EQ(stats.hits, 2u);
+  EXPECT_EQ(stats.misses, 2u);
+  // 2 was not found at its key, so it is now the least recently used and goes first.
+  cache.keep({4, 1, std::nullopt}, listing(4, 1, "four"));
+  EXPECT_TRUE(cache.find({1, 1, std::nullopt}));
+  EXPECT_TRUE(cache.find({3, 1, std::nullopt}));
+  EXPECT_FALSE(cache.find({2, 5, std::nullopt}));
+  EXPECT_TRUE(cache.find_all({}).empty());
 }
 
 // What is held is shared, not copied: every worklist that shows a row shows the same one, and

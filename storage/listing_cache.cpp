@@ -2,11 +2,6 @@
 
 namespace joldama::storage {
 
-SharedListing ListingCache::find(Key const& key) {
-  std::lock_guard lock{mutex_};
-  return find_locked(key);
-}
-
 std::vector<SharedListing> ListingCache::find_all(std::span<Key const> keys) {
   std::vector<SharedListing> held;
   held.reserve(keys.size());

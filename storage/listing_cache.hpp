@@ -34,10 +34,8 @@ class ListingCache {
   // Holds at most `capacity` listings, forgetting the least recently used.
   explicit ListingCache(std::size_t capacity) : capacity_(capacity) {}
 
-  // The listing held for exactly this key, or null.
-  SharedListing find(Key const& key);
-  // The listing held for each key, or null, in the keys' order: a page of a worklist is looked
-  // up under one lock, not under one per row, as the read connections share this cache.
+  // The listing held at exactly each key, or null, in the keys' order. A page of a worklist is
+  // looked up under one lock, not under one per row, as the read connections share this cache.
   std::vector<SharedListing> find_all(std::span<Key const> keys);
   void keep(Key const& key, SharedListing listing);
 

@@ -39,7 +39,7 @@ bool Checkpointer::log_grew(int frames) {
   return false;
 }
 
-void Checkpointer::writer_checkpointed(int sqlite_result) {
+void Checkpointer::count_writers_checkpoint(int sqlite_result) {
   std::lock_guard lock{mutex_};
   count(sqlite_result);
 }

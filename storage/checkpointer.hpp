@@ -31,7 +31,7 @@ class Checkpointer {
   // the writer's own connection, nothing is appended meanwhile, so that checkpoint completes.
   bool log_grew(int frames);
   // Counts a checkpoint the writer tried itself, by what SQLite answered.
-  void writer_checkpointed(int sqlite_result);
+  void count_writers_checkpoint(int sqlite_result);
 
   // The log's length, in multiples of the threshold, at which the writer steps in.
   static constexpr int kOvergrown = 4;

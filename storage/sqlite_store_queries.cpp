@@ -324,15 +324,20 @@ Result<StoredAuditEvent> read_audit_event(Statement const& row) {
 Result<std::vector<Id>> referral_event_seqs(Database& db, Id referral_id, std::int64_t before,
                                             std::size_t limit) {
   if (before <= 0) return std::vector<Id>{};
-  // min() and max() give NULL when there is no event; sequence numbers start at 1.
-  auto const or_zero = [](Statement const& row) -> Result<std::int64_t> {
-    return row.optional_int64(0).value_or(0);
+  // A sequence number from min() or max(), which give NULL when there is no event: 0 then, as
+  // sequence numbers start at 1.
+  auto const seq_or_zero = [&db](char const* sql, auto const& bind) -> Result<std::int64_t> {
+    auto seq = query_one<std::int64_t>(db, sql, bind, [](Statement const& row) {
+      return Result<std::int64_t>{row.optional_int64(0).value_or(0)};
+    });
+    if (!seq) return seq.error();
+    return seq->value_or(0);
   };
-  auto first = query_one<std::int64_t>(
-      db, kReferralFirstEvent, [&](Statement& s) { s.bind(1, referral_id); }, or_zero);
+  auto const first =
+      seq_or_zero(kReferralFirstEvent, [&](Statement& s) { s.bind(1, referral_id); });
   if (!first) return first.error();
   // Never registered, so never read either: no partition to look in.
-  if (first->value_or(0) == 0) return std::vector<Id>{};
+  if (*first == 0) return std::vector<Id>{};
 
   auto const wanted = static_cast<std::int64_t>(limit);
   auto const seqs_of = [&db](char const* sql, auto const& bind) -> Result<std::vector<Id>> {
@@ -346,12 +351,11 @@ Result<std::vector<Id>> referral_event_seqs(Database& db, Id referral_id, std::i
   });
   if (!seqs) return seqs;
 
-  auto last = query_one<std::int64_t>(
-      db, kLastEvent, [](Statement&) {}, or_zero);
+  auto const last = seq_or_zero(kLastEvent, [](Statement&) {});
   if (!last) return last.error();
-  std::int64_t const oldest = **first / kReadPartitionEvents;
+  std::int64_t const oldest = *first / kReadPartitionEvents;
   std::size_t reads = 0;
-  for (std::int64_t partition = std::min(last->value_or(0), before - 1) / kReadPartitionEvents;
+  for (std::int64_t partition = std::min(*last, before - 1) / kReadPartitionEvents;
        partition >= oldest && reads < limit; --partition) {
     auto found = seqs_of(kReferralReadsInPartitionBefore, [&](Statement& s) {
       s.bind(1, partition)

@@ -20,7 +20,7 @@ int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
     int log_frames = 0;
     int copied_frames = 0;
     // Busy only while the checkpointer is copying; the next commit tries again.
-    checkpointer.writer_checkpointed(sqlite3_wal_checkpoint_v2(
+    checkpointer.count_writers_checkpoint(sqlite3_wal_checkpoint_v2(
         db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied_frames));
   }
   return SQLITE_OK;

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "storage/sqlite_store.hpp"
 #include "tests/support/test_bureau.hpp"
 
 namespace joldama::storage {
@@ -93,6 +96,27 @@ class ReferralAuditTest : public ::testing::Test {
     return seqs;
   }
 
+  // How many partitions the view of a referral looks in: the runs of the query of its reads in
+  // a partition, on a connection of this test's own.
+  int partitions_looked_in(Id referral_id) {
+    auto db = Database::open(bureau.db_path, Database::Access::ReadOnly);
+    EXPECT_TRUE(db.has_value());
+    if (!db) return -1;
+    int runs = 0;
+    sqlite3_trace_v2(
+        db->handle(), SQLITE_TRACE_STMT,
+        [](unsigned, void* context, void*, void* sql) {
+          if (std::string_view{static_cast<char const*>(sql)} == kReferralReadsInPartitionBefore)
+            ++*static_cast<int*>(context);
+          return 0;
+        },
+        &runs);
+    SqliteStore store{*db};
+    auto const events = store.list_audit(AuditFilter{referral_id, std::nullopt, 100});
+    EXPECT_TRUE(events.has_value()) << events.error().message;
+    return runs;
+  }
+
   // Every event of the referral, newest first, found by reading the whole log.
   std::vector<std::int64_t> every_event_of(Id referral_id) {
     std::vector<std::int64_t> seqs;
@@ -166,6 +190,9 @@ TEST_F(ReferralAuditTest, AReferralNeverRegisteredShowsNothing) {
   ASSERT_TRUE(every_event_of(unknown).empty());
   EXPECT_EQ(shown(unknown, std::nullopt, 100), std::vector<std::int64_t>{});
   EXPECT_EQ(shown(unknown, 6 * kReadPartitionEvents, 100), std::vector<std::int64_t>{});
+  EXPECT_EQ(partitions_looked_in(unknown), 0);
+  // Whereas a registered referral's view looks in each partition down to its registration's.
+  EXPECT_EQ(partitions_looked_in(first), 6);
 }
 
 }  // namespace

@@ -98,6 +98,10 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
          "Checkpoints given up because another connection was copying the log; the next "
          "commit asks again.",
          writer.checkpoints_busy);
+  single(out, "joldama_writer_checkpoints_failed_total", "counter",
+         "Checkpoints that failed (the disk full, say); the log keeps what they did not copy and "
+         "grows until one succeeds.",
+         writer.checkpoints_failed);
   single(out, "joldama_writer_queue", "gauge", "Commands waiting for the writer now.",
          writer.queued);
   return out;

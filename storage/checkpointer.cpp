@@ -39,14 +39,19 @@ bool Checkpointer::log_grew(int frames) {
   return false;
 }
 
-void Checkpointer::count_writers_checkpoint(int sqlite_result) {
-  std::lock_guard lock{mutex_};
-  count(sqlite_result);
+void Checkpointer::count_writers_checkpoint(int sqlite_result, sqlite3* writer_connection) {
+  record(sqlite_result, writer_connection, "the writer's");
 }
 
-void Checkpointer::count(int sqlite_result) {
+void Checkpointer::record(int sqlite_result, sqlite3* connection, char const* by) {
+  bool const failed = sqlite_result != SQLITE_OK && sqlite_result != SQLITE_BUSY;
+  if (failed) {
+    fmt::print(stderr, "joldama: {} checkpoint failed: {}\n", by, sqlite3_errmsg(connection));
+  }
+  std::lock_guard lock{mutex_};
   if (sqlite_result == SQLITE_OK) ++counts_.made;
   if (sqlite_result == SQLITE_BUSY) ++counts_.found_busy;
+  if (failed) ++counts_.failed;
 }
 
 void Checkpointer::stop() {
@@ -73,13 +78,10 @@ void Checkpointer::run() {
     lock.unlock();
     int log_frames = 0;
     int copied_frames = 0;
-    int const rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                             &log_frames, &copied_frames);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      fmt::print(stderr, "joldama: a checkpoint failed: {}\n", sqlite3_errmsg(db_.handle()));
-    }
+    record(sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                     &copied_frames),
+           db_.handle(), "the checkpointer's");
     lock.lock();
-    count(rc);
     due_ = false;
   }
 }

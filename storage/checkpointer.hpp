@@ -30,26 +30,30 @@ class Checkpointer {
   // checkpoint has copied all of it: the log would grow without end. Between two commits, on
   // the writer's own connection, nothing is appended meanwhile, so that checkpoint completes.
   bool log_grew(int frames);
-  // Counts a checkpoint the writer tried itself, by what SQLite answered.
-  void count_writers_checkpoint(int sqlite_result);
+  // Counts a checkpoint the writer tried itself on its connection, by what SQLite answered.
+  void count_writers_checkpoint(int sqlite_result, sqlite3* writer_connection);
 
   // The log's length, in multiples of the threshold, at which the writer steps in.
   static constexpr int kOvergrown = 4;
   // Stops the thread and closes the connection. Idempotent.
   void stop();
 
-  // Checkpoints made, by this thread or by the writer; and those given up because another
-  // connection was copying the log (SQLITE_BUSY): the next commit asks again.
+  // Checkpoints made, by this thread or by the writer; those given up because another
+  // connection was copying the log (SQLITE_BUSY): the next commit asks again; and those that
+  // failed (the disk full, say), each also reported on stderr: the log keeps what they did not
+  // copy, and grows until one succeeds.
   struct Counts {
     std::uint64_t made = 0;
     std::uint64_t found_busy = 0;
+    std::uint64_t failed = 0;
   };
   Counts counts() const;
 
  private:
   Checkpointer(Database db, int threshold_frames, int nice);
   void run();
-  void count(int sqlite_result);  // with mutex_ held
+  // Counts a checkpoint tried on `connection` by what SQLite answered; reports a failure.
+  void record(int sqlite_result, sqlite3* connection, char const* by);
 
   Database db_;
   int const threshold_frames_;

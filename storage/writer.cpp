@@ -20,8 +20,10 @@ int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
     int log_frames = 0;
     int copied_frames = 0;
     // Busy only while the checkpointer is copying; the next commit tries again.
-    checkpointer.count_writers_checkpoint(sqlite3_wal_checkpoint_v2(
-        db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied_frames));
+    checkpointer.count_writers_checkpoint(
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                  &copied_frames),
+        db);
   }
   return SQLITE_OK;
 }
@@ -82,6 +84,7 @@ TransactorStatistics Writer::statistics() const {
                               .reruns = reruns_,
                               .checkpoints = checkpoints.made,
                               .checkpoints_busy = checkpoints.found_busy,
+                              .checkpoints_failed = checkpoints.failed,
                               .queued = queued};
 }
 

@@ -164,10 +164,11 @@ struct TransactorStatistics {
   std::uint64_t commits = 0;
   std::uint64_t commands = 0;
   std::uint64_t failed_commands = 0;
-  std::uint64_t reruns = 0;            // batches run again with a savepoint per command
-  std::uint64_t checkpoints = 0;       // copies of the write-ahead log into the database file
-  std::uint64_t checkpoints_busy = 0;  // given up: another connection was copying the log
-  std::size_t queued = 0;              // waiting now
+  std::uint64_t reruns = 0;              // batches run again with a savepoint per command
+  std::uint64_t checkpoints = 0;         // copies of the write-ahead log into the database file
+  std::uint64_t checkpoints_busy = 0;    // given up: another connection was copying the log
+  std::uint64_t checkpoints_failed = 0;  // the disk full, say; the log keeps what was not copied
+  std::size_t queued = 0;                // waiting now
 };
 
 // Runs write commands, one at a time, on the single writer.

@@ -71,6 +71,7 @@ TEST(Operations, HealthAndMetrics) {
   EXPECT_NE(text.find(R"(joldama_referrals{state="expired"} 0)"), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_total "), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_busy_total 0\n"), std::string::npos);
+  EXPECT_NE(text.find("\njoldama_writer_checkpoints_failed_total 0\n"), std::string::npos);
 }
 
 TEST(Operations, TheOpenApiDocumentDescribesEveryRouteAndNothingElse) {

@@ -5,10 +5,12 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <future>
 #include <latch>
@@ -370,12 +372,81 @@ TEST(Checkpointer, ACheckpointThatFindsTheLogBeingCopiedIsCountedAsGivenUp) {
             *released);
 }
 
+// No file of this process may grow past `bytes` while it lives, as on a full disk: a write
+// past it fails (EFBIG; SIGXFSZ, which would end the process, is ignored meanwhile).
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &before_);
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit const limited{bytes, before_.rlim_max};
+    set_ = ::setrlimit(RLIMIT_FSIZE, &limited) == 0;
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &before_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+  FileSizeLimit(FileSizeLimit const&) = delete;
+  FileSizeLimit& operator=(FileSizeLimit const&) = delete;
+  bool set() const { return set_; }
+
+ private:
+  rlimit before_{};
+  void (*previous_handler_)(int) = SIG_DFL;
+  bool set_ = false;
+};
+
+// A checkpoint that cannot write the database file (the disk full) is counted as failed, not
+// as made or given up, and says why on stderr; what it did not copy stays in the log, no
+// commit is lost, and checkpoints are made again once there is room.
+TEST(Checkpointer, ACheckpointThatCannotWriteIsCountedAsFailedAndLosesNothing) {
+  BureauOptions options;
+  options.writer.checkpoint_pages = 8;  // about 32 KiB of log
+  TestBureau bureau{options};
+  ASSERT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("First")); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds{50});  // the first checkpoints settle
+  auto const before = bureau.writer->statistics();
+  auto const database_bytes = std::filesystem::file_size(bureau.db_path);
+  // Long names: every few commits need a new page at the end of the database file.
+  std::string const long_name(1500, 'x');
+
+  std::optional<int> while_full;
+  ::testing::internal::CaptureStderr();
+  {
+    // The log is rewritten from its start after each complete checkpoint and stays far
+    // smaller than the database; only the database file must grow, and cannot.
+    FileSizeLimit const full{database_bytes};
+    ASSERT_TRUE(full.set());
+    while_full = commit_until(bureau, long_name, [&](TransactorStatistics const& now) {
+      return now.checkpoints_failed > before.checkpoints_failed;
+    });
+    EXPECT_EQ(std::filesystem::file_size(bureau.db_path), database_bytes);
+  }
+  std::string const reported = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(while_full) << "no checkpoint failed while the database file could not grow";
+  EXPECT_NE(reported.find("checkpoint failed"), std::string::npos) << reported;
+
+  auto const when_full = bureau.writer->statistics();
+  auto const with_room = commit_until(bureau, "With room", [&](TransactorStatistics const& now) {
+    return now.checkpoints > when_full.checkpoints;
+  });
+  ASSERT_TRUE(with_room) << "no checkpoint was made once there was room";
+  // Made after the failures: the database file has grown with what the log kept.
+  EXPECT_GT(std::filesystem::file_size(bureau.db_path), database_bytes);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'xxx%'"),
+            *while_full);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'With room %'"),
+            *with_room);
+  EXPECT_EQ(bureau.writer->statistics().checkpoints_busy, before.checkpoints_busy);
+}
+
 TEST(Checkpointer, ASmallLogIsLeftAlone) {
   TestBureau bureau;  // the default threshold: thousands of pages
   ASSERT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("One")); }));
   std::this_thread::sleep_for(std::chrono::milliseconds{50});
   EXPECT_EQ(bureau.writer->statistics().checkpoints, 0u);
   EXPECT_EQ(bureau.writer->statistics().checkpoints_busy, 0u);
+  EXPECT_EQ(bureau.writer->statistics().checkpoints_failed, 0u);
 }
 
 }  // namespace

@@ -39,14 +39,16 @@ bool Checkpointer::log_grew(int frames) {
   return false;
 }
 
-void Checkpointer::count_writers_checkpoint(int sqlite_result, sqlite3* writer_connection) {
-  record(sqlite_result, writer_connection, "the writer's");
+void Checkpointer::checkpoint_on_writers_connection(sqlite3* writer_connection) {
+  checkpoint(writer_connection, "the writer's");
 }
 
-void Checkpointer::record(int sqlite_result, sqlite3* connection, char const* by) {
+void Checkpointer::checkpoint(sqlite3* connection, char const* whose) {
+  int const sqlite_result =
+      sqlite3_wal_checkpoint_v2(connection, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   bool const failed = sqlite_result != SQLITE_OK && sqlite_result != SQLITE_BUSY;
   if (failed) {
-    fmt::print(stderr, "joldama: {} checkpoint failed: {}\n", by, sqlite3_errmsg(connection));
+    fmt::print(stderr, "joldama: {} checkpoint failed: {}\n", whose, sqlite3_errmsg(connection));
   }
   std::lock_guard lock{mutex_};
   if (sqlite_result == SQLITE_OK) ++counts_.made;
@@ -76,11 +78,7 @@ void Checkpointer::run() {
     wake_.wait(lock, [&] { return stopping_ || due_; });
     if (stopping_) return;
     lock.unlock();
-    int log_frames = 0;
-    int copied_frames = 0;
-    record(sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-                                     &copied_frames),
-           db_.handle(), "the checkpointer's");
+    checkpoint(db_.handle(), "the checkpointer's");
     lock.lock();
     due_ = false;
   }

@@ -30,8 +30,10 @@ class Checkpointer {
   // checkpoint has copied all of it: the log would grow without end. Between two commits, on
   // the writer's own connection, nothing is appended meanwhile, so that checkpoint completes.
   bool log_grew(int frames);
-  // Counts a checkpoint the writer tried itself on its connection, by what SQLite answered.
-  void count_writers_checkpoint(int sqlite_result, sqlite3* writer_connection);
+  // The writer's own checkpoint, when the log has outgrown this thread: copies the log on the
+  // writer's connection, between two of its commits, and counts it with this thread's. Busy
+  // only while this thread is copying; the next commit tries again.
+  void checkpoint_on_writers_connection(sqlite3* writer_connection);
 
   // The log's length, in multiples of the threshold, at which the writer steps in.
   static constexpr int kOvergrown = 4;
@@ -52,8 +54,9 @@ class Checkpointer {
  private:
   Checkpointer(Database db, int threshold_frames, int nice);
   void run();
-  // Counts a checkpoint tried on `connection` by what SQLite answered; reports a failure.
-  void record(int sqlite_result, sqlite3* connection, char const* by);
+  // Copies what it can of the log into the database on `connection` (passive), counts the
+  // checkpoint by what SQLite answered, and reports a failure as `whose` checkpoint.
+  void checkpoint(sqlite3* connection, char const* whose);
 
   Database db_;
   int const threshold_frames_;

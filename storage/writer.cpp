@@ -16,15 +16,7 @@ namespace {
 // SQLite calls this after every commit with the log's length in pages.
 int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
   auto& checkpointer = *static_cast<Checkpointer*>(context);
-  if (checkpointer.log_grew(log_pages)) {
-    int log_frames = 0;
-    int copied_frames = 0;
-    // Busy only while the checkpointer is copying; the next commit tries again.
-    checkpointer.count_writers_checkpoint(
-        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-                                  &copied_frames),
-        db);
-  }
+  if (checkpointer.log_grew(log_pages)) checkpointer.checkpoint_on_writers_connection(db);
   return SQLITE_OK;
 }
 

@@ -440,6 +440,48 @@ TEST(Checkpointer, ACheckpointThatCannotWriteIsCountedAsFailedAndLosesNothing) {
   EXPECT_EQ(bureau.writer->statistics().checkpoints_busy, before.checkpoints_busy);
 }
 
+// Once checkpoints fail, the log outgrows the checkpointer and the writer tries on its own
+// connection after each commit: its failures are reported and counted the same way, and its
+// commits go on while the log has room.
+TEST(Checkpointer, TheWritersOwnCheckpointReportsItsFailureToo) {
+  BureauOptions options;
+  options.writer.checkpoint_pages = 8;  // the writer steps in at 32 pages of log
+  TestBureau bureau{options};
+  // A database file several times the log the test makes, so that only the database hits the
+  // limit below: the log gets room to outgrow the checkpointer.
+  std::string const long_name(1500, 'x');
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(bureau.write([&](Store& s) {
+      return s.insert_organization(polyclinic(long_name + " before " + std::to_string(i)));
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds{100});  // the checkpoints settle
+  auto const before = bureau.writer->statistics();
+  auto const database_bytes = std::filesystem::file_size(bureau.db_path);
+
+  ::testing::internal::CaptureStderr();
+  {
+    FileSizeLimit const full{database_bytes};
+    ASSERT_TRUE(full.set());
+    auto const first_failure =
+        commit_until(bureau, long_name, [&](TransactorStatistics const& now) {
+          return now.checkpoints_failed > before.checkpoints_failed;
+        });
+    EXPECT_TRUE(first_failure) << "no checkpoint failed while the database file could not grow";
+    // Each commit adds at least a page to the log, which no checkpoint can empty now.
+    for (int i = 0; i < 2 * Checkpointer::kOvergrown * options.writer.checkpoint_pages; ++i) {
+      EXPECT_TRUE(bureau.write([&](Store& s) {
+        return s.insert_organization(polyclinic("Outgrown " + std::to_string(i)));
+      }));
+    }
+  }
+  std::string const reported = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(reported.find("the writer's checkpoint failed"), std::string::npos) << reported;
+  EXPECT_GT(bureau.writer->statistics().checkpoints_failed, before.checkpoints_failed);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM organizations WHERE name LIKE 'Outgrown %'"),
+            2 * Checkpointer::kOvergrown * options.writer.checkpoint_pages);
+}
+
 TEST(Checkpointer, ASmallLogIsLeftAlone) {
   TestBureau bureau;  // the default threshold: thousands of pages
   ASSERT_TRUE(bureau.write([&](Store& s) { return s.insert_organization(polyclinic("One")); }));

@@ -362,6 +362,68 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     to_republican_level(doctor_astana, commission_astana, astana_talon, "A-44/2026");
     seed.set(morning(1, 16));
     act(republic, astana_talon, Action::Approve, to_hospital(cardiac_center));
+
+    // 15. Treatment abroad approved.
+    seed.set(morning(20));
+    auto abroad_approved = referral(
+        doctor_astana, "71", {"Токаев", "Алихан", "Ерболович", "2021-02-11", Sex::Male}, "Q21.3",
+        "transplantation", Urgency::Urgent,
+        "Тетрада Фалло с атрезией лёгочной артерии; требуется операция за рубежом.");
+    to_republican_level(doctor_astana, commission_astana, abroad_approved, "A-31/2026");
+    seed.set(morning(16));
+    act(republic, abroad_approved, Action::ReferAbroad, with([](ActionInput& in) {
+          in.comment = "Операция в РК не выполняется; запрос в клинику Германии";
+        }));
+    seed.set(morning(11));
+    act(republic, abroad_approved, Action::Approve, with([](ActionInput& in) {
+          in.clinic = "Deutsches Herzzentrum der Charité";
+          in.country = "Германия";
+        }));
+
+    // 16. Cancelled by the doctor: the patient chose to be treated elsewhere.
+    seed.set(morning(15));
+    auto cancelled =
+        referral(doctor, "75", {"Смагулов", "Ержан", "Кайратович", "1958-11-03", Sex::Male},
+                 "H40.1", "ophthalmology", Urgency::Routine,
+                 "Первичная открытоугольная глаукома; показана антиглаукомная операция.");
+    seed.set(morning(13));
+    act(doctor, cancelled, Action::Cancel, with([](ActionInput& in) {
+          in.reason = "Пациент получает лечение по месту жительства";
+        }));
+
+    // 17. The patient did not come on the planned date.
+    seed.set(morning(18));
+    auto no_show = referral(
+        doctor_astana, "71", {"Абенова", "Меруерт", "Даулетовна", "1966-06-30", Sex::Female},
+        "I48.1", "cardiology", Urgency::Routine,
+        "Персистирующая фибрилляция предсердий; показана радиочастотная аблация.");
+    to_republican_level(doctor_astana, commission_astana, no_show, "A-36/2026");
+    seed.set(morning(12));
+    act(republic, no_show, Action::Approve, to_hospital(cardiac_center));
+    seed.set(morning(10));
+    act(hospital, no_show, Action::Accept,
+        with([&](ActionInput& in) { in.planned_date = today - std::chrono::days{3}; }));
+    seed.set(morning(2, 17));
+    act(hospital, no_show, Action::NoShow);
+
+    // 18. A talon that was never answered and expired (the sweep below expires it).
+    seed.set(morning(45));
+    auto expired =
+        referral(doctor_astana, "71", {"Ким", "Ольга", "Игоревна", "1977-08-21", Sex::Female},
+                 "K43.9", "surgery", Urgency::Routine,
+                 "Послеоперационная вентральная грыжа; плановая герниопластика.");
+    to_republican_level(doctor_astana, commission_astana, expired, "A-27/2026");
+    seed.set(morning(40));
+    act(republic, expired, Action::Approve, to_hospital(surgery_center));
+
+    // The bureau's own sweep, as the server makes it at every start: talons past validity
+    // expire and steps past their deadline are marked overdue.
+    seed.set(real_now);
+    for (;;) {
+      auto swept =
+          must(transact(writer, [&](Store& s) { return workflow.sweep_deadlines(s, 500); }));
+      if (swept.expired.size() < 500 && swept.overdue.size() < 500) break;
+    }
     (void)oncology_institute;
   } catch (ScriptFailure const& failure) {
     return make_error(failure.error.code, "demo data: " + failure.error.message,

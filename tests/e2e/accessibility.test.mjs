@@ -52,7 +52,7 @@ test('no serious or critical accessibility violations', async () => {
     if (login === 'republic') {
       await page.goto(`${server.base}/#/queue`);
       await page.waitForSelector('table.worklist tbody tr a');
-      await page.click('table.worklist tbody tr a');
+      await page.click('table.worklist tbody tr:has(.badge-state-republican_review) a');
       await page.waitForSelector('.timeline');
       await page.waitForLoadState('networkidle');
       await check(page, 'referral-page');

@@ -1,0 +1,87 @@
+// The page a patient opens from the talon's QR code, on a 360 px phone: for a referral in every
+// state of the workflow, in Kazakh, Russian and English, the answer fits the screen (no
+// horizontal scroll) and no word is split across lines.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, screenshot, PASSWORD } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const STATES = ['registered', 'commission_review', 'in_person_scheduled', 'info_requested',
+  'republican_review', 'waitlisted', 'talon_issued', 'scheduled', 'admitted', 'abroad_review',
+  'abroad_approved', 'completed', 'rejected', 'cancelled', 'expired', 'no_show'];
+
+// One demo referral (code and IIN) in each state, found through the API as the republican level.
+async function referralsByState() {
+  const signIn = await fetch(`${server.base}/api/v1/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'republic', password: PASSWORD }),
+  });
+  assert.equal(signIn.status, 200);
+  const { token } = await signIn.json();
+  const found = {};
+  const list = await fetch(`${server.base}/api/v1/referrals?limit=200`, { headers: { authorization: `Bearer ${token}` } });
+  for (const r of (await list.json()).items) {
+    if (!found[r.state]) found[r.state] = { code: r.code, iin: r.patient.iin };
+  }
+  return found;
+}
+
+// What does not fit: a page wider than the screen, and words broken across two lines (a word may
+// still wrap after a hyphen, a dash or a slash).
+function layoutProblems() {
+  const problems = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > page.clientWidth) problems.push(`the page scrolls sideways: ${page.scrollWidth} px in ${page.clientWidth}`);
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const words = /[^\s\-‐–—/]+/g;
+    for (let m = words.exec(node.textContent); m; m = words.exec(node.textContent)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) problems.push(`"${m[0]}" is split across ${lines.size} lines`);
+    }
+  }
+  return problems;
+}
+
+test('the status page reads well on a 360 px phone in every state and language', async () => {
+  const referrals = await referralsByState();
+  assert.deepEqual(STATES.filter((s) => !referrals[s]), [], 'the demo has a referral in every state');
+
+  const page = await openPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await page.goto(`${server.base}/status.html`);
+  const failures = [];
+  for (const state of STATES) {
+    const { code, iin } = referrals[state];
+    await page.selectOption('#language', 'kk');
+    await page.waitForSelector('html[lang="kk"] form input[name=code]');
+    await page.fill('input[name=code]', code);
+    await page.fill('input[name=iin]', iin);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector(`.result[data-state="${state}"]`);
+    for (const language of ['kk', 'ru', 'en']) {
+      await page.selectOption('#language', language);
+      await page.waitForSelector(`html[lang="${language}"] .result[data-state="${state}"]`);
+      const problems = await page.evaluate(layoutProblems);
+      if (problems.length) failures.push(`${state} (${language}): ${problems.join('; ')}`);
+      if (state === 'scheduled' || state === 'waitlisted') await screenshot(page, `public-${state}-${language}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.deepEqual(page.problems, []);
+});

@@ -85,8 +85,11 @@ Api::Api(ApiServices services)
     : services_(services),
       metrics_(std::make_unique<Metrics>()),
       static_files_(std::make_unique<StaticFiles>(services.config.web_root)),
-      login_by_login_(services.config.login_failures_per_login, std::chrono::minutes{15}),
-      login_by_address_(services.config.login_failures_per_address, std::chrono::minutes{15}),
+      login_throttle_(LoginThrottlePolicy{services.config.login_failures_per_login,
+                                          services.config.login_failures_per_address,
+                                          services.config.login_failures_everywhere,
+                                          std::chrono::minutes{15}, services.config.login_first_delay}),
+      password_hasher_(2, services.config.password_checks_waiting),
       public_lookups_(services.config.public_lookups_per_minute, std::chrono::minutes{1}),
       log_("request-log", kLogGathering,
            [](std::vector<std::string>& lines) {
@@ -119,6 +122,16 @@ Api::Api(ApiServices services)
 }
 
 Api::~Api() = default;
+
+Status Api::restore_login_failures() {
+  auto const now = services_.clock.now();
+  auto stored = query(services_.reader, [&](Store& store) {
+    return store.list_login_failures(login_throttle_.forget_before(now));
+  });
+  if (!stored) return stored.error();
+  login_throttle_.restore(*stored, now);
+  return ok();
+}
 
 void Api::flush() {
   audit_.flush();

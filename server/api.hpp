@@ -18,6 +18,8 @@
 #include "server/config.hpp"
 #include "server/http.hpp"
 #include "server/json.hpp"
+#include "server/login_throttle.hpp"
+#include "server/password_hasher.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/batching_thread.hpp"
 #include "server/router.hpp"
@@ -76,8 +78,10 @@ class Api final : public RequestHandler {
   Router const& router() const { return router_; }
   ApiServices const& services() const { return services_; }
   Metrics& metrics() { return *metrics_; }
-  RateLimiter& login_failures_by_login() { return login_by_login_; }
-  RateLimiter& login_failures_by_address() { return login_by_address_; }
+  LoginThrottle& login_throttle() { return login_throttle_; }
+  PasswordHasher& password_hasher() { return password_hasher_; }
+  // Takes back the sign-in throttle's counters stored before a restart; once, before serving.
+  Status restore_login_failures();
   RateLimiter& public_lookups() { return public_lookups_; }
   SessionCache& sessions() { return sessions_; }
 
@@ -142,8 +146,8 @@ class Api final : public RequestHandler {
   Router router_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<StaticFiles> static_files_;
-  RateLimiter login_by_login_;
-  RateLimiter login_by_address_;
+  LoginThrottle login_throttle_;
+  PasswordHasher password_hasher_;
   RateLimiter public_lookups_;
   SessionCache sessions_;
   BatchingThread<std::string> log_;  // one line per request on standard error

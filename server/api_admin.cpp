@@ -119,6 +119,26 @@ void add_admin_routes(Api& api) {
        "Rename, disable or re-enable a user, or reset their password: {name?, disabled?, "
        "password?} (administrators; ends the user's sessions when disabling or resetting)",
        [&api](std::shared_ptr<Exchange> const& exchange) { change_user(api, exchange); }}));
+  api.add({Method::Get, "/api/v1/patient-accesses", Access::SignedIn, Body::None,
+           "Doctors' accesses to records of patients from elsewhere, newest first, with their "
+           "reasons: ?limit=&before= (administrators)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             PatientAccessFilter filter;
+             auto limit = query_integer(exchange->request, "limit", 1, 1000);
+             if (!limit) return api.fail(exchange, limit.error());
+             filter.limit = static_cast<std::size_t>(limit->value_or(100));
+             auto before = query_integer(exchange->request, "before", 1, INT64_MAX);
+             if (!before) return api.fail(exchange, before.error());
+             filter.before_id = *before;
+             api.read(exchange, [&api, exchange, filter](Store& store) -> Result<Response> {
+               auto accesses =
+                   api.services().lookup.patient_accesses(store, exchange->actor(), filter);
+               if (!accesses) return accesses.error();
+               json::array items;
+               for (auto const& a : *accesses) items.push_back(to_json(a));
+               return Api::json(200, items);
+             });
+           }});
   api.add({Method::Post, "/api/v1/organizations", Access::SignedIn, Body::Json,
            "Add an organization: {name, kind, level, region} (administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {

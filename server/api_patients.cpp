@@ -67,7 +67,8 @@ void add_patient_routes(Api& api) {
                  });
            }});
   api.add({Method::Get, "/api/v1/patients/{iin}", Access::SignedIn, Body::None,
-           "A patient the caller deals with, by IIN (a read of a patient's record is audited)",
+           "A patient the caller deals with, by IIN (a read of a patient's record is audited); "
+           "any other IIN, registered or not, answers 404",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              auto const actor = exchange->actor();
              api.read(exchange, [&api, exchange, actor](Store& store) -> Result<Response> {
@@ -80,6 +81,28 @@ void add_patient_routes(Api& api) {
                                      std::nullopt,
                                      {{"patient_id", std::to_string(patient->id)}}});
                return Api::json(200, to_json(*patient));
+             });
+           }});
+  api.add({Method::Post, "/api/v1/patients/{iin}/access", Access::SignedIn, Body::Json,
+           "A doctor asks for the record of a patient from elsewhere, naming the reason: "
+           "{\"reason\"}; audited, limited per doctor and day (429 beyond), 404 when no patient "
+           "has the IIN. Granted, the doctor's organization may see and refer the patient",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             auto body = api.json_body(*exchange);
+             if (!body) return api.fail(exchange, body.error());
+             auto reason = body->text("reason");
+             if (!reason) return api.fail(exchange, reason.error());
+             if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+             api.write(exchange, [&api, exchange, reason = std::move(*reason)](
+                                     Store& store) -> Result<Response> {
+               auto patient = api.services().workflow.request_patient_access(
+                   store, exchange->actor(), exchange->param("iin"), reason);
+               if (!patient) return patient.error();
+               // The request is kept even when nobody has the IIN: it counts, and it is audited.
+               if (!*patient) {
+                 return Api::error_response(make_error(Errc::NotFound, "no such patient"));
+               }
+               return Api::json(200, to_json(**patient));
              });
            }});
 }

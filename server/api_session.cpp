@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "server/api.hpp"
 #include "server/crypto.hpp"
@@ -15,23 +13,16 @@ namespace json = boost::json;
 
 namespace {
 
-// Hashing is slow on purpose; it runs off the I/O threads.
-boost::asio::thread_pool& password_pool() {
-  static boost::asio::thread_pool pool{2};
-  return pool;
-}
-
-// A hash to verify against when the login does not exist, so that a wrong login takes as
-// long to refuse as a wrong password.
-std::string const& decoy_hash() {
-  static std::string const hash = hash_password("joldama-decoy-password").value();
-  return hash;
-}
-
 std::string session_cookie(std::string const& token, ServerConfig const& config) {
   auto const max_age = std::chrono::duration_cast<std::chrono::seconds>(config.sessions.absolute);
   return fmt::format("{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}", kSessionCookie,
                      token, max_age.count(), config.secure_cookies ? "; Secure" : "");
+}
+
+Response refused(Error const& error, std::chrono::seconds retry_after) {
+  auto response = Api::error_response(error);
+  response.set_header("retry-after", std::to_string(retry_after.count()));
+  return response;
 }
 
 void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
@@ -45,48 +36,56 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
 
   auto const& services = api.services();
   auto const now = services.clock.now();
-  auto const by_login = "login:" + *login;
-  auto const by_address = "address:" + exchange->request.peer;
-  if (api.login_failures_by_login().exhausted(by_login, now) ||
-      api.login_failures_by_address().exhausted(by_address, now)) {
-    auto const wait = std::max(api.login_failures_by_login().retry_after(by_login, now),
-                               api.login_failures_by_address().retry_after(by_address, now));
-    auto response = Api::error_response(
-        make_error(Errc::RateLimited, "too many failed sign-ins; wait and try again"));
-    response.set_header("retry-after", std::to_string(wait.count()));
-    return api.reply(exchange, std::move(response));
+  auto const peer = exchange->request.peer;
+  // The attempt is reserved before its password is checked: a burst of parallel attempts is
+  // counted as it arrives, not after the hashing.
+  auto reservation = api.login_throttle().reserve(*login, peer, now);
+  if (!reservation.attempt) {
+    return api.reply(exchange,
+                     refused(make_error(Errc::RateLimited,
+                                        "too many failed sign-ins; wait and try again"),
+                             reservation.retry_after));
   }
-
   auto user = query(services.reader, [&](Store& s) { return s.find_user_by_login(*login); });
   if (!user) return api.fail(exchange, user.error());
 
-  boost::asio::post(password_pool(), [&api, exchange, user = *user, login = *login,
-                                      password = std::move(*password), by_login, by_address, now] {
-    auto const& config = api.services().config;
+  auto check = [&api, exchange, attempt = reservation.attempt, user = *user,
+                password = std::move(*password), peer, now] {
+    auto const& hasher = api.password_hasher();
     bool const verified = user ? verify_password(user->password_hash, password)
-                               : (verify_password(decoy_hash(), password), false);
+                               : (verify_password(hasher.decoy_hash(), password), false);
     if (!verified || user->disabled) {
-      api.login_failures_by_login().record(by_login, now);
-      api.login_failures_by_address().record(by_address, now);
+      // The failure is counted durably before it is answered, so that a restart forgives
+      // nothing.
+      auto const counters = api.login_throttle().failed(*attempt, now);
+      std::optional<AuditEvent> event;
       if (user) {
-        api.record(AuditEvent{now,
-                              user->login,
-                              user->role,
-                              "login_failed",
-                              std::nullopt,
-                              {{"address", exchange->request.peer}}});
+        event = AuditEvent{
+            now, user->login, user->role, "login_failed", std::nullopt, {{"address", peer}}};
       }
-      return api.fail(exchange, make_error(Errc::Unauthenticated, "wrong login or password"));
+      return api.write(exchange, [counters, event](Store& store) -> Result<Response> {
+        for (auto const& c : counters) {
+          if (auto s = store.save_login_failures(c); !s) return s.error();
+        }
+        if (event) {
+          if (auto s = store.append_audit(*event); !s) return s.error();
+        }
+        return Api::error_response(make_error(Errc::Unauthenticated, "wrong login or password"));
+      });
     }
-    api.login_failures_by_login().reset(by_login);
+    auto const forgotten = api.login_throttle().succeeded(*attempt);
+    auto const& config = api.services().config;
     auto const token = random_token();
     auto const csrf = random_token();
     Session session{
         sha256_hex(token), user->id, sha256_hex(csrf), now, now, now + config.sessions.absolute};
     api.write<Response>(
         exchange,
-        [&api, session, user = *user, token, csrf, peer = exchange->request.peer,
+        [&api, session, forgotten, user = *user, token, csrf, peer,
          now](Store& store) -> Result<Response> {
+          for (auto const& key : forgotten) {
+            if (auto s = store.delete_login_failures(key); !s) return s.error();
+          }
           if (auto s = store.insert_session(session); !s) return s.error();
           if (auto s = store.append_audit(AuditEvent{
                   now, user.login, user.role, "login", std::nullopt, {{"address", peer}}});
@@ -103,7 +102,13 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
           response.set_header("set-cookie", session_cookie(token, api.services().config));
           return response;
         });
-  });
+  };
+  if (!api.password_hasher().try_post(std::move(check))) {
+    // The reservation is dropped with the job: a refused attempt counts for nothing.
+    return api.reply(exchange, refused(make_error(Errc::Unavailable,
+                                                  "too many sign-ins at once; try again shortly"),
+                                       std::chrono::seconds{1}));
+  }
 }
 
 void sign_out(Api& api, std::shared_ptr<Exchange> const& exchange) {

@@ -17,7 +17,7 @@ App::App(ServerConfig config, Clock const& clock, WorkingCalendar const& calenda
     : config_(std::move(config)),
       clock_(clock),
       writer_(writer),
-      workflow_(clock, calendar, config_.deadlines),
+      workflow_(clock, calendar, config_.deadlines, config_.access),
       lookup_(clock),
       accounts_(clock),
       api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader}),
@@ -29,6 +29,7 @@ App::~App() {
 }
 
 Result<std::uint16_t> App::start() {
+  if (auto s = api_.restore_login_failures(); !s) return s.error();
   auto port = http_.start();
   if (!port) return port;
   sweeper_ = std::thread([this] { sweep_loop(); });
@@ -69,6 +70,10 @@ Result<SweepReport> App::sweep_now() {
   });
   if (!removed) return removed.error();
   if (*removed > 0) api_.sessions().forget_all();
+  auto const aged = transact(writer_, [&](Store& store) {
+    return store.delete_login_failures_before(api_.login_throttle().forget_before(now));
+  });
+  if (!aged) return aged.error();
   // Old idempotency records, a batch per command so that the writer is never held for long.
   for (int round = 0; round < kMaxSweepRounds; ++round) {
     auto forgotten = transact(writer_, [&](Store& store) {

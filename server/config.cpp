@@ -94,6 +94,20 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
   if (key == "limits.login_failures_per_address") {
     return parse_number<std::size_t>(value, c.login_failures_per_address, 1, 100000);
   }
+  if (key == "limits.login_failures_everywhere") {
+    return parse_number<std::size_t>(value, c.login_failures_everywhere, 1, 100000);
+  }
+  if (key == "limits.login_first_delay_seconds") {
+    if (!parse_number(value, number, 1, 900)) return false;
+    c.login_first_delay = std::chrono::seconds{number};
+    return true;
+  }
+  if (key == "limits.password_checks_waiting") {
+    return parse_number<std::size_t>(value, c.password_checks_waiting, 0, 10000);
+  }
+  if (key == "limits.patient_accesses_per_day") {
+    return parse_number(value, c.access.patient_accesses_per_day, 0, 10000);
+  }
   if (key == "limits.public_lookups_per_minute") {
     return parse_number<std::size_t>(value, c.public_lookups_per_minute, 1, 100000);
   }

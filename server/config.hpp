@@ -12,6 +12,7 @@
 #include "workflow/accounts.hpp"
 #include "workflow/deadline_policy.hpp"
 #include "workflow/result.hpp"
+#include "workflow/services.hpp"
 
 namespace joldama::server {
 
@@ -25,6 +26,7 @@ struct ServerConfig {
   int threads = 2;
 
   DeadlinePolicy deadlines;
+  AccessPolicy access;
   SessionPolicy sessions;
   bool secure_cookies = false;  // add `Secure` to the session cookie (behind TLS)
 
@@ -39,8 +41,15 @@ struct ServerConfig {
   std::size_t writer_max_batch = 64;
   std::size_t read_connections = 8;
 
-  std::size_t login_failures_per_login = 5;     // per 15 minutes
-  std::size_t login_failures_per_address = 20;  // per 15 minutes
+  // Sign-in: failures of one login at one address before delays begin; failures per address
+  // in 15 minutes; failures of one login from every address before its (short) delays begin.
+  std::size_t login_failures_per_login = 5;
+  std::size_t login_failures_per_address = 20;
+  std::size_t login_failures_everywhere = 20;
+  // The wait after the free failures; each further failure doubles it (up to 15 minutes).
+  std::chrono::seconds login_first_delay{1};
+  // Sign-ins that may wait for a password check beyond those being checked; more get 503.
+  std::size_t password_checks_waiting = 32;
   std::size_t public_lookups_per_minute = 30;   // per address
 };
 

@@ -122,6 +122,20 @@ json::value to_json(PublicStatus const& s) {
       {"updated_at", format_timestamp(s.updated_at)}};
 }
 
+json::value to_json(PatientAccessListing const& l) {
+  auto const& a = l.access;
+  return json::object{
+      {"id", a.id},
+      {"at", format_timestamp(a.at)},
+      {"doctor", json::object{{"id", a.user_id}, {"login", l.login}, {"name", l.user_name}}},
+      {"organization", json::object{{"id", a.organization_id}, {"name", l.organization_name}}},
+      {"patient", a.patient_id ? json::value(json::object{{"id", *a.patient_id},
+                                                          {"iin", l.patient_iin},
+                                                          {"name", l.patient_name}})
+                               : json::value(nullptr)},
+      {"reason", a.reason}};
+}
+
 void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   auto const& listing = *view.listing;
   auto const& r = listing.referral;

@@ -27,6 +27,7 @@ boost::json::value to_json(Quota const& quota);
 boost::json::value to_json(AttachmentInfo const& attachment);
 boost::json::value to_json(StoredAuditEvent const& stored);
 boost::json::value to_json(PublicStatus const& status);
+boost::json::value to_json(PatientAccessListing const& listing);
 // The API's Referral; the history only when asked for (the single referral's read).
 void write_json(JsonWriter& out, ReferralView const& view, bool with_history);
 

@@ -36,6 +36,8 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/organizations", {nullptr, "[Organization]", 200}},
       {"POST /api/v1/patients", {"PatientInput", "Patient", 201}},
       {"GET /api/v1/patients/{iin}", {nullptr, "Patient", 200}},
+      {"POST /api/v1/patients/{iin}/access", {"AccessRequest", "Patient", 200}},
+      {"GET /api/v1/patient-accesses", {nullptr, "[PatientAccess]", 200}},
       {"POST /api/v1/referrals", {"ReferralInput", "Referral", 201}},
       {"GET /api/v1/referrals", {nullptr, "ReferralPage", 200}},
       {"GET /api/v1/referrals/counts", {nullptr, "StateCounts", 200}},
@@ -145,6 +147,18 @@ json::object schemas() {
   patient["properties"].as_object()["created_at"] =
       json::object{{"type", "string"}, {"format", "date-time"}};
   s["Patient"] = patient;
+  s["AccessRequest"] = object({{"reason", string_schema()}}, {"reason"});
+  s["PatientAccess"] = object(
+      {{"id", {{"type", "integer"}}},
+       {"at", {{"type", "string"}, {"format", "date-time"}}},
+       {"doctor", object({{"id", {{"type", "integer"}}},
+                          {"login", string_schema()},
+                          {"name", string_schema()}},
+                         {"id", "login", "name"})},
+       {"organization", id_name},
+       {"patient", nullable("object")},
+       {"reason", string_schema()}},
+      {"id", "at", "doctor", "organization", "patient", "reason"});
   s["ReferralInput"] =
       object({{"patient_iin", string_schema()},
               {"icd10", string_schema()},

@@ -322,9 +322,38 @@ CREATE INDEX audit_reads ON audit (seq / 1048576, referral_id, seq)
   WHERE referral_id IS NOT NULL AND action IN ('read_referral', 'read_attachment');
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations{
+// 8: the sign-in throttle's counters survive a restart (a crash must not forgive failures).
+// Keys hold a hash of the login, never the text typed into the login field.
+constexpr std::string_view kLoginFailures = R"sql(
+CREATE TABLE login_failures (
+  key      TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 300),
+  failures INTEGER NOT NULL CHECK (failures >= 1),
+  first_at INTEGER NOT NULL,
+  last_at  INTEGER NOT NULL CHECK (last_at >= first_at)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX login_failures_by_age ON login_failures (last_at);
+)sql";
+
+// 9: a doctor's access to the record of a patient from elsewhere is an explicit act with a
+// reason, granted to their organization, counted per doctor and day, listed for administrators.
+constexpr std::string_view kPatientAccesses = R"sql(
+CREATE TABLE patient_accesses (
+  id              INTEGER PRIMARY KEY,
+  at              INTEGER NOT NULL,
+  user_id         INTEGER NOT NULL REFERENCES users (id),
+  organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  patient_id      INTEGER REFERENCES patients (id),
+  reason          TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 4000)
+) STRICT;
+CREATE INDEX patient_accesses_granted ON patient_accesses (patient_id, organization_id)
+  WHERE patient_id IS NOT NULL;
+CREATE INDEX patient_accesses_by_user ON patient_accesses (user_id, at);
+)sql";
+
+constexpr std::array<std::string_view, 9> kMigrations{
     kSchema,       kReferenceData,    kAccountsAndDocuments, kHistoryIndex,
-    kScaleIndexes, kIdempotencyByAge, kReadsByPartition};
+    kScaleIndexes, kIdempotencyByAge, kReadsByPartition,     kLoginFailures,
+    kPatientAccesses};
 
 }  // namespace
 

@@ -46,6 +46,14 @@ INSERT INTO patients (iin, last_name, first_name, middle_name, birth_date, sex, 
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 )sql";
 
+constexpr char const* kInsertPatientAccess = R"sql(
+INSERT INTO patient_accesses (at, user_id, organization_id, patient_id, reason)
+VALUES (?1, ?2, ?3, ?4, ?5)
+)sql";
+constexpr char const* kCountPatientAccesses = R"sql(
+SELECT count(*) FROM patient_accesses WHERE user_id = ?1 AND at >= ?2
+)sql";
+
 // The referral's columns in parameter order: column k of the SELECT (after id at 0) is
 // parameter k of the INSERT and the UPDATE, so one binder serves both.
 constexpr char const* kFindReferral = R"sql(
@@ -220,6 +228,26 @@ Result<Id> SqliteStore::insert_patient(Patient const& p) {
     return done.error();
   }
   return db_.last_insert_rowid();
+}
+
+Result<Id> SqliteStore::insert_patient_access(PatientAccess const& access) {
+  auto s = db_.prepare(kInsertPatientAccess);
+  if (!s) return s.error();
+  s->bind(1, to_millis(access.at))
+      .bind(2, access.user_id)
+      .bind(3, access.organization_id)
+      .bind(4, access.patient_id)
+      .bind(5, access.reason);
+  if (auto done = s->run(); !done) return done.error();
+  return db_.last_insert_rowid();
+}
+
+Result<std::int64_t> SqliteStore::count_patient_accesses_since(Id user_id, Timestamp since) {
+  auto count = query_one<std::int64_t>(
+      db_, kCountPatientAccesses, [&](Statement& s) { s.bind(1, user_id).bind(2, to_millis(since)); },
+      [](Statement const& row) -> Result<std::int64_t> { return row.int64(0); });
+  if (!count) return count.error();
+  return count->value_or(0);
 }
 
 // --- referrals ---------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ class SqliteStore final : public Store {
   Result<std::optional<Patient>> find_patient(Id id) override;
   Result<std::optional<Patient>> find_patient_by_iin(std::string_view iin) override;
   Result<Id> insert_patient(Patient const& patient) override;
+  Result<Id> insert_patient_access(PatientAccess const& access) override;
+  Result<std::int64_t> count_patient_accesses_since(Id user_id, Timestamp since) override;
 
   Result<std::optional<Referral>> find_referral(Id id) override;
   Result<Id> insert_referral(Referral const& referral) override;
@@ -55,6 +57,10 @@ class SqliteStore final : public Store {
   Status delete_session(std::string_view token_hash) override;
   Status delete_sessions_of(Id user_id) override;
   Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) override;
+  Result<std::vector<LoginFailures>> list_login_failures(Timestamp since) override;
+  Status save_login_failures(LoginFailures const& failures) override;
+  Status delete_login_failures(std::string_view key) override;
+  Result<std::int64_t> delete_login_failures_before(Timestamp before) override;
 
   Result<Id> insert_attachment(Attachment const& attachment) override;
   Result<std::vector<AttachmentInfo>> list_attachments(Id referral_id) override;
@@ -72,7 +78,9 @@ class SqliteStore final : public Store {
   Result<std::vector<SharedListing>> list_referrals(ReferralFilter const& filter) override;
   Result<std::vector<std::pair<State, std::int64_t>>> count_referrals_by_state(
       ReferralFilter const& filter) override;
-  Result<bool> patient_referred_by(Id patient_id, Id organization_id) override;
+  Result<bool> patient_in_care_of(Id patient_id, Id organization_id) override;
+  Result<std::vector<PatientAccessListing>> list_patient_accesses(
+      PatientAccessFilter const& filter) override;
   Result<bool> patient_has_talon_at(Id patient_id, Id hospital_id) override;
   Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) override;
   Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) override;

@@ -53,6 +53,17 @@ constexpr char const* kDeleteStaleSessions = R"sql(
 DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at < ?2
 )sql";
 
+constexpr char const* kListLoginFailures = R"sql(
+SELECT key, failures, first_at, last_at FROM login_failures WHERE last_at > ?1
+)sql";
+constexpr char const* kSaveLoginFailures = R"sql(
+INSERT INTO login_failures (key, failures, first_at, last_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (key) DO UPDATE
+SET failures = excluded.failures, first_at = excluded.first_at, last_at = excluded.last_at
+)sql";
+constexpr char const* kDeleteLoginFailures = "DELETE FROM login_failures WHERE key = ?1";
+constexpr char const* kDeleteOldLoginFailures = "DELETE FROM login_failures WHERE last_at < ?1";
+
 constexpr char const* kDeleteOldIdempotency = R"sql(
 DELETE FROM idempotency_keys WHERE (user_id, key) IN (
   SELECT user_id, key FROM idempotency_keys WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)
@@ -205,6 +216,43 @@ Result<std::int64_t> SqliteStore::delete_stale_sessions(Timestamp now, Timestamp
   auto s = db_.prepare(kDeleteStaleSessions);
   if (!s) return s.error();
   s->bind(1, to_millis(now)).bind(2, to_millis(idle_before));
+  if (auto done = s->run(); !done) return done.error();
+  return db_.changes();
+}
+
+// --- the sign-in throttle ---------------------------------------------------------------------
+
+Result<std::vector<LoginFailures>> SqliteStore::list_login_failures(Timestamp since) {
+  auto s = db_.prepare(kListLoginFailures);
+  if (!s) return s.error();
+  s->bind(1, to_millis(since));
+  return query_all<LoginFailures>(*s, [](Statement const& row) -> Result<LoginFailures> {
+    return LoginFailures{row.text(0), row.int32(1), from_millis(row.int64(2)),
+                         from_millis(row.int64(3))};
+  });
+}
+
+Status SqliteStore::save_login_failures(LoginFailures const& failures) {
+  auto s = db_.prepare(kSaveLoginFailures);
+  if (!s) return s.error();
+  s->bind(1, failures.key)
+      .bind(2, failures.failures)
+      .bind(3, to_millis(failures.first_at))
+      .bind(4, to_millis(failures.last_at));
+  return s->run();
+}
+
+Status SqliteStore::delete_login_failures(std::string_view key) {
+  auto s = db_.prepare(kDeleteLoginFailures);
+  if (!s) return s.error();
+  s->bind(1, key);
+  return s->run();
+}
+
+Result<std::int64_t> SqliteStore::delete_login_failures_before(Timestamp before) {
+  auto s = db_.prepare(kDeleteOldLoginFailures);
+  if (!s) return s.error();
+  s->bind(1, to_millis(before));
   if (auto done = s->run(); !done) return done.error();
   return db_.changes();
 }

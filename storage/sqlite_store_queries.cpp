@@ -11,6 +11,7 @@
 #include "storage/audit_queries.hpp"
 #include "storage/row_mapping.hpp"
 #include "storage/sqlite_store.hpp"
+#include "workflow/validation.hpp"
 
 namespace joldama::storage {
 
@@ -39,8 +40,19 @@ constexpr int kListingNames = 39;  // the index of p.last_name
 constexpr char const* kFindReferralByCode = R"sql(
 SELECT id FROM referrals WHERE code = ?1
 )sql";
-constexpr char const* kPatientReferredBy = R"sql(
+constexpr char const* kPatientInCareOf = R"sql(
 SELECT EXISTS (SELECT 1 FROM referrals WHERE patient_id = ?1 AND referring_organization_id = ?2)
+    OR EXISTS (SELECT 1 FROM patient_accesses WHERE patient_id = ?1 AND organization_id = ?2)
+)sql";
+constexpr char const* kListPatientAccesses = R"sql(
+SELECT a.id, a.at, a.user_id, a.organization_id, a.patient_id, a.reason, u.login, u.name, o.name,
+       coalesce(p.iin, ''), coalesce(p.last_name || ' ' || p.first_name || ' ' || p.middle_name, '')
+FROM patient_accesses AS a
+JOIN users AS u ON u.id = a.user_id
+JOIN organizations AS o ON o.id = a.organization_id
+LEFT JOIN patients AS p ON p.id = a.patient_id
+WHERE a.id < ?1
+ORDER BY a.id DESC LIMIT ?2
 )sql";
 constexpr char const* kPatientHasTalonAt = R"sql(
 SELECT EXISTS (SELECT 1 FROM referrals
@@ -280,8 +292,29 @@ Result<std::vector<std::pair<State, std::int64_t>>> SqliteStore::count_referrals
       });
 }
 
-Result<bool> SqliteStore::patient_referred_by(Id patient_id, Id organization_id) {
-  return exists(db_, kPatientReferredBy, patient_id, organization_id);
+Result<bool> SqliteStore::patient_in_care_of(Id patient_id, Id organization_id) {
+  return exists(db_, kPatientInCareOf, patient_id, organization_id);
+}
+
+Result<std::vector<PatientAccessListing>> SqliteStore::list_patient_accesses(
+    PatientAccessFilter const& filter) {
+  auto s = db_.prepare(kListPatientAccesses);
+  if (!s) return s.error();
+  s->bind(1, filter.before_id.value_or(std::numeric_limits<Id>::max()))
+      .bind(2, static_cast<std::int64_t>(filter.limit));
+  return query_all<PatientAccessListing>(
+      *s, [](Statement const& row) -> Result<PatientAccessListing> {
+        PatientAccessListing listing;
+        listing.access = PatientAccess{row.int64(0),         from_millis(row.int64(1)),
+                                       row.int64(2),         row.int64(3),
+                                       row.optional_int64(4), row.text(5)};
+        listing.login = row.text(6);
+        listing.user_name = row.text(7);
+        listing.organization_name = row.text(8);
+        listing.patient_iin = row.text(9);
+        listing.patient_name = std::string{trim(row.text(10))};
+        return listing;
+      });
 }
 
 Result<bool> SqliteStore::patient_has_talon_at(Id patient_id, Id hospital_id) {

@@ -4,6 +4,7 @@
 
 #include "workflow/codes.hpp"
 #include "workflow/decide.hpp"
+#include "workflow/patient_scope.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama {
@@ -179,31 +180,10 @@ Result<Patient> Lookup::patient(Store& store, Actor const& actor, std::string_vi
   if (!found) return found.error();
   auto const missing = make_error(Errc::NotFound, "no such patient");
   if (!*found) return missing;
-  Patient const& patient = **found;
-  switch (actor.role) {
-    case Role::Doctor: {
-      if (!actor.organization_id) return missing;
-      if (patient.registered_by_organization == *actor.organization_id) return patient;
-      auto referred = store.patient_referred_by(patient.id, *actor.organization_id);
-      if (!referred) return referred.error();
-      if (*referred) return patient;
-      return missing;
-    }
-    case Role::Commission:
-      if (!actor.region.empty() && patient.region == actor.region) return patient;
-      return missing;
-    case Role::Hospital: {
-      if (!actor.organization_id) return missing;
-      auto holds = store.patient_has_talon_at(patient.id, *actor.organization_id);
-      if (!holds) return holds.error();
-      if (*holds) return patient;
-      return missing;
-    }
-    case Role::Republican:
-    case Role::Admin:
-    case Role::System: return patient;
-  }
-  return missing;
+  auto const in_scope = patient_in_scope(store, actor, **found);
+  if (!in_scope) return in_scope.error();
+  if (!*in_scope) return missing;
+  return std::move(**found);
 }
 
 Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
@@ -259,6 +239,17 @@ Result<std::vector<StoredAuditEvent>> Lookup::audit(Store& store, Actor const& a
     return validation_error("limit", "the page size is between 1 and 1000");
   }
   return store.list_audit(filter);
+}
+
+Result<std::vector<PatientAccessListing>> Lookup::patient_accesses(
+    Store& store, Actor const& actor, PatientAccessFilter const& filter) const {
+  if (actor.role != Role::Admin) {
+    return make_error(Errc::Forbidden, "accesses to patients' records are for administrators");
+  }
+  if (filter.limit < 1 || filter.limit > 1000) {
+    return validation_error("limit", "the page size is between 1 and 1000");
+  }
+  return store.list_patient_accesses(filter);
 }
 
 Result<AuditCheck> Lookup::verify_audit(Store& store, Actor const& actor) const {

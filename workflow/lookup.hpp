@@ -64,8 +64,8 @@ class Lookup {
   Result<std::vector<std::pair<State, std::int64_t>>> counts(Store& store, Actor const& actor,
                                                              WorklistQuery const& query) const;
 
-  // A patient the actor deals with: a doctor's organization registered or referred them, the
-  // patient lives in the commission's region, or holds a talon at the hospital.
+  // A patient the actor deals with (see patient_in_scope); NotFound otherwise, as for an IIN
+  // nobody registered.
   Result<Patient> patient(Store& store, Actor const& actor, std::string_view iin) const;
 
   // The public status page: the same NotFound for a wrong code and for a wrong IIN.
@@ -78,6 +78,10 @@ class Lookup {
   // The audit log, newest first: administrators and the republican level.
   Result<std::vector<StoredAuditEvent>> audit(Store& store, Actor const& actor,
                                               AuditFilter const& filter) const;
+
+  // Doctors' accesses to records of patients from elsewhere, newest first: administrators.
+  Result<std::vector<PatientAccessListing>> patient_accesses(Store& store, Actor const& actor,
+                                                             PatientAccessFilter const& filter) const;
 
   // Checks the audit log's hash chain: administrators only.
   Result<AuditCheck> verify_audit(Store& store, Actor const& actor) const;

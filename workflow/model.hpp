@@ -203,6 +203,36 @@ struct Attachment {
   std::string bytes;
 };
 
+// What the sign-in throttle remembers of one key (a login at an address, an address, a login;
+// the key holds only a hash of the login): the failures counted, the first and the last.
+struct LoginFailures {
+  std::string key;
+  int failures = 0;
+  Timestamp first_at{};
+  Timestamp last_at{};
+};
+
+// A doctor's explicit, audited access to the record of a patient their organization has not
+// cared for (a patient who comes from elsewhere). Granted to the doctor's organization.
+struct PatientAccess {
+  Id id = 0;
+  Timestamp at{};
+  Id user_id = 0;
+  Id organization_id = 0;
+  std::optional<Id> patient_id;  // none when no patient has the IIN asked for
+  std::string reason;
+};
+
+// An access with the names an administrator reads beside it.
+struct PatientAccessListing {
+  PatientAccess access;
+  std::string login;
+  std::string user_name;
+  std::string organization_name;
+  std::string patient_iin;   // empty without a patient
+  std::string patient_name;  // "Last First Middle"
+};
+
 // The remembered outcome of a write sent with an Idempotency-Key. `response` is opaque here: the
 // server writes and reads it.
 struct IdempotencyRecord {
@@ -312,6 +342,11 @@ struct QuotaFilter {
 struct AuditFilter {
   std::optional<Id> referral_id;
   std::optional<std::int64_t> before_seq;
+  std::size_t limit = 100;
+};
+
+struct PatientAccessFilter {
+  std::optional<Id> before_id;  // older than this access
   std::size_t limit = 100;
 };
 

@@ -34,6 +34,10 @@ class PatientRepository {
   virtual Result<std::optional<Patient>> find_patient_by_iin(std::string_view iin) = 0;
   // The new patient's id; PatientExists when the IIN is already registered.
   virtual Result<Id> insert_patient(Patient const& patient) = 0;
+  // Records a doctor's access to a patient's record; the new access's id.
+  virtual Result<Id> insert_patient_access(PatientAccess const& access) = 0;
+  // How many accesses `user_id` asked for since `since` (found or not).
+  virtual Result<std::int64_t> count_patient_accesses_since(Id user_id, Timestamp since) = 0;
 };
 
 class ReferralRepository {
@@ -101,6 +105,15 @@ class AccountRepository {
   virtual Status delete_sessions_of(Id user_id) = 0;
   // Removes sessions whose absolute end passed or that were idle since before `idle_before`.
   virtual Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) = 0;
+
+  // The sign-in throttle's counters, kept so that a restart does not forgive failures: those
+  // whose last failure came after `since`.
+  virtual Result<std::vector<LoginFailures>> list_login_failures(Timestamp since) = 0;
+  // Inserts or replaces the counters of `failures.key`.
+  virtual Status save_login_failures(LoginFailures const& failures) = 0;
+  virtual Status delete_login_failures(std::string_view key) = 0;
+  // Forgets counters whose last failure came before `before`; returns how many.
+  virtual Result<std::int64_t> delete_login_failures_before(Timestamp before) = 0;
 };
 
 class AttachmentRepository {
@@ -138,11 +151,15 @@ class QueryRepository {
   // How many referrals of the filter (cursor and limit ignored) are in each state.
   virtual Result<std::vector<std::pair<State, std::int64_t>>> count_referrals_by_state(
       ReferralFilter const& filter) = 0;
-  virtual Result<bool> patient_referred_by(Id patient_id, Id organization_id) = 0;
+  // Whether the organization referred the patient, or was granted access to their record.
+  virtual Result<bool> patient_in_care_of(Id patient_id, Id organization_id) = 0;
   virtual Result<bool> patient_has_talon_at(Id patient_id, Id hospital_id) = 0;
   virtual Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) = 0;
   // Newest first.
   virtual Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) = 0;
+  // Doctors' accesses to records of patients from elsewhere, newest first.
+  virtual Result<std::vector<PatientAccessListing>> list_patient_accesses(
+      PatientAccessFilter const& filter) = 0;
   // A referral's events except the reads of it, oldest first.
   virtual Result<std::vector<AuditEvent>> referral_history(Id referral_id) = 0;
 };

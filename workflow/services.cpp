@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "workflow/codes.hpp"
+#include "workflow/patient_scope.hpp"
 #include "workflow/quota.hpp"
 #include "workflow/transition_table.hpp"
 #include "workflow/validation.hpp"
@@ -34,8 +35,9 @@ bool needs_quota(Referral const& referral, Action action, Role role) {
 
 }  // namespace
 
-Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy)
-    : clock_(clock), calendar_(calendar), policy_(policy) {}
+Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy,
+                   AccessPolicy access)
+    : clock_(clock), calendar_(calendar), policy_(policy), access_(access) {}
 
 Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
                                            PatientDraft const& draft) const {
@@ -105,7 +107,14 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
   if (auto s = validate_iin(draft.patient_iin, "patient_iin"); !s) return s.error();
   auto patient = store.find_patient_by_iin(draft.patient_iin);
   if (!patient) return patient.error();
-  if (!*patient) {
+  // A patient outside the doctor's care is, to them, not registered: the same answer either way.
+  bool in_care = false;
+  if (*patient) {
+    auto in_scope = patient_in_scope(store, actor, **patient);
+    if (!in_scope) return in_scope.error();
+    in_care = *in_scope;
+  }
+  if (!in_care) {
     return validation_error("patient_iin",
                             "no patient with this IIN is registered; register the patient first");
   }
@@ -147,6 +156,54 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
   decision->event.referral_id = *id;
   if (auto s = store.append_audit(decision->event); !s) return s.error();
   return std::move(decision->referral);
+}
+
+Result<std::optional<Patient>> Workflow::request_patient_access(Store& store, Actor const& actor,
+                                                                std::string_view iin,
+                                                                std::string_view reason) const {
+  if (actor.role != Role::Doctor || !actor.organization_id) {
+    return make_error(Errc::Forbidden, "only a doctor asks for access to a patient's record");
+  }
+  if (auto s = validate_iin(iin); !s) return s.error();
+  auto checked_reason =
+      validate_text("reason", reason, kMaxJustificationChars, Presence::Required, Lines::Multi);
+  if (!checked_reason) return checked_reason.error();
+  auto const now = clock_.now();
+  auto used = store.count_patient_accesses_since(actor.user_id,
+                                                 start_of_local_day(local_date(now)));
+  if (!used) return used.error();
+  if (*used >= access_.patient_accesses_per_day) {
+    return make_error(Errc::RateLimited,
+                      fmt::format("you have asked for {} patients' records today, the most a day "
+                                  "allows; an administrator can tell you more",
+                                  access_.patient_accesses_per_day));
+  }
+  auto found = store.find_patient_by_iin(iin);
+  if (!found) return found.error();
+  if (*found) {
+    auto in_scope = patient_in_scope(store, actor, **found);
+    if (!in_scope) return in_scope.error();
+    if (*in_scope) return found;  // already in the organization's care: nothing to grant
+  }
+  PatientAccess access{0,
+                       now,
+                       actor.user_id,
+                       *actor.organization_id,
+                       *found ? std::optional<Id>{(*found)->id} : std::nullopt,
+                       *checked_reason};
+  auto id = store.insert_patient_access(access);
+  if (!id) return id.error();
+  AuditEvent event{now,
+                   actor.login,
+                   actor.role,
+                   "patient_access",
+                   std::nullopt,
+                   {{"access_id", std::to_string(*id)},
+                    {"organization_id", std::to_string(*actor.organization_id)},
+                    {"patient_id", *found ? std::to_string((*found)->id) : std::string{"none"}},
+                    {"reason", *checked_reason}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return found;
 }
 
 Result<Referral> Workflow::perform(Store& store, Actor const& actor,

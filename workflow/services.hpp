@@ -70,21 +70,39 @@ struct Distribution {
   bool dry_run = false;
 };
 
-// Everything the commands share: the clock, the calendar and the deadline policy.
+// Limits on what people may do, beyond what their role allows.
+struct AccessPolicy {
+  int patient_accesses_per_day = 10;  // a doctor's accesses to records of patients from elsewhere
+};
+
+// Everything the commands share: the clock, the calendar and the policies.
 class Workflow {
  public:
   // Keeps references: the clock and calendar must outlive the workflow.
-  Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy);
+  Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy,
+           AccessPolicy access = {});
 
   // Doctor registers a patient. Forbidden for other roles; Validation with the field;
   // PatientExists when the IIN is taken.
   Result<Patient> register_patient(Store& store, Actor const& actor,
                                    PatientDraft const& draft) const;
 
-  // Doctor registers a referral for a registered patient; the code starts with the patient's
-  // region. NotEligible for a patient the free care does not cover.
+  // Doctor registers a referral for a registered patient in their care (see patient_in_scope);
+  // the code starts with the patient's region. A patient outside their care answers exactly
+  // like an IIN nobody registered (Validation on patient_iin). NotEligible for a patient the
+  // free care does not cover.
   Result<Referral> register_referral(Store& store, Actor const& actor,
                                      ReferralDraft const& draft) const;
+
+  // A doctor asks, with a reason, for the record of a patient their organization has not cared
+  // for (a patient who comes from elsewhere): an act of its own, audited, and limited per doctor
+  // and day (RateLimited beyond it). Every request counts, whether a patient has the IIN or not;
+  // when none has, the request is recorded and the answer is nothing (the caller says 404).
+  // Granted, the organization may see the patient and refer them. Forbidden for other roles;
+  // Validation for the IIN or a missing reason.
+  Result<std::optional<Patient>> request_patient_access(Store& store, Actor const& actor,
+                                                        std::string_view iin,
+                                                        std::string_view reason) const;
 
   // Performs an action of the transition table. NotFound outside the actor's scope,
   // StaleVersion when expected_version is not the stored one, then decide()'s errors.
@@ -116,6 +134,7 @@ class Workflow {
   Clock const& clock() const { return clock_; }
   WorkingCalendar const& calendar() const { return calendar_; }
   DeadlinePolicy const& policy() const { return policy_; }
+  AccessPolicy const& access_policy() const { return access_; }
 
  private:
   Status apply(Store& store, Decision& decision, std::int64_t expected_version) const;
@@ -125,6 +144,7 @@ class Workflow {
   Clock const& clock_;
   WorkingCalendar const& calendar_;
   DeadlinePolicy policy_;
+  AccessPolicy access_;
 };
 
 }  // namespace joldama

@@ -85,6 +85,22 @@ export async function signIn(page, base, login) {
   await page.waitForSelector('#sign-out');
 }
 
+// A bearer token for `login`, for a test that prepares or checks through the API itself.
+export async function apiToken(base, login) {
+  const response = await fetch(`${base}/api/v1/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password: PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`${login} could not sign in: ${response.status}`);
+  return (await response.json()).token;
+}
+
+// GET `pathname` with a bearer token; the parsed JSON.
+export async function apiFetch(base, token, pathname) {
+  const response = await fetch(`${base}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
+  return response.json();
+}
+
 export async function signOut(page) {
   await page.click('#sign-out');
   await page.waitForSelector('input[name=login]');

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, screenshot, PASSWORD } from './harness.mjs';
+import { startServer, launch, openPage, screenshot, apiToken, apiFetch } from './harness.mjs';
 
 let server;
 let browser;
@@ -25,15 +25,9 @@ const STATES = ['registered', 'commission_review', 'in_person_scheduled', 'info_
 
 // One demo referral (code and IIN) in each state, found through the API as the republican level.
 async function referralsByState() {
-  const signIn = await fetch(`${server.base}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: 'republic', password: PASSWORD }),
-  });
-  assert.equal(signIn.status, 200);
-  const { token } = await signIn.json();
+  const token = await apiToken(server.base, 'republic');
   const found = {};
-  const list = await fetch(`${server.base}/api/v1/referrals?limit=200`, { headers: { authorization: `Bearer ${token}` } });
-  for (const r of (await list.json()).items) {
+  for (const r of (await apiFetch(server.base, token, '/api/v1/referrals?limit=200')).items) {
     if (!found[r.state]) found[r.state] = { code: r.code, iin: r.patient.iin };
   }
   return found;

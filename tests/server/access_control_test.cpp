@@ -203,8 +203,16 @@ std::vector<Row> matrix() {
                                                          {"care_form", "inpatient"},
                                                          {"justification", "Биопсия"}});
        },
-       // A doctor of another organization may refer a patient who moved there.
+       // A doctor of another organization must first ask for access to the patient's record:
+       // until then the IIN answers as if nobody had registered it.
+       with(only({"doctor"}), {{"doctor.astana", 422}})},
+      {"POST /api/v1/patients/{iin}/access", true,
+       [](TestServer&, Subject const& s, HttpClient& c) {
+         return c.post("/api/v1/patients/" + s.patient_iin + "/access",
+                       json::object{{"reason", "Пациент переехал и наблюдается у нас"}});
+       },
        only({"doctor", "doctor.astana"})},
+      {"GET /api/v1/patient-accesses", false, fixed("/api/v1/patient-accesses"), only({"admin"})},
       // The hospital the talon names accepts it; its doctor and commission see it but may not.
       {"POST /api/v1/referrals/{id}/actions/{action}", true,
        [](TestServer& server, Subject const& s, HttpClient& c) {

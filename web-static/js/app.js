@@ -12,7 +12,7 @@ import { talonView } from './views/talon.js';
 import { newPatientView } from './views/patient_new.js';
 import { newReferralView } from './views/referral_new.js';
 import { quotasView } from './views/quotas.js';
-import { usersView, organizationsView } from './views/admin.js';
+import { usersView, organizationsView, accessesView } from './views/admin.js';
 
 route(/^\/login$/, loginView, { needsUser: false });
 route(/^\/queue$/, queueView);
@@ -25,6 +25,7 @@ route(/^\/patients\/new$/, newPatientView);
 route(/^\/quotas$/, quotasView);
 route(/^\/admin\/users$/, usersView);
 route(/^\/admin\/organizations$/, organizationsView);
+route(/^\/admin\/accesses$/, accessesView);
 route(/^\/$/, async () => navigate(homeFor(session.user)), { needsUser: false });
 
 setGuard((r) => {

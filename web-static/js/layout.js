@@ -11,7 +11,7 @@ const NAVIGATION = {
   commission: [['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/quotas', 'nav.quotas']],
   republican: [['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
   hospital: [['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons']],
-  admin: [['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
+  admin: [['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
 };
 
 export function homeFor(user) {

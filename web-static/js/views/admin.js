@@ -1,7 +1,7 @@
 // Administration: users (create, disable, reset password) and organizations.
 
 import { h, clear, announce } from '../dom.js';
-import { t, roleName, currentLanguage } from '../i18n.js';
+import { t, roleName, currentLanguage, formatDateTime } from '../i18n.js';
 import { api, get } from '../api.js';
 import { loadRegions, regionName, forgetReferenceData } from '../state.js';
 import { field, dialog, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
@@ -154,4 +154,33 @@ export async function organizationsView(main, current) {
         h('td', { 'data-label': t('fields.region') }, `${o.region} ${regionName(o.region, language)}`))))),
     h('section', { 'aria-labelledby': 'new-organization' },
       h('h2', { id: 'new-organization' }, t('admin.add_organization')), form));
+}
+
+// Doctors' accesses to records of patients from elsewhere, with their reasons, newest first.
+export async function accessesView(main) {
+  clear(main);
+  main.append(h('h1', {}, t('admin.accesses_title')));
+  let accesses;
+  try {
+    accesses = await get('/api/v1/patient-accesses?limit=200');
+  } catch (error) {
+    main.append(h('p', { class: 'form-error', role: 'alert' }, explain(error)));
+    return;
+  }
+  if (!accesses.length) {
+    main.append(h('p', { class: 'empty' }, t('admin.accesses_none')));
+    return;
+  }
+  const columns = ['fields.at', 'fields.doctor', 'fields.organization', 'fields.patient', 'fields.reason'];
+  main.append(h('table', { class: 'worklist', id: 'accesses' },
+    h('caption', {}, t('admin.accesses_caption', { n: accesses.length })),
+    h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, accesses.map((a) => h('tr', { dataset: { id: a.id } },
+      h('td', { 'data-label': t('fields.at') }, h('time', { datetime: a.at }, formatDateTime(a.at))),
+      h('td', { 'data-label': t('fields.doctor') }, a.doctor.name, h('br'), h('span', { class: 'muted' }, a.doctor.login)),
+      h('td', { 'data-label': t('fields.organization') }, a.organization.name),
+      h('td', { 'data-label': t('fields.patient') }, a.patient
+        ? [a.patient.name, h('br'), h('span', { class: 'muted' }, a.patient.iin)]
+        : h('span', { class: 'muted' }, t('admin.patient_unknown'))),
+      h('td', { 'data-label': t('fields.reason'), class: 'prewrap' }, a.reason))))));
 }

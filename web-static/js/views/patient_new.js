@@ -51,6 +51,41 @@ export async function newPatientView(main) {
   });
 
   const result = h('div', { 'aria-live': 'polite' });
+  const registered = (data, message) => {
+    clear(result).append(h('div', { class: 'success card', role: 'status' },
+      h('p', {}, message),
+      data.covered
+        ? h('a', { class: 'button primary', href: `#/referrals/new?iin=${data.iin}` }, t('patient.refer'))
+        : h('p', { class: 'warning' }, t('patient.not_covered'))));
+    announce(message);
+  };
+  // A patient registered by another organization: their record is reached only by asking for
+  // it, with a reason that is recorded.
+  const askForAccess = (patientIin) => {
+    const accessForm = h('form', { class: 'card', id: 'access-form', novalidate: true, 'aria-labelledby': 'access-heading' },
+      h('h2', { id: 'access-heading' }, t('patient.exists_title')),
+      h('p', {}, t('patient.access_explain')),
+      field({ name: 'reason', label: t('patient.access_reason'), type: 'textarea', required: true }),
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('patient.access_request'))));
+    accessForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(accessForm);
+      if (!accessForm.elements.reason.value.trim()) {
+        showFieldError(accessForm, 'reason', t('errors.required'));
+        return;
+      }
+      try {
+        const { data } = await api('POST', `/api/v1/patients/${patientIin}/access`, { body: { reason: accessForm.elements.reason.value.trim() } });
+        form.reset();
+        eligibility.textContent = '';
+        registered(data, t('patient.access_granted', { name: `${data.last_name} ${data.first_name}` }));
+      } catch (error) {
+        showError(accessForm, error);
+      }
+    });
+    clear(result).append(accessForm);
+    accessForm.elements.reason.focus();
+  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -69,16 +104,12 @@ export async function newPatientView(main) {
     try {
       const { data } = await api('POST', '/api/v1/patients', { body, headers: { 'idempotency-key': idempotencyKey } });
       idempotencyKey = newIdempotencyKey();
-      clear(result).append(h('div', { class: 'success card', role: 'status' },
-        h('p', {}, t('patient.registered', { name: `${data.last_name} ${data.first_name}` })),
-        data.covered
-          ? h('a', { class: 'button primary', href: `#/referrals/new?iin=${data.iin}` }, t('patient.refer'))
-          : h('p', { class: 'warning' }, t('patient.not_covered'))));
       form.reset();
       eligibility.textContent = '';
-      announce(t('patient.registered', { name: `${data.last_name} ${data.first_name}` }));
+      registered(data, t('patient.registered', { name: `${data.last_name} ${data.first_name}` }));
     } catch (error) {
       showError(form, error);
+      if (error.code === 'patient_exists') askForAccess(body.iin);
     }
   });
   main.append(h('h1', {}, t('patient.title')), form, result);

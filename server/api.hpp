@@ -59,6 +59,7 @@ struct ApiServices {
   Accounts const& accounts;
   Transactor& writer;
   Reader& reader;
+  AuditAnchors* anchors = nullptr;  // the audit chain's signed checkpoints, when kept
 };
 
 // The one table from error codes to HTTP statuses.

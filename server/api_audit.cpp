@@ -30,6 +30,29 @@ void add_audit_routes(Api& api) {
                return Api::json(200, items);
              });
            }});
+  api.add({Method::Get, "/api/v1/audit/anchor", Access::SignedIn, Body::None,
+           "The newest signed checkpoint of the audit chain: {seq, hash, at, key_id, signature} "
+           "(administrators)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             if (exchange->actor().role != Role::Admin) {
+               return api.fail(exchange, make_error(Errc::Forbidden,
+                                                    "the audit anchors are for administrators"));
+             }
+             auto* anchors = api.services().anchors;
+             auto latest = anchors ? anchors->latest_anchor()
+                                   : Result<std::optional<AuditAnchor>>{std::nullopt};
+             if (!latest) return api.fail(exchange, latest.error());
+             if (!*latest) {
+               return api.fail(exchange,
+                               make_error(Errc::NotFound, "no anchor has been made yet"));
+             }
+             auto const& a = **latest;
+             api.reply(exchange, Api::json(200, json::object{{"seq", a.seq},
+                                                             {"hash", a.hash},
+                                                             {"at", a.at},
+                                                             {"key_id", a.key_id},
+                                                             {"signature", a.signature}}));
+           }});
   api.add({Method::Get, "/api/v1/audit/verify", Access::SignedIn, Body::None,
            "Check the audit log's hash chain (administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {

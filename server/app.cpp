@@ -13,14 +13,14 @@ constexpr int kMaxSweepRounds = 1000;
 }  // namespace
 
 App::App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar,
-         Transactor& writer, Reader& reader)
+         Transactor& writer, Reader& reader, AuditAnchors* anchors)
     : config_(std::move(config)),
       clock_(clock),
       writer_(writer),
       workflow_(clock, calendar, config_.deadlines, config_.access),
       lookup_(clock),
       accounts_(clock),
-      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader}),
+      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, anchors}),
       http_(HttpServerOptions{config_.host, config_.port, config_.threads, config_.read_timeout},
             api_) {}
 

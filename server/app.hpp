@@ -21,9 +21,10 @@ namespace joldama::server {
 
 class App {
  public:
-  // Keeps references to the clock, calendar, writer and reader: they must outlive the app.
+  // Keeps references to the clock, calendar, writer, reader and anchors (when given): they must
+  // outlive the app.
   App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar, Transactor& writer,
-      Reader& reader);
+      Reader& reader, AuditAnchors* anchors = nullptr);
   ~App();
 
   // Listens (on config.port; 0 picks a free one) and starts the sweep's timer.

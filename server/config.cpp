@@ -84,6 +84,11 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
     c.sweep_interval = std::chrono::seconds{number};
     return true;
   }
+  if (key == "audit_key_file") return !(c.audit_key_file = std::string{value}).empty();
+  if (key == "audit_anchor_file") return !(c.audit_anchor_file = std::string{value}).empty();
+  if (key == "audit_anchor_every") {
+    return parse_number<std::int64_t>(value, c.audit_anchor_every, 1, 100'000'000);
+  }
   if (key == "writer_max_batch")
     return parse_number<std::size_t>(value, c.writer_max_batch, 1, 10000);
   if (key == "read_connections")
@@ -122,6 +127,21 @@ ServerConfig default_config() {
   config.web_root = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "web-static";
   config.calendar = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "calendar-kz.txt";
   return config;
+}
+
+std::filesystem::path beside(std::filesystem::path const& db, std::string_view suffix) {
+  auto path = db;
+  path += std::string{suffix};
+  return path;
+}
+
+std::filesystem::path audit_key_file(ServerConfig const& config) {
+  return config.audit_key_file.empty() ? beside(config.db, ".audit-key") : config.audit_key_file;
+}
+
+std::filesystem::path audit_anchor_file(ServerConfig const& config) {
+  return config.audit_anchor_file.empty() ? beside(config.db, ".anchors")
+                                          : config.audit_anchor_file;
 }
 
 Status apply_config_text(ServerConfig& config, std::string_view text) {

@@ -38,6 +38,11 @@ struct ServerConfig {
   // How long an Idempotency-Key is remembered: a retry within this time returns the first
   // answer; the sweep forgets older keys, so the table does not grow without end.
   std::chrono::hours idempotency_keys_for{24};
+  // The audit chain's key file and its anchor file, outside the database; empty means beside it
+  // (DB.audit-key, DB.anchors). An anchor is made every so many events and at shutdown.
+  std::filesystem::path audit_key_file;
+  std::filesystem::path audit_anchor_file;
+  std::int64_t audit_anchor_every = 1000;
   std::size_t writer_max_batch = 64;
   std::size_t read_connections = 8;
 
@@ -55,6 +60,12 @@ struct ServerConfig {
 
 // The defaults, with the paths next to the sources.
 ServerConfig default_config();
+
+// The audit files, as configured or beside the database.
+std::filesystem::path audit_key_file(ServerConfig const& config);
+std::filesystem::path audit_anchor_file(ServerConfig const& config);
+// `db` with `suffix` added to its name.
+std::filesystem::path beside(std::filesystem::path const& db, std::string_view suffix);
 
 // Applies `key = value` lines (# comments). Validation errors name the line in `field`.
 Status apply_config_text(ServerConfig& config, std::string_view text);

@@ -52,6 +52,7 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/public/status", {nullptr, "PublicStatus", 200}},
       {"GET /api/v1/audit", {nullptr, "[AuditEvent]", 200}},
       {"GET /api/v1/audit/verify", {nullptr, "AuditCheck", 200}},
+      {"GET /api/v1/audit/anchor", {nullptr, "AuditAnchor", 200}},
       {"GET /api/v1/users", {nullptr, "[UserAccount]", 200}},
       {"POST /api/v1/users", {"UserInput", "UserAccount", 201}},
       {"PATCH /api/v1/users/{id}", {"UserChanges", "UserAccount", 200}},
@@ -159,6 +160,12 @@ json::object schemas() {
        {"patient", nullable("object")},
        {"reason", string_schema()}},
       {"id", "at", "doctor", "organization", "patient", "reason"});
+  s["AuditAnchor"] = object({{"seq", {{"type", "integer"}}},
+                             {"hash", string_schema()},
+                             {"at", {{"type", "string"}, {"format", "date-time"}}},
+                             {"key_id", string_schema()},
+                             {"signature", string_schema()}},
+                            {"seq", "hash", "at", "key_id", "signature"});
   s["ReferralInput"] =
       object({{"patient_iin", string_schema()},
               {"icd10", string_schema()},

@@ -9,12 +9,13 @@
 namespace joldama::storage {
 
 Result<std::unique_ptr<ReadPool>> ReadPool::open(std::filesystem::path const& path,
-                                                 std::size_t connections) {
+                                                 std::size_t connections,
+                                                 AuditKeys const* keys) {
   std::unique_ptr<ReadPool> pool{new ReadPool};
   for (std::size_t i = 0; i < std::max<std::size_t>(connections, 1); ++i) {
     auto db = Database::open(path, Database::Access::ReadOnly);
     if (!db) return db.error();
-    pool->idle_.push_back(std::make_unique<Connection>(std::move(*db), pool->listings_));
+    pool->idle_.push_back(std::make_unique<Connection>(std::move(*db), pool->listings_, keys));
   }
   // Refuse a database the writer has not brought to this program's schema.
   Status checked = pool->read([](Store&) { return ok(); });

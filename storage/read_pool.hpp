@@ -18,9 +18,11 @@ namespace joldama::storage {
 
 class ReadPool final : public Reader {
  public:
-  // Opens `connections` read-only connections to an existing, migrated database.
+  // Opens `connections` read-only connections to an existing, migrated database. `keys`, when
+  // given, must outlive the pool: the audit chain is verified with them.
   static Result<std::unique_ptr<ReadPool>> open(std::filesystem::path const& path,
-                                                std::size_t connections);
+                                                std::size_t connections,
+                                                AuditKeys const* keys = nullptr);
 
   // Borrows a connection (waiting for one if all are busy) and runs `work` in a read
   // transaction on it.
@@ -28,8 +30,8 @@ class ReadPool final : public Reader {
 
  private:
   struct Connection {
-    Connection(Database database, ListingCache& listings)
-        : db(std::move(database)), store(db, &listings) {}
+    Connection(Database database, ListingCache& listings, AuditKeys const* keys)
+        : db(std::move(database)), store(db, &listings, keys) {}
     Database db;
     SqliteStore store;
   };

@@ -377,7 +377,8 @@ Status SqliteStore::append_audit(AuditEvent const& event) {
   record.action = event.action;
   record.referral_id = event.referral_id;
   record.detail = detail_json(event);
-  record.hash = audit_hash(record.prev_hash, record);
+  record.hash =
+      audit_hash(record.prev_hash, record, keys_ ? keys_->key_for(record.seq) : nullptr);
 
   auto s = db_.prepare(kInsertAudit);
   if (!s) return s.error();
@@ -394,7 +395,7 @@ Status SqliteStore::append_audit(AuditEvent const& event) {
 }
 
 Result<AuditCheck> SqliteStore::verify_audit_chain() {
-  auto result = verify_audit(db_);
+  auto result = verify_audit(db_, AuditEvidence{keys_, nullptr, nullptr});
   if (!result) return result.error();
   return AuditCheck{result->ok, result->events, result->broken_seq, result->reason};
 }

@@ -2,6 +2,7 @@
 // The workflow's Store over one SQLite connection. It runs no transactions of its own: the
 // Writer or the ReadPool that owns the connection brackets every unit of work.
 
+#include "storage/audit_keys.hpp"
 #include "storage/listing_cache.hpp"
 #include "storage/sqlite.hpp"
 #include "workflow/ports.hpp"
@@ -10,10 +11,12 @@ namespace joldama::storage {
 
 class SqliteStore final : public Store {
  public:
-  // Keeps references: `db`, and `listings` when given, must outlive the store. A read
-  // connection's store may share a cache of worklist rows with the other read connections.
-  explicit SqliteStore(Database& db, ListingCache* listings = nullptr)
-      : db_(db), listings_(listings) {}
+  // Keeps references: `db`, and `listings` and `keys` when given, must outlive the store. A
+  // read connection's store may share a cache of worklist rows with the other read
+  // connections. Without `keys`, the audit chain is hashed with plain SHA-256 (tests, tools).
+  explicit SqliteStore(Database& db, ListingCache* listings = nullptr,
+                       AuditKeys const* keys = nullptr)
+      : db_(db), listings_(listings), keys_(keys) {}
 
   Result<std::optional<Region>> find_region(std::string_view code) override;
   Result<std::vector<Region>> list_regions() override;
@@ -91,6 +94,7 @@ class SqliteStore final : public Store {
  private:
   Database& db_;
   ListingCache* listings_;
+  AuditKeys const* keys_;
 };
 
 }  // namespace joldama::storage

@@ -43,7 +43,7 @@ Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
 Writer::Writer(Database db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options)
     : db_(std::move(db)),
       checkpointer_(std::move(checkpointer)),
-      store_(db_),
+      store_(db_, nullptr, options.audit_keys),
       options_(options),
       thread_([this] { run(); }) {}
 
@@ -86,8 +86,18 @@ void Writer::stop() {
     stopping_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    // Every command is done: the chain's end is anchored, so that a tail cut off later shows.
+    if (options_.anchors) anchor(true);
+  }
   checkpointer_->stop();
+}
+
+void Writer::anchor(bool at_stop) {
+  if (auto s = options_.anchors->after_commit(db_, at_stop); !s) {
+    fmt::print(stderr, "joldama: the audit chain could not be anchored: {}\n", s.error().message);
+  }
 }
 
 void Writer::run() {
@@ -181,6 +191,7 @@ bool Writer::attempt(std::deque<Item>& batch, Isolation isolation) {
     return finish(committed);
   }
   ++commits_;
+  if (options_.anchors) anchor(false);
   return finish(ok());
 }
 

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "storage/audit_anchors.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/sqlite_store.hpp"
@@ -35,6 +36,10 @@ struct WriterOptions {
   // The write-ahead log's length, in 4 KiB pages, at which a checkpoint copies it into the
   // database file (on a thread of its own; see Checkpointer).
   int checkpoint_pages = 4000;
+  // The audit chain's keys (plain SHA-256 without them), and where the chain is anchored after
+  // commits and at stop. Both must outlive the writer.
+  AuditKeys const* audit_keys = nullptr;
+  AnchorFile* anchors = nullptr;
 };
 
 class Writer final : public Transactor {
@@ -68,6 +73,8 @@ class Writer final : public Transactor {
   // command that failed after writing.
   bool attempt(std::deque<Item>& batch, Isolation isolation);
   Status run_work(Item& item);
+  // Anchors the audit chain if it has grown enough since the last anchor (or at all, at stop).
+  void anchor(bool at_stop);
 
   Database db_;
   std::unique_ptr<Checkpointer> checkpointer_;

@@ -266,6 +266,16 @@ struct StoredAuditEvent {
   std::string hash;
 };
 
+// A signed checkpoint of the audit chain, kept outside the database: event `seq` had `hash`.
+// Whoever holds the public key can later tell a chain cut short or recomputed.
+struct AuditAnchor {
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string at;  // ISO 8601, as signed
+  std::string key_id;
+  std::string signature;  // Ed25519, hex
+};
+
 // The outcome of checking the audit log's hash chain.
 struct AuditCheck {
   bool ok = true;

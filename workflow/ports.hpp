@@ -176,6 +176,14 @@ class Store : public ReferenceData,
               public IdempotencyRepository,
               public QueryRepository {};
 
+// The signed checkpoints of the audit chain.
+class AuditAnchors {
+ public:
+  virtual ~AuditAnchors() = default;
+  // The newest anchor, if any was made. Thread-safe.
+  virtual Result<std::optional<AuditAnchor>> latest_anchor() = 0;
+};
+
 // How much the writer has done: commits and the commands they carried.
 struct TransactorStatistics {
   std::uint64_t commits = 0;

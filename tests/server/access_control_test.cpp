@@ -257,6 +257,7 @@ std::vector<Row> matrix() {
        }),
        only({"republic", "admin"})},
       {"GET /api/v1/audit/verify", false, fixed("/api/v1/audit/verify"), only({"admin"})},
+      {"GET /api/v1/audit/anchor", false, fixed("/api/v1/audit/anchor"), only({"admin"})},
       {"GET /api/v1/users", false, fixed("/api/v1/users"), only({"admin"})},
       {"POST /api/v1/users", true,
        [](TestServer&, Subject const&, HttpClient& c) {

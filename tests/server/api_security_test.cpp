@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/audit_anchors.hpp"
+#include "storage/audit_keys.hpp"
 #include "storage/sqlite.hpp"
 #include "tests/support/test_bureau.hpp"
 #include "tests/support/test_server.hpp"
@@ -387,6 +389,36 @@ TEST_F(SecurityTest, ConcurrentApprovalsNeverHandOutMoreUnitsThanAllocated) {
       republic.get("/api/v1/quotas?period=2026&region=75&profile=ophthalmology").json().at(0);
   EXPECT_EQ(after.at("reserved").as_int64() + after.at("used").as_int64(), taken + kUnits);
   EXPECT_EQ(after.at("available").as_int64(), 0);
+}
+
+TEST_F(SecurityTest, TheAuditChainIsKeyedAndItsSignedAnchorIsServedToAdministrators) {
+  auto admin = server.as("admin");
+  // Enough events for an anchor (every five in the test server).
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(doctor.get("/api/v1/referrals?limit=1").status, 200);
+  doctor_journey.new_referral();
+  auto const reply = admin.get("/api/v1/audit/anchor");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto const anchor = reply.json().as_object();
+  AuditAnchor const signed_anchor{anchor.at("seq").as_int64(),
+                                  std::string{anchor.at("hash").as_string()},
+                                  std::string{anchor.at("at").as_string()},
+                                  std::string{anchor.at("key_id").as_string()},
+                                  std::string{anchor.at("signature").as_string()}};
+  auto const public_keys = storage::load_public_keys(
+      storage::AuditKeys::public_key_path(server::audit_key_file(server.config)));
+  ASSERT_TRUE(public_keys.has_value());
+  auto const key = public_keys->find(signed_anchor.key_id);
+  ASSERT_NE(key, public_keys->end());
+  EXPECT_TRUE(storage::signature_verifies(key->second, storage::anchor_message(signed_anchor),
+                                          signed_anchor.signature));
+  // The anchor names a real event of the chain, with its hash.
+  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM audit WHERE seq = " +
+                                       std::to_string(signed_anchor.seq) + " AND hash = '" +
+                                       signed_anchor.hash + "'"),
+            1);
+  auto const verified = admin.get("/api/v1/audit/verify").json();
+  EXPECT_TRUE(verified.at("ok").as_bool()) << verified;
+  EXPECT_EQ(doctor.get("/api/v1/audit/anchor").status, 403);
 }
 
 }  // namespace

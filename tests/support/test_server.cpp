@@ -53,14 +53,33 @@ TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
   config.threads = 2;
   config.sweep_interval = std::chrono::hours{1};
   config.read_timeout = std::chrono::seconds{5};
+  config.db = db_path;
+  config.audit_anchor_every = 5;
   if (adjust) adjust(config);
-  auto started = storage::Writer::start(db_path, storage::WriterOptions{config.writer_max_batch});
+  std::int64_t next_seq = 1;
+  {
+    auto db = storage::Database::open(db_path, storage::Database::Access::ReadOnly);
+    if (!db) throw std::runtime_error(db.error().message);
+    next_seq = storage::next_audit_seq(*db).value();
+  }
+  auto keys = storage::AuditKeys::load_or_create(server::audit_key_file(config), next_seq);
+  if (!keys) throw std::runtime_error(keys.error().message);
+  audit_keys = std::make_unique<storage::AuditKeys>(std::move(*keys));
+  auto anchor_file = storage::AnchorFile::open(server::audit_anchor_file(config), *audit_keys,
+                                               config.audit_anchor_every);
+  if (!anchor_file) throw std::runtime_error(anchor_file.error().message);
+  anchors = std::move(*anchor_file);
+  storage::WriterOptions options{config.writer_max_batch};
+  options.audit_keys = audit_keys.get();
+  options.anchors = anchors.get();
+  auto started = storage::Writer::start(db_path, options);
   if (!started) throw std::runtime_error(started.error().message);
   writer = std::move(*started);
-  auto opened = storage::ReadPool::open(db_path, config.read_connections);
+  auto opened = storage::ReadPool::open(db_path, config.read_connections, audit_keys.get());
   if (!opened) throw std::runtime_error(opened.error().message);
   reader = std::move(*opened);
-  app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), *writer, *reader);
+  app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), *writer, *reader,
+                                      anchors.get());
   auto bound = app->start();
   if (!bound) throw std::runtime_error(bound.error().message);
   port = *bound;

@@ -9,6 +9,8 @@
 
 #include "server/app.hpp"
 #include "server/config.hpp"
+#include "storage/audit_anchors.hpp"
+#include "storage/audit_keys.hpp"
 #include "storage/read_pool.hpp"
 #include "storage/writer.hpp"
 #include "tests/support/fake_clock.hpp"
@@ -45,6 +47,9 @@ class TestServer {
   std::filesystem::path db_path;
   FakeClock clock;
   server::ServerConfig config;
+  // The audit chain is keyed and anchored as the real server's is, beside the database.
+  std::unique_ptr<storage::AuditKeys> audit_keys;
+  std::unique_ptr<storage::AnchorFile> anchors;
   std::unique_ptr<storage::Writer> writer;
   std::unique_ptr<storage::ReadPool> reader;
   std::unique_ptr<server::App> app;

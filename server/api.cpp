@@ -17,8 +17,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::chrono::seconds kTouchEvery{60};
-// How long audit events that need no answer are gathered before they are appended together.
-constexpr std::chrono::milliseconds kAuditGathering{20};
 // How long request log lines are gathered before they are written together.
 constexpr std::chrono::milliseconds kLogGathering{50};
 
@@ -97,19 +95,7 @@ Api::Api(ApiServices services)
              for (auto const& line : lines) (text += line) += '\n';
              std::fwrite(text.data(), 1, text.size(), stderr);
              std::fflush(stderr);
-           }),
-      audit_("audit", kAuditGathering, [this](std::vector<AuditEvent>& events) {
-        auto const appended = transact(services_.writer, [&](Store& store) -> Status {
-          for (auto const& event : events) {
-            if (auto s = store.append_audit(event); !s) return s;
-          }
-          return ok();
-        });
-        if (!appended) {
-          fmt::print(stderr, "joldama: {} audit events were not recorded: {}\n", events.size(),
-                     appended.error().message);
-        }
-      }) {
+           }) {
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);
@@ -134,7 +120,6 @@ Status Api::restore_login_failures() {
 }
 
 void Api::flush() {
-  audit_.flush();
   log_.flush();
 }
 
@@ -320,6 +305,33 @@ void Api::read(std::shared_ptr<Exchange> const& exchange,
   auto response = query(services_.reader, work);
   if (!response) return fail(exchange, response.error());
   reply(exchange, std::move(*response));
+}
+
+void Api::read_audited(std::shared_ptr<Exchange> const& exchange,
+                       std::function<Result<Audited>(Store&)> const& work) {
+  auto read = query(services_.reader, work);
+  if (!read) return fail(exchange, read.error());
+  if (read->events.empty()) return reply(exchange, std::move(read->response));
+  auto shared = std::make_shared<Audited>(std::move(*read));
+  services_.writer.submit(
+      [shared](Store& store) -> Status {
+        for (auto const& event : shared->events) {
+          if (auto s = store.append_audit(event); !s) return s;
+        }
+        return ok();
+      },
+      [this, exchange, shared](Status status) {
+        exchange->dispatch([this, exchange, shared, status] {
+          if (!status) {
+            // What was read is not shown unless its reading is on record.
+            auto const code =
+                status.error().code == Errc::StorageFull ? Errc::StorageFull : Errc::Unavailable;
+            return fail(exchange, make_error(code, "the read could not be recorded; nothing is "
+                                                   "shown: try again shortly"));
+          }
+          reply(exchange, std::move(shared->response));
+        });
+      });
 }
 
 std::optional<IdempotencyRecord> Api::idempotency_for(Exchange const& exchange) const {

@@ -101,6 +101,18 @@ class Api final : public RequestHandler {
   void read(std::shared_ptr<Exchange> const& exchange,
             std::function<Result<Response>(Store&)> const& work);
 
+  // An answer that shows patients' data, and the audit events of the reading that made it.
+  struct Audited {
+    Response response;
+    std::vector<AuditEvent> events;
+  };
+  // For reads that show patients' data: runs `work` on a read snapshot, then appends its audit
+  // events as one write command, and answers only once they are durable. If they cannot be
+  // written, the answer is 503 and shows nothing: no read of a patient's record goes unrecorded,
+  // even across a kill -9.
+  void read_audited(std::shared_ptr<Exchange> const& exchange,
+                    std::function<Result<Audited>(Store&)> const& work);
+
   // Runs `work` as one write command on the single writer and answers with `present(outcome)`
   // once the batch holding it is durable. `work` does all the reading the answer needs, inside
   // the command's transaction, so the answer shows exactly what the command did; `present` only
@@ -118,13 +130,8 @@ class Api final : public RequestHandler {
     write<Response>(exchange, std::move(work), [](Response const& r) { return r; });
   }
 
-  // Appends the gathered audit events and writes out the request log; before the writer stops.
+  // Writes out the request log; before the writer stops.
   void flush();
-
-  // Appends an audit event that needs no answer (a read of a patient's record, say) without
-  // waiting for it: such events are gathered for a few milliseconds and appended in one
-  // command, so that a busy hour of reads is not a busy hour of commits.
-  void record(AuditEvent event) { audit_.push(std::move(event)); }
 
   // The request body as a JSON object (415 unless declared as JSON, 400 unless valid).
   Result<JsonInput> json_body(Exchange const& exchange) const;
@@ -152,7 +159,6 @@ class Api final : public RequestHandler {
   RateLimiter public_lookups_;
   SessionCache sessions_;
   BatchingThread<std::string> log_;  // one line per request on standard error
-  BatchingThread<AuditEvent> audit_;
 };
 
 template <class T>

@@ -71,16 +71,17 @@ void add_patient_routes(Api& api) {
            "any other IIN, registered or not, answers 404",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              auto const actor = exchange->actor();
-             api.read(exchange, [&api, exchange, actor](Store& store) -> Result<Response> {
+             api.read_audited(exchange, [&api, exchange,
+                                         actor](Store& store) -> Result<Api::Audited> {
                auto patient = api.services().lookup.patient(store, actor, exchange->param("iin"));
                if (!patient) return patient.error();
-               api.record(AuditEvent{api.services().clock.now(),
-                                     actor.login,
-                                     actor.role,
-                                     "read_patient",
-                                     std::nullopt,
-                                     {{"patient_id", std::to_string(patient->id)}}});
-               return Api::json(200, to_json(*patient));
+               return Api::Audited{Api::json(200, to_json(*patient)),
+                                   {AuditEvent{api.services().clock.now(),
+                                               actor.login,
+                                               actor.role,
+                                               "read_patient",
+                                               std::nullopt,
+                                               {{"patient_id", std::to_string(patient->id)}}}}};
              });
            }});
   api.add({Method::Post, "/api/v1/patients/{iin}/access", Access::SignedIn, Body::Json,

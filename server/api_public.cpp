@@ -25,10 +25,19 @@ void add_public_routes(Api& api) {
              if (code.empty() || iin.empty()) {
                return api.fail(exchange, make_error(Errc::Malformed, "give both code and iin"));
              }
-             api.read(exchange, [&api, code, iin](Store& store) -> Result<Response> {
+             auto const peer = exchange->request.peer;
+             api.read_audited(exchange, [&api, code, iin, peer](Store& store) -> Result<Api::Audited> {
                auto status = api.services().lookup.public_status(store, code, iin);
                if (!status) return status.error();
-               return Api::json(200, to_json(*status));
+               // The patient (or whoever holds the code and the IIN) read the referral: a read
+               // like any other, found with them in the referral's audit view.
+               return Api::Audited{Api::json(200, to_json(*status)),
+                                   {AuditEvent{api.services().clock.now(),
+                                               "public",
+                                               Role::System,
+                                               "read_referral",
+                                               status->referral_id,
+                                               {{"via", "public_status"}, {"address", peer}}}}};
              });
            }});
 }

@@ -168,8 +168,10 @@ void register_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
 void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto query = worklist_query(exchange->request, true);
   if (!query) return api.fail(exchange, query.error());
-  api.read(exchange, [&api, exchange, query = std::move(*query)](Store& store) -> Result<Response> {
-    auto page = api.services().lookup.worklist(store, exchange->actor(), query);
+  api.read_audited(exchange, [&api, exchange, query = std::move(*query)](
+                                 Store& store) -> Result<Api::Audited> {
+    auto const actor = exchange->actor();
+    auto page = api.services().lookup.worklist(store, actor, query);
     if (!page) return page.error();
     JsonWriter out;
     out.reserve(1536 * (page->items.size() + 1));
@@ -181,15 +183,30 @@ void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
     } else {
       out.null();
     }
-    return Api::json_text(200, out.end_object().take());
+    // One event per page, naming the referrals it shows (and what was searched for).
+    std::vector<AuditEvent> events;
+    if (!page->items.empty()) {
+      std::string shown;
+      for (auto const& view : page->items) {
+        if (!shown.empty()) shown += ',';
+        shown += std::to_string(view.listing->referral.id);
+      }
+      AuditEvent event{api.services().clock.now(), actor.login, actor.role, "read_referrals",
+                       std::nullopt, {{"referrals", std::move(shown)}}};
+      if (!query.text.empty()) event.detail.emplace_back("q", query.text);
+      events.push_back(std::move(event));
+    }
+    return Api::Audited{Api::json_text(200, out.end_object().take()), std::move(events)};
   });
 }
 
 void count_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto query = worklist_query(exchange->request, false);
   if (!query) return api.fail(exchange, query.error());
-  api.read(exchange, [&api, exchange, query = std::move(*query)](Store& store) -> Result<Response> {
-    auto counts = api.services().lookup.counts(store, exchange->actor(), query);
+  api.read_audited(exchange, [&api, exchange, query = std::move(*query)](
+                                 Store& store) -> Result<Api::Audited> {
+    auto const actor = exchange->actor();
+    auto counts = api.services().lookup.counts(store, actor, query);
     if (!counts) return counts.error();
     json::object by_state;
     std::int64_t total = 0;
@@ -198,7 +215,16 @@ void count_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
       by_state[to_string(state)] = count;
       total += count;
     }
-    return Api::json(200, json::object{{"counts", std::move(by_state)}, {"total", total}});
+    // A count of a search (by IIN, code or name) tells about the patients it matched.
+    std::vector<AuditEvent> events;
+    if (!query.text.empty()) {
+      events.push_back(AuditEvent{api.services().clock.now(), actor.login, actor.role,
+                                  "count_referrals", std::nullopt,
+                                  {{"q", query.text}, {"total", std::to_string(total)}}});
+    }
+    return Api::Audited{
+        Api::json(200, json::object{{"counts", std::move(by_state)}, {"total", total}}),
+        std::move(events)};
   });
 }
 
@@ -206,12 +232,12 @@ void read_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const id = parse_id(exchange->param("id"));
   if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
   auto const actor = exchange->actor();
-  api.read(exchange, [&api, actor, id = *id](Store& store) -> Result<Response> {
+  api.read_audited(exchange, [&api, actor, id = *id](Store& store) -> Result<Api::Audited> {
     auto view = api.services().lookup.referral(store, actor, id);
     if (!view) return view.error();
-    api.record(
-        AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_referral", id, {}});
-    return referral_response(200, *view, true);
+    return Api::Audited{
+        referral_response(200, *view, true),
+        {AuditEvent{api.services().clock.now(), actor.login, actor.role, "read_referral", id, {}}}};
   });
 }
 
@@ -296,16 +322,16 @@ void download_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (!id || !attachment_id)
     return api.fail(exchange, make_error(Errc::NotFound, "no such attachment"));
   auto const actor = exchange->actor();
-  api.read(exchange,
-           [&api, actor, id = *id, aid = *attachment_id](Store& store) -> Result<Response> {
+  api.read_audited(exchange, [&api, actor, id = *id,
+                              aid = *attachment_id](Store& store) -> Result<Api::Audited> {
              auto attachment = api.services().lookup.attachment(store, actor, id, aid);
              if (!attachment) return attachment.error();
-             api.record(AuditEvent{api.services().clock.now(),
-                                   actor.login,
-                                   actor.role,
-                                   "read_attachment",
-                                   id,
-                                   {{"attachment_id", std::to_string(aid)}}});
+             AuditEvent event{api.services().clock.now(),
+                              actor.login,
+                              actor.role,
+                              "read_attachment",
+                              id,
+                              {{"attachment_id", std::to_string(aid)}}};
              Response response;
              response.status = 200;
              response.set_header("content-type", attachment->info.content_type);
@@ -316,7 +342,7 @@ void download_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
                                              rfc5987(attachment->info.filename)));
              response.set_header("content-security-policy", "default-src 'none'; sandbox");
              response.body = std::move(attachment->bytes);
-             return response;
+             return Api::Audited{std::move(response), {std::move(event)}};
            });
 }
 

@@ -196,6 +196,7 @@ Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
   if (!*found || (*found)->patient_iin != iin) return missing;
   Referral const& r = **found;
   PublicStatus status;
+  status.referral_id = r.id;
   status.code = r.code;
   status.state = r.state;
   status.profile = r.profile;

@@ -33,6 +33,7 @@ struct WorklistPage {
 };
 
 struct PublicStatus {
+  Id referral_id = 0;  // for the audit of the lookup; not shown
   std::string code;
   State state = State::Registered;
   std::string profile;

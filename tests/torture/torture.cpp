@@ -11,7 +11,9 @@
 //     its version is at least the acknowledged one, its audit trail holds the action);
 //   - every quota's `reserved` and `used` equal the referrals that hold its units;
 //   - no retried command was done twice (one referral per patient);
-//   - replaying an acknowledged command's key returns the original response, byte for byte.
+//   - replaying an acknowledged command's key returns the original response, byte for byte;
+//   - every read of a referral that was answered 200 left its audit event (reads are recorded
+//     durably before they are answered).
 // Then the disk fills up (RLIMIT_FSIZE): writes are answered 503 with a clear error, nothing
 // acknowledged is lost, and once space returns the server writes again without a restart.
 //
@@ -340,8 +342,23 @@ class Torture {
         }
         version = json::parse(reply.body).at("version").as_int64();
         ack(action, reply, id, version, step.action);
+        read(step.login, id);
       }
     }
+  }
+
+  // Reads the referral as `login` once; an answered read is acknowledged as one.
+  void read(std::string const& login, std::int64_t id) {
+    auto const port = bureau_.port();
+    if (port == 0) return;
+    HttpClient client{port};
+    Ack read{login, "GET", fmt::format("/api/v1/referrals/{}", id), {}, {}, {}, 0, {}, id, 0,
+             "read_referral"};
+    auto const reply =
+        client.request(read.method, read.target, {}, {{"authorization", "Bearer " + tokens_.at(login)}});
+    if (reply.status != 200) return;  // killed under it, or unavailable: not acknowledged
+    read.status = reply.status;
+    record(std::move(read));
   }
 
   void ack(Ack command, HttpReply const& reply, std::int64_t id, std::int64_t version,
@@ -390,7 +407,37 @@ void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::str
                             GROUP BY r.patient_id HAVING count(*) > 1))");
     if (doubled != "0") fail(when + ": patients with a referral registered twice: " + doubled);
 
+    // Every answered read left its event: as many of each reader's reads of each referral as
+    // were answered, at least.
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> reads;
     for (auto const& ack : acks) {
+      if (ack.action == "read_referral") ++reads[{ack.referral_id, ack.login}];
+    }
+    // Reads are indexed by partition of the log (migration 7): count in each.
+    auto const partitions =
+        std::stoll(joldama::testing::scalar_text(db, "SELECT coalesce(max(seq), 0) FROM audit")) /
+            1048576 + 1;
+    for (auto const& [who, answered] : reads) {
+      std::int64_t recorded = 0;
+      for (std::int64_t partition = 0; partition < partitions; ++partition) {
+        auto in_partition = db.prepare(
+            "SELECT count(*) FROM audit WHERE seq / 1048576 = ?1 AND referral_id = ?2 "
+            "AND action IN ('read_referral', 'read_attachment') AND action = 'read_referral' "
+            "AND actor = ?3");
+        if (!in_partition) return fail(when + ": " + in_partition.error().message);
+        in_partition->bind(1, partition);
+        in_partition->bind(2, who.first);
+        in_partition->bind(3, who.second);
+        if (has_row(*in_partition)) recorded += in_partition->int64(0);
+      }
+      if (recorded < answered) {
+        fail(fmt::format("{}: {} answered reads of referral {} by {}, {} recorded", when, answered,
+                         who.first, who.second, recorded));
+      }
+    }
+
+    for (auto const& ack : acks) {
+      if (ack.action == "read_referral") continue;
       if (ack.action == "patient") {
         auto const iin = std::string{json::parse(ack.body).at("iin").as_string()};
         auto patient = db.prepare("SELECT count(*) FROM patients WHERE iin = ?1");
@@ -442,6 +489,7 @@ void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::str
 void check_replays(Torture& torture, Bureau& bureau, std::vector<Ack> const& acks,
                    std::string const& when) {
   for (auto const& ack : acks) {
+    if (ack.key.empty()) continue;  // a read: nothing to replay
     HttpClient client{bureau.port()};
     auto headers = ack.headers;
     headers.emplace_back("authorization", "Bearer " + torture.tokens().at(ack.login));

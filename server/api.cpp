@@ -95,7 +95,8 @@ Api::Api(ApiServices services)
              for (auto const& line : lines) (text += line) += '\n';
              std::fwrite(text.data(), 1, text.size(), stderr);
              std::fflush(stderr);
-           }) {
+           }),
+      read_audit_(services.writer) {
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);
@@ -120,6 +121,7 @@ Status Api::restore_login_failures() {
 }
 
 void Api::flush() {
+  read_audit_.drain();
   log_.flush();
 }
 
@@ -312,15 +314,9 @@ void Api::read_audited(std::shared_ptr<Exchange> const& exchange,
   auto read = query(services_.reader, work);
   if (!read) return fail(exchange, read.error());
   if (read->events.empty()) return reply(exchange, std::move(read->response));
-  auto shared = std::make_shared<Audited>(std::move(*read));
-  services_.writer.submit(
-      [shared](Store& store) -> Status {
-        for (auto const& event : shared->events) {
-          if (auto s = store.append_audit(event); !s) return s;
-        }
-        return ok();
-      },
-      [this, exchange, shared](Status status) {
+  auto shared = std::make_shared<Response>(std::move(read->response));
+  read_audit_.append(
+      std::move(read->events), [this, exchange, shared](Status status) {
         exchange->dispatch([this, exchange, shared, status] {
           if (!status) {
             // What was read is not shown unless its reading is on record.
@@ -329,7 +325,7 @@ void Api::read_audited(std::shared_ptr<Exchange> const& exchange,
             return fail(exchange, make_error(code, "the read could not be recorded; nothing is "
                                                    "shown: try again shortly"));
           }
-          reply(exchange, std::move(shared->response));
+          reply(exchange, std::move(*shared));
         });
       });
 }

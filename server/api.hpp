@@ -21,6 +21,7 @@
 #include "server/login_throttle.hpp"
 #include "server/password_hasher.hpp"
 #include "server/rate_limiter.hpp"
+#include "server/audit_queue.hpp"
 #include "server/batching_thread.hpp"
 #include "server/router.hpp"
 #include "server/session_cache.hpp"
@@ -130,7 +131,8 @@ class Api final : public RequestHandler {
     write<Response>(exchange, std::move(work), [](Response const& r) { return r; });
   }
 
-  // Writes out the request log; before the writer stops.
+  // Waits for the reads' audit events in flight and writes out the request log; before the
+  // writer stops.
   void flush();
 
   // The request body as a JSON object (415 unless declared as JSON, 400 unless valid).
@@ -159,6 +161,7 @@ class Api final : public RequestHandler {
   RateLimiter public_lookups_;
   SessionCache sessions_;
   BatchingThread<std::string> log_;  // one line per request on standard error
+  AuditQueue read_audit_;            // the events of reads, committed in groups
 };
 
 template <class T>

@@ -358,40 +358,50 @@ Result<std::int64_t> SqliteStore::next_value(std::string_view name) {
 // --- audit -------------------------------------------------------------------------------------
 
 Status SqliteStore::append_audit(AuditEvent const& event) {
+  return append_audit(std::vector<AuditEvent>{event});
+}
+
+Status SqliteStore::append_audit(std::vector<AuditEvent> const& events) {
+  if (events.empty()) return ok();
   AuditRecord record;
   record.prev_hash = genesis_hash();
-  record.seq = 1;
+  record.seq = 0;
   {
     auto last = db_.prepare(kLastAudit);
     if (!last) return last.error();
     auto row = last->step();
     if (!row) return row.error();
     if (*row) {
-      record.seq = last->int64(0) + 1;
+      record.seq = last->int64(0);
       record.prev_hash = last->text(1);
     }
   }
-  record.at_millis = to_millis(event.at);
-  record.actor = event.actor;
-  record.role = std::string{to_string(event.role)};
-  record.action = event.action;
-  record.referral_id = event.referral_id;
-  record.detail = detail_json(event);
-  record.hash =
-      audit_hash(record.prev_hash, record, keys_ ? keys_->key_for(record.seq) : nullptr);
+  for (auto const& event : events) {
+    ++record.seq;
+    record.at_millis = to_millis(event.at);
+    record.actor = event.actor;
+    record.role = std::string{to_string(event.role)};
+    record.action = event.action;
+    record.referral_id = event.referral_id;
+    record.detail = detail_json(event);
+    record.hash =
+        audit_hash(record.prev_hash, record, keys_ ? keys_->key_for(record.seq) : nullptr);
 
-  auto s = db_.prepare(kInsertAudit);
-  if (!s) return s.error();
-  s->bind(1, record.seq)
-      .bind(2, record.at_millis)
-      .bind(3, record.actor)
-      .bind(4, record.role)
-      .bind(5, record.action)
-      .bind(6, record.referral_id)
-      .bind(7, record.detail)
-      .bind(8, record.prev_hash)
-      .bind(9, record.hash);
-  return s->run();
+    auto s = db_.prepare(kInsertAudit);
+    if (!s) return s.error();
+    s->bind(1, record.seq)
+        .bind(2, record.at_millis)
+        .bind(3, record.actor)
+        .bind(4, record.role)
+        .bind(5, record.action)
+        .bind(6, record.referral_id)
+        .bind(7, record.detail)
+        .bind(8, record.prev_hash)
+        .bind(9, record.hash);
+    if (auto done = s->run(); !done) return done;
+    record.prev_hash = std::move(record.hash);
+  }
+  return ok();
 }
 
 Result<AuditCheck> SqliteStore::verify_audit_chain() {

@@ -45,6 +45,7 @@ class SqliteStore final : public Store {
   Result<std::int64_t> next_value(std::string_view name) override;
 
   Status append_audit(AuditEvent const& event) override;
+  Status append_audit(std::vector<AuditEvent> const& events) override;
   Result<AuditCheck> verify_audit_chain() override;
 
   Result<std::optional<User>> find_user(Id id) override;

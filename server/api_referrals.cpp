@@ -5,6 +5,7 @@
 #include "server/api.hpp"
 #include "server/crypto.hpp"
 #include "server/handler_support.hpp"
+#include "workflow/validation.hpp"
 
 namespace joldama::server {
 
@@ -335,11 +336,13 @@ void download_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
              Response response;
              response.status = 200;
              response.set_header("content-type", attachment->info.content_type);
-             // Always a download, never rendered in the application's origin.
+             // Always a download, never rendered in the application's origin; the name (RFC
+             // 6266: an ASCII fallback and the UTF-8 filename*) without invisible characters,
+             // even for a name kept before they were removed at upload.
+             auto const name = without_invisible(attachment->info.filename);
              response.set_header("content-disposition",
                                  fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
-                                             ascii_fallback(attachment->info.filename),
-                                             rfc5987(attachment->info.filename)));
+                                             ascii_fallback(name), rfc5987(name)));
              response.set_header("content-security-policy", "default-src 'none'; sandbox");
              response.body = std::move(attachment->bytes);
              return Api::Audited{std::move(response), {std::move(event)}};

@@ -105,6 +105,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     auto const& header = parser_->get();
+    // RFC 9112 §6.3: a Transfer-Encoding is either exactly `chunked`, alone, or the request is
+    // refused — two readings of where a body ends are how requests are smuggled past a proxy.
+    if (auto const codings = header.count(http::field::transfer_encoding); codings > 0) {
+      auto const value = header[http::field::transfer_encoding];
+      if (codings > 1 || !beast::iequals(value, "chunked") ||
+          header.count(http::field::content_length) > 0) {
+        return refuse(protocol_error(
+            400, "bad_request",
+            "Transfer-Encoding must be exactly `chunked`, without a Content-Length"));
+      }
+    }
     std::size_t const limit =
         state_.handler.body_limit(method_of(header.method()), header.target());
     if (auto const length = parser_->content_length(); length && *length > limit) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <charconv>
 
@@ -285,12 +286,84 @@ std::optional<WorklistCursor> decode_cursor(std::string_view text) {
 
 // --- JsonInput ---------------------------------------------------------------------------------
 
+namespace {
+
+// Finds a key that appears twice in one object. Boost.JSON keeps the last of them, and a
+// gateway or a log in front of us may read the first: one body would mean two things.
+class DuplicateKeyFinder {
+ public:
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+
+  std::optional<std::string> duplicate;
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    keys_.emplace_back();
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    keys_.pop_back();
+    return true;
+  }
+  bool on_array_begin(boost::system::error_code&) { return true; }
+  bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+    key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code& ec) {
+    key_.append(s.data(), s.size());
+    if (!keys_.back().insert(key_).second) {
+      duplicate = key_;
+      ec = json::error::syntax;  // stop here: the answer is known
+      return false;
+    }
+    key_.clear();
+    return true;
+  }
+  bool on_string_part(json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, boost::system::error_code&) { return true; }
+  bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) { return true; }
+  bool on_double(double, json::string_view, boost::system::error_code&) { return true; }
+  bool on_bool(bool, boost::system::error_code&) { return true; }
+  bool on_null(boost::system::error_code&) { return true; }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  std::vector<std::set<std::string>> keys_;
+  std::string key_;
+};
+
+std::optional<std::string> first_duplicate_key(std::string_view body) {
+  json::parse_options options;
+  options.max_depth = 16;
+  json::basic_parser<DuplicateKeyFinder> parser{options};
+  boost::system::error_code ec;
+  parser.write_some(false, body.data(), body.size(), ec);
+  return parser.handler().duplicate;
+}
+
+}  // namespace
+
 Result<JsonInput> JsonInput::parse(std::string_view body) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 16;
   auto value = json::parse(body, ec, {}, options);
   if (ec) return make_error(Errc::Malformed, "the body is not valid JSON: " + ec.message());
+  if (auto key = first_duplicate_key(body)) {
+    return make_error(Errc::Malformed,
+                      fmt::format("the key `{}` appears twice in one object",
+                                  is_valid_utf8(*key) ? *key : std::string{"?"}),
+                      is_valid_utf8(*key) ? *key : std::string{});
+  }
   if (!value.is_object()) return make_error(Errc::Malformed, "the body must be a JSON object");
   return JsonInput{std::move(value.as_object())};
 }

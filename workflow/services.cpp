@@ -341,11 +341,9 @@ Result<AttachmentInfo> Workflow::attach(Store& store, Actor const& actor, Id ref
                       fmt::format("the file's content is not {}", upload.content_type),
                       "content_type");
   }
-  auto filename = validate_text("filename", upload.filename, 255, Presence::Required);
+  // The name is kept without invisible characters, and made to agree with the content.
+  auto filename = attachment_filename(upload.filename, upload.content_type);
   if (!filename) return filename.error();
-  if (filename->find_first_of("/\\") != std::string::npos || filename->front() == '.') {
-    return validation_error("filename", "a file name may not contain / or \\ or start with a dot");
-  }
   auto existing = store.list_attachments(referral_id);
   if (!existing) return existing.error();
   if (existing->size() >= kMaxAttachmentsPerReferral) {

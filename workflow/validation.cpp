@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <vector>
 #include <cctype>
 #include <cstdint>
 
@@ -199,6 +201,10 @@ Result<std::string> validate_person_name(std::string_view field, std::string_vie
                                          Presence presence) {
   auto name = validate_text(field, text, 100, presence);
   if (!name) return name;
+  if (without_invisible(*name).size() != name->size()) {
+    return validation_error(std::string{field},
+                            "a name may not hold invisible or direction-changing characters");
+  }
   for (char c : *name) {
     auto const u = static_cast<unsigned char>(c);
     bool const ascii_letter = std::isalpha(u) != 0;
@@ -296,6 +302,66 @@ std::string fold_case(std::string_view text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) append_utf8(out, lower(next_code_point(text, i)));
   return out;
+}
+
+bool is_invisible(std::uint32_t cp) {
+  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;  // C0, DEL and C1 controls
+  switch (cp) {
+    case 0x00AD:  // soft hyphen
+    case 0x034F:  // combining grapheme joiner
+    case 0x061C:  // Arabic letter mark
+    case 0x115F:
+    case 0x1160:
+    case 0x3164:
+    case 0xFFA0:  // Hangul fillers
+    case 0x17B4:
+    case 0x17B5:  // Khmer inherent vowels
+    case 0xFEFF:  // byte-order mark
+      return true;
+    default: break;
+  }
+  return (cp >= 0x180B && cp <= 0x180F) ||    // Mongolian selectors and vowel separator
+         (cp >= 0x200B && cp <= 0x200F) ||    // zero-width spaces, joiners, LRM, RLM
+         (cp >= 0x2028 && cp <= 0x202E) ||    // line separators, embeddings, overrides
+         (cp >= 0x2060 && cp <= 0x206F) ||    // word joiner, invisible operators, isolates
+         (cp >= 0xFE00 && cp <= 0xFE0F) ||    // variation selectors
+         (cp >= 0xFFF9 && cp <= 0xFFFB) ||    // interlinear annotation
+         (cp >= 0x1D173 && cp <= 0x1D17A) ||  // musical formatting
+         (cp >= 0xE0000 && cp <= 0xE0FFF);    // tags, variation selectors supplement
+}
+
+std::string without_invisible(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    auto const cp = next_code_point(text, i);
+    if (!is_invisible(cp)) append_utf8(out, cp);
+  }
+  return out;
+}
+
+Result<std::string> attachment_filename(std::string_view name, std::string_view content_type) {
+  if (!is_valid_utf8(name)) return validation_error("filename", "the file name is not UTF-8");
+  auto const visible = without_invisible(name);
+  auto kept = std::string{trim(visible)};
+  if (kept.empty()) return validation_error("filename", "the file needs a name");
+  if (kept.find_first_of("/\\") != std::string::npos || kept.front() == '.') {
+    return validation_error("filename", "a file name may not contain / or \\ or start with a dot");
+  }
+  std::vector<std::string_view> extensions;
+  if (content_type == "application/pdf") extensions = {".pdf"};
+  if (content_type == "image/png") extensions = {".png"};
+  if (content_type == "image/jpeg") extensions = {".jpg", ".jpeg"};
+  if (extensions.empty()) return validation_error("content_type", "attach a PDF, PNG or JPEG file");
+  auto const lowered = fold_case(kept);
+  bool const agrees = std::any_of(extensions.begin(), extensions.end(), [&](std::string_view e) {
+    return lowered.size() > e.size() && lowered.ends_with(e);
+  });
+  if (!agrees) kept += extensions.front();
+  if (utf8_length(kept) > 255) {
+    return validation_error("filename", "a file name has at most 250 characters");
+  }
+  return kept;
 }
 
 Status validate_login(std::string_view login) {

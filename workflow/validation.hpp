@@ -3,6 +3,7 @@
 // the field it was given, with a message a person can act on.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,12 +64,29 @@ Result<std::string> validate_text(std::string_view field, std::string_view text,
                                   std::size_t max_chars, Presence presence,
                                   Lines lines = Lines::Single);
 
-// A person's name part: text of letters, spaces, hyphens, apostrophes and dots.
+// Whether `cp` is a character a reader cannot see or that reorders what they see: C0 and C1
+// controls, the Unicode format characters (bidirectional embeddings, overrides and isolates,
+// zero-width spaces and joiners, the soft hyphen, the byte-order mark), fillers, variation
+// selectors and tags.
+bool is_invisible(std::uint32_t cp);
+
+// `text` (valid UTF-8) without its invisible characters (see is_invisible).
+std::string without_invisible(std::string_view text);
+
+// A person's name part: text of letters, spaces, hyphens, apostrophes and dots, with no
+// invisible character (which could make two names look alike, or reorder one).
 Result<std::string> validate_person_name(std::string_view field, std::string_view text,
                                          Presence presence);
 
 // Lower case for comparison: ASCII, Russian and Kazakh Cyrillic letters; other bytes unchanged.
 std::string fold_case(std::string_view text);
+
+// The name an attachment is kept under: the given name without invisible characters and
+// without any path, its extension made to agree with what the file is (`content_type`, already
+// detected from its first bytes): the right one added when the name ends otherwise, so that
+// "poly.html" holding a PDF is kept as "poly.html.pdf" and never opened as a page. Validation
+// (field "filename") when nothing of the name is left, or it is too long.
+Result<std::string> attachment_filename(std::string_view name, std::string_view content_type);
 
 // A login: 3 to 64 of a-z, 0-9, '.', '_', '-'.
 Status validate_login(std::string_view login);

@@ -107,5 +107,44 @@ TEST_F(AttachmentsTest, BadFilesAreRefusedWithTheReason) {
   EXPECT_EQ(reply.status, 415);
 }
 
+TEST_F(AttachmentsTest, ANameIsKeptAsWhatTheFileIsWithoutInvisibleCharacters) {
+  auto const id = id_of(doctor_journey.new_referral("oncology"));
+  // A PDF followed by HTML, named as a page: kept and served as a PDF.
+  auto const polyglot = std::string{"%PDF-1.4\n<html><script>alert(1)</script></html>\n"};
+  auto reply = upload(doctor, "doctor", id, polyglot, "application/pdf", "poly.html");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json().at("filename").as_string(), "poly.html.pdf");
+  auto const file = doctor.get(
+      fmt::format("/api/v1/referrals/{}/attachments/{}", id, reply.json().at("id").as_int64()));
+  EXPECT_EQ(file.header("content-type"), "application/pdf");
+  EXPECT_EQ(file.header("content-disposition"),
+            "attachment; filename=\"poly.html.pdf\"; filename*=UTF-8''poly.html.pdf");
+
+  // U+202E (right-to-left override) would show "\u202efdp.exe" as "exe.pdf": it is removed, and
+  // the name gets the extension of what the file is.
+  reply = upload(doctor, "doctor", id, kMinimalPdf, "application/pdf", "%E2%80%AEfdp.exe");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json().at("filename").as_string(), "fdp.exe.pdf");
+  // Zero-width and other format characters go too; a right extension stays, in any case.
+  reply = upload(doctor, "doctor", id, kPng, "image/png", "ec%E2%80%8Bg%EF%BB%BF.PNG");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json().at("filename").as_string(), "ecg.PNG");
+  // A JPEG keeps .jpeg or .jpg; a name without an extension gains one.
+  auto const jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "JFIF";
+  reply = upload(doctor, "doctor", id, jpeg, "image/jpeg", "scan.jpeg");
+  EXPECT_EQ(reply.json().at("filename").as_string(), "scan.jpeg");
+  reply = upload(doctor, "doctor", id, jpeg, "image/jpeg", "scan");
+  EXPECT_EQ(reply.json().at("filename").as_string(), "scan.jpg");
+  // A name that is nothing but invisible characters is no name.
+  reply = upload(doctor, "doctor", id, kMinimalPdf, "application/pdf", "%E2%80%AE%E2%80%8B");
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(reply.error_field(), "filename");
+  // The stored names are what the list shows.
+  auto const list = doctor.get(fmt::format("/api/v1/referrals/{}/attachments", id)).json();
+  for (auto const& a : list.as_array()) {
+    EXPECT_EQ(std::string{a.at("filename").as_string()}.find("\xE2\x80\xAE"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace joldama

@@ -62,6 +62,63 @@ TEST_F(ErrorsTest, BadRequest400) {
   EXPECT_TRUE(garbage.starts_with("HTTP/1.1 400")) << garbage;
 }
 
+TEST_F(ErrorsTest, AKeyTwiceInOneObjectIs400AndNamesTheKey) {
+  // The last one would win here; a gateway in front might read the first.
+  auto const twice = doctor.request(
+      "POST", "/api/v1/session", R"({"login":"doctor","password":"x","login":"admin"})",
+      {{"content-type", "application/json"}});
+  expect_error(twice, 400, "bad_request", "login");
+  EXPECT_NE(twice.body.find("appears twice"), std::string::npos);
+  // Nested objects are checked too, and the same key in two objects is fine.
+  auto const nested = doctor.request(
+      "POST", "/api/v1/quotas/distribute",
+      R"({"period":2026,"profile":"surgery","total":10,"x":{"a":1,"a":2}})",
+      {{"content-type", "application/json"}, {"authorization", "Bearer " + server.token("doctor")}});
+  expect_error(nested, 400, "bad_request", "a");
+  auto const apart = doctor.request(
+      "POST", "/api/v1/session", R"({"login":"doctor","password":"joldama-demo"})",
+      {{"content-type", "application/json"}});
+  EXPECT_EQ(apart.status, 200);
+}
+
+TEST_F(ErrorsTest, ATransferEncodingOtherThanExactlyChunkedIs400) {
+  auto const send = [&](std::string const& encoding, std::string const& length) {
+    return testing::raw_exchange(
+        server.port, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     "application/json\r\nTransfer-Encoding: " +
+                         encoding + "\r\n" + length + "\r\n2\r\n{}\r\n0\r\n\r\n");
+  };
+  for (auto const* encoding : {"gzip, chunked", "chunked, gzip", "identity", "chunked;q=1",
+                               "xchunked", "gzip"}) {
+    auto const answer = send(encoding, "");
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << encoding << ": " << answer.substr(0, 120);
+  }
+  // Exactly chunked, but with a Content-Length as well: two readings of the body's end.
+  EXPECT_TRUE(send("chunked", "Content-Length: 7\r\n").starts_with("HTTP/1.1 400"));
+  // Two Transfer-Encoding fields.
+  EXPECT_TRUE(send("chunked\r\nTransfer-Encoding: chunked", "").starts_with("HTTP/1.1 400"));
+  // Exactly chunked, alone: read as the body it is (a login without fields: 422).
+  auto const plain = send("chunked", "");
+  EXPECT_TRUE(plain.starts_with("HTTP/1.1 422")) << plain.substr(0, 200);
+}
+
+TEST_F(ErrorsTest, InvisibleOrDirectionChangingCharactersInANameAre422) {
+  for (auto const* name : {"\u202eвеноС", "Се\u200bйтов", "\u2066Сейтов\u2069", "Сей\u00adтов",
+                           "\ufeffСейтов", "Сейтов\u0085"}) {
+    json::object body{{"iin", testing::fresh_iin()}, {"last_name", name},
+                      {"first_name", "Арман"}, {"birth_date", "1985-07-15"},
+                      {"sex", "male"}, {"residency", "citizen"}, {"region", "75"},
+                      {"insured", true}};
+    auto const reply = doctor.post("/api/v1/patients", body);
+    expect_error(reply, 422, "validation_failed", "last_name");
+  }
+  // Kazakh and Russian letters, hyphens and apostrophes are names.
+  json::object fine{{"iin", testing::fresh_iin()}, {"last_name", "Әбдіқадыр-Оңғарқызы"},
+                    {"first_name", "Д'Артаньян"}, {"birth_date", "1985-07-15"}, {"sex", "female"},
+                    {"residency", "citizen"}, {"region", "75"}, {"insured", true}};
+  EXPECT_EQ(doctor.post("/api/v1/patients", fine).status, 201);
+}
+
 TEST_F(ErrorsTest, Unauthenticated401) {
   auto anonymous = server.client();
   auto reply = anonymous.get("/api/v1/referrals");

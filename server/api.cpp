@@ -89,6 +89,7 @@ Api::Api(ApiServices services)
                                           std::chrono::minutes{15}, services.config.login_first_delay}),
       password_hasher_(2, services.config.password_checks_waiting),
       public_lookups_(services.config.public_lookups_per_minute, std::chrono::minutes{1}),
+      all_public_lookups_(services.config.public_lookups_per_minute_total, std::chrono::minutes{1}),
       log_("request-log", kLogGathering,
            [](std::vector<std::string>& lines) {
              std::string text;
@@ -220,7 +221,7 @@ Result<User> Api::authenticate(Exchange& exchange) {
   if (auto header = request.header("authorization")) {
     token = bearer_token(*header);
   } else if (auto cookies = request.header("cookie")) {
-    token = cookie_value(*cookies, kSessionCookie);
+    token = cookie_value(*cookies, session_cookie_name(services_.config));
     exchange.cookie_session = token.has_value();
   }
   auto const unauthenticated = make_error(Errc::Unauthenticated, "sign in first");
@@ -360,6 +361,16 @@ Result<std::optional<Response>> Api::replay(Store& store, IdempotencyRecord cons
 Status Api::remember(Store& store, IdempotencyRecord key, Response const& response) {
   key.response = encode_response(response);
   return store.insert_idempotency(key);
+}
+
+Result<Response> Api::metrics_response(Store& store) {
+  auto counts = store.count_referrals_by_state(ReferralFilter{});
+  if (!counts) return counts.error();
+  Response response;
+  response.status = 200;
+  response.body = metrics_->render(*counts, services_.writer.statistics());
+  response.set_header("content-type", "text/plain; version=0.0.4; charset=utf-8");
+  return response;
 }
 
 Result<JsonInput> Api::json_body(Exchange const& exchange) const {

@@ -85,6 +85,7 @@ class Api final : public RequestHandler {
   // Takes back the sign-in throttle's counters stored before a restart; once, before serving.
   Status restore_login_failures();
   RateLimiter& public_lookups() { return public_lookups_; }
+  RateLimiter& all_public_lookups() { return all_public_lookups_; }
   SessionCache& sessions() { return sessions_; }
 
   static Response json(int status, boost::json::value const& body);
@@ -135,6 +136,9 @@ class Api final : public RequestHandler {
   // writer stops.
   void flush();
 
+  // The Prometheus text of the metrics, with the referrals by state read from `store`.
+  Result<Response> metrics_response(Store& store);
+
   // The request body as a JSON object (415 unless declared as JSON, 400 unless valid).
   Result<JsonInput> json_body(Exchange const& exchange) const;
 
@@ -159,6 +163,7 @@ class Api final : public RequestHandler {
   LoginThrottle login_throttle_;
   PasswordHasher password_hasher_;
   RateLimiter public_lookups_;
+  RateLimiter all_public_lookups_;  // one key: every address together
   SessionCache sessions_;
   BatchingThread<std::string> log_;  // one line per request on standard error
   AuditQueue read_audit_;            // the events of reads, committed in groups

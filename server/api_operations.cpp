@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "server/api.hpp"
+#include "server/crypto.hpp"
 #include "server/metrics.hpp"
 
 namespace joldama::server {
@@ -17,16 +18,18 @@ void add_operations_routes(Api& api) {
              });
            }});
   api.add({Method::Get, "/metrics", Access::Public, Body::None,
-           "Prometheus metrics: requests by route and status, latency, referrals by state",
+           "Prometheus metrics: requests by route and status, latency, referrals by state. "
+           "Only with Authorization: Bearer <metrics_token> when one is configured; otherwise "
+           "on the metrics_listen address alone (404 here)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [&api](Store& store) -> Result<Response> {
-               auto counts = store.count_referrals_by_state(ReferralFilter{});
-               if (!counts) return counts.error();
-               Response response;
-               response.body = api.metrics().render(*counts, api.services().writer.statistics());
-               response.set_header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-               return response;
-             });
+             auto const& token = api.services().config.metrics_token;
+             auto const given = exchange->request.header("authorization");
+             auto const bearer = given ? bearer_token(*given) : std::nullopt;
+             // Without the token, the endpoint does not exist for the caller.
+             if (token.empty() || !bearer || !constant_time_equal(*bearer, token)) {
+               return api.fail(exchange, make_error(Errc::NotFound, "no such endpoint"));
+             }
+             api.read(exchange, [&api](Store& store) { return api.metrics_response(store); });
            }});
   api.add({Method::Get, "/api/v1/openapi.json", Access::Public, Body::None,
            "This API described in OpenAPI 3.1", [&api](std::shared_ptr<Exchange> const& exchange) {

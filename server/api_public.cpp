@@ -20,6 +20,16 @@ void add_public_routes(Api& api) {
                    std::to_string(api.public_lookups().retry_after(key, now).count()));
                return api.reply(exchange, std::move(response));
              }
+             // A ceiling for every address together: guessing codes and IINs from many
+             // addresses at once is held back too.
+             if (!api.all_public_lookups().admit("all", now)) {
+               auto response = Api::error_response(make_error(
+                   Errc::RateLimited, "the status page is busy; wait a minute and try again"));
+               response.set_header(
+                   "retry-after",
+                   std::to_string(api.all_public_lookups().retry_after("all", now).count()));
+               return api.reply(exchange, std::move(response));
+             }
              auto const code = query_text(exchange->request, "code");
              auto const iin = query_text(exchange->request, "iin");
              if (code.empty() || iin.empty()) {

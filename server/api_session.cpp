@@ -15,8 +15,11 @@ namespace {
 
 std::string session_cookie(std::string const& token, ServerConfig const& config) {
   auto const max_age = std::chrono::duration_cast<std::chrono::seconds>(config.sessions.absolute);
-  return fmt::format("{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}", kSessionCookie,
-                     token, max_age.count(), config.secure_cookies ? "; Secure" : "");
+  // `__Host-`: the browser keeps it only when it came Secure, for this host alone (no Domain)
+  // and for every path — no subdomain or plain-http page can set one in its place.
+  return fmt::format("{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+                     session_cookie_name(config), token, max_age.count(),
+                     secure_session_cookie(config) ? "; Secure" : "");
 }
 
 Response refused(Error const& error, std::chrono::seconds retry_after) {
@@ -115,7 +118,7 @@ void sign_out(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const actor = exchange->actor();
   auto const now = api.services().clock.now();
   api.write(exchange,
-            [actor, now, hash = exchange->session_hash](Store& store) -> Result<Response> {
+            [&api, actor, now, hash = exchange->session_hash](Store& store) -> Result<Response> {
               if (auto s = store.delete_session(hash); !s) return s.error();
               if (auto s = store.append_audit(
                       AuditEvent{now, actor.login, actor.role, "logout", std::nullopt, {}});
@@ -126,7 +129,9 @@ void sign_out(Api& api, std::shared_ptr<Exchange> const& exchange) {
               response.status = 204;
               response.set_header(
                   "set-cookie",
-                  fmt::format("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", kSessionCookie));
+                  fmt::format("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+                              session_cookie_name(api.services().config),
+                              secure_session_cookie(api.services().config) ? "; Secure" : ""));
               return response;
             });
 }

@@ -30,6 +30,18 @@ App::~App() {
 
 Result<std::uint16_t> App::start() {
   if (auto s = api_.restore_login_failures(); !s) return s.error();
+  if (!config_.metrics_listen.empty()) {
+    auto const colon = config_.metrics_listen.rfind(':');
+    HttpServerOptions options{config_.metrics_listen.substr(0, colon),
+                              static_cast<std::uint16_t>(
+                                  std::stoi(config_.metrics_listen.substr(colon + 1))),
+                              1, config_.read_timeout};
+    metrics_endpoint_ = std::make_unique<MetricsEndpoint>(api_);
+    metrics_http_ = std::make_unique<HttpServer>(options, *metrics_endpoint_);
+    auto bound = metrics_http_->start();
+    if (!bound) return bound.error();
+    metrics_port_ = *bound;
+  }
   auto port = http_.start();
   if (!port) return port;
   sweeper_ = std::thread([this] { sweep_loop(); });
@@ -44,6 +56,7 @@ void App::stop() {
   }
   sweep_wake_.notify_all();
   if (sweeper_.joinable()) sweeper_.join();
+  if (metrics_http_) metrics_http_->stop();
   http_.stop();
   api_.flush();  // the audit events of the last requests, while the writer still runs
   // The writer runs commands in order: once this empty one is done, every completion of this

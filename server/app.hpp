@@ -11,6 +11,7 @@
 #include "server/api.hpp"
 #include "server/config.hpp"
 #include "server/http_server.hpp"
+#include "server/metrics_endpoint.hpp"
 #include "workflow/accounts.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/lookup.hpp"
@@ -27,8 +28,12 @@ class App {
       Reader& reader, AuditAnchors* anchors = nullptr);
   ~App();
 
-  // Listens (on config.port; 0 picks a free one) and starts the sweep's timer.
+  // Listens (on config.port; 0 picks a free one), and on config.metrics_listen for the metrics
+  // when it is set, and starts the sweep's timer.
   Result<std::uint16_t> start();
+
+  // The port the metrics are served on (config.metrics_listen), once started; 0 without one.
+  std::uint16_t metrics_port() const { return metrics_port_; }
 
   // Stops the timer, stops accepting, lets requests in flight finish. Idempotent.
   void stop();
@@ -51,6 +56,9 @@ class App {
   Accounts accounts_;
   Api api_;
   HttpServer http_;
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
+  std::unique_ptr<HttpServer> metrics_http_;
+  std::uint16_t metrics_port_ = 0;
 
   std::mutex sweep_mutex_;
   std::condition_variable sweep_wake_;

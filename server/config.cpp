@@ -47,6 +47,22 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
   if (key == "demo") return parse_bool(value, c.demo);
   if (key == "threads") return parse_number(value, c.threads, 1, 256);
   if (key == "secure_cookies") return parse_bool(value, c.secure_cookies);
+  if (key == "public_url") {
+    c.public_url = std::string{value};
+    return value.starts_with("https://") || value.starts_with("http://");
+  }
+  if (key == "metrics_token") {
+    // A bearer token people cannot guess: at least 24 printable characters.
+    c.metrics_token = std::string{value};
+    return value.size() >= 24 && value.find_first_of(" \t") == std::string_view::npos;
+  }
+  if (key == "metrics_listen") {
+    c.metrics_listen = std::string{value};
+    auto const colon = value.rfind(':');
+    std::uint16_t port = 0;
+    return colon != std::string_view::npos && colon > 0 &&
+           parse_number<std::uint16_t>(value.substr(colon + 1), port, 0, 65535);
+  }
   if (key == "deadlines.commission_working_days") {
     return parse_number(value, c.deadlines.commission_working_days, 1, 365);
   }
@@ -113,6 +129,9 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
   if (key == "limits.patient_accesses_per_day") {
     return parse_number(value, c.access.patient_accesses_per_day, 0, 10000);
   }
+  if (key == "limits.public_lookups_per_minute_total") {
+    return parse_number<std::size_t>(value, c.public_lookups_per_minute_total, 1, 10'000'000);
+  }
   if (key == "limits.public_lookups_per_minute") {
     return parse_number<std::size_t>(value, c.public_lookups_per_minute, 1, 100000);
   }
@@ -127,6 +146,14 @@ ServerConfig default_config() {
   config.web_root = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "web-static";
   config.calendar = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "calendar-kz.txt";
   return config;
+}
+
+bool secure_session_cookie(ServerConfig const& config) {
+  return config.secure_cookies || config.public_url.starts_with("https://");
+}
+
+std::string_view session_cookie_name(ServerConfig const& config) {
+  return secure_session_cookie(config) ? "__Host-joldama_session" : "joldama_session";
 }
 
 std::filesystem::path beside(std::filesystem::path const& db, std::string_view suffix) {

@@ -29,6 +29,13 @@ struct ServerConfig {
   AccessPolicy access;
   SessionPolicy sessions;
   bool secure_cookies = false;  // add `Secure` to the session cookie (behind TLS)
+  // The address people reach the bureau at (behind a proxy that ends TLS, say). When it is
+  // https, the session cookie is `Secure` and named with the `__Host-` prefix.
+  std::string public_url;
+  // /metrics: served on the main address only to `Authorization: Bearer <metrics_token>`, or,
+  // with `metrics_listen` (HOST:PORT), on that address alone; without either, not at all.
+  std::string metrics_token;
+  std::string metrics_listen;
 
   std::chrono::seconds read_timeout{15};
   std::size_t json_body_limit = 1024 * 1024;
@@ -56,10 +63,17 @@ struct ServerConfig {
   // Sign-ins that may wait for a password check beyond those being checked; more get 503.
   std::size_t password_checks_waiting = 32;
   std::size_t public_lookups_per_minute = 30;   // per address
+  std::size_t public_lookups_per_minute_total = 1200;  // from every address together
 };
 
 // The defaults, with the paths next to the sources.
 ServerConfig default_config();
+
+// Whether the session cookie must be Secure (and `__Host-`): secure_cookies, or an https
+// public_url.
+bool secure_session_cookie(ServerConfig const& config);
+// The session cookie's name: `__Host-joldama_session` when it is Secure, else joldama_session.
+std::string_view session_cookie_name(ServerConfig const& config);
 
 // The audit files, as configured or beside the database.
 std::filesystem::path audit_key_file(ServerConfig const& config);

@@ -160,6 +160,11 @@ int serve(CommandLine const& line) {
   auto port = app.start();
   if (!port) return fail(port.error().message);
   fmt::print("listening on http://{}:{}\n", config->host, *port);
+  if (app.metrics_port() != 0) {
+    auto const& listen = config->metrics_listen;
+    fmt::print("metrics on http://{}:{}/metrics\n", listen.substr(0, listen.rfind(':')),
+               app.metrics_port());
+  }
   if (config->demo) {
     fmt::print("demo logins (password \"{}\"):\n", server::kDemoPassword);
     for (auto const& login : server::demo_logins()) {

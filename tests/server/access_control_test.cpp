@@ -138,7 +138,8 @@ std::vector<Row> matrix() {
 
   return {
       {"GET /healthz", false, fixed("/healthz"), everyone},
-      {"GET /metrics", false, fixed("/metrics"), everyone},
+      // Only to the configured metrics token (none here): to every caller, no such endpoint.
+      {"GET /metrics", false, fixed("/metrics"), {{"", 404}, {"*", 404}}},
       {"GET /api/v1/openapi.json", false, fixed("/api/v1/openapi.json"), everyone},
       {"GET /api/v1/regions", false, fixed("/api/v1/regions"), everyone},
       {"GET /api/v1/profiles", false, fixed("/api/v1/profiles"), everyone},

@@ -45,14 +45,21 @@ TEST(Operations, ReferenceData) {
   EXPECT_EQ(server.as("doctor").get("/api/v1/organizations?kind=pharmacy").error_field(), "kind");
 }
 
+constexpr char const* kMetricsToken = "metrics-token-for-the-test-0123456789";
+
 TEST(Operations, HealthAndMetrics) {
-  TestServer server;
+  TestServer server{[](server::ServerConfig& c) { c.metrics_token = kMetricsToken; }};
   auto anonymous = server.client();
   auto const health = anonymous.get("/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, R"({"status":"ok"})");
   (void)anonymous.get("/api/v1/referrals");  // a 401, to be counted
-  auto const metrics = anonymous.get("/metrics");
+  // Only to the configured token: without it, or with another, there is no such endpoint.
+  EXPECT_EQ(anonymous.get("/metrics").status, 404);
+  EXPECT_EQ(anonymous.get("/metrics", {{"authorization", "Bearer wrong"}}).status, 404);
+  EXPECT_EQ(server.as("admin").get("/metrics").status, 404);  // a session token is not it
+  auto const metrics =
+      anonymous.get("/metrics", {{"authorization", std::string{"Bearer "} + kMetricsToken}});
   ASSERT_EQ(metrics.status, 200);
   EXPECT_TRUE(metrics.header("content-type").value_or("").starts_with("text/plain"));
   auto const& text = metrics.body;
@@ -73,6 +80,21 @@ TEST(Operations, HealthAndMetrics) {
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_total "), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_busy_total 0\n"), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_failed_total 0\n"), std::string::npos);
+}
+
+TEST(Operations, MetricsOnAnAddressOfTheirOwnAndNotOnTheMainOne) {
+  TestServer server{[](server::ServerConfig& c) { c.metrics_listen = "127.0.0.1:0"; }};
+  ASSERT_NE(server.app->metrics_port(), 0);
+  ASSERT_NE(server.app->metrics_port(), server.port);
+  testing::HttpClient metrics{server.app->metrics_port()};
+  auto const reply = metrics.get("/metrics");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find("joldama_http_requests_total"), std::string::npos);
+  EXPECT_EQ(metrics.get("/healthz").status, 200);
+  // Nothing of the API there, and no metrics on the main address.
+  EXPECT_EQ(metrics.get("/api/v1/regions").status, 404);
+  EXPECT_EQ(metrics.request("POST", "/metrics").status, 405);
+  EXPECT_EQ(server.client().get("/metrics").status, 404);
 }
 
 TEST(Operations, TheOpenApiDocumentDescribesEveryRouteAndNothingElse) {

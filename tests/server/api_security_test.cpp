@@ -421,5 +421,57 @@ TEST_F(SecurityTest, TheAuditChainIsKeyedAndItsSignedAnchorIsServedToAdministrat
   EXPECT_EQ(doctor.get("/api/v1/audit/anchor").status, 403);
 }
 
+TEST(SessionCookie, IsSecureAndHostPrefixedBehindAnHttpsAddress) {
+  TestServer server{[](server::ServerConfig& c) { c.public_url = "https://joldama.example.kz"; }};
+  auto client = server.client();
+  auto const login = client.post("/api/v1/session", json::object{{"login", "doctor"},
+                                                                 {"password", "joldama-demo"}});
+  ASSERT_EQ(login.status, 200);
+  auto const cookie = login.header("set-cookie").value_or("");
+  EXPECT_TRUE(cookie.starts_with("__Host-joldama_session=")) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; Path=/"), std::string::npos);
+  EXPECT_EQ(cookie.find("Domain"), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  auto const value = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  // The prefixed cookie signs in; one under the plain name, which any page could have set, does
+  // not.
+  EXPECT_EQ(client.get("/api/v1/me", {{"cookie", "__Host-joldama_session=" + value}}).status, 200);
+  EXPECT_EQ(client.get("/api/v1/me", {{"cookie", "joldama_session=" + value}}).status, 401);
+  // Signing out clears the same cookie.
+  auto const out = client.request("DELETE", "/api/v1/session", {},
+                                  {{"cookie", "__Host-joldama_session=" + value},
+                                   {"x-csrf-token", std::string{login.json().at("csrf_token").as_string()}}});
+  EXPECT_EQ(out.status, 204) << out.body;
+  EXPECT_TRUE(out.header("set-cookie").value_or("").starts_with("__Host-joldama_session=;"));
+  // Over plain http (the default), the plain name and no Secure.
+  TestServer plain;
+  auto const http_login = plain.client().post(
+      "/api/v1/session", json::object{{"login", "doctor"}, {"password", "joldama-demo"}});
+  auto const plain_cookie = http_login.header("set-cookie").value_or("");
+  EXPECT_TRUE(plain_cookie.starts_with("joldama_session=")) << plain_cookie;
+  EXPECT_EQ(plain_cookie.find("Secure"), std::string::npos);
+}
+
+TEST(PublicStatus, HasACeilingForEveryAddressTogether) {
+  TestServer server{[](server::ServerConfig& c) {
+    c.public_lookups_per_minute = 30;
+    c.public_lookups_per_minute_total = 5;
+  }};
+  auto anonymous = server.client();
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(anonymous.get("/api/v1/public/status?code=75-26-0000001&iin=850715300122").status,
+              404);
+  }
+  auto const busy = anonymous.get("/api/v1/public/status?code=75-26-0000001&iin=850715300122");
+  EXPECT_EQ(busy.status, 429);
+  EXPECT_EQ(busy.error_code(), "rate_limited");
+  EXPECT_NE(busy.body.find("busy"), std::string::npos);
+  EXPECT_TRUE(busy.header("retry-after").has_value());
+  server.clock.advance(std::chrono::seconds{61});
+  EXPECT_EQ(anonymous.get("/api/v1/public/status?code=75-26-0000001&iin=850715300122").status,
+            404);
+}
+
 }  // namespace
 }  // namespace joldama

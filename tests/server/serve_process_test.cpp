@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +83,35 @@ TEST(ServeProcess, RefusesABadConfiguration) {
                                       JOLDAMA_BINARY, dir.file("x.db").string()));
   EXPECT_NE(output.find("--port"), std::string::npos) << output;
   EXPECT_NE(output.find("exit=2"), std::string::npos) << output;
+}
+
+TEST(ServeProcess, CreatesItsFilesReadableByTheOwnerOnly) {
+  TempDir dir;
+  auto const data = dir.file("data");
+  auto const db = data / "bureau.db";
+  {
+    ServeProcess server{db, {"--demo"}};
+    ASSERT_NE(server.wait_for_port(), 0);
+    struct stat wal {};
+    ASSERT_EQ(::stat((db.string() + "-wal").c_str(), &wal), 0);
+    EXPECT_EQ(wal.st_mode & 0777, 0600u) << "the write-ahead log";
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+  }
+  auto const backup = dir.file("copy.db");
+  ASSERT_EQ(std::system(fmt::format("'{}' backup --db '{}' --to '{}' > /dev/null", JOLDAMA_BINARY,
+                                    db.string(), backup.string())
+                            .c_str()),
+            0);
+  for (auto const& path : {db, std::filesystem::path{db.string() + ".audit-key"},
+                           std::filesystem::path{db.string() + ".audit-key.pub"},
+                           std::filesystem::path{db.string() + ".anchors"}, backup}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0) << path;
+    EXPECT_EQ(info.st_mode & 0777, 0600u) << path;
+  }
+  struct stat folder {};
+  ASSERT_EQ(::stat(data.c_str(), &folder), 0);
+  EXPECT_EQ(folder.st_mode & 0777, 0700u) << "the folder the server made for its database";
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ int to_http_status(Errc code) {
     case Errc::Validation: return 422;
     case Errc::NotEligible: return 422;
     case Errc::IdempotencyKeyReused: return 422;
+    case Errc::PasswordChangeRequired: return 403;
     case Errc::PreconditionRequired: return 428;
     case Errc::RateLimited: return 429;
     case Errc::StorageFull: return 503;
@@ -211,6 +212,11 @@ void Api::route_request(std::shared_ptr<Exchange> const& exchange) {
     auto user = authenticate(*exchange);
     if (!user) return fail(exchange, user.error());
     exchange->user = std::move(*user);
+    if (exchange->user->must_change_password && !match.route->before_password_change) {
+      return fail(exchange, make_error(Errc::PasswordChangeRequired,
+                                       "choose a password of your own first: the one you have "
+                                       "was set by an administrator"));
+    }
   }
   match.route->handler(exchange);
 }

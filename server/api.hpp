@@ -20,6 +20,7 @@
 #include "server/json.hpp"
 #include "server/login_throttle.hpp"
 #include "server/password_hasher.hpp"
+#include "server/password_quality.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/audit_queue.hpp"
 #include "server/batching_thread.hpp"
@@ -82,6 +83,7 @@ class Api final : public RequestHandler {
   Metrics& metrics() { return *metrics_; }
   LoginThrottle& login_throttle() { return login_throttle_; }
   PasswordHasher& password_hasher() { return password_hasher_; }
+  PasswordQuality const& password_quality() const { return password_quality_; }
   // Takes back the sign-in throttle's counters stored before a restart; once, before serving.
   Status restore_login_failures();
   RateLimiter& public_lookups() { return public_lookups_; }
@@ -162,6 +164,7 @@ class Api final : public RequestHandler {
   std::unique_ptr<StaticFiles> static_files_;
   LoginThrottle login_throttle_;
   PasswordHasher password_hasher_;
+  PasswordQuality password_quality_;
   RateLimiter public_lookups_;
   RateLimiter all_public_lookups_;  // one key: every address together
   SessionCache sessions_;

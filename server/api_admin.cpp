@@ -12,9 +12,10 @@ using Need = JsonInput::Need;
 
 namespace {
 
-// The Argon2id hash of a new password that meets the policy (at least 12 characters).
-Result<std::string> new_password_hash(std::string const& password) {
-  if (auto s = validate_new_password(password); !s) return s.error();
+// The Argon2id hash of a new password for `login` that meets the policy.
+Result<std::string> new_password_hash(Api const& api, std::string const& password,
+                                      std::string_view login) {
+  if (auto s = api.password_quality().check(password, login, "password"); !s) return s.error();
   return hash_password(password);
 }
 
@@ -46,7 +47,7 @@ void create_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (exchange->actor().role != Role::Admin) {
     return api.fail(exchange, make_error(Errc::Forbidden, "only an administrator creates users"));
   }
-  auto hash = new_password_hash(*password);
+  auto hash = new_password_hash(api, *password, draft.login);
   if (!hash) return api.fail(exchange, hash.error());
   draft.password_hash = std::move(*hash);
   api.write(exchange, [&api, exchange, draft = std::move(draft)](Store& store) -> Result<Response> {
@@ -77,7 +78,10 @@ void change_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
     return api.fail(exchange, make_error(Errc::Forbidden, "only an administrator changes users"));
   }
   if (!password->empty()) {
-    auto hash = new_password_hash(*password);
+    auto target = query(api.services().reader, [&](Store& store) { return store.find_user(*id); });
+    if (!target) return api.fail(exchange, target.error());
+    if (!*target) return api.fail(exchange, make_error(Errc::NotFound, "no such user"));
+    auto hash = new_password_hash(api, *password, (*target)->login);
     if (!hash) return api.fail(exchange, hash.error());
     changes.password_hash = std::move(*hash);
   }

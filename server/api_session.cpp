@@ -114,6 +114,69 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
   }
 }
 
+void change_password(Api& api, std::shared_ptr<Exchange> const& exchange) {
+  auto body = api.json_body(*exchange);
+  if (!body) return api.fail(exchange, body.error());
+  auto current = body->text("current");
+  if (!current) return api.fail(exchange, current.error());
+  auto next = body->text("new");
+  if (!next) return api.fail(exchange, next.error());
+  if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+  auto const& user = *exchange->user;
+  if (auto s = api.password_quality().check(*next, user.login, "new", *current); !s) {
+    return api.fail(exchange, s.error());
+  }
+  if (*next == *current) {
+    return api.fail(exchange, validation_error("new", "choose a password other than the current"));
+  }
+  // Guessing the current password here is guessing it at the sign-in: the same throttle.
+  auto const now = api.services().clock.now();
+  auto reservation = api.login_throttle().reserve(user.login, exchange->request.peer, now);
+  if (!reservation.attempt) {
+    return api.reply(exchange,
+                     refused(make_error(Errc::RateLimited,
+                                        "too many wrong passwords; wait and try again"),
+                             reservation.retry_after));
+  }
+  auto check = [&api, exchange, attempt = reservation.attempt, current = std::move(*current),
+                next = std::move(*next), now] {
+    auto const& who = *exchange->user;
+    if (!verify_password(who.password_hash, current)) {
+      auto const counters = api.login_throttle().failed(*attempt, now);
+      AuditEvent event{now, who.login, who.role, "password_change_failed", std::nullopt,
+                       {{"address", exchange->request.peer}}};
+      return api.write(exchange, [counters, event](Store& store) -> Result<Response> {
+        for (auto const& c : counters) {
+          if (auto s = store.save_login_failures(c); !s) return s.error();
+        }
+        if (auto s = store.append_audit(event); !s) return s.error();
+        return Api::error_response(validation_error("current", "the current password is wrong"));
+      });
+    }
+    auto const forgotten = api.login_throttle().succeeded(*attempt);
+    auto hash = hash_password(next);
+    if (!hash) return api.fail(exchange, hash.error());
+    api.write(exchange, [&api, exchange, forgotten,
+                         hash = std::move(*hash)](Store& store) -> Result<Response> {
+      for (auto const& key : forgotten) {
+        if (auto s = store.delete_login_failures(key); !s) return s.error();
+      }
+      auto changed = api.services().accounts.change_own_password(store, exchange->actor(), hash,
+                                                                 exchange->session_hash);
+      if (!changed) return changed.error();
+      Response response;
+      response.status = 204;
+      return response;
+    });
+  };
+  if (!api.password_hasher().try_post(std::move(check))) {
+    return api.reply(exchange, refused(make_error(Errc::Unavailable,
+                                                  "too many password checks at once; try again "
+                                                  "shortly"),
+                                       std::chrono::seconds{1}));
+  }
+}
+
 void sign_out(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const actor = exchange->actor();
   auto const now = api.services().clock.now();
@@ -143,11 +206,11 @@ void add_session_routes(Api& api) {
            "Sign in with login and password; returns a bearer token, a CSRF token and the user, "
            "and sets the session cookie",
            [&api](std::shared_ptr<Exchange> const& exchange) { sign_in(api, exchange); }});
-  api.add(changing_accounts(
+  api.add(open_before_password_change(changing_accounts(
       {Method::Delete, "/api/v1/session", Access::SignedIn, Body::None,
        "Sign out: the session's token stops working",
-       [&api](std::shared_ptr<Exchange> const& exchange) { sign_out(api, exchange); }}));
-  api.add(changing_accounts(
+       [&api](std::shared_ptr<Exchange> const& exchange) { sign_out(api, exchange); }})));
+  api.add(open_before_password_change(changing_accounts(
       {Method::Post, "/api/v1/session/csrf", Access::SignedIn, Body::None,
        "A new CSRF token for the signed-in session (for a browser tab that lost it); the "
        "previous one stops working",
@@ -162,16 +225,16 @@ void add_session_routes(Api& api) {
                      return Api::json(200, json::object{{"csrf_token", csrf}});
                    });
        },
-       Csrf::Exempt}));
-  api.add({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
+       Csrf::Exempt})));
+  api.add(open_before_password_change({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              api.read(exchange, [&](Store& store) -> Result<Response> {
                auto user = api.user_json(store, *exchange->user);
                if (!user) return user.error();
                return Api::json(200, *user);
              });
-           }});
-  api.add(changing_accounts(
+           }}));
+  api.add(open_before_password_change(changing_accounts(
       {Method::Put, "/api/v1/me", Access::SignedIn, Body::Json,
        "Change the signed-in user's interface language: {\"locale\":\"kk|ru|en\"}",
        [&api](std::shared_ptr<Exchange> const& exchange) {
@@ -187,7 +250,13 @@ void add_session_routes(Api& api) {
            if (!user_json) return user_json.error();
            return Api::json(200, *user_json);
          });
-       }}));
+       }})));
+  api.add(open_before_password_change(changing_accounts(
+      {Method::Post, "/api/v1/me/password", Access::SignedIn, Body::Json,
+       "Change the signed-in user's password: {\"current\",\"new\"} → 204; the other sessions "
+       "end. A wrong current password counts as a failed sign-in; a weak or dictionary password, "
+       "or one holding the login, is 422 on `new`",
+       [&api](std::shared_ptr<Exchange> const& exchange) { change_password(api, exchange); }})));
 }
 
 }  // namespace joldama::server

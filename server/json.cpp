@@ -66,7 +66,8 @@ json::value to_json(User const& user, std::optional<Organization> const& organiz
                                                                {"name", organization->name}})
                                     : json::value(nullptr)},
       {"region", text_or_null(user.region)},
-      {"locale", to_string(user.locale)}};
+      {"locale", to_string(user.locale)},
+      {"must_change_password", user.must_change_password}};
 }
 
 json::value to_json(Patient const& p) {

@@ -31,6 +31,7 @@ std::map<std::string, Shapes> const& shapes() {
       {"POST /api/v1/session/csrf", {nullptr, "CsrfToken", 200}},
       {"GET /api/v1/me", {nullptr, "User", 200}},
       {"PUT /api/v1/me", {"LocaleChoice", "User", 200}},
+      {"POST /api/v1/me/password", {"PasswordChange", nullptr, 204}},
       {"GET /api/v1/regions", {nullptr, "[Region]", 200}},
       {"GET /api/v1/profiles", {nullptr, "[Profile]", 200}},
       {"GET /api/v1/organizations", {nullptr, "[Organization]", 200}},
@@ -114,11 +115,15 @@ json::object schemas() {
               {"role", enum_schema<Role>()},
               {"organization", json::object{{"oneOf", json::array{id_name, nullable("null")}}}},
               {"region", nullable("string")},
-              {"locale", enum_schema<Locale>()}},
-             {"id", "login", "name", "role", "organization", "region", "locale"});
+              {"locale", enum_schema<Locale>()},
+              {"must_change_password", {{"type", "boolean"}}}},
+             {"id", "login", "name", "role", "organization", "region", "locale",
+              "must_change_password"});
   s["SessionCreated"] =
       object({{"token", string_schema()}, {"csrf_token", string_schema()}, {"user", ref("User")}},
              {"token", "csrf_token", "user"});
+  s["PasswordChange"] =
+      object({{"current", string_schema()}, {"new", string_schema()}}, {"current", "new"});
   s["CsrfToken"] = object({{"csrf_token", string_schema()}}, {"csrf_token"});
   s["Region"] =
       object({{"code", string_schema()}, {"name", names}, {"population", {{"type", "integer"}}}},

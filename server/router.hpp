@@ -31,7 +31,15 @@ struct Route {
   Csrf csrf = Csrf::Required;
   // Writes users or sessions: the server's session cache forgets everything around the write.
   bool changes_accounts = false;
+  // Open to a user who must still choose their own password (their account, signing out).
+  bool before_password_change = false;
 };
+
+// The route, open to a user who must still replace the password an administrator chose.
+inline Route open_before_password_change(Route route) {
+  route.before_password_change = true;
+  return route;
+}
 
 // The route, marked as one that writes users or sessions.
 inline Route changing_accounts(Route route) {

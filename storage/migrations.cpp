@@ -350,10 +350,16 @@ CREATE INDEX patient_accesses_granted ON patient_accesses (patient_id, organizat
 CREATE INDEX patient_accesses_by_user ON patient_accesses (user_id, at);
 )sql";
 
-constexpr std::array<std::string_view, 9> kMigrations{
+// 10: a password an administrator chose must be replaced by the user at their next sign-in.
+constexpr std::string_view kPasswordChange = R"sql(
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+  CHECK (must_change_password IN (0, 1));
+)sql";
+
+constexpr std::array<std::string_view, 10> kMigrations{
     kSchema,       kReferenceData,    kAccountsAndDocuments, kHistoryIndex,
     kScaleIndexes, kIdempotencyByAge, kReadsByPartition,     kLoginFailures,
-    kPatientAccesses};
+    kPatientAccesses, kPasswordChange};
 
 }  // namespace
 

@@ -197,7 +197,8 @@ std::string detail_json(AuditEvent const& event) {
 }
 
 Result<User> read_user(Statement const& row) {
-  // id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at
+  // id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at,
+  // must_change_password
   User user;
   user.id = row.int64(0);
   user.login = row.text(1);
@@ -213,6 +214,7 @@ Result<User> read_user(Statement const& row) {
   user.password_hash = row.text(7);
   user.disabled = row.int64(8) != 0;
   user.created_at = from_millis(row.int64(9));
+  user.must_change_password = row.int64(10) != 0;
   return user;
 }
 

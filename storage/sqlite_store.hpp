@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
   Status set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) override;
   Status delete_session(std::string_view token_hash) override;
   Status delete_sessions_of(Id user_id) override;
+  Status delete_other_sessions(Id user_id, std::string_view keep_token_hash) override;
   Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) override;
   Result<std::vector<LoginFailures>> list_login_failures(Timestamp since) override;
   Status save_login_failures(LoginFailures const& failures) override;

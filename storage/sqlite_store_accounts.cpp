@@ -10,25 +10,28 @@ using namespace rows;
 namespace {
 
 constexpr char const* kUserColumns = R"sql(
-SELECT id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at
+SELECT id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at,
+       must_change_password
 FROM users
 )sql";
 constexpr char const* kFindUser = R"sql(
-SELECT id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at
+SELECT id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at,
+       must_change_password
 FROM users WHERE id = ?1
 )sql";
 constexpr char const* kFindUserByLogin = R"sql(
-SELECT id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at
+SELECT id, login, name, role, organization_id, region, locale, password_hash, disabled, created_at,
+       must_change_password
 FROM users WHERE login = ?1
 )sql";
 constexpr char const* kInsertUser = R"sql(
 INSERT INTO users (login, name, role, organization_id, region, locale, password_hash, disabled,
-                   created_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                   created_at, must_change_password)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
 )sql";
 constexpr char const* kUpdateUser = R"sql(
 UPDATE users SET name = ?2, role = ?3, organization_id = ?4, region = ?5, locale = ?6,
-                 password_hash = ?7, disabled = ?8
+                 password_hash = ?7, disabled = ?8, must_change_password = ?10
 WHERE id = ?1
 )sql";
 constexpr char const* kCountUsers = "SELECT count(*) FROM users";
@@ -49,6 +52,8 @@ UPDATE sessions SET csrf_hash = ?2 WHERE token_hash = ?1
 )sql";
 constexpr char const* kDeleteSession = "DELETE FROM sessions WHERE token_hash = ?1";
 constexpr char const* kDeleteSessionsOf = "DELETE FROM sessions WHERE user_id = ?1";
+constexpr char const* kDeleteOtherSessions =
+    "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2";
 constexpr char const* kDeleteStaleSessions = R"sql(
 DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at < ?2
 )sql";
@@ -101,6 +106,7 @@ void bind_user(Statement& s, User const& u) {
     s.bind(5, u.region);
   }
   s.bind(6, to_string(u.locale)).bind(7, u.password_hash).bind(8, u.disabled ? 1 : 0);
+  s.bind(10, u.must_change_password ? 1 : 0);
 }
 
 Result<Session> read_session(Statement const& row) {
@@ -209,6 +215,13 @@ Status SqliteStore::delete_sessions_of(Id user_id) {
   auto s = db_.prepare(kDeleteSessionsOf);
   if (!s) return s.error();
   s->bind(1, user_id);
+  return s->run();
+}
+
+Status SqliteStore::delete_other_sessions(Id user_id, std::string_view keep_token_hash) {
+  auto s = db_.prepare(kDeleteOtherSessions);
+  if (!s) return s.error();
+  s->bind(1, user_id).bind(2, keep_token_hash);
   return s->run();
 }
 

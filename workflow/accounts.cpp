@@ -29,6 +29,7 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
   user.locale = draft.locale;
   user.password_hash = draft.password_hash;
   user.created_at = clock_.now();
+  user.must_change_password = by.role == Role::Admin;
 
   bool const needs_organization = draft.role == Role::Doctor || draft.role == Role::Hospital;
   if (needs_organization) {
@@ -108,6 +109,7 @@ Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
     if (changes.password_hash->empty())
       return validation_error("password", "a password is required");
     user.password_hash = *changes.password_hash;
+    user.must_change_password = true;
     end_sessions = true;
     detail.emplace_back("password", "reset");
   }
@@ -144,6 +146,23 @@ Result<Organization> Accounts::create_organization(Store& store, Actor const& by
                     {"region", organization.region}}};
   if (auto s = store.append_audit(event); !s) return s.error();
   return organization;
+}
+
+Result<User> Accounts::change_own_password(Store& store, Actor const& who, std::string new_hash,
+                                          std::string_view keep_session_hash) const {
+  if (new_hash.empty()) return validation_error("new", "a password is required");
+  auto found = store.find_user(who.user_id);
+  if (!found) return found.error();
+  if (!*found) return make_error(Errc::NotFound, "no such user");
+  User user = **found;
+  user.password_hash = std::move(new_hash);
+  user.must_change_password = false;
+  if (auto s = store.update_user(user); !s) return s.error();
+  if (auto s = store.delete_other_sessions(user.id, keep_session_hash); !s) return s.error();
+  AuditEvent event{clock_.now(), who.login, who.role, "change_password", std::nullopt,
+                   {{"user_id", std::to_string(user.id)}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return user;
 }
 
 Result<User> Accounts::set_locale(Store& store, Actor const& who, Locale locale) const {

@@ -47,13 +47,15 @@ class Accounts {
   // An administrator (or the system, for demo data) creates a user. The role decides what the
   // user is bound to: doctors to a polyclinic, hospital staff to a hospital, commissions to a
   // region; the republican level and administrators to nothing. Duplicate login → Duplicate.
+  // A password an administrator chose must be changed at the user's first sign-in.
   Result<User> create_user(Store& store, Actor const& by, UserDraft const& draft) const;
 
   // Administrators list users (never their password hashes: the server does not show them).
   Result<std::vector<User>> users(Store& store, Actor const& by) const;
 
-  // An administrator renames, disables or re-enables a user, or resets their password.
-  // Disabling or a new password ends the user's sessions. An administrator cannot disable
+  // An administrator renames, disables or re-enables a user, or resets their password (which
+  // the user must then change at their next sign-in). Disabling or a new password ends the
+  // user's sessions. An administrator cannot disable
   // themselves (Validation), so the bureau is never left without one by accident.
   Result<User> change_user(Store& store, Actor const& by, Id user_id,
                            UserChanges const& changes) const;
@@ -61,6 +63,12 @@ class Accounts {
   // An administrator adds a polyclinic or hospital.
   Result<Organization> create_organization(Store& store, Actor const& by,
                                            Organization organization) const;
+
+  // A signed-in user replaces their password (the caller has checked the current one and the
+  // new one's quality, and hashed it): the administrator's choice, if it was one, is no longer
+  // to be changed, and every other session of the user ends.
+  Result<User> change_own_password(Store& store, Actor const& who, std::string new_hash,
+                                   std::string_view keep_session_hash) const;
 
   // A user chooses the interface language.
   Result<User> set_locale(Store& store, Actor const& who, Locale locale) const;

@@ -173,6 +173,9 @@ struct User {
   std::string password_hash;
   bool disabled = false;
   Timestamp created_at{};
+  // Set when an administrator chose the password (a new account, a reset): the user must choose
+  // their own before doing anything else.
+  bool must_change_password = false;
 
   Actor actor() const { return Actor{id, login, role, organization_id, region}; }
 };

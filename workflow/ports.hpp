@@ -110,6 +110,8 @@ class AccountRepository {
   virtual Status set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) = 0;
   virtual Status delete_session(std::string_view token_hash) = 0;
   virtual Status delete_sessions_of(Id user_id) = 0;
+  // Ends every session of `user_id` but the one of `keep_token_hash`.
+  virtual Status delete_other_sessions(Id user_id, std::string_view keep_token_hash) = 0;
   // Removes sessions whose absolute end passed or that were idle since before `idle_before`.
   virtual Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) = 0;
 

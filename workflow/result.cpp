@@ -25,6 +25,7 @@ std::string_view to_string(Errc code) {
     case Errc::UnsupportedMediaType: return "unsupported_media_type";
     case Errc::RateLimited: return "rate_limited";
     case Errc::IdempotencyKeyReused: return "idempotency_key_reused";
+    case Errc::PasswordChangeRequired: return "password_change_required";
   }
   return "internal_error";
 }

@@ -35,6 +35,7 @@ enum class Errc {
   UnsupportedMediaType,  // the body's type is not accepted here
   RateLimited,           // too many attempts; try again later
   IdempotencyKeyReused,  // the same Idempotency-Key with a different request
+  PasswordChangeRequired,  // the user must choose their own password before anything else
 };
 
 std::string_view to_string(Errc code);

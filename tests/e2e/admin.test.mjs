@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, screenshot, signIn, signOut } from './harness.mjs';
+import { startServer, launch, openPage, screenshot, signIn, signOut, accessibilityProblems } from './harness.mjs';
 
 let server;
 let browser;
@@ -65,4 +65,63 @@ test('an administrator creates, disables and re-enables a user, and adds an orga
   await signOut(page);
   assert.deepEqual(page.problems, []);
   assert.deepEqual(other.problems, []);
+});
+
+test('a password the administrator reset must be replaced at the next sign-in, and anyone may change theirs', async () => {
+  // The administrator resets hospital2's password.
+  const admin = await openPage(browser, { bypassCSP: true });
+  await signIn(admin, server.base, 'admin');
+  await admin.waitForSelector('tr[data-login="hospital2"]');
+  await admin.click('tr[data-login="hospital2"] button:not([data-toggle])');
+  const reset = admin.locator('dialog form');
+  await reset.locator('[name=password]').fill('Temporary-Reset-Pass-81');
+  await reset.locator('button[type=submit]').click();
+  await reset.waitFor({ state: 'detached' });
+
+  // hospital2 signs in with it and lands on the password page, which nothing else gets past.
+  const page = await openPage(browser, { bypassCSP: true });
+  await page.goto(`${server.base}/#/login`);
+  await page.fill('input[name=login]', 'hospital2');
+  await page.fill('input[name=password]', 'Temporary-Reset-Pass-81');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('#password-required');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await screenshot(page, 'password-required');
+  await page.goto(`${server.base}/#/queue`);
+  await page.waitForSelector('#password-form');
+
+  // A weak password is refused next to its field; the two new ones must agree.
+  await page.fill('#password-form [name=current]', 'Temporary-Reset-Pass-81');
+  await page.fill('#password-form [name=new]', 'password1234');
+  await page.fill('#password-form [name=repeat]', 'password1234');
+  await page.click('#password-form button[type=submit]');
+  await page.locator('.field[data-field="new"] .field-error').waitFor({ state: 'visible' });
+  await page.fill('#password-form [name=new]', 'Harbour-Quince-62-Velvet');
+  await page.fill('#password-form [name=repeat]', 'Harbour-Quince-62-Velvet!');
+  await page.click('#password-form button[type=submit]');
+  await page.locator('.field[data-field="repeat"] .field-error').waitFor({ state: 'visible' });
+  await page.fill('#password-form [name=repeat]', 'Harbour-Quince-62-Velvet');
+  await page.click('#password-form button[type=submit]');
+  await page.waitForURL(/#\/queue$/);
+  await page.waitForSelector('table.worklist, .empty');
+
+  // Later, from the header, the user changes it again by keyboard alone.
+  await page.click('.who-name');
+  await page.waitForSelector('#password-form');
+  assert.equal(await page.locator('#password-required').count(), 0);
+  await page.focus('#password-form [name=current]');
+  await page.keyboard.type('Harbour-Quince-62-Velvet');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Orchard-Falcon-93-Lumen');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Orchard-Falcon-93-Lumen');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/queue$/);
+  await signOut(page);
+  await page.fill('input[name=login]', 'hospital2');
+  await page.fill('input[name=password]', 'Orchard-Falcon-93-Lumen');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('table.worklist, .empty');
+  assert.deepEqual(page.problems, []);
+  assert.deepEqual(admin.problems, []);
 });

@@ -159,6 +159,12 @@ std::vector<Row> matrix() {
          return c.put("/api/v1/me", json::object{{"locale", "ru"}});
        },
        signed_in},
+      {"POST /api/v1/me/password", true,
+       [](TestServer&, Subject const&, HttpClient& c) {
+         return c.post("/api/v1/me/password",
+                       json::object{{"current", "joldama-demo"}, {"new", "Qz7#vLm2!pRt9@wX"}});
+       },
+       signed_in},
       {"POST /api/v1/session/csrf", false,
        [](TestServer&, Subject const&, HttpClient& c) {
          return c.post("/api/v1/session/csrf", json::object{});

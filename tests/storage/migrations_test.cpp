@@ -107,6 +107,7 @@ TEST_F(MigrationsTest, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
   // A database of version 6: its reads were in audit_by_referral, and what later migrations
   // add is not there yet.
   ASSERT_TRUE(db->exec(
+      "ALTER TABLE users DROP COLUMN must_change_password;"
       "DROP TABLE login_failures;"
       "DROP TABLE patient_accesses;"
       "DROP INDEX audit_reads;"

@@ -57,6 +57,9 @@ export async function api(method, path, options = {}) {
     if (error.status === 401 && !path.endsWith('/session')) {
       window.dispatchEvent(new CustomEvent('joldama:signed-out'));
     }
+    if (error.code === 'password_change_required') {
+      window.dispatchEvent(new CustomEvent('joldama:password-change-required'));
+    }
     throw error;
   }
 }

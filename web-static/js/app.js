@@ -13,8 +13,10 @@ import { newPatientView } from './views/patient_new.js';
 import { newReferralView } from './views/referral_new.js';
 import { quotasView } from './views/quotas.js';
 import { usersView, organizationsView, accessesView } from './views/admin.js';
+import { passwordView } from './views/password.js';
 
 route(/^\/login$/, loginView, { needsUser: false });
+route(/^\/me\/password$/, passwordView);
 route(/^\/queue$/, queueView);
 route(/^\/waitlist$/, waitlistView);
 route(/^\/referrals$/, worklistView);
@@ -34,8 +36,15 @@ setGuard((r) => {
     navigate('#/login');
     return false;
   }
+  // A password an administrator chose is replaced before anything else.
+  if (session.user && session.user.must_change_password && r.render !== passwordView) {
+    navigate('#/me/password');
+    return false;
+  }
   return true;
 });
+
+window.addEventListener('joldama:password-change-required', () => navigate('#/me/password'));
 
 window.addEventListener('joldama:signed-out', () => {
   if (!session.user) return;

@@ -61,7 +61,8 @@ export function renderHeader() {
   const tools = h('div', { class: 'header-tools' }, languageSwitch(rerender));
   if (user) {
     tools.append(
-      h('span', { class: 'who' }, h('span', { class: 'who-name' }, user.name), ' · ', roleName(user.role)),
+      h('span', { class: 'who' },
+        h('a', { class: 'who-name', href: '#/me/password', title: t('password.title') }, user.name), ' · ', roleName(user.role)),
       h('button', {
         type: 'button', class: 'secondary', id: 'sign-out',
         onclick: async () => {

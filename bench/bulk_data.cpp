@@ -239,12 +239,13 @@ class InFlight {
 class Generator {
  public:
   Generator(Transactor& writer, Reader& reader, Timestamp now, WorkingCalendar const& calendar,
-            DeadlinePolicy const& policy, BulkOptions const& options)
+            Icd10Catalogue const& icd10, DeadlinePolicy const& policy, BulkOptions const& options)
       : writer_(writer),
         reader_(reader),
         now_(now),
         clock_(now),
-        workflow_(clock_, calendar, policy),
+        icd10_(icd10),
+        workflow_(clock_, calendar, icd10, policy),
         accounts_(clock_),
         options_(options),
         random_(options.seed),
@@ -253,7 +254,7 @@ class Generator {
   BulkReport run(WorkingCalendar const& calendar, DeadlinePolicy const& policy,
                  BulkProgress const& progress) {
     clock_.set(now_);
-    if (!must(server::seed_demo(writer_, reader_, clock_, calendar, policy))) {
+    if (!must(server::seed_demo(writer_, reader_, clock_, calendar, icd10_, policy))) {
       throw ScriptFailure{make_error(Errc::Validation, "the database already holds data; start from an empty one")};
     }
     load_reference();
@@ -624,6 +625,7 @@ class Generator {
   Reader& reader_;
   Timestamp const now_;
   ManualClock clock_;  // each command runs at its own moment of the simulated past
+  Icd10Catalogue const& icd10_;
   Workflow workflow_;
   Accounts accounts_;
   BulkOptions const options_;
@@ -649,14 +651,15 @@ class Generator {
 }  // namespace
 
 Result<BulkReport> generate_bureau(Transactor& writer, Reader& reader, Timestamp now,
-                                   WorkingCalendar const& calendar, DeadlinePolicy const& policy,
-                                   BulkOptions const& options, BulkProgress const& progress) {
+                                   WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
+                                   DeadlinePolicy const& policy, BulkOptions const& options,
+                                   BulkProgress const& progress) {
   if (options.referrals < 0 || options.referrals > 50'000'000) {
     return validation_error("referrals", "between 0 and 50,000,000");
   }
   if (options.days < 30) return validation_error("days", "at least 30");
   try {
-    Generator generator{writer, reader, now, calendar, policy, options};
+    Generator generator{writer, reader, now, calendar, icd10, policy, options};
     return generator.run(calendar, policy, progress);
   } catch (ScriptFailure const& failure) {
     return make_error(failure.error.code, "bulk data: " + failure.error.message, failure.error.field);

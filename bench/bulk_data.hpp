@@ -13,6 +13,7 @@
 #include <string>
 
 #include "workflow/calendar.hpp"
+#include "workflow/icd10.hpp"
 #include "workflow/deadline_policy.hpp"
 #include "workflow/ports.hpp"
 
@@ -40,7 +41,8 @@ using BulkProgress = std::function<void(std::int64_t queued, std::int64_t total)
 
 // Fills an empty database. `now` is when the bureau is looked at: every step happens before it.
 Result<BulkReport> generate_bureau(Transactor& writer, Reader& reader, Timestamp now,
-                                   WorkingCalendar const& calendar, DeadlinePolicy const& policy,
-                                   BulkOptions const& options, BulkProgress const& progress = {});
+                                   WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
+                                   DeadlinePolicy const& policy, BulkOptions const& options,
+                                   BulkProgress const& progress = {});
 
 }  // namespace joldama::bench

@@ -56,6 +56,10 @@ Result<WorkingCalendar> calendar_of(server::CommandLine const& line) {
   return WorkingCalendar::load(path);
 }
 
+Result<Icd10Catalogue> icd10_of() {
+  return Icd10Catalogue::load(std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "icd10.tsv");
+}
+
 int generate(server::CommandLine const& line) {
   auto const path = line.option("--db");
   if (!path) return fail("generate needs --db FILE");
@@ -67,6 +71,8 @@ int generate(server::CommandLine const& line) {
   }
   auto calendar = calendar_of(line);
   if (!calendar) return fail(calendar.error().message);
+  auto icd10 = icd10_of();
+  if (!icd10) return fail(icd10.error().message);
   if (auto s = server::init_crypto(); !s) return fail(s.error().message);
   if (std::filesystem::exists(*path)) return fail(*path + " exists; generate fills a new database");
 
@@ -82,7 +88,7 @@ int generate(server::CommandLine const& line) {
   options.seed = static_cast<std::uint64_t>(*seed);
   server::SystemClock clock;
   auto report = bench::generate_bureau(
-      **writer, **reader, clock.now(), *calendar, DeadlinePolicy{}, options,
+      **writer, **reader, clock.now(), *calendar, *icd10, DeadlinePolicy{}, options,
       [&](std::int64_t queued, std::int64_t total) {
         fmt::print(stderr, "\rjoldama-bench: {} of {} referrals", queued, total);
       });
@@ -113,8 +119,10 @@ int sqlite_anchor(server::CommandLine const& line) {
   if (!seconds) return fail(seconds.error().message);
   auto calendar = calendar_of(line);
   if (!calendar) return fail(calendar.error().message);
+  auto icd10 = icd10_of();
+  if (!icd10) return fail(icd10.error().message);
   auto report = bench::run_sqlite_anchor(*path, std::chrono::seconds{*seconds}, *calendar,
-                                         DeadlinePolicy{});
+                                         *icd10, DeadlinePolicy{});
   if (!report) return fail(report.error().message);
   boost::json::object out{{"transactions", report->transactions},
                           {"seconds", report->seconds},

@@ -14,13 +14,14 @@ namespace joldama::bench {
 Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
                                        std::chrono::milliseconds duration,
                                        WorkingCalendar const& calendar,
+                                       Icd10Catalogue const& icd10,
                                        DeadlinePolicy const& policy) {
   using Clock = std::chrono::steady_clock;
   auto db = storage::Database::open(db_path, storage::Database::Access::ReadWrite);
   if (!db) return db.error();
   storage::SqliteStore store{*db};
   server::SystemClock clock;
-  Workflow workflow{clock, calendar, policy};
+  Workflow workflow{clock, calendar, icd10, policy};
   Lookup lookup{clock};
 
   auto doctor = store.find_user_by_login("doctor");

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "workflow/calendar.hpp"
+#include "workflow/icd10.hpp"
 #include "workflow/deadline_policy.hpp"
 #include "workflow/result.hpp"
 
@@ -27,6 +28,7 @@ struct AnchorReport {
 Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db,
                                        std::chrono::milliseconds duration,
                                        WorkingCalendar const& calendar,
+                                       Icd10Catalogue const& icd10,
                                        DeadlinePolicy const& policy);
 
 }  // namespace joldama::bench

@@ -2,6 +2,7 @@
 
 #include "server/api.hpp"
 #include "server/handler_support.hpp"
+#include "workflow/validation.hpp"
 
 namespace joldama::server {
 
@@ -29,6 +30,29 @@ void add_reference_routes(Api& api) {
                for (auto const& p : *profiles) items.push_back(to_json(p));
                return Api::json(200, items);
              });
+           }});
+  api.add({Method::Get, "/api/v1/icd10", Access::SignedIn, Body::None,
+           "ICD-10 codes with their Russian names: ?q= (the beginning of a code, or words of the "
+           "name)&limit= (1 to 100, 20 by default)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             auto const q = query_text(exchange->request, "q");
+             if (utf8_length(q) > 100) {
+               return api.fail(exchange, validation_error("q", "at most 100 characters"));
+             }
+             if (trim(q).empty()) {
+               return api.fail(exchange, validation_error("q", "give the beginning of a code or "
+                                                               "words of the diagnosis"));
+             }
+             auto limit = query_integer(exchange->request, "limit", 1, 100);
+             if (!limit) return api.fail(exchange, limit.error());
+             auto const found = api.services().workflow.icd10().search(
+                 q, static_cast<std::size_t>(limit->value_or(20)));
+             json::array items;
+             for (auto const* entry : found) {
+               items.push_back(json::object{{"code", entry->code},
+                                            {"name", json::object{{"ru", entry->name_ru}}}});
+             }
+             api.reply(exchange, Api::json(200, items));
            }});
   api.add({Method::Get, "/api/v1/organizations", Access::SignedIn, Body::None,
            "Medical organizations, filtered by ?kind=polyclinic|hospital and "

@@ -13,11 +13,11 @@ constexpr int kMaxSweepRounds = 1000;
 }  // namespace
 
 App::App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar,
-         Transactor& writer, Reader& reader, AuditAnchors* anchors)
+         Icd10Catalogue const& icd10, Transactor& writer, Reader& reader, AuditAnchors* anchors)
     : config_(std::move(config)),
       clock_(clock),
       writer_(writer),
-      workflow_(clock, calendar, config_.deadlines, config_.access),
+      workflow_(clock, calendar, icd10, config_.deadlines, config_.access),
       lookup_(clock),
       accounts_(clock),
       api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, anchors}),

@@ -22,10 +22,11 @@ namespace joldama::server {
 
 class App {
  public:
-  // Keeps references to the clock, calendar, writer, reader and anchors (when given): they must
-  // outlive the app.
-  App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar, Transactor& writer,
-      Reader& reader, AuditAnchors* anchors = nullptr);
+  // Keeps references to the clock, calendar, ICD-10 catalogue, writer, reader and anchors (when
+  // given): they must outlive the app.
+  App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar,
+      Icd10Catalogue const& icd10, Transactor& writer, Reader& reader,
+      AuditAnchors* anchors = nullptr);
   ~App();
 
   // Listens (on config.port; 0 picks a free one), and on config.metrics_listen for the metrics

@@ -44,6 +44,7 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
   if (key == "db") return !(c.db = std::string{value}).empty();
   if (key == "web_root") return !(c.web_root = std::string{value}).empty();
   if (key == "calendar") return !(c.calendar = std::string{value}).empty();
+  if (key == "icd10") return !(c.icd10 = std::string{value}).empty();
   if (key == "demo") return parse_bool(value, c.demo);
   if (key == "threads") return parse_number(value, c.threads, 1, 256);
   if (key == "secure_cookies") return parse_bool(value, c.secure_cookies);
@@ -145,6 +146,7 @@ ServerConfig default_config() {
   ServerConfig config;
   config.web_root = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "web-static";
   config.calendar = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "calendar-kz.txt";
+  config.icd10 = std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "icd10.tsv";
   return config;
 }
 

@@ -22,6 +22,7 @@ struct ServerConfig {
   std::filesystem::path db = "data/joldama.db";
   std::filesystem::path web_root;  // default: web-static/ next to the sources
   std::filesystem::path calendar;  // default: config/calendar-kz.txt next to the sources
+  std::filesystem::path icd10;     // default: config/icd10.tsv next to the sources
   bool demo = false;
   int threads = 2;
 

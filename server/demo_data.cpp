@@ -40,7 +40,8 @@ std::vector<DemoLogin> demo_logins() {
 }
 
 Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
-                       WorkingCalendar const& calendar, DeadlinePolicy const& policy) {
+                       WorkingCalendar const& calendar, Icd10Catalogue const& diagnoses,
+                       DeadlinePolicy const& policy) {
   auto const empty = query(reader, [](Store& s) -> Result<bool> {
     auto users = s.count_users();
     if (!users) return users.error();
@@ -58,7 +59,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     return start_of_local_day(today - std::chrono::days{days_ago}) + std::chrono::hours{hour};
   };
   ManualClock seed{morning(30)};  // each scenario on its own day in the recent past
-  Workflow workflow{seed, calendar, policy};
+  Workflow workflow{seed, calendar, diagnoses, policy};
   Accounts accounts{seed};
   Actor const system = Actor::system();
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "workflow/calendar.hpp"
+#include "workflow/icd10.hpp"
 #include "workflow/deadline_policy.hpp"
 #include "workflow/ports.hpp"
 
@@ -25,6 +26,7 @@ std::vector<DemoLogin> demo_logins();
 // Fills an empty database; returns false (and changes nothing) when it already holds users or
 // referrals.
 Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
-                       WorkingCalendar const& calendar, DeadlinePolicy const& policy);
+                       WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
+                       DeadlinePolicy const& policy);
 
 }  // namespace joldama::server

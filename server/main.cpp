@@ -124,6 +124,8 @@ int serve(CommandLine const& line) {
   if (auto s = server::init_crypto(); !s) return fail(s.error().message);
   auto calendar = joldama::WorkingCalendar::load(config->calendar);
   if (!calendar) return fail(calendar.error().message);
+  auto icd10 = joldama::Icd10Catalogue::load(config->icd10);
+  if (!icd10) return fail(icd10.error().message);
 
   std::error_code ec;
   if (config->db.has_parent_path())
@@ -148,7 +150,8 @@ int serve(CommandLine const& line) {
   }
   bool demo_created = false;
   if (config->demo) {
-    auto seeded = server::seed_demo(**writer, **reader, clock, *calendar, config->deadlines);
+    auto seeded =
+        server::seed_demo(**writer, **reader, clock, *calendar, *icd10, config->deadlines);
     if (!seeded) return fail(seeded.error().message);
     demo_created = *seeded;
     if (!demo_created) {
@@ -156,7 +159,7 @@ int serve(CommandLine const& line) {
     }
   }
 
-  server::App app{*config, clock, *calendar, **writer, **reader, audit->anchors.get()};
+  server::App app{*config, clock, *calendar, *icd10, **writer, **reader, audit->anchors.get()};
   auto port = app.start();
   if (!port) return fail(port.error().message);
   fmt::print("listening on http://{}:{}\n", config->host, *port);

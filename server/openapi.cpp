@@ -35,6 +35,7 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/regions", {nullptr, "[Region]", 200}},
       {"GET /api/v1/profiles", {nullptr, "[Profile]", 200}},
       {"GET /api/v1/organizations", {nullptr, "[Organization]", 200}},
+      {"GET /api/v1/icd10", {nullptr, "[Icd10Code]", 200}},
       {"POST /api/v1/patients", {"PatientInput", "Patient", 201}},
       {"GET /api/v1/patients/{iin}", {nullptr, "Patient", 200}},
       {"POST /api/v1/patients/{iin}/access", {"AccessRequest", "Patient", 200}},
@@ -153,6 +154,9 @@ json::object schemas() {
   patient["properties"].as_object()["created_at"] =
       json::object{{"type", "string"}, {"format", "date-time"}};
   s["Patient"] = patient;
+  s["Icd10Code"] = object({{"code", string_schema()},
+                           {"name", object({{"ru", string_schema()}}, {"ru"})}},
+                          {"code", "name"});
   s["AccessRequest"] = object({{"reason", string_schema()}}, {"reason"});
   s["PatientAccess"] = object(
       {{"id", {{"type", "integer"}}},

@@ -123,6 +123,9 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
   if (needs(Field::FinalIcd10)) {
     auto code = validate_icd10(input.final_icd10, "final_icd10");
     if (!code) return code.error();
+    if (context.icd10 && !context.icd10->find(*code)) {
+      return validation_error("final_icd10", fmt::format("{} is not a code of ICD-10", *code));
+    }
     checked.final_icd10 = std::move(*code);
   }
   return checked;

@@ -8,6 +8,7 @@
 
 #include "workflow/calendar.hpp"
 #include "workflow/deadline_policy.hpp"
+#include "workflow/icd10.hpp"
 #include "workflow/model.hpp"
 #include "workflow/result.hpp"
 #include "workflow/transition_table.hpp"
@@ -22,6 +23,8 @@ struct DecisionContext {
   std::optional<Quota> quota;
   // For rows that record a hospital: the organization named by the input's hospital_id.
   std::optional<Organization> hospital;
+  // The diagnoses a final diagnosis may be; without it, only the code's form is checked.
+  Icd10Catalogue const* icd10 = nullptr;
 };
 
 // How the referral's quota changes with a decision.

@@ -35,9 +35,9 @@ bool needs_quota(Referral const& referral, Action action, Role role) {
 
 }  // namespace
 
-Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy,
-                   AccessPolicy access)
-    : clock_(clock), calendar_(calendar), policy_(policy), access_(access) {}
+Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar,
+                   Icd10Catalogue const& icd10, DeadlinePolicy policy, AccessPolicy access)
+    : clock_(clock), calendar_(calendar), icd10_(icd10), policy_(policy), access_(access) {}
 
 Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
                                            PatientDraft const& draft) const {
@@ -125,6 +125,9 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
   }
   auto icd10 = validate_icd10(draft.icd10);
   if (!icd10) return icd10.error();
+  if (!icd10_.find(*icd10)) {
+    return validation_error("icd10", fmt::format("{} is not a code of ICD-10", *icd10));
+  }
   auto profile = store.find_profile(draft.profile);
   if (!profile) return profile.error();
   if (!*profile) return validation_error("profile", "no care profile has this code");
@@ -220,7 +223,7 @@ Result<Referral> Workflow::perform(Store& store, Actor const& actor,
                                   referral.version));
   }
 
-  DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt};
+  DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt, &icd10_};
   if (needs_quota(referral, command.action, actor.role)) {
     auto quota = store.find_quota(quota_key_for(referral, now));
     if (!quota) return quota.error();
@@ -291,7 +294,7 @@ Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey cons
     if (!referral) return referral.error();
     if (!*referral) return make_error(Errc::Internal, "a waitlisted referral vanished");
 
-    DecisionContext context{calendar_, policy_, *quota, std::nullopt};
+    DecisionContext context{calendar_, policy_, *quota, std::nullopt, &icd10_};
     auto decision = decide(**referral, Action::Promote, Actor::system(), {}, now, context);
     if (!decision) return decision.error();
     if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
@@ -390,7 +393,7 @@ Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) c
     auto referral = store.find_referral(id);
     if (!referral) return referral.error();
     if (!*referral) continue;
-    DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt};
+    DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt, &icd10_};
     auto decision = decide(**referral, Action::Expire, system, {}, now, context);
     if (!decision) return decision.error();
     if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();

@@ -12,6 +12,7 @@
 #include "workflow/calendar.hpp"
 #include "workflow/deadline_policy.hpp"
 #include "workflow/decide.hpp"
+#include "workflow/icd10.hpp"
 #include "workflow/model.hpp"
 #include "workflow/ports.hpp"
 #include "workflow/result.hpp"
@@ -78,9 +79,9 @@ struct AccessPolicy {
 // Everything the commands share: the clock, the calendar and the policies.
 class Workflow {
  public:
-  // Keeps references: the clock and calendar must outlive the workflow.
-  Workflow(Clock const& clock, WorkingCalendar const& calendar, DeadlinePolicy policy,
-           AccessPolicy access = {});
+  // Keeps references: the clock, calendar and ICD-10 catalogue must outlive the workflow.
+  Workflow(Clock const& clock, WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
+           DeadlinePolicy policy, AccessPolicy access = {});
 
   // Doctor registers a patient. Forbidden for other roles; Validation with the field;
   // PatientExists when the IIN is taken.
@@ -133,6 +134,7 @@ class Workflow {
 
   Clock const& clock() const { return clock_; }
   WorkingCalendar const& calendar() const { return calendar_; }
+  Icd10Catalogue const& icd10() const { return icd10_; }
   DeadlinePolicy const& policy() const { return policy_; }
   AccessPolicy const& access_policy() const { return access_; }
 
@@ -143,6 +145,7 @@ class Workflow {
 
   Clock const& clock_;
   WorkingCalendar const& calendar_;
+  Icd10Catalogue const& icd10_;
   DeadlinePolicy policy_;
   AccessPolicy access_;
 };

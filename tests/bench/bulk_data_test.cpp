@@ -30,6 +30,7 @@ TEST(BulkData, AGeneratedBureauIsWhatRealUseWouldLeave) {
   options.days = 60;
   auto const now = testing::at("2026-11-20T12:00:00+05:00");
   auto const report = generate_bureau(**writer, **reader, now, testing::kazakhstan_calendar(),
+                                       testing::icd10_catalogue(),
                                       DeadlinePolicy{}, options);
   reader->reset();
   (*writer)->stop();

@@ -105,3 +105,46 @@ test("the server's refusal is shown by its field in the user's language", async 
   assert.equal(await error.textContent(), 'Бір жыл ішіндегі болашақ күн мен уақыт.');
   assert.deepEqual(page.problems, []);
 });
+
+test('the diagnosis field offers ICD-10 codes with their names, and the server refuses a code that is not one', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'doctor');
+  await page.goto(`${server.base}/#/referrals/new`);
+  await page.waitForSelector('input[name=icd10]');
+  // Words of a diagnosis offer the codes that have them.
+  await page.fill('input[name=icd10]', 'катаракт');
+  await page.waitForFunction(() => document.querySelectorAll('datalist[id^="icd10-options"] option').length > 0);
+  const offered = await page.$$eval('datalist[id^="icd10-options"] option', (options) => options.map((o) => [o.value, o.textContent]));
+  assert.ok(offered.length > 1);
+  for (const [code, text] of offered) {
+    assert.match(code, /^H2[5-8]/, text);
+    assert.match(text.toLowerCase(), /катаракт/);
+  }
+  // A code that is chosen shows its name.
+  await page.fill('input[name=icd10]', 'H25.1');
+  await page.waitForFunction(() => document.querySelector('.icd10-name')?.textContent.length > 0);
+  assert.match(await page.textContent('.icd10-name'), /катаракта/i);
+  await screenshot(page, 'icd10-suggestions');
+
+  // A code of the right shape that ICD-10 does not have is refused by the server, at the field.
+  const iin = freshIin();
+  const registered = await page.evaluate(async (patientIin) => {
+    const csrf = localStorage.getItem('joldama.csrf');
+    const response = await fetch('/api/v1/patients', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ iin: patientIin, last_name: 'Омарова', first_name: 'Айжан', birth_date: '1980-01-01',
+        sex: 'female', residency: 'citizen', region: '75', insured: true }),
+    });
+    return response.status;
+  }, iin);
+  assert.equal(registered, 201);
+  await page.fill('input[name=patient_iin]', iin);
+  await page.fill('input[name=icd10]', 'I99.9');
+  await page.selectOption('select[name=profile]', 'cardiology');
+  await page.fill('textarea[name=justification]', 'Боль за грудиной');
+  await page.click('form button[type=submit]');
+  const error = page.locator('.field[data-field="icd10"] .field-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await page.getAttribute('input[name=icd10]', 'aria-invalid'), 'true');
+  assert.deepEqual(page.problems, []);
+});

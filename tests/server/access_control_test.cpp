@@ -174,6 +174,7 @@ std::vector<Row> matrix() {
        [](TestServer&, Subject const&, HttpClient& c) { return c.del("/api/v1/session"); },
        signed_in},
       {"GET /api/v1/organizations", false, fixed("/api/v1/organizations"), signed_in},
+      {"GET /api/v1/icd10", false, fixed("/api/v1/icd10?q=I25"), signed_in},
       {"GET /api/v1/referrals", false, fixed("/api/v1/referrals?limit=5"), signed_in},
       {"GET /api/v1/referrals/counts", false, fixed("/api/v1/referrals/counts"), signed_in},
       {"GET /api/v1/referrals/{id}", false,

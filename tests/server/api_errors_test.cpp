@@ -360,5 +360,30 @@ TEST_F(ErrorsTest, RateLimited429) {
   EXPECT_EQ(refused, 10);  // 30 a minute per address
 }
 
+TEST_F(ErrorsTest, ADiagnosisMustBeACodeOfIcd10) {
+  auto const iin = Journey{doctor}.new_patient();
+  json::object body{{"patient_iin", iin},       {"icd10", "I99.9"},
+                    {"profile", "cardiology"},  {"urgency", "routine"},
+                    {"care_form", "inpatient"}, {"justification", "x"}};
+  auto const unknown = doctor.post("/api/v1/referrals", body);
+  expect_error(unknown, 422, "validation_failed", "icd10");
+  EXPECT_NE(unknown.body.find("I99.9 is not a code of ICD-10"), std::string::npos);
+  body["icd10"] = "i251";  // the export form, in lower case: the code I25.1
+  auto const known = doctor.post("/api/v1/referrals", body);
+  ASSERT_EQ(known.status, 201) << known.body;
+  EXPECT_EQ(known.json().at("icd10").as_string(), "I25.1");
+
+  auto const codes = doctor.get("/api/v1/icd10?q=I25.1");
+  ASSERT_EQ(codes.status, 200);
+  EXPECT_EQ(codes.json().as_array().size(), 1u);
+  EXPECT_EQ(codes.json().at(0).at("name").at("ru").as_string(), "Атеросклеротическая болезнь сердца");
+  auto const words = doctor.get("/api/v1/icd10?q=%D0%BA%D0%B0%D1%82%D0%B0%D1%80%D0%B0%D0%BA%D1%82%D0%B0&limit=3");
+  ASSERT_EQ(words.status, 200);
+  EXPECT_EQ(words.json().as_array().size(), 3u);  // катаракта
+  expect_error(doctor.get("/api/v1/icd10"), 422, "validation_failed", "q");
+  expect_error(doctor.get("/api/v1/icd10?q=I25&limit=101"), 422, "validation_failed", "limit");
+  EXPECT_EQ(server.client().get("/api/v1/icd10?q=I25").status, 401);
+}
+
 }  // namespace
 }  // namespace joldama

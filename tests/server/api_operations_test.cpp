@@ -222,7 +222,8 @@ TEST(Operations, DemoDataIsAsTheContractSays) {
   // And seeding never touches a database that holds data.
   testing::FakeClock clock{testing::demo_epoch()};
   auto again =
-      server::seed_demo(*server.writer, *server.reader, clock, testing::kazakhstan_calendar(), {});
+      server::seed_demo(*server.writer, *server.reader, clock, testing::kazakhstan_calendar(),
+                        testing::icd10_catalogue(), {});
   ASSERT_TRUE(again.has_value());
   EXPECT_FALSE(*again);
 }

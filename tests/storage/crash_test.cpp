@@ -38,7 +38,7 @@ void report(int fd, std::string const& line) {
   if (!started) ::_exit(2);
   Writer& writer = **started;
   FakeClock clock{at("2026-03-02T10:00:00+05:00")};
-  Workflow workflow{clock, kazakhstan_calendar(), DeadlinePolicy{}};
+  Workflow workflow{clock, kazakhstan_calendar(), testing::icd10_catalogue(), DeadlinePolicy{}};
   auto const org = [&](OrganizationKind kind) {
     Organization o{0, "Org", kind, OrganizationLevel::Republican, "75"};
     auto id = transact(writer, [&](Store& s) { return s.insert_organization(o); });

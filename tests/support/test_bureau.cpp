@@ -27,6 +27,13 @@ WorkingCalendar const& kazakhstan_calendar() {
   return calendar;
 }
 
+Icd10Catalogue const& icd10_catalogue() {
+  static Icd10Catalogue const catalogue =
+      must(Icd10Catalogue::load(std::filesystem::path{JOLDAMA_SOURCE_DIR} / "config" / "icd10.tsv"),
+           "loading the ICD-10 codes");
+  return catalogue;
+}
+
 std::string fresh_iin() {
   static std::atomic<std::int64_t> counter{0};
   for (;;) {
@@ -40,7 +47,7 @@ std::string fresh_iin() {
 TestBureau::TestBureau(BureauOptions options)
     : db_path(dir.file("joldama.db")),
       clock(options.start),
-      workflow(clock, kazakhstan_calendar(), DeadlinePolicy{}) {
+      workflow(clock, kazakhstan_calendar(), icd10_catalogue(), DeadlinePolicy{}) {
   writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
   auto const add = [&](std::string name, OrganizationKind kind, OrganizationLevel level,
                        std::string region) {

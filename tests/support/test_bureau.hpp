@@ -10,6 +10,7 @@
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "workflow/calendar.hpp"
+#include "workflow/icd10.hpp"
 #include "workflow/ports.hpp"
 #include "workflow/services.hpp"
 
@@ -17,6 +18,8 @@ namespace joldama::testing {
 
 // The calendar shipped in the repository.
 WorkingCalendar const& kazakhstan_calendar();
+// The ICD-10 codes shipped in the repository.
+Icd10Catalogue const& icd10_catalogue();
 
 // A valid IIN (correct check digit) that no other call of this function in the process returns.
 std::string fresh_iin();

@@ -30,7 +30,8 @@ std::filesystem::path const& golden_demo_database() {
     auto reader = storage::ReadPool::open(file, 1);
     if (!reader) throw std::runtime_error(reader.error().message);
     auto seeded =
-        server::seed_demo(**writer, **reader, clock, kazakhstan_calendar(), DeadlinePolicy{});
+        server::seed_demo(**writer, **reader, clock, kazakhstan_calendar(), icd10_catalogue(),
+                          DeadlinePolicy{});
     if (!seeded || !*seeded) throw std::runtime_error("demo seeding failed");
     reader->reset();
     (*writer)->stop();
@@ -78,8 +79,8 @@ TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
   auto opened = storage::ReadPool::open(db_path, config.read_connections, audit_keys.get());
   if (!opened) throw std::runtime_error(opened.error().message);
   reader = std::move(*opened);
-  app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), *writer, *reader,
-                                      anchors.get());
+  app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), icd10_catalogue(),
+                                      *writer, *reader, anchors.get());
   auto bound = app->start();
   if (!bound) throw std::runtime_error(bound.error().message);
   port = *bound;

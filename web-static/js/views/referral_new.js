@@ -9,6 +9,7 @@ import { field, showError, showFieldError, clearErrors, values, explain } from '
 import { iinProblem } from '../iin.js';
 import { dropZone } from './referral.js';
 import { navigate } from '../router.js';
+import { suggestIcd10 } from '../icd10.js';
 
 const ACCEPTED = ['application/pdf', 'image/png', 'image/jpeg'];
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -73,6 +74,7 @@ export async function newReferralView(main, current) {
     }
   };
   form.querySelector('#find-patient').addEventListener('click', findPatient);
+  suggestIcd10(form.elements.icd10);
   if (current.query.get('iin')) findPatient();
 
   form.addEventListener('submit', async (event) => {

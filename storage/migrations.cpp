@@ -356,10 +356,19 @@ ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
   CHECK (must_change_password IN (0, 1));
 )sql";
 
-constexpr std::array<std::string_view, 10> kMigrations{
+// 11: the Russian names of the three regions formed in 2022 as the President's decree of
+// 3 May 2022 "О некоторых вопросах административно-территориального устройства Республики
+// Казахстан" (in force from 8 June 2022) names them.
+constexpr std::string_view kRegionNames = R"sql(
+UPDATE regions SET name_ru = 'область Абай' WHERE code = '10';
+UPDATE regions SET name_ru = 'область Жетісу' WHERE code = '33';
+UPDATE regions SET name_ru = 'область Ұлытау' WHERE code = '62';
+)sql";
+
+constexpr std::array<std::string_view, 11> kMigrations{
     kSchema,       kReferenceData,    kAccountsAndDocuments, kHistoryIndex,
     kScaleIndexes, kIdempotencyByAge, kReadsByPartition,     kLoginFailures,
-    kPatientAccesses, kPasswordChange};
+    kPatientAccesses, kPasswordChange, kRegionNames};
 
 }  // namespace
 

@@ -38,6 +38,19 @@ TEST_F(MigrationsTest, BringsAFreshDatabaseToTheCurrentVersionWithReferenceData)
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions WHERE population <= 0"), 0);
 }
 
+TEST_F(MigrationsTest, TheRegionsOf2022HaveTheRussianNamesOfTheDecree) {
+  auto const name = [&](std::string const& code) {
+    auto s = db->prepare("SELECT name_ru FROM regions WHERE code = ?1");
+    s->bind(1, code);
+    EXPECT_TRUE(s->step().value());
+    return s->text(0);
+  };
+  EXPECT_EQ(name("10"), "область Абай");
+  EXPECT_EQ(name("33"), "область Жетісу");
+  EXPECT_EQ(name("62"), "область Ұлытау");
+  EXPECT_EQ(name("11"), "Акмолинская область");
+}
+
 TEST_F(MigrationsTest, IsIdempotent) {
   ASSERT_TRUE(migrate(*db));
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions"), 20);

@@ -41,13 +41,27 @@ TEST(Calendar, NewYear) {
   EXPECT_FALSE(calendar.is_working_day(day("2027-01-04")));
 }
 
-TEST(Calendar, ADayMovedByDecreeSwapsADayOffAndAWorkingDay) {
+TEST(Calendar, ADayMovedByOrderSwapsADayOffAndAWorkingDay) {
   auto const& calendar = kazakhstan_calendar();
-  // 2025: the day off of Sunday 5 January moved to Friday 3 January.
+  // 2025: the day off of Sunday 5 January moved to Friday 3 January, by an order of the Minister
+  // of Labour (not a government decree).
   EXPECT_FALSE(calendar.is_working_day(day("2025-01-03")));
   EXPECT_TRUE(calendar.is_working_day(day("2025-01-05")));
   EXPECT_FALSE(calendar.is_working_day(day("2025-01-04")));
-  EXPECT_NE(calendar.describe(day("2025-01-03")).find("decree"), std::string_view::npos);
+  EXPECT_NE(calendar.describe(day("2025-01-03")).find("order of the Minister of Labour"),
+            std::string_view::npos);
+}
+
+TEST(Calendar, ConstitutionDayMovesFromThirtyAugustToFifteenMarchFrom2027) {
+  auto const& calendar = kazakhstan_calendar();
+  // The new Constitution, adopted by referendum on 15 March 2026: 30 August is no longer a
+  // holiday from 2026, and 15 March is one from 2027.
+  EXPECT_FALSE(calendar.is_working_day(day("2025-09-01")));  // 30 August 2025, carried over
+  EXPECT_TRUE(calendar.is_working_day(day("2026-08-31")));   // a Monday like any other
+  EXPECT_TRUE(calendar.is_working_day(day("2026-03-16")));
+  EXPECT_FALSE(calendar.is_working_day(day("2027-03-15")));  // a Monday, Constitution Day
+  EXPECT_TRUE(calendar.is_working_day(day("2027-08-30")));
+  EXPECT_EQ(calendar.describe(day("2027-03-15")), "Constitution Day");
 }
 
 TEST(Calendar, ReligiousHolidaysOnAWeekendAreNotCarriedOver) {

@@ -299,7 +299,7 @@ class Generator {
   }
 
   Id create_organization(std::string name, OrganizationKind kind, std::string region) {
-    Organization o{0, std::move(name), kind, OrganizationLevel::Local, std::move(region)};
+    Organization o{0, std::move(name), kind, OrganizationLevel::Local, std::move(region), {}, {}};
     return must(transact(writer_, [&](Store& s) { return s.insert_organization(o); }));
   }
 
@@ -326,29 +326,28 @@ class Generator {
       }
     }
     republic_ = actor_of("republic");
-    auto const hospitals = must(query(reader_, [](Store& s) {
-      return s.list_organizations(OrganizationFilter{OrganizationKind::Hospital, std::nullopt});
-    }));
-    std::map<Id, Actor> staff{{actor_of("hospital").organization_id.value_or(0), actor_of("hospital")},
-                              {actor_of("hospital2").organization_id.value_or(0), actor_of("hospital2")}};
-    auto const hospital_named = [&](std::string_view part) -> Actor {
-      for (auto const& h : hospitals) {
-        if (h.name.find(part) == std::string::npos) continue;
-        if (auto found = staff.find(h.id); found != staff.end()) return found->second;
-        auto actor = create_user(fmt::format("hospital.{}", h.id), "Приёмный покой: " + h.name,
-                                 Role::Hospital, h.id, "");
-        staff.emplace(h.id, actor);
-        return actor;
-      }
-      throw ScriptFailure{make_error(Errc::Internal, fmt::format("the demo has no hospital named {}", part))};
-    };
+    // Each profile's talons go to a demo hospital that treats it and takes high-technology
+    // cases, acted for by that hospital's demo login.
+    std::map<Id, Actor> staff;
+    for (auto const& login : server::demo_logins()) {
+      if (login.role != "hospital") continue;
+      auto actor = actor_of(login.login);
+      if (actor.organization_id) staff.emplace(*actor.organization_id, actor);
+    }
     for (auto const& cases : profile_cases()) {
-      std::string_view const p = cases.profile;
-      char const* const part = (p == "cardiac_surgery" || p == "cardiology") ? "кардиохирург"
-                               : p == "neurosurgery"                         ? "нейрохирург"
-                               : (p == "oncology" || p == "hematology")      ? "онколог"
-                                                                             : "хирургии";
-      hospital_for_profile_.push_back(hospital_named(part));
+      OrganizationFilter filter;
+      filter.kind = OrganizationKind::Hospital;
+      filter.profile = cases.profile;
+      filter.route = Route::HighTech;
+      auto const hospitals = must(query(reader_, [&](Store& s) { return s.list_organizations(filter); }));
+      auto const chosen = std::find_if(hospitals.begin(), hospitals.end(), [&](Organization const& h) {
+        return staff.contains(h.id);
+      });
+      if (chosen == hospitals.end()) {
+        throw ScriptFailure{make_error(
+            Errc::Internal, fmt::format("the demo has no hospital for {}", cases.profile))};
+      }
+      hospital_for_profile_.push_back(staff.at(chosen->id));
     }
   }
 
@@ -520,6 +519,7 @@ class Generator {
     ReferralDraft draft{iin,
                         diagnosis.first,
                         cases.profile,
+                        Route::HighTech,
                         plan.urgent ? Urgency::Urgent : Urgency::Routine,
                         CareForm::Inpatient,
                         diagnosis.second};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "bench/patient_pool.hpp"
 #include "server/system_clock.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/sqlite_store.hpp"
@@ -10,6 +11,11 @@
 #include "workflow/services.hpp"
 
 namespace joldama::bench {
+
+namespace {
+constexpr std::size_t kPoolSize = 2000;  // × 12 profiles: 24,000 transactions at most
+constexpr unsigned kPoolSerial = 7000;   // apart from the server benchmark's pool
+}  // namespace
 
 Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
                                        std::chrono::milliseconds duration,
@@ -28,18 +34,16 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
   if (!doctor) return doctor.error();
   if (!*doctor) return make_error(Errc::NotFound, "the database has no demo doctor");
   auto const actor = (*doctor)->actor();
-  ReferralFilter mine;
-  mine.referring_organization_id = actor.organization_id;
-  mine.limit = 1;
-  auto listed = store.list_referrals(mine);
-  if (!listed) return listed.error();
-  if (listed->empty()) return make_error(Errc::NotFound, "the demo doctor has no patient");
-  ReferralDraft const draft{listed->front()->referral.patient_iin,
-                            "I25.1",
-                            "cardiac_surgery",
-                            Urgency::Routine,
-                            CareForm::Inpatient,
-                            "Benchmark: three-vessel disease"};
+  // Before the clock starts: patients enough for a referral of each profile per transaction.
+  if (auto s = db->exec("BEGIN IMMEDIATE"); !s) return s.error();
+  auto pool = register_patient_pool(store, workflow, actor, kPoolSize, kPoolSerial);
+  if (!pool) {
+    (void)db->exec("ROLLBACK");
+    return pool.error();
+  }
+  if (auto s = db->exec("COMMIT"); !s) return s.error();
+  auto const& cases = bench_cases();
+  std::size_t next = 0;
 
   std::vector<double> latencies_ms;
   auto const started = Clock::now();
@@ -47,6 +51,15 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
   for (auto now = started; now < until; now = Clock::now()) {
     if (auto s = db->exec("BEGIN IMMEDIATE"); !s) return s.error();
     Status done = ok();
+    if (next >= pool->size() * cases.size()) {
+      (void)db->exec("ROLLBACK");
+      return make_error(Errc::Internal, "the anchor ran out of patients; enlarge its pool");
+    }
+    auto const& kind = cases[next / pool->size()];
+    ReferralDraft const draft{(*pool)[next % pool->size()], kind.icd10,          kind.profile,
+                              Route::HighTech,              Urgency::Routine,    CareForm::Inpatient,
+                              "Benchmark: three-vessel disease"};
+    ++next;
     auto referral = workflow.register_referral(store, actor, draft);
     if (!referral) done = referral.error();
     if (done) {

@@ -23,8 +23,8 @@ struct AnchorReport {
   double p99_ms = 0;
 };
 
-// Against a bureau made by generate_bureau (it needs the demo's "doctor" and a patient of
-// theirs); adds the referrals it registers.
+// Against a bureau made by generate_bureau (it needs the demo's "doctor"); adds a pool of
+// patients, untimed, then the referrals it registers, each for a new (patient, profile).
 Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db,
                                        std::chrono::milliseconds duration,
                                        WorkingCalendar const& calendar,

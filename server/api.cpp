@@ -64,6 +64,9 @@ int to_http_status(Errc code) {
     case Errc::Duplicate: return 409;
     case Errc::QuotaExhausted: return 409;
     case Errc::QuotaBelowUsage: return 409;
+    case Errc::NoFreePlace: return 409;
+    case Errc::CapacityBelowBookings: return 409;
+    case Errc::ReferralExists: return 409;
     case Errc::StaleVersion: return 412;
     case Errc::TooLarge: return 413;
     case Errc::UnsupportedMediaType: return 415;
@@ -102,6 +105,7 @@ Api::Api(ApiServices services)
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);
+  add_place_routes(*this);
   add_patient_routes(*this);
   add_referral_routes(*this);
   add_quota_routes(*this);

@@ -221,6 +221,7 @@ void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<
 // The route files.
 void add_session_routes(Api& api);
 void add_reference_routes(Api& api);
+void add_place_routes(Api& api);
 void add_patient_routes(Api& api);
 void add_referral_routes(Api& api);
 void add_quota_routes(Api& api);

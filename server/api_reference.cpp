@@ -55,8 +55,9 @@ void add_reference_routes(Api& api) {
              api.reply(exchange, Api::json(200, items));
            }});
   api.add({Method::Get, "/api/v1/organizations", Access::SignedIn, Body::None,
-           "Medical organizations, filtered by ?kind=polyclinic|hospital and "
-           "?level=local|regional|republican",
+           "Medical organizations, filtered by ?kind=polyclinic|hospital, "
+           "?level=local|regional|republican, ?profile= (hospitals that treat it) and "
+           "?route=planned|high_tech (hospitals that receive by it)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              OrganizationFilter filter;
              auto const kind = query_text(exchange->request, "kind");
@@ -75,7 +76,21 @@ void add_reference_routes(Api& api) {
                      exchange, validation_error("level", "must be local, regional or republican"));
                }
              }
+             filter.profile = query_text(exchange->request, "profile");
+             auto const route = query_text(exchange->request, "route");
+             if (!route.empty()) {
+               filter.route = parse<joldama::Route>(route);
+               if (!filter.route) {
+                 return api.fail(exchange,
+                                 validation_error("route", "must be planned or high_tech"));
+               }
+             }
              api.read(exchange, [filter](Store& store) -> Result<Response> {
+               if (!filter.profile.empty()) {
+                 auto profile = store.find_profile(filter.profile);
+                 if (!profile) return profile.error();
+                 if (!*profile) return validation_error("profile", "not a care profile");
+               }
                auto organizations = store.list_organizations(filter);
                if (!organizations) return organizations.error();
                json::array items;

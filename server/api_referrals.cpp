@@ -5,6 +5,7 @@
 #include "server/api.hpp"
 #include "server/crypto.hpp"
 #include "server/handler_support.hpp"
+#include "workflow/fields.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama::server {
@@ -34,53 +35,79 @@ Result<ReferralDraft> referral_draft(JsonInput& body) {
   auto justification = body.text("justification");
   if (!justification) return justification.error();
   draft.justification = std::move(*justification);
+  auto route = body.choice<joldama::Route>("route", Need::Optional);
+  if (!route) return route.error();
+  draft.route = route->value_or(joldama::Route::HighTech);
   if (auto s = body.finish(); !s) return s.error();
   return draft;
 }
 
-// The body of an action: the fields the contract names for it, all typed here and checked for
-// presence and content by the workflow.
+// Where a text field of an action's body goes in the input.
+std::string* text_of(ActionInput& in, Field field) {
+  switch (field) {
+    case Field::Comment: return &in.comment;
+    case Field::Reason: return &in.reason;
+    case Field::ReasonCode: return &in.reason_code;
+    case Field::Protocol: return &in.protocol;
+    case Field::ExamPlace: return &in.exam_place;
+    case Field::Clinic: return &in.clinic;
+    case Field::Country: return &in.country;
+    case Field::CaseNumber: return &in.case_number;
+    case Field::FinalIcd10: return &in.final_icd10;
+    case Field::ExamAt:
+    case Field::HospitalId:
+    case Field::Outcome:
+    case Field::PlannedDate: break;
+  }
+  return nullptr;
+}
+
+// The body of an action: the fields the transition table gives the action (see fields.hpp),
+// typed by their kind here; presence and content are the workflow's to check.
 Result<ActionInput> action_input(Action action, JsonInput& body) {
   ActionInput in;
-  auto const take = [&](std::string_view key, std::string& out) -> Status {
-    auto value = body.text(key, Need::Optional);
-    if (!value) return value.error();
-    out = std::move(*value);
-    return ok();
-  };
-  Status s = take("comment", in.comment);
-  if (s && (action == Action::Reject || action == Action::Decline || action == Action::Cancel)) {
-    s = take("reason", in.reason);
-  }
-  if (s && action == Action::ScheduleInPerson) {
-    auto at = body.timestamp("at", Need::Optional);
-    if (!at) return at.error();
-    in.exam_at = *at;
-    s = take("place", in.exam_place);
-  }
-  if (s && action == Action::Approve) {
-    s = take("protocol", in.protocol);
-    if (s) {
-      auto hospital = body.integer("hospital_id", Need::Optional, 1, INT64_MAX);
-      if (!hospital) return hospital.error();
-      in.hospital_id = *hospital;
+  auto const fields = fields_of_action(action);
+  for (Field field : all_values<Field>()) {
+    if (!fields.contains(field)) continue;
+    auto const name = to_string(field);
+    switch (field_spec(field).kind) {
+      case FieldKind::Text:
+      case FieldKind::LongText:
+      case FieldKind::Icd10:
+      case FieldKind::ReasonCode: {
+        auto value = body.text(name, Need::Optional);
+        if (!value) return value.error();
+        auto* target = text_of(in, field);
+        if (!target) return make_error(Errc::Internal, "a text field without its place");
+        *target = std::move(*value);
+        break;
+      }
+      case FieldKind::DateTime: {
+        auto at = body.timestamp(name, Need::Optional);
+        if (!at) return at.error();
+        in.exam_at = *at;
+        break;
+      }
+      case FieldKind::CalendarDate: {
+        auto date = body.date(name, Need::Optional);
+        if (!date) return date.error();
+        in.planned_date = *date;
+        break;
+      }
+      case FieldKind::Hospital: {
+        auto hospital = body.integer(name, Need::Optional, 1, INT64_MAX);
+        if (!hospital) return hospital.error();
+        in.hospital_id = *hospital;
+        break;
+      }
+      case FieldKind::Outcome: {
+        auto outcome = body.choice<Outcome>(name, Need::Optional);
+        if (!outcome) return outcome.error();
+        in.outcome = *outcome;
+        break;
+      }
     }
-    if (s) s = take("clinic", in.clinic);
-    if (s) s = take("country", in.country);
   }
-  if (s && (action == Action::Complete || action == Action::Discharge)) {
-    auto outcome = body.choice<Outcome>("outcome", Need::Optional);
-    if (!outcome) return outcome.error();
-    in.outcome = *outcome;
-  }
-  if (s && action == Action::Discharge) s = take("final_icd10", in.final_icd10);
-  if (s && action == Action::Accept) {
-    auto date = body.date("planned_date", Need::Optional);
-    if (!date) return date.error();
-    in.planned_date = *date;
-  }
-  if (s && action == Action::Admit) s = take("case_number", in.case_number);
-  if (!s) return s.error();
   if (auto finished = body.finish(); !finished) return finished.error();
   return in;
 }

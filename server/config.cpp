@@ -76,6 +76,15 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
   if (key == "deadlines.talon_validity_days") {
     return parse_number(value, c.deadlines.talon_validity_days, 1, 365);
   }
+  if (key == "deadlines.booking_working_days") {
+    return parse_number(value, c.deadlines.booking_working_days, 1, 30);
+  }
+  if (key == "deadlines.booking_horizon_days") {
+    return parse_number(value, c.deadlines.booking_horizon_days, 1, 366);
+  }
+  if (key == "deadlines.info_reply_working_days") {
+    return parse_number(value, c.deadlines.info_reply_working_days, 1, 365);
+  }
   if (key == "session.idle_minutes") {
     if (!parse_number(value, number, 1, 24 * 60)) return false;
     c.sessions.idle = std::chrono::minutes{number};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -26,17 +27,89 @@ struct Person {
   Sex sex;
 };
 
+// The hospitals of the demo, each with a staff login: the republican centres that receive
+// high-technology talons (two of them planned patients too), a multi-profile hospital taking
+// planned patients in every region, and local hospitals.
+struct HospitalSeed {
+  std::string login;
+  std::string name;
+  OrganizationLevel level;
+  std::string region;
+  std::vector<std::string> profiles;
+  EnumSet<Route> accepts;
+  std::string where;  // in English, for the list of logins
+};
+
+constexpr std::array<std::string_view, 20> kRegionCodes{"10", "11", "15", "19", "23", "27", "31",
+                                                        "33", "35", "39", "43", "47", "55", "59",
+                                                        "61", "62", "63", "71", "75", "79"};
+
+// What a region's multi-profile hospital treats on the planned route.
+std::vector<std::string> const& regional_profiles() {
+  static std::vector<std::string> const profiles{"cardiology", "obstetrics_gynecology", "surgery",
+                                                 "traumatology_orthopedics"};
+  return profiles;
+}
+
+std::vector<HospitalSeed> const& demo_hospitals() {
+  using L = OrganizationLevel;
+  constexpr EnumSet<Route> high_tech{Route::HighTech};
+  constexpr EnumSet<Route> both{Route::HighTech, Route::Planned};
+  constexpr EnumSet<Route> planned{Route::Planned};
+  static std::vector<HospitalSeed> const hospitals = [&] {
+    std::vector<HospitalSeed> list{
+        {"hospital", "Национальный научный кардиохирургический центр", L::Republican, "71",
+         {"cardiac_surgery", "cardiology"}, high_tech,
+         "National Research Cardiac Surgery Center, Astana"},
+        {"hospital2", "Национальный научный центр хирургии им. А.Н. Сызганова", L::Republican,
+         "75", {"cardiac_surgery", "cardiology", "surgery", "transplantation", "uronephrology"}, both,
+         "Syzganov National Scientific Center of Surgery, Almaty"},
+        {"hospital.oncology", "Казахский НИИ онкологии и радиологии", L::Republican, "75",
+         {"hematology", "oncology"}, high_tech,
+         "Kazakh Research Institute of Oncology and Radiology, Almaty"},
+        {"hospital.neuro", "Национальный центр нейрохирургии", L::Republican, "71",
+         {"neurosurgery"}, high_tech, "National Centre for Neurosurgery, Astana"},
+        {"hospital.eye", "Казахский НИИ глазных болезней", L::Republican, "75",
+         {"ophthalmology"}, both, "Kazakh Research Institute of Eye Diseases, Almaty"},
+        {"hospital.trauma", "НИИ травматологии и ортопедии им. Н.Д. Батпенова", L::Republican,
+         "71", {"traumatology_orthopedics"}, high_tech,
+         "Batpenov Research Institute of Traumatology and Orthopaedics, Astana"},
+        {"hospital.children", "Научный центр педиатрии и детской хирургии", L::Republican, "75",
+         {"pediatric_surgery"}, high_tech,
+         "Scientific Centre of Paediatrics and Paediatric Surgery, Almaty"},
+        {"hospital.obstetrics", "Научный центр акушерства, гинекологии и перинатологии",
+         L::Republican, "75", {"obstetrics_gynecology"}, high_tech,
+         "Scientific Centre of Obstetrics, Gynaecology and Perinatology, Almaty"},
+        {"hospital.local", "Городская больница №4 г. Алматы", L::Local, "75",
+         {"surgery", "traumatology_orthopedics"}, planned, "City hospital No. 4, Almaty (75)"},
+        {"hospital.talgar", "Талгарская центральная районная больница", L::Local, "19",
+         {"obstetrics_gynecology", "surgery"}, planned,
+         "Talgar central district hospital, Almaty Region (19)"},
+    };
+    for (auto code : kRegionCodes) {
+      bool const city = code == "71" || code == "75" || code == "79";
+      list.push_back(HospitalSeed{
+          fmt::format("hospital.{}", code),
+          city ? "Городская многопрофильная больница" : "Многопрофильная областная больница",
+          L::Regional, std::string{code}, regional_profiles(), planned,
+          fmt::format("Multi-profile {} hospital ({})", city ? "city" : "regional", code)});
+    }
+    return list;
+  }();
+  return hospitals;
+}
+
 }  // namespace
 
 std::vector<DemoLogin> demo_logins() {
-  return {{"doctor", "doctor", "City polyclinic No. 5, Almaty (75)"},
-          {"doctor.astana", "doctor", "City polyclinic No. 2, Astana (71)"},
-          {"commission", "commission", "Almaty city (75)"},
-          {"commission.astana", "commission", "Astana (71)"},
-          {"republic", "republican", "Ministry of Health"},
-          {"hospital", "hospital", "National Research Cardiac Surgery Center, Astana"},
-          {"hospital2", "hospital", "Syzganov National Scientific Center of Surgery, Almaty"},
-          {"admin", "admin", "—"}};
+  std::vector<DemoLogin> logins{{"doctor", "doctor", "City polyclinic No. 5, Almaty (75)"},
+                                {"doctor.astana", "doctor", "City polyclinic No. 2, Astana (71)"},
+                                {"commission", "commission", "Almaty city (75)"},
+                                {"commission.astana", "commission", "Astana (71)"},
+                                {"republic", "republican", "Ministry of Health"}};
+  for (auto const& h : demo_hospitals()) logins.push_back({h.login, "hospital", h.where});
+  logins.push_back({"admin", "admin", "—"});
+  return logins;
 }
 
 Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
@@ -64,37 +137,42 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
   Actor const system = Actor::system();
 
   try {
-    auto const organization = [&](std::string name, OrganizationKind kind, OrganizationLevel level,
-                                  std::string region) {
-      Organization o{0, std::move(name), kind, level, std::move(region)};
+    auto const regions = must(query(reader, [](Store& s) { return s.list_regions(); }));
+    auto const profiles = must(query(reader, [](Store& s) { return s.list_profiles(); }));
+    auto const region_name = [&](std::string const& code) {
+      for (auto const& r : regions) {
+        if (r.code == code) return r.name.ru;
+      }
+      return code;
+    };
+
+    auto const organization = [&](Organization o) {
       return must(transact(writer, [&](Store& s) { return s.insert_organization(o); }));
     };
     Id const polyclinic_almaty =
-        organization("Городская поликлиника №5 г. Алматы", OrganizationKind::Polyclinic,
-                     OrganizationLevel::Local, "75");
+        organization({0, "Городская поликлиника №5 г. Алматы", OrganizationKind::Polyclinic,
+                      OrganizationLevel::Local, "75", {}, {}});
     Id const polyclinic_astana =
-        organization("Городская поликлиника №2 г. Астана", OrganizationKind::Polyclinic,
-                     OrganizationLevel::Local, "71");
-    Id const cardiac_center =
-        organization("Национальный научный кардиохирургический центр", OrganizationKind::Hospital,
-                     OrganizationLevel::Republican, "71");
-    Id const surgery_center =
-        organization("Национальный научный центр хирургии им. А.Н. Сызганова",
-                     OrganizationKind::Hospital, OrganizationLevel::Republican, "75");
-    Id const oncology_institute =
-        organization("Казахский НИИ онкологии и радиологии", OrganizationKind::Hospital,
-                     OrganizationLevel::Republican, "75");
-    organization("Национальный центр нейрохирургии", OrganizationKind::Hospital,
-                 OrganizationLevel::Republican, "71");
+        organization({0, "Городская поликлиника №2 г. Астана", OrganizationKind::Polyclinic,
+                      OrganizationLevel::Local, "71", {}, {}});
+    std::map<std::string, Id> hospital_ids;  // by the login of its staff
+    for (auto const& h : demo_hospitals()) {
+      auto name = h.level == OrganizationLevel::Regional ? h.name + ", " + region_name(h.region)
+                                                         : h.name;
+      hospital_ids[h.login] = organization({0, std::move(name), OrganizationKind::Hospital,
+                                            h.level, h.region, h.profiles, h.accepts});
+    }
+    Id const cardiac_center = hospital_ids.at("hospital");
+    Id const surgery_center = hospital_ids.at("hospital2");
 
     struct UserSeed {
-      char const* login;
-      char const* name;
+      std::string login;
+      std::string name;
       Role role;
       std::optional<Id> organization;
-      char const* region;
+      std::string region;
     };
-    std::vector<UserSeed> const users = {
+    std::vector<UserSeed> users = {
         {"doctor", "Нурланова Айгуль Серикқызы", Role::Doctor, polyclinic_almaty, ""},
         {"doctor.astana", "Жаксыбеков Ерлан Маратович", Role::Doctor, polyclinic_astana, ""},
         {"commission", "Комиссия Управления здравоохранения г. Алматы", Role::Commission,
@@ -102,19 +180,18 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
         {"commission.astana", "Комиссия Управления здравоохранения г. Астана", Role::Commission,
          std::nullopt, "71"},
         {"republic", "Республиканский координатор МЗ РК", Role::Republican, std::nullopt, ""},
-        {"hospital", "Приёмный покой ННКЦ", Role::Hospital, cardiac_center, ""},
-        {"hospital2", "Приёмный покой ННЦХ им. Сызганова", Role::Hospital, surgery_center, ""},
         {"admin", "Администратор системы", Role::Admin, std::nullopt, ""},
     };
+    for (auto const& h : demo_hospitals()) {
+      users.push_back({h.login, "Приёмный покой: " + h.name, Role::Hospital,
+                       hospital_ids.at(h.login), ""});
+    }
     std::map<std::string, Actor> actors;
+    // One hash for every demo account: Argon2id takes its time, by design.
+    auto const password_hash = must(hash_password(kDemoPassword));
     for (auto const& u : users) {
-      UserDraft draft{u.login,
-                      u.name,
-                      u.role,
-                      u.organization,
-                      u.region,
-                      Locale::Kk,
-                      must(hash_password(kDemoPassword))};
+      UserDraft draft{u.login, u.name, u.role, u.organization, u.region, Locale::Kk,
+                      password_hash};
       auto user =
           must(transact(writer, [&](Store& s) { return accounts.create_user(s, system, draft); }));
       actors[u.login] = user.actor();
@@ -129,8 +206,6 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
 
     // Quotas for every region × profile, small enough that exhaustion can be shown; for the
     // year the seed starts in as well, should it differ.
-    auto const regions = must(query(reader, [](Store& s) { return s.list_regions(); }));
-    auto const profiles = must(query(reader, [](Store& s) { return s.list_profiles(); }));
     std::set<int> years{year_of(local_date(seed.now())), year_of(today)};
     must(transact(writer, [&](Store& s) -> Status {
       for (int year : years) {
@@ -153,10 +228,40 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                                        {{"years", std::to_string(years.size())}}});
     }));
 
+    // Planned places of every hospital that takes planned patients, for each working day from
+    // two weeks ago to three weeks ahead: a few a day, different by hospital, profile and day.
+    auto const first_working_day = [&](Date day) {
+      while (!calendar.is_working_day(day)) day += std::chrono::days{1};
+      return day;
+    };
+    must(transact(writer, [&](Store& s) -> Status {
+      int rows = 0;
+      for (auto const& h : demo_hospitals()) {
+        if (!h.accepts.contains(Route::Planned)) continue;
+        for (auto const& profile : h.profiles) {
+          for (int offset = -14; offset <= 21; ++offset) {
+            Date const day = today + std::chrono::days{offset};
+            if (!calendar.is_working_day(day)) continue;
+            auto const spread = std::hash<std::string>{}(h.login + profile + format_date(day));
+            Places places{{hospital_ids.at(h.login), profile, day},
+                          1 + static_cast<int>(spread % 6), 0};
+            if (auto saved = s.save_places(places); !saved) return saved;
+            ++rows;
+          }
+        }
+      }
+      return s.append_audit(AuditEvent{seed.now(),
+                                        "system",
+                                        Role::System,
+                                        "demo_places",
+                                        std::nullopt,
+                                        {{"rows", std::to_string(rows)}}});
+    }));
+
     unsigned serial = 100;
     auto const referral = [&](Actor const& by, std::string const& region, Person const& person,
                               std::string icd10, std::string profile, Urgency urgency,
-                              std::string justification) {
+                              std::string justification, Route route = Route::HighTech) {
       auto const birth = parse_date(person.birth).value();  // the constants above are dates
       PatientDraft patient{make_iin(birth, person.sex, serial++),
                            person.last,
@@ -170,8 +275,9 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                            true};
       auto registered = must(
           transact(writer, [&](Store& s) { return workflow.register_patient(s, by, patient); }));
-      ReferralDraft draft{registered.iin, std::move(icd10),    std::move(profile),
-                          urgency,        CareForm::Inpatient, std::move(justification)};
+      ReferralDraft draft{registered.iin, std::move(icd10),   std::move(profile),
+                          route,          urgency,            CareForm::Inpatient,
+                          std::move(justification)};
       return must(
           transact(writer, [&](Store& s) { return workflow.register_referral(s, by, draft); }));
     };
@@ -315,6 +421,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                              "Хроническая боль в пояснице; направление на консультацию.");
     act(doctor, rejected, Action::Submit);
     act(commission, rejected, Action::Reject, with([](ActionInput& in) {
+          in.reason_code = "treatable_locally";
           in.reason =
               "Помощь может быть оказана на уровне области; оперативное лечение не показано";
         }));
@@ -389,6 +496,7 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                  "Первичная открытоугольная глаукома; показана антиглаукомная операция.");
     seed.set(morning(13));
     act(doctor, cancelled, Action::Cancel, with([](ActionInput& in) {
+          in.reason_code = "treatable_locally";
           in.reason = "Пациент получает лечение по месту жительства";
         }));
 
@@ -417,6 +525,134 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     seed.set(morning(40));
     act(republic, expired, Action::Approve, to_hospital(surgery_center));
 
+    // The planned route: the patient chooses a hospital and a day with a free place, the
+    // hospital confirms within a working day.
+    auto const booking = [&](std::string const& login, Date day) {
+      return with([&](ActionInput& in) {
+        in.hospital_id = hospital_ids.at(login);
+        in.planned_date = day;
+      });
+    };
+    auto const reason = [&](std::string code, std::string text = {}) {
+      return with([&](ActionInput& in) {
+        in.reason_code = code;
+        in.reason = text;
+      });
+    };
+    Actor const& city_hospital = actors.at("hospital.75");
+
+    // 19. Planned, just registered: the doctor is to book with the patient.
+    seed.set(morning(1, 11));
+    referral(doctor, "75", {"Оспанов", "Даулет", "Маратович", "1984-03-17", Sex::Male}, "K40.9",
+             "surgery", Urgency::Routine, "Паховая грыжа слева; плановая герниопластика.",
+             Route::Planned);
+
+    // 20. Booked yesterday with Almaty's city hospital, awaiting its answer.
+    auto booked = referral(doctor, "75", {"Каримова", "Асель", "Бахытовна", "1991-07-08",
+                                          Sex::Female},
+                           "N81.2", "obstetrics_gynecology", Urgency::Routine,
+                           "Неполное выпадение матки; плановое оперативное лечение.",
+                           Route::Planned);
+    seed.set(morning(1, 14));
+    act(doctor, booked, Action::Book,
+        booking("hospital.75", first_working_day(today + std::chrono::days{3})));
+
+    // 21. Booked with a hospital of another region (the choice is free), and not answered in
+    // time: overdue.
+    seed.set(morning(6));
+    auto unanswered = referral(doctor, "75", {"Ибраев", "Нуржан", "Серикович", "1969-12-01",
+                                              Sex::Male},
+                               "M17.1", "traumatology_orthopedics", Urgency::Routine,
+                               "Первичный гонартроз справа II ст.; артроскопия.", Route::Planned);
+    seed.set(morning(5));
+    act(doctor, unanswered, Action::Book,
+        booking("hospital.19", first_working_day(today + std::chrono::days{4})));
+
+    // 22. Confirmed: a place is booked and a talon issued.
+    seed.set(morning(4));
+    auto confirmed = referral(doctor, "75", {"Жакупова", "Роза", "Ахметовна", "1958-02-23",
+                                             Sex::Female},
+                              "I11.9", "cardiology", Urgency::Routine,
+                              "Гипертоническая болезнь II ст.; подбор терапии в стационаре.",
+                              Route::Planned);
+    act(doctor, confirmed, Action::Book,
+        booking("hospital.75", first_working_day(today + std::chrono::days{2})));
+    seed.set(morning(3));
+    act(city_hospital, confirmed, Action::Confirm);
+
+    // 23. Refused for want of places, booked again nearby and confirmed.
+    seed.set(morning(8));
+    auto rebooked = referral(doctor_astana, "71", {"Сарсенова", "Малика", "Ерлановна",
+                                                   "1995-05-14", Sex::Female},
+                             "N80.0", "obstetrics_gynecology", Urgency::Routine,
+                             "Эндометриоз матки; плановая лапароскопия.", Route::Planned);
+    seed.set(morning(7));
+    act(doctor_astana, rebooked, Action::Book,
+        booking("hospital.71", first_working_day(today + std::chrono::days{1})));
+    seed.set(morning(6));
+    act(actors.at("hospital.71"), rebooked, Action::Refuse,
+        reason("no_capacity", "Отделение закрыто на санитарную обработку"));
+    seed.set(morning(5));
+    act(doctor_astana, rebooked, Action::Book,
+        booking("hospital.11", first_working_day(today + std::chrono::days{5})));
+    seed.set(morning(4));
+    act(actors.at("hospital.11"), rebooked, Action::Confirm);
+
+    // 24. Admitted on the planned route.
+    seed.set(morning(9));
+    auto planned_admitted = referral(doctor_astana, "71", {"Ахметжанов", "Руслан", "Бекович",
+                                                           "1977-10-29", Sex::Male},
+                                     "K80.2", "surgery", Urgency::Routine,
+                                     "Желчнокаменная болезнь; плановая холецистэктомия.",
+                                     Route::Planned);
+    Date const admission_day = today - std::chrono::days{2};
+    seed.set(morning(8, 11));
+    act(doctor_astana, planned_admitted, Action::Book,
+        booking("hospital.71", first_working_day(admission_day - std::chrono::days{3})));
+    seed.set(morning(7, 12));
+    act(actors.at("hospital.71"), planned_admitted, Action::Confirm);
+    seed.set(start_of_local_day(planned_admitted.booking_date.value()) + std::chrono::hours{9});
+    act(actors.at("hospital.71"), planned_admitted, Action::Admit,
+        with([](ActionInput& in) { in.case_number = "ИБ-2026-03310"; }));
+
+    // 25. Treated on the planned route and discharged.
+    seed.set(morning(20));
+    auto planned_completed = referral(doctor, "75", {"Нуртазина", "Гаухар", "Маратовна",
+                                                     "1963-04-04", Sex::Female},
+                                      "S83.2", "traumatology_orthopedics", Urgency::Routine,
+                                      "Разрыв мениска правого коленного сустава; артроскопия.",
+                                      Route::Planned);
+    seed.set(morning(19));
+    act(doctor, planned_completed, Action::Book,
+        booking("hospital.local", first_working_day(today - std::chrono::days{13})));
+    seed.set(morning(18));
+    act(actors.at("hospital.local"), planned_completed, Action::Confirm);
+    seed.set(start_of_local_day(planned_completed.booking_date.value()) + std::chrono::hours{9});
+    act(actors.at("hospital.local"), planned_completed, Action::Admit,
+        with([](ActionInput& in) { in.case_number = "ИБ-2026-02114"; }));
+    seed.set(start_of_local_day(planned_completed.booking_date.value()) +
+             std::chrono::days{4} + std::chrono::hours{11});
+    act(actors.at("hospital.local"), planned_completed, Action::Discharge,
+        with([](ActionInput& in) {
+          in.outcome = Outcome::Improved;
+          in.final_icd10 = "S83.2";
+        }));
+
+    // 26. Confirmed, then cancelled: the place is free again.
+    seed.set(morning(7));
+    auto planned_cancelled = referral(doctor, "75", {"Бекмуханов", "Аслан", "Тимурович",
+                                                     "1949-09-09", Sex::Male},
+                                      "H25.1", "ophthalmology", Urgency::Routine,
+                                      "Возрастная катаракта правого глаза; факоэмульсификация.",
+                                      Route::Planned);
+    act(doctor, planned_cancelled, Action::Book,
+        booking("hospital.eye", first_working_day(today + std::chrono::days{6})));
+    seed.set(morning(6));
+    act(actors.at("hospital.eye"), planned_cancelled, Action::Confirm);
+    seed.set(morning(2));
+    act(doctor, planned_cancelled, Action::Cancel,
+        reason("patient_declined", "Пациент выбрал лечение по месту жительства"));
+
     // The bureau's own sweep, as the server makes it at every start: talons past validity
     // expire and steps past their deadline are marked overdue.
     seed.set(real_now);
@@ -425,7 +661,6 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
           must(transact(writer, [&](Store& s) { return workflow.sweep_deadlines(s, 500); }));
       if (swept.expired.size() < 500 && swept.overdue.size() < 500) break;
     }
-    (void)oncology_institute;
   } catch (ScriptFailure const& failure) {
     return make_error(failure.error.code, "demo data: " + failure.error.message,
                       failure.error.field);

@@ -4,8 +4,10 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <charconv>
 
+#include "workflow/fields.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama::server {
@@ -36,6 +38,9 @@ json::value to_json(Error const& error) {
                                     ? error.message
                                     : std::string{"the request holds text that is not UTF-8"}}};
   if (!error.field.empty() && is_valid_utf8(error.field)) body["field"] = error.field;
+  if (error.existing) {
+    body["existing"] = json::object{{"id", error.existing->id}, {"code", error.existing->code}};
+  }
   return json::object{{"error", std::move(body)}};
 }
 
@@ -49,11 +54,62 @@ json::value to_json(Profile const& profile) {
 }
 
 json::value to_json(Organization const& organization) {
+  json::array profiles;
+  for (auto const& profile : organization.profiles) profiles.emplace_back(profile);
+  json::array accepts;
+  for (Route route : all_values<Route>()) {
+    if (organization.accepts.contains(route)) accepts.emplace_back(to_string(route));
+  }
   return json::object{{"id", organization.id},
                       {"name", organization.name},
                       {"kind", to_string(organization.kind)},
                       {"level", to_string(organization.level)},
-                      {"region", organization.region}};
+                      {"region", organization.region},
+                      {"profiles", std::move(profiles)},
+                      {"accepts", std::move(accepts)}};
+}
+
+json::value to_json(PlaceListing const& listing) {
+  auto const& p = listing.places;
+  auto const& h = listing.hospital;
+  return json::object{{"hospital", json::object{{"id", h.id},
+                                                {"name", h.name},
+                                                {"region", h.region},
+                                                {"level", to_string(h.level)}}},
+                      {"profile", p.key.profile},
+                      {"date", format_date(p.key.date)},
+                      {"capacity", p.capacity},
+                      {"booked", p.booked},
+                      {"free", p.free()}};
+}
+
+json::value to_json(Reason const& reason) {
+  return json::object{
+      {"code", reason.code},
+      {"name", json::object{{"kk", reason.name.kk}, {"ru", reason.name.ru}, {"en", reason.name.en}}}};
+}
+
+json::value to_json(Transition const& row) {
+  json::array fields;
+  for (auto const& field : fields_of(row)) {
+    auto const& spec = field_spec(field.field);
+    json::object f{{"name", to_string(field.field)},
+                   {"kind", to_string(spec.kind)},
+                   {"required", field.required}};
+    if (spec.max_chars > 0) f["max_chars"] = spec.max_chars;
+    if (field.unless) f["required_unless"] = to_string(*field.unless);
+    if (spec.kind == FieldKind::ReasonCode) {
+      json::array options;
+      for (auto const* reason : reasons_for(row.action)) options.push_back(to_json(*reason));
+      f["options"] = std::move(options);
+    } else if (spec.kind == FieldKind::Outcome) {
+      json::array options;
+      for (Outcome outcome : all_values<Outcome>()) options.emplace_back(to_string(outcome));
+      f["options"] = std::move(options);
+    }
+    fields.push_back(std::move(f));
+  }
+  return json::object{{"action", to_string(row.action)}, {"fields", std::move(fields)}};
 }
 
 json::value to_json(User const& user, std::optional<Organization> const& organization) {
@@ -117,6 +173,7 @@ json::value to_json(PublicStatus const& s) {
   return json::object{
       {"code", s.code},
       {"state", to_string(s.state)},
+      {"route", to_string(s.route)},
       {"profile", s.profile},
       {"queue_position", optional_or_null(s.queue_position, [](int n) { return n; })},
       {"planned_date", optional_or_null(s.planned_date, [](Date d) { return format_date(d); })},
@@ -159,7 +216,8 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
       .member("name", listing.patient_name)
       .plain_member("region", r.patient_region)
       .end_object();
-  out.plain_member("icd10", r.icd10)
+  out.plain_member("route", to_string(r.route))
+      .plain_member("icd10", r.icd10)
       .plain_member("profile", r.profile)
       .plain_member("urgency", to_string(r.urgency))
       .plain_member("care_form", to_string(r.care_form))
@@ -205,6 +263,20 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   } else {
     out.null();
   }
+  out.key("booking");
+  if (r.booking_date && r.hospital_id) {
+    out.begin_object()
+        .key("hospital")
+        .begin_object()
+        .member("id", *r.hospital_id)
+        .member("name", listing.hospital_name)
+        .end_object()
+        .plain_member("date", format_date(*r.booking_date))
+        .member("place_held", r.place_held)
+        .end_object();
+  } else {
+    out.null();
+  }
   out.member("queue_position", view.queue_position).key("case_number").text_or_null(r.case_number);
   out.key("abroad");
   if (r.abroad_clinic.empty()) {
@@ -219,8 +291,17 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
   optional_name(r.outcome);
   out.key("final_icd10").text_or_null(r.final_icd10);
   out.key("allowed_actions").begin_array();
-  for (auto action : view.allowed_actions) out.plain(to_string(action));
+  for (auto const& allowed : view.allowed_actions) out.plain(to_string(allowed.action));
   out.end_array();
+  if (with_history) {
+    // What each allowed action takes, from the transition table: the UI builds its forms so.
+    out.key("action_fields").begin_object();
+    for (auto const& allowed : view.allowed_actions) {
+      out.key(to_string(allowed.action))
+          .serialized(json::serialize(to_json(*allowed.row).as_object().at("fields")));
+    }
+    out.end_object();
+  }
   out.key("talon");
   if (r.talon) {
     out.begin_object().plain_member("number", r.talon->number);
@@ -418,6 +499,31 @@ Result<std::optional<Date>> JsonInput::date(std::string_view key, Need need) {
   auto const parsed = parse_date(std::string_view{(*value)->as_string()});
   if (!parsed) return validation_error(std::string{key}, "must be a date YYYY-MM-DD");
   return std::optional<Date>{*parsed};
+}
+
+Result<std::optional<std::vector<std::string>>> JsonInput::texts(std::string_view key, Need need,
+                                                                 std::size_t max_items,
+                                                                 std::size_t max_chars) {
+  using Texts = std::optional<std::vector<std::string>>;
+  auto value = field(key, need);
+  if (!value) return value.error();
+  if (!*value) return Texts{};
+  auto const shape = fmt::format("must be a list of at most {} strings", max_items);
+  if (!(*value)->is_array()) return validation_error(std::string{key}, shape);
+  auto const& items = (*value)->as_array();
+  if (items.size() > max_items) return validation_error(std::string{key}, shape);
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (auto const& item : items) {
+    if (!item.is_string()) return validation_error(std::string{key}, shape);
+    std::string_view const text = item.as_string();
+    if (utf8_length(text) > max_chars) {
+      return validation_error(std::string{key},
+                              fmt::format("each item has at most {} characters", max_chars));
+    }
+    out.emplace_back(text);
+  }
+  return Texts{std::move(out)};
 }
 
 Result<std::optional<Timestamp>> JsonInput::timestamp(std::string_view key, Need need) {

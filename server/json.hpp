@@ -13,6 +13,8 @@
 #include "server/json_writer.hpp"
 #include "workflow/lookup.hpp"
 #include "workflow/model.hpp"
+#include "workflow/reasons.hpp"
+#include "workflow/transition_table.hpp"
 #include "workflow/result.hpp"
 
 namespace joldama::server {
@@ -21,6 +23,11 @@ boost::json::value to_json(Error const& error);
 boost::json::value to_json(Region const& region);
 boost::json::value to_json(Profile const& profile);
 boost::json::value to_json(Organization const& organization);
+boost::json::value to_json(PlaceListing const& listing);
+boost::json::value to_json(Reason const& reason);
+// An action's row as the UI builds its form: {"action", "fields":[{"name","kind","required",
+// "max_chars"?,"required_unless"?,"options"?}]}.
+boost::json::value to_json(Transition const& row);
 boost::json::value to_json(User const& user, std::optional<Organization> const& organization);
 boost::json::value to_json(Patient const& patient);
 boost::json::value to_json(Quota const& quota);
@@ -50,6 +57,10 @@ class JsonInput {
   Result<std::optional<bool>> boolean(std::string_view key, Need need);
   Result<std::optional<Date>> date(std::string_view key, Need need);
   Result<std::optional<Timestamp>> timestamp(std::string_view key, Need need);
+  // An array of strings, each at most `max_chars` characters, at most `max_items` of them.
+  Result<std::optional<std::vector<std::string>>> texts(std::string_view key, Need need,
+                                                        std::size_t max_items,
+                                                        std::size_t max_chars);
   template <NamedEnum E>
   Result<std::optional<E>> choice(std::string_view key, Need need);
 

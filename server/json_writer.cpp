@@ -187,6 +187,11 @@ JsonWriter& JsonWriter::value(bool flag) {
   return *this;
 }
 
+JsonWriter& JsonWriter::serialized(std::string_view json) {
+  finish(write_raw(start_value(json.size()), json));
+  return *this;
+}
+
 JsonWriter& JsonWriter::null() {
   finish(write_raw(start_value(4), "null"));
   return *this;

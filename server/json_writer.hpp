@@ -29,6 +29,8 @@ class JsonWriter {
   JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
   JsonWriter& value(bool flag);
   JsonWriter& null();
+  // A whole value serialized elsewhere (by Boost.JSON), written as it is.
+  JsonWriter& serialized(std::string_view json);
   template <class T>
   JsonWriter& value(std::optional<T> const& maybe) {
     return maybe ? value(*maybe) : null();

@@ -171,7 +171,7 @@ int serve(CommandLine const& line) {
   if (config->demo) {
     fmt::print("demo logins (password \"{}\"):\n", server::kDemoPassword);
     for (auto const& login : server::demo_logins()) {
-      fmt::print("  {:<18} {:<11} {}\n", login.login, login.role, login.where);
+      fmt::print("  {:<20} {:<11} {}\n", login.login, login.role, login.where);
     }
   }
   std::fflush(stdout);

@@ -36,6 +36,10 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/profiles", {nullptr, "[Profile]", 200}},
       {"GET /api/v1/organizations", {nullptr, "[Organization]", 200}},
       {"GET /api/v1/icd10", {nullptr, "[Icd10Code]", 200}},
+      {"PUT /api/v1/organizations/{id}/profiles", {"HospitalProfiles", "Organization", 200}},
+      {"GET /api/v1/places", {nullptr, "[PlaceDay]", 200}},
+      {"PUT /api/v1/places/{hospital_id}/{profile}/{date}", {"Capacity", "PlaceDay", 200}},
+      {"GET /api/v1/reasons", {nullptr, "[Reason]", 200}},
       {"POST /api/v1/patients", {"PatientInput", "Patient", 201}},
       {"GET /api/v1/patients/{iin}", {nullptr, "Patient", 200}},
       {"POST /api/v1/patients/{iin}/access", {"AccessRequest", "Patient", 200}},
@@ -134,8 +138,28 @@ json::object schemas() {
                               {"name", string_schema()},
                               {"kind", enum_schema<OrganizationKind>()},
                               {"level", enum_schema<OrganizationLevel>()},
-                              {"region", string_schema()}},
+                              {"region", string_schema()},
+                              {"profiles", {{"type", "array"}, {"items", string_schema()}}},
+                              {"accepts", {{"type", "array"}, {"items", enum_schema<joldama::Route>()}}}},
                              {"id", "name", "kind", "level", "region"});
+  s["HospitalProfiles"] = object(
+      {{"profiles", {{"type", "array"}, {"items", string_schema()}}},
+       {"accepts", {{"type", "array"}, {"items", enum_schema<joldama::Route>()}}}},
+      {"profiles", "accepts"});
+  s["PlaceDay"] = object({{"hospital", object({{"id", {{"type", "integer"}}},
+                                               {"name", string_schema()},
+                                               {"region", string_schema()},
+                                               {"level", enum_schema<OrganizationLevel>()}},
+                                              {"id", "name", "region", "level"})},
+                          {"profile", string_schema()},
+                          {"date", {{"type", "string"}, {"format", "date"}}},
+                          {"capacity", {{"type", "integer"}}},
+                          {"booked", {{"type", "integer"}}},
+                          {"free", {{"type", "integer"}}}},
+                         {"hospital", "profile", "date", "capacity", "booked", "free"});
+  s["Capacity"] = object({{"capacity", {{"type", "integer"}, {"minimum", 0}, {"maximum", 10000}}}},
+                         {"capacity"});
+  s["Reason"] = object({{"code", string_schema()}, {"name", names}}, {"code", "name"});
   s["PatientInput"] = object(
       {{"iin", {{"type", "string"}, {"pattern", "^[0-9]{12}$"}}},
        {"last_name", string_schema()},
@@ -179,6 +203,7 @@ json::object schemas() {
       object({{"patient_iin", string_schema()},
               {"icd10", string_schema()},
               {"profile", string_schema()},
+              {"route", enum_schema<joldama::Route>()},
               {"urgency", enum_schema<Urgency>()},
               {"care_form", enum_schema<CareForm>()},
               {"justification", string_schema()}},
@@ -186,13 +211,12 @@ json::object schemas() {
   s["ActionInput"] = json::object{
       {"type", "object"},
       {"description",
-       "Fields by action: submit {}, resubmit {comment}, schedule_in_person {at, place}, "
-       "approve {protocol, comment?} (commission) | {hospital_id} (republican) | {clinic, "
-       "country} (abroad), complete {outcome}, reject/decline/cancel {reason}, request_info "
-       "{comment}, refer_abroad {comment}, accept {planned_date}, admit {case_number}, no_show "
-       "{}, discharge {outcome, final_icd10}. A comment is accepted with every action."},
+       "The fields each action takes are those of its row of the transition table, given with "
+       "every referral in `action_fields` (name, kind, required, required_unless, max_chars, "
+       "options). A comment is accepted with every action."},
       {"properties", json::object{{"comment", string_schema()},
                                   {"reason", string_schema()},
+                                  {"reason_code", string_schema()},
                                   {"at", {{"type", "string"}, {"format", "date-time"}}},
                                   {"place", string_schema()},
                                   {"protocol", string_schema()},
@@ -229,7 +253,10 @@ json::object schemas() {
                     {"quota", nullable("object")},
                     {"talon", nullable("object")},
                     {"queue_position", nullable("integer")},
+                    {"route", enum_schema<joldama::Route>()},
+                    {"booking", nullable("object")},
                     {"allowed_actions", {{"type", "array"}, {"items", enum_schema<Action>()}}},
+                    {"action_fields", {{"type", "object"}}},
                     {"history", {{"type", "array"}, {"items", {{"type", "object"}}}}}}},
       {"required", json::array{"id", "code", "state", "version", "patient", "allowed_actions"}}};
   s["ReferralPage"] = object(
@@ -261,6 +288,7 @@ json::object schemas() {
                                   {"period", "profile", "total"});
   s["PublicStatus"] = object({{"code", string_schema()},
                               {"state", enum_schema<State>()},
+                              {"route", enum_schema<joldama::Route>()},
                               {"profile", string_schema()},
                               {"queue_position", nullable("integer")},
                               {"planned_date", nullable("string")},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -365,10 +366,192 @@ UPDATE regions SET name_ru = 'область Жетісу' WHERE code = '33';
 UPDATE regions SET name_ru = 'область Ұлытау' WHERE code = '62';
 )sql";
 
-constexpr std::array<std::string_view, 11> kMigrations{
-    kSchema,       kReferenceData,    kAccountsAndDocuments, kHistoryIndex,
-    kScaleIndexes, kIdempotencyByAge, kReadsByPartition,     kLoginFailures,
-    kPatientAccesses, kPasswordChange, kRegionNames};
+// 12: hospitals say what they treat and which routes they take, and publish their planned
+// places per profile and day; referrals gain the planned route.
+// - A hospital that existed before keeps receiving what it could: high-technology talons of
+//   every profile, until an administrator narrows that down.
+// - The referrals table is rebuilt (SQLite cannot change a CHECK in place): the new state
+//   booking_requested, the route, the booked day and whether a place is held, and the rules that
+//   tie them (a planned referral never holds a quota; it holds a place exactly while scheduled,
+//   and keeps it once admitted). `addressed_to` is the hospital a referral is addressed to (the
+//   talon's, or the one asked to confirm a booking), written as addressed_hospital() in
+//   workflow/decide.cpp says; the hospitals' worklists are queued by it.
+constexpr std::string_view kPlannedRoute = R"sql(
+ALTER TABLE organizations ADD COLUMN accepts_planned INTEGER NOT NULL DEFAULT 0
+  CHECK (accepts_planned IN (0, 1));
+ALTER TABLE organizations ADD COLUMN accepts_high_tech INTEGER NOT NULL DEFAULT 0
+  CHECK (accepts_high_tech IN (0, 1));
+UPDATE organizations SET accepts_high_tech = 1 WHERE kind = 'hospital';
+
+CREATE TABLE organization_profiles (
+  organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  profile         TEXT NOT NULL REFERENCES profiles (code),
+  PRIMARY KEY (organization_id, profile)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX organization_profiles_by_profile ON organization_profiles (profile, organization_id);
+INSERT INTO organization_profiles (organization_id, profile)
+  SELECT o.id, p.code FROM organizations AS o CROSS JOIN profiles AS p WHERE o.kind = 'hospital';
+
+CREATE TABLE places (
+  hospital_id INTEGER NOT NULL REFERENCES organizations (id),
+  profile     TEXT NOT NULL REFERENCES profiles (code),
+  date        TEXT NOT NULL CHECK (date(date, '+0 days') IS date),
+  capacity    INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 10000),
+  booked      INTEGER NOT NULL CHECK (booked >= 0),
+  CHECK (booked <= capacity),
+  PRIMARY KEY (hospital_id, profile, date)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX places_by_day ON places (date, profile);
+
+CREATE TABLE referrals_rebuilt (
+  id                 INTEGER PRIMARY KEY,
+  code               TEXT NOT NULL UNIQUE,
+  state              TEXT NOT NULL CHECK (state IN (
+                       'registered', 'booking_requested', 'commission_review',
+                       'in_person_scheduled', 'info_requested', 'republican_review', 'waitlisted',
+                       'talon_issued', 'scheduled', 'admitted', 'abroad_review', 'abroad_approved',
+                       'completed', 'rejected', 'cancelled', 'expired', 'no_show')),
+  version            INTEGER NOT NULL CHECK (version >= 1),
+  patient_id         INTEGER NOT NULL REFERENCES patients (id),
+  patient_iin        TEXT NOT NULL,
+  patient_region     TEXT NOT NULL REFERENCES regions (code),
+  icd10              TEXT NOT NULL,
+  profile            TEXT NOT NULL REFERENCES profiles (code),
+  urgency            TEXT NOT NULL CHECK (urgency IN ('routine', 'urgent')),
+  care_form          TEXT NOT NULL CHECK (care_form IN ('inpatient', 'day_hospital')),
+  justification      TEXT NOT NULL,
+  referring_organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  created_by         INTEGER NOT NULL,
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL,
+  state_since        INTEGER NOT NULL,
+  deadline           INTEGER,
+  paused_working_days INTEGER CHECK (paused_working_days >= 0),
+  overdue_since      INTEGER,
+  decision_mode      TEXT CHECK (decision_mode IN ('in_absentia', 'in_person')),
+  protocol           TEXT NOT NULL DEFAULT '',
+  exam_at            INTEGER,
+  exam_place         TEXT NOT NULL DEFAULT '',
+  quota_period       INTEGER,
+  quota_region       TEXT,
+  quota_profile      TEXT,
+  quota_holding      TEXT NOT NULL CHECK (quota_holding IN ('none', 'waiting', 'reserved', 'used')),
+  waitlisted_at      INTEGER,
+  hospital_id        INTEGER REFERENCES organizations (id),
+  talon_number       TEXT UNIQUE,
+  talon_issued_at    INTEGER,
+  talon_valid_until  INTEGER,
+  planned_date       TEXT CHECK (planned_date IS NULL OR date(planned_date, '+0 days') IS planned_date),
+  case_number        TEXT NOT NULL DEFAULT '',
+  abroad_clinic      TEXT NOT NULL DEFAULT '',
+  abroad_country     TEXT NOT NULL DEFAULT '',
+  outcome            TEXT CHECK (outcome IN ('recovered', 'improved', 'unchanged', 'worsened', 'died')),
+  final_icd10        TEXT NOT NULL DEFAULT '',
+  route              TEXT NOT NULL DEFAULT 'high_tech' CHECK (route IN ('planned', 'high_tech')),
+  booking_date       TEXT CHECK (booking_date IS NULL OR date(booking_date, '+0 days') IS booking_date),
+  place_held         INTEGER NOT NULL DEFAULT 0 CHECK (place_held IN (0, 1)),
+  urgency_rank       INTEGER GENERATED ALWAYS AS (CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END) VIRTUAL,
+  addressed_to       INTEGER GENERATED ALWAYS AS (
+                       CASE WHEN talon_number IS NOT NULL OR state = 'booking_requested'
+                            THEN hospital_id END) VIRTUAL,
+  -- A referral holds a quota exactly when it waits for, reserves or used a unit of one.
+  CHECK ((quota_holding = 'none') = (quota_period IS NULL)),
+  CHECK ((quota_period IS NULL) = (quota_region IS NULL AND quota_profile IS NULL)),
+  -- It waits exactly when it is waitlisted; on the high-technology route it reserves exactly
+  -- while it holds a live talon. A planned referral never holds a quota.
+  CHECK ((quota_holding = 'waiting') = (state = 'waitlisted')),
+  CHECK ((quota_holding = 'reserved') = (route = 'high_tech' AND state IN ('talon_issued', 'scheduled'))),
+  CHECK (quota_holding <> 'used' OR state IN ('admitted', 'completed')),
+  CHECK (route = 'high_tech' OR quota_holding = 'none'),
+  CHECK ((talon_number IS NULL) = (talon_issued_at IS NULL)),
+  CHECK (talon_number IS NULL OR hospital_id IS NOT NULL),
+  -- A planned booking names its hospital and day; a place is held from the confirmation on, by
+  -- a referral scheduled, admitted or completed, and always while scheduled.
+  CHECK (booking_date IS NULL OR route = 'planned'),
+  CHECK (state <> 'booking_requested' OR (booking_date IS NOT NULL AND hospital_id IS NOT NULL)),
+  CHECK (place_held = 0 OR (booking_date IS NOT NULL AND hospital_id IS NOT NULL
+                            AND state IN ('scheduled', 'admitted', 'completed'))),
+  CHECK (NOT (route = 'planned' AND state = 'scheduled') OR place_held = 1)
+) STRICT;
+INSERT INTO referrals_rebuilt (
+       id, code, state, version, patient_id, patient_iin, patient_region, icd10, profile, urgency,
+       care_form, justification, referring_organization_id, created_by, created_at, updated_at,
+       state_since, deadline, paused_working_days, overdue_since, decision_mode, protocol, exam_at,
+       exam_place, quota_period, quota_region, quota_profile, quota_holding, waitlisted_at,
+       hospital_id, talon_number, talon_issued_at, talon_valid_until, planned_date, case_number,
+       abroad_clinic, abroad_country, outcome, final_icd10)
+SELECT id, code, state, version, patient_id, patient_iin, patient_region, icd10, profile, urgency,
+       care_form, justification, referring_organization_id, created_by, created_at, updated_at,
+       state_since, deadline, paused_working_days, overdue_since, decision_mode, protocol, exam_at,
+       exam_place, quota_period, quota_region, quota_profile, quota_holding, waitlisted_at,
+       hospital_id, talon_number, talon_issued_at, talon_valid_until, planned_date, case_number,
+       abroad_clinic, abroad_country, outcome, final_icd10
+FROM referrals;
+DROP TABLE referrals;
+ALTER TABLE referrals_rebuilt RENAME TO referrals;
+
+CREATE INDEX referrals_by_profile ON referrals (profile, state);
+CREATE INDEX referrals_by_patient ON referrals (patient_id, profile);
+CREATE INDEX referrals_unmarked_deadline ON referrals (deadline)
+  WHERE deadline IS NOT NULL AND overdue_since IS NULL;
+CREATE INDEX referrals_talon_validity ON referrals (talon_valid_until)
+  WHERE state IN ('talon_issued', 'scheduled');
+CREATE INDEX referrals_waitlist ON referrals (quota_region, quota_profile, waitlisted_at)
+  WHERE state = 'waitlisted';
+CREATE INDEX referrals_worklist ON referrals (urgency_rank, state_since, id);
+CREATE INDEX referrals_worklist_by_region
+  ON referrals (patient_region, urgency_rank, state_since, id);
+CREATE INDEX referrals_worklist_by_organization
+  ON referrals (referring_organization_id, urgency_rank, state_since, id);
+CREATE INDEX referrals_worklist_by_hospital
+  ON referrals (addressed_to, urgency_rank, state_since, id) WHERE addressed_to IS NOT NULL;
+CREATE INDEX referrals_queue
+  ON referrals (state, urgency_rank, state_since, id, version, overdue_since);
+CREATE INDEX referrals_queue_by_region
+  ON referrals (patient_region, state, urgency_rank, state_since, id, version, overdue_since);
+CREATE INDEX referrals_queue_by_organization
+  ON referrals (referring_organization_id, state, urgency_rank, state_since, id, version,
+                overdue_since);
+CREATE INDEX referrals_queue_by_hospital
+  ON referrals (addressed_to, state, urgency_rank, state_since, id, version, overdue_since)
+  WHERE addressed_to IS NOT NULL;
+)sql";
+
+struct Migration {
+  std::string_view sql;
+  // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
+  // way to change a table's definition), and checked before it commits.
+  bool rebuilds_tables = false;
+};
+
+constexpr std::array<Migration, 12> kMigrations{{
+    {kSchema},
+    {kReferenceData},
+    {kAccountsAndDocuments},
+    {kHistoryIndex},
+    {kScaleIndexes},
+    {kIdempotencyByAge},
+    {kReadsByPartition},
+    {kLoginFailures},
+    {kPatientAccesses},
+    {kPasswordChange},
+    {kRegionNames},
+    {kPlannedRoute, true},
+}};
+
+// Fails if any row refers to a row that does not exist.
+Status check_foreign_keys(Database& db) {
+  auto check = db.prepare("PRAGMA foreign_key_check");
+  if (!check) return check.error();
+  auto row = check->step();
+  if (!row) return row.error();
+  if (*row) {
+    return make_error(Errc::Internal,
+                      fmt::format("a row of {} refers to a missing row of {}", check->text(0),
+                                  check->text(2)));
+  }
+  return ok();
+}
 
 }  // namespace
 
@@ -377,6 +560,10 @@ int schema_version() {
 }
 
 Status migrate(Database& db) {
+  return migrate(db, schema_version());
+}
+
+Status migrate(Database& db, int target) {
   auto version_query = db.prepare("PRAGMA user_version");
   if (!version_query) return version_query.error();
   auto row = version_query->step();
@@ -389,14 +576,23 @@ Status migrate(Database& db) {
                                   "{}; use a newer Joldama",
                                   current, schema_version()));
   }
-  for (int version = current; version < schema_version(); ++version) {
+  for (int version = current; version < std::min(target, schema_version()); ++version) {
+    auto const& migration = kMigrations[static_cast<std::size_t>(version)];
+    // The pragma is a no-op inside a transaction, so it is set before and after.
+    if (migration.rebuilds_tables) {
+      if (auto s = db.exec("PRAGMA foreign_keys = OFF"); !s) return s;
+    }
     if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
-    auto applied = db.exec(kMigrations[static_cast<std::size_t>(version)]);
+    auto applied = db.exec(migration.sql);
+    if (applied && migration.rebuilds_tables) applied = check_foreign_keys(db);
     // user_version takes no bound parameter; the value is our own integer, never input.
     if (applied) applied = db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
     if (applied) applied = db.exec("COMMIT");
+    if (!applied) (void)db.exec("ROLLBACK");
+    if (migration.rebuilds_tables) {
+      if (auto s = db.exec("PRAGMA foreign_keys = ON"); !s && applied) return s;
+    }
     if (!applied) {
-      (void)db.exec("ROLLBACK");
       auto error = applied.error();
       error.message = fmt::format("migration {} failed: {}", version + 1, error.message);
       return error;

@@ -12,4 +12,7 @@ int schema_version();
 // Brings `db` up to schema_version(). Unavailable when the file is newer than the program.
 Status migrate(Database& db);
 
+// Brings `db` up to `target` at most: a database as an older program left it (tests).
+Status migrate(Database& db, int target);
+
 }  // namespace joldama::storage

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -110,6 +112,15 @@ Result<Referral> read_referral(Statement const& row, int first) {
   if (!outcome) return outcome.error();
   r.outcome = *outcome;
   r.final_icd10 = row.text(c(38));
+  auto route = enum_column<Route>(row, c(39), "route");
+  if (!route) return route.error();
+  r.route = *route;
+  if (auto booked = row.optional_text(c(40))) {
+    auto const date = parse_date(*booked);
+    if (!date) return corrupt("booking date", *booked);
+    r.booking_date = *date;
+  }
+  r.place_held = row.int64(c(41)) != 0;
   return r;
 }
 
@@ -165,19 +176,36 @@ void bind_referral(Statement& s, Referral const& r) {
   } else {
     s.bind_null(37);
   }
-  s.bind(38, r.final_icd10);
+  s.bind(38, r.final_icd10).bind(39, to_string(r.route));
+  if (r.booking_date) {
+    s.bind(40, format_date(*r.booking_date));
+  } else {
+    s.bind_null(40);
+  }
+  s.bind(41, r.place_held ? 1 : 0);
 }
 
 Region read_region(Statement const& row) {
   return Region{row.text(0), {row.text(1), row.text(2), row.text(3)}, row.int64(4)};
 }
 
-Result<Organization> read_organization(Statement const& row) {
-  auto kind = enum_column<OrganizationKind>(row, 2, "organization kind");
+Result<Organization> read_organization(Statement const& row, int first) {
+  auto const c = [first](int k) { return first + k; };
+  auto kind = enum_column<OrganizationKind>(row, c(2), "organization kind");
   if (!kind) return kind.error();
-  auto level = enum_column<OrganizationLevel>(row, 3, "organization level");
+  auto level = enum_column<OrganizationLevel>(row, c(3), "organization level");
   if (!level) return level.error();
-  return Organization{row.int64(0), row.text(1), *kind, *level, row.text(4)};
+  Organization o{row.int64(c(0)), row.text(c(1)), *kind, *level, row.text(c(4)), {}, {}};
+  if (row.int64(c(5)) != 0) o.accepts = o.accepts.with(Route::Planned);
+  if (row.int64(c(6)) != 0) o.accepts = o.accepts.with(Route::HighTech);
+  auto const profiles = row.optional_text(c(7)).value_or("");
+  for (std::size_t start = 0; start < profiles.size();) {
+    auto const end = std::min(profiles.find(',', start), profiles.size());
+    o.profiles.push_back(profiles.substr(start, end - start));
+    start = end + 1;
+  }
+  std::sort(o.profiles.begin(), o.profiles.end());
+  return o;
 }
 
 Result<std::vector<Id>> collect_ids(Statement& s) {

@@ -77,7 +77,14 @@ Result<Referral> read_referral(Statement const& row, int first = 0);
 void bind_referral(Statement& s, Referral const& r);
 
 Region read_region(Statement const& row);
-Result<Organization> read_organization(Statement const& row);
+
+// An organization's columns, with a hospital's routes and profiles, for `FROM organizations AS o`.
+inline constexpr std::string_view kOrganizationColumns =
+    "o.id, o.name, o.kind, o.level, o.region, o.accepts_planned, o.accepts_high_tech, "
+    "(SELECT group_concat(profile, ',') FROM organization_profiles "
+    "WHERE organization_id = o.id)";
+inline constexpr int kOrganizationColumnCount = 8;
+Result<Organization> read_organization(Statement const& row, int first = 0);
 Result<User> read_user(Statement const& row);
 
 std::string detail_json(AuditEvent const& event);

@@ -23,11 +23,27 @@ SELECT code, name_kk, name_ru, name_en, population FROM regions ORDER BY code
 constexpr char const* kFindProfile = R"sql(
 SELECT code, name_kk, name_ru, name_en FROM profiles WHERE code = ?1
 )sql";
-constexpr char const* kFindOrganization = R"sql(
-SELECT id, name, kind, level, region FROM organizations WHERE id = ?1
-)sql";
 constexpr char const* kInsertOrganization = R"sql(
-INSERT INTO organizations (name, kind, level, region) VALUES (?1, ?2, ?3, ?4)
+INSERT INTO organizations (name, kind, level, region, accepts_planned, accepts_high_tech)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+)sql";
+constexpr char const* kSetAccepts = R"sql(
+UPDATE organizations SET accepts_planned = ?2, accepts_high_tech = ?3 WHERE id = ?1
+)sql";
+constexpr char const* kDeleteProfiles = R"sql(
+DELETE FROM organization_profiles WHERE organization_id = ?1
+)sql";
+constexpr char const* kInsertProfile = R"sql(
+INSERT INTO organization_profiles (organization_id, profile) VALUES (?1, ?2)
+)sql";
+
+constexpr char const* kFindPlaces = R"sql(
+SELECT capacity, booked FROM places WHERE hospital_id = ?1 AND profile = ?2 AND date = ?3
+)sql";
+constexpr char const* kSavePlaces = R"sql(
+INSERT INTO places (hospital_id, profile, date, capacity, booked) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (hospital_id, profile, date) DO UPDATE
+SET capacity = excluded.capacity, booked = excluded.booked
 )sql";
 
 constexpr char const* kFindPatientById = R"sql(
@@ -62,7 +78,7 @@ SELECT id, code, state, version, patient_id, patient_iin, patient_region, icd10,
        state_since, deadline, paused_working_days, overdue_since, decision_mode, protocol, exam_at,
        exam_place, quota_period, quota_region, quota_profile, quota_holding, waitlisted_at,
        hospital_id, talon_number, talon_issued_at, talon_valid_until, planned_date, case_number,
-       abroad_clinic, abroad_country, outcome, final_icd10
+       abroad_clinic, abroad_country, outcome, final_icd10, route, booking_date, place_held
 FROM referrals WHERE id = ?1
 )sql";
 constexpr char const* kInsertReferral = R"sql(
@@ -72,9 +88,10 @@ INSERT INTO referrals (
        state_since, deadline, paused_working_days, overdue_since, decision_mode, protocol, exam_at,
        exam_place, quota_period, quota_region, quota_profile, quota_holding, waitlisted_at,
        hospital_id, talon_number, talon_issued_at, talon_valid_until, planned_date, case_number,
-       abroad_clinic, abroad_country, outcome, final_icd10)
+       abroad_clinic, abroad_country, outcome, final_icd10, route, booking_date, place_held)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)
+        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38,
+        ?39, ?40, ?41)
 )sql";
 constexpr char const* kUpdateReferral = R"sql(
 UPDATE referrals SET
@@ -86,8 +103,8 @@ UPDATE referrals SET
        quota_region = ?25, quota_profile = ?26, quota_holding = ?27, waitlisted_at = ?28,
        hospital_id = ?29, talon_number = ?30, talon_issued_at = ?31, talon_valid_until = ?32,
        planned_date = ?33, case_number = ?34, abroad_clinic = ?35, abroad_country = ?36,
-       outcome = ?37, final_icd10 = ?38
-WHERE id = ?39 AND version = ?40
+       outcome = ?37, final_icd10 = ?38, route = ?39, booking_date = ?40, place_held = ?41
+WHERE id = ?42 AND version = ?43
 )sql";
 
 constexpr char const* kWaitlist = R"sql(
@@ -117,6 +134,13 @@ constexpr char const* kUnmarkedOverdue = R"sql(
 SELECT id FROM referrals
 WHERE deadline IS NOT NULL AND overdue_since IS NULL AND deadline < ?1
 ORDER BY deadline LIMIT ?2
+)sql";
+// Open: not in a final state (is_terminal in workflow/enums.hpp).
+constexpr char const* kFindOpenReferral = R"sql(
+SELECT id, code FROM referrals
+WHERE patient_id = ?1 AND profile = ?2
+  AND state NOT IN ('completed', 'rejected', 'cancelled', 'expired', 'no_show')
+ORDER BY id LIMIT 1
 )sql";
 constexpr char const* kMarkOverdue = R"sql(
 UPDATE referrals SET overdue_since = ?2 WHERE id = ?1 AND overdue_since IS NULL
@@ -178,7 +202,9 @@ Result<std::optional<Profile>> SqliteStore::find_profile(std::string_view code) 
 
 Result<std::optional<Organization>> SqliteStore::find_organization(Id id) {
   return query_one<Organization>(
-      db_, kFindOrganization, [&](Statement& s) { s.bind(1, id); }, read_organization);
+      db_, fmt::format("SELECT {} FROM organizations AS o WHERE o.id = ?1", kOrganizationColumns),
+      [&](Statement& s) { s.bind(1, id); },
+      [](Statement const& row) { return read_organization(row); });
 }
 
 Result<Id> SqliteStore::insert_organization(Organization const& organization) {
@@ -187,9 +213,64 @@ Result<Id> SqliteStore::insert_organization(Organization const& organization) {
   s->bind(1, organization.name)
       .bind(2, to_string(organization.kind))
       .bind(3, to_string(organization.level))
-      .bind(4, organization.region);
+      .bind(4, organization.region)
+      .bind(5, organization.accepts.contains(Route::Planned) ? 1 : 0)
+      .bind(6, organization.accepts.contains(Route::HighTech) ? 1 : 0);
   if (auto done = s->run(); !done) return done.error();
-  return db_.last_insert_rowid();
+  auto const id = db_.last_insert_rowid();
+  for (auto const& profile : organization.profiles) {
+    auto insert = db_.prepare(kInsertProfile);
+    if (!insert) return insert.error();
+    insert->bind(1, id).bind(2, profile);
+    if (auto done = insert->run(); !done) return done.error();
+  }
+  return id;
+}
+
+Status SqliteStore::save_hospital_profiles(Id organization_id,
+                                           std::vector<std::string> const& profiles,
+                                           EnumSet<Route> accepts) {
+  auto set = db_.prepare(kSetAccepts);
+  if (!set) return set.error();
+  set->bind(1, organization_id)
+      .bind(2, accepts.contains(Route::Planned) ? 1 : 0)
+      .bind(3, accepts.contains(Route::HighTech) ? 1 : 0);
+  if (auto done = set->run(); !done) return done;
+  auto cleared = db_.prepare(kDeleteProfiles);
+  if (!cleared) return cleared.error();
+  cleared->bind(1, organization_id);
+  if (auto done = cleared->run(); !done) return done;
+  for (auto const& profile : profiles) {
+    auto insert = db_.prepare(kInsertProfile);
+    if (!insert) return insert.error();
+    insert->bind(1, organization_id).bind(2, profile);
+    if (auto done = insert->run(); !done) return done;
+  }
+  return ok();
+}
+
+// --- places ------------------------------------------------------------------------------------
+
+Result<std::optional<Places>> SqliteStore::find_places(PlaceKey const& key) {
+  return query_one<Places>(
+      db_, kFindPlaces,
+      [&](Statement& s) {
+        s.bind(1, key.hospital_id).bind(2, key.profile).bind(3, format_date(key.date));
+      },
+      [&](Statement const& row) -> Result<Places> {
+        return Places{key, row.int32(0), row.int32(1)};
+      });
+}
+
+Status SqliteStore::save_places(Places const& places) {
+  auto s = db_.prepare(kSavePlaces);
+  if (!s) return s.error();
+  s->bind(1, places.key.hospital_id)
+      .bind(2, places.key.profile)
+      .bind(3, format_date(places.key.date))
+      .bind(4, places.capacity)
+      .bind(5, places.booked);
+  return s->run();
 }
 
 // --- patients ----------------------------------------------------------------------------------
@@ -274,7 +355,7 @@ Status SqliteStore::update_referral(Referral const& referral, std::int64_t expec
   auto s = db_.prepare(kUpdateReferral);
   if (!s) return s.error();
   bind_referral(*s, referral);
-  s->bind(39, referral.id).bind(40, expected_version);
+  s->bind(42, referral.id).bind(43, expected_version);
   if (auto done = s->run(); !done) return done;
   if (db_.changes() == 0) {
     return make_error(Errc::StaleVersion,
@@ -311,6 +392,15 @@ Result<std::vector<Id>> SqliteStore::unmarked_overdue(Timestamp now, std::size_t
   if (!s) return s.error();
   s->bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
   return collect_ids(*s);
+}
+
+Result<std::optional<ExistingReferral>> SqliteStore::find_open_referral(Id patient_id,
+                                                                      std::string_view profile) {
+  return query_one<ExistingReferral>(
+      db_, kFindOpenReferral, [&](Statement& s) { s.bind(1, patient_id).bind(2, profile); },
+      [](Statement const& row) -> Result<ExistingReferral> {
+        return ExistingReferral{row.int64(0), row.text(1)};
+      });
 }
 
 Status SqliteStore::mark_overdue(Id referral_id, Timestamp since) {

@@ -23,6 +23,11 @@ class SqliteStore final : public Store {
   Result<std::optional<Profile>> find_profile(std::string_view code) override;
   Result<std::optional<Organization>> find_organization(Id id) override;
   Result<Id> insert_organization(Organization const& organization) override;
+  Status save_hospital_profiles(Id organization_id, std::vector<std::string> const& profiles,
+                                EnumSet<Route> accepts) override;
+
+  Result<std::optional<Places>> find_places(PlaceKey const& key) override;
+  Status save_places(Places const& places) override;
 
   Result<std::optional<Patient>> find_patient(Id id) override;
   Result<std::optional<Patient>> find_patient_by_iin(std::string_view iin) override;
@@ -38,6 +43,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Id>> talons_past_validity(Timestamp now, std::size_t limit) override;
   Result<std::vector<Id>> unmarked_overdue(Timestamp now, std::size_t limit) override;
   Status mark_overdue(Id referral_id, Timestamp since) override;
+  Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
+                                                             std::string_view profile) override;
 
   Result<std::optional<Quota>> find_quota(QuotaKey const& key) override;
   Status save_quota(Quota const& quota) override;
@@ -78,6 +85,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Organization>> list_organizations(OrganizationFilter const& filter) override;
   Result<std::vector<Profile>> list_profiles() override;
+  Result<std::vector<PlaceListing>> list_places(PlaceFilter const& filter) override;
   Result<SharedListing> find_referral_listing(Id id) override;
   Result<std::optional<Referral>> find_referral_by_code(std::string_view code) override;
   Result<std::vector<SharedListing>> list_referrals(ReferralFilter const& filter) override;
@@ -86,7 +94,7 @@ class SqliteStore final : public Store {
   Result<bool> patient_in_care_of(Id patient_id, Id organization_id) override;
   Result<std::vector<PatientAccessListing>> list_patient_accesses(
       PatientAccessFilter const& filter) override;
-  Result<bool> patient_has_talon_at(Id patient_id, Id hospital_id) override;
+  Result<bool> patient_addressed_to(Id patient_id, Id hospital_id) override;
   Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) override;
   Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) override;
   Result<std::vector<AuditEvent>> referral_history(Id referral_id) override;

@@ -28,14 +28,14 @@ SELECT r.id, r.code, r.state, r.version, r.patient_id, r.patient_iin, r.patient_
        r.overdue_since, r.decision_mode, r.protocol, r.exam_at, r.exam_place, r.quota_period,
        r.quota_region, r.quota_profile, r.quota_holding, r.waitlisted_at, r.hospital_id,
        r.talon_number, r.talon_issued_at, r.talon_valid_until, r.planned_date, r.case_number,
-       r.abroad_clinic, r.abroad_country, r.outcome, r.final_icd10,
-       p.last_name, p.first_name, p.middle_name, o.name, h.name
+       r.abroad_clinic, r.abroad_country, r.outcome, r.final_icd10, r.route, r.booking_date,
+       r.place_held, p.last_name, p.first_name, p.middle_name, o.name, h.name
 FROM referrals AS r
 JOIN patients AS p ON p.id = r.patient_id
 JOIN organizations AS o ON o.id = r.referring_organization_id
 LEFT JOIN organizations AS h ON h.id = r.hospital_id
 )sql";
-constexpr int kListingNames = 39;  // the index of p.last_name
+constexpr int kListingNames = 42;  // the index of p.last_name
 
 constexpr char const* kFindReferralByCode = R"sql(
 SELECT id FROM referrals WHERE code = ?1
@@ -54,9 +54,8 @@ LEFT JOIN patients AS p ON p.id = a.patient_id
 WHERE a.id < ?1
 ORDER BY a.id DESC LIMIT ?2
 )sql";
-constexpr char const* kPatientHasTalonAt = R"sql(
-SELECT EXISTS (SELECT 1 FROM referrals
-               WHERE patient_id = ?1 AND hospital_id = ?2 AND talon_number IS NOT NULL)
+constexpr char const* kPatientAddressedTo = R"sql(
+SELECT EXISTS (SELECT 1 FROM referrals WHERE patient_id = ?1 AND addressed_to = ?2)
 )sql";
 // The reads are left out with the same condition as the partial index audit_history, which
 // holds every column asked for here: a referral's history is one short range of that index.
@@ -112,9 +111,7 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
     where.add("r.referring_organization_id = ?").with(*f.referring_organization_id);
   }
   if (f.patient_region_scope) where.add("r.patient_region = ?").with(*f.patient_region_scope);
-  if (f.talon_hospital_id) {
-    where.add("r.hospital_id = ? AND r.talon_number IS NOT NULL").with(*f.talon_hospital_id);
-  }
+  if (f.addressed_hospital_id) where.add("r.addressed_to = ?").with(*f.addressed_hospital_id);
   if (!f.states.empty()) {
     std::string clause = "r.state IN (";
     for (std::size_t i = 0; i < f.states.size(); ++i) {
@@ -170,13 +167,55 @@ Result<bool> exists(Database& db, char const* sql, Id a, Id b) {
 Result<std::vector<Organization>> SqliteStore::list_organizations(
     OrganizationFilter const& filter) {
   Conditions where;
-  if (filter.kind) where.add("kind = ?").with(to_string(*filter.kind));
-  if (filter.level) where.add("level = ?").with(to_string(*filter.level));
-  auto s = db_.prepare("SELECT id, name, kind, level, region FROM organizations" + where.sql() +
-                       " ORDER BY name, id");
+  if (filter.kind) where.add("o.kind = ?").with(to_string(*filter.kind));
+  if (filter.level) where.add("o.level = ?").with(to_string(*filter.level));
+  if (!filter.profile.empty()) {
+    where
+        .add("EXISTS (SELECT 1 FROM organization_profiles AS op "
+             "WHERE op.organization_id = o.id AND op.profile = ?)")
+        .with(filter.profile);
+  }
+  if (filter.route) {
+    where.add(*filter.route == Route::Planned ? "o.accepts_planned = 1"
+                                              : "o.accepts_high_tech = 1");
+  }
+  auto s = db_.prepare(fmt::format("SELECT {} FROM organizations AS o{} ORDER BY o.name, o.id",
+                                   kOrganizationColumns, where.sql()));
   if (!s) return s.error();
   where.bind(*s);
-  return query_all<Organization>(*s, read_organization);
+  return query_all<Organization>(*s, [](Statement const& row) { return read_organization(row); });
+}
+
+Result<std::vector<PlaceListing>> SqliteStore::list_places(PlaceFilter const& filter) {
+  // Only what can be booked: places of a profile the hospital treats, at a hospital that takes
+  // planned patients.
+  Conditions where;
+  where.add("pl.date >= ?").with(format_date(filter.from));
+  where.add("pl.date < ?").with(format_date(filter.from + std::chrono::days{filter.days}));
+  where.add("o.accepts_planned = 1");
+  where.add(
+      "EXISTS (SELECT 1 FROM organization_profiles AS op "
+      "WHERE op.organization_id = o.id AND op.profile = pl.profile)");
+  if (!filter.profile.empty()) where.add("pl.profile = ?").with(filter.profile);
+  if (!filter.region.empty()) where.add("o.region = ?").with(filter.region);
+  if (filter.hospital_id) where.add("pl.hospital_id = ?").with(*filter.hospital_id);
+  if (filter.only_free) where.add("pl.booked < pl.capacity");
+  auto s = db_.prepare(fmt::format(
+      "SELECT pl.hospital_id, pl.profile, pl.date, pl.capacity, pl.booked, {} "
+      "FROM places AS pl JOIN organizations AS o ON o.id = pl.hospital_id{} "
+      "ORDER BY pl.date, o.region, o.name, pl.hospital_id, pl.profile LIMIT ?",
+      kOrganizationColumns, where.sql()));
+  if (!s) return s.error();
+  where.bind(*s);
+  s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
+  return query_all<PlaceListing>(*s, [](Statement const& row) -> Result<PlaceListing> {
+    auto const date = parse_date(row.text(2));
+    if (!date) return corrupt("places date", row.text(2));
+    auto hospital = read_organization(row, 5);
+    if (!hospital) return hospital.error();
+    return PlaceListing{Places{{row.int64(0), row.text(1), *date}, row.int32(3), row.int32(4)},
+                        std::move(*hospital)};
+  });
 }
 
 Result<std::vector<Profile>> SqliteStore::list_profiles() {
@@ -317,8 +356,8 @@ Result<std::vector<PatientAccessListing>> SqliteStore::list_patient_accesses(
       });
 }
 
-Result<bool> SqliteStore::patient_has_talon_at(Id patient_id, Id hospital_id) {
-  return exists(db_, kPatientHasTalonAt, patient_id, hospital_id);
+Result<bool> SqliteStore::patient_addressed_to(Id patient_id, Id hospital_id) {
+  return exists(db_, kPatientAddressedTo, patient_id, hospital_id);
 }
 
 Result<std::vector<Quota>> SqliteStore::list_quotas(QuotaFilter const& filter) {

@@ -4,14 +4,20 @@
 
 #include <algorithm>
 
+#include "workflow/fields.hpp"
 #include "workflow/quota.hpp"
+#include "workflow/reasons.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama {
 
 namespace {
 
-constexpr std::size_t kMaxCommentChars = 2000;
+// A guard that looks at the referral alone (see is_static_guard).
+bool route_guard_holds(Guard guard, Referral const& referral) {
+  return guard == Guard::RouteHighTech ? referral.route == Route::HighTech
+                                       : referral.route == Route::Planned;
+}
 
 bool guard_holds(Guard guard, Referral const& referral, Timestamp now,
                  DecisionContext const& context) {
@@ -20,6 +26,9 @@ bool guard_holds(Guard guard, Referral const& referral, Timestamp now,
     case Guard::QuotaAvailable: return context.quota && context.quota->available() > 0;
     case Guard::QuotaExhausted: return !context.quota || context.quota->available() <= 0;
     case Guard::TalonExpired: return referral.talon && now > referral.talon->valid_until;
+    case Guard::RouteHighTech:
+    case Guard::RoutePlanned: return route_guard_holds(guard, referral);
+    case Guard::PlaceAvailable: return context.place && context.place->free() > 0;
   }
   return false;
 }
@@ -30,6 +39,17 @@ Error guard_failure(Guard guard) {
       return make_error(Errc::QuotaExhausted, "the quota has no free unit");
     case Guard::TalonExpired:
       return make_error(Errc::InvalidTransition, "the talon is still valid");
+    case Guard::RouteHighTech:
+      return make_error(Errc::InvalidTransition,
+                        "a referral on the planned route is booked with a hospital, not sent to "
+                        "the commission");
+    case Guard::RoutePlanned:
+      return make_error(Errc::InvalidTransition,
+                        "a high-technology referral goes to the commission; it is not booked");
+    case Guard::PlaceAvailable:
+      return make_error(Errc::NoFreePlace,
+                        "no planned place of this profile is free on that day any more; refuse "
+                        "the booking (no_capacity) so that the doctor can choose another");
     case Guard::None:
     case Guard::QuotaExhausted: break;
   }
@@ -40,7 +60,15 @@ Timestamp working_days_from(Timestamp now, int days, WorkingCalendar const& cale
   return end_of_local_day(calendar.add_working_days(local_date(now), days));
 }
 
-// Checks the row's required inputs (and an optional comment) and returns them normalized.
+// Text of field `f`, checked against its spec: required when the row says so.
+Result<std::string> checked_text(Field f, std::string const& value, Presence presence) {
+  auto const& spec = field_spec(f);
+  return validate_text(to_string(f), value, spec.max_chars, presence,
+                       spec.kind == FieldKind::LongText ? Lines::Multi : Lines::Single);
+}
+
+// Checks the row's inputs (what it requires, what it accepts, and a comment) and returns them
+// normalized.
 Result<ActionInput> check_inputs(Transition const& row, Referral const& referral,
                                  ActionInput const& input, Timestamp now,
                                  DecisionContext const& context) {
@@ -48,19 +76,34 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
   auto const needs = [&](Field f) { return row.required.contains(f); };
   auto const presence = [&](Field f) { return needs(f) ? Presence::Required : Presence::Optional; };
 
-  auto comment = validate_text("comment", input.comment, kMaxCommentChars, presence(Field::Comment),
-                               Lines::Multi);
+  auto comment = checked_text(Field::Comment, input.comment, presence(Field::Comment));
   if (!comment) return comment.error();
   checked.comment = std::move(*comment);
 
   if (needs(Field::Reason)) {
-    auto reason =
-        validate_text("reason", input.reason, kMaxCommentChars, Presence::Required, Lines::Multi);
+    // A reason: a code of the action's catalogue, free text, or both; text with `other`. Where
+    // the row requires the code itself, free text alone is not enough.
+    if (needs(Field::ReasonCode) && input.reason_code.empty()) {
+      return validation_error("reason_code", fmt::format("choose the reason to {}",
+                                                         to_string(row.action)));
+    }
+    if (!input.reason_code.empty()) {
+      auto const* reason = find_reason(row.action, input.reason_code);
+      if (!reason) {
+        return validation_error("reason_code",
+                                fmt::format("`{}` is not a reason to {}", input.reason_code,
+                                            to_string(row.action)));
+      }
+      checked.reason_code = std::string{reason->code};
+    }
+    bool const text_needed = checked.reason_code.empty() || checked.reason_code == kOtherReason;
+    auto reason = checked_text(Field::Reason, input.reason,
+                               text_needed ? Presence::Required : Presence::Optional);
     if (!reason) return reason.error();
     checked.reason = std::move(*reason);
   }
   if (needs(Field::Protocol)) {
-    auto protocol = validate_text("protocol", input.protocol, 64, Presence::Required);
+    auto protocol = checked_text(Field::Protocol, input.protocol, Presence::Required);
     if (!protocol) return protocol.error();
     checked.protocol = std::move(*protocol);
   }
@@ -75,7 +118,7 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
     checked.exam_at = input.exam_at;
   }
   if (needs(Field::ExamPlace)) {
-    auto place = validate_text("place", input.exam_place, 300, Presence::Required);
+    auto place = checked_text(Field::ExamPlace, input.exam_place, Presence::Required);
     if (!place) return place.error();
     checked.exam_place = std::move(*place);
   }
@@ -85,15 +128,26 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
         context.hospital->kind != OrganizationKind::Hospital) {
       return validation_error("hospital_id", "no hospital has this id");
     }
+    // Only where the case can be treated, and by the referral's route.
+    if (!context.hospital->treats(referral.profile)) {
+      return validation_error("hospital_id",
+                              fmt::format("{} does not treat {}", context.hospital->name,
+                                          referral.profile));
+    }
+    if (!context.hospital->accepts.contains(referral.route)) {
+      return validation_error("hospital_id",
+                              fmt::format("{} does not take patients by the {} route",
+                                          context.hospital->name, to_string(referral.route)));
+    }
     checked.hospital_id = input.hospital_id;
   }
   if (needs(Field::Clinic)) {
-    auto clinic = validate_text("clinic", input.clinic, 200, Presence::Required);
+    auto clinic = checked_text(Field::Clinic, input.clinic, Presence::Required);
     if (!clinic) return clinic.error();
     checked.clinic = std::move(*clinic);
   }
   if (needs(Field::Country)) {
-    auto country = validate_text("country", input.country, 100, Presence::Required);
+    auto country = checked_text(Field::Country, input.country, Presence::Required);
     if (!country) return country.error();
     checked.country = std::move(*country);
   }
@@ -104,19 +158,34 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
   if (needs(Field::PlannedDate)) {
     if (!input.planned_date)
       return validation_error("planned_date", "the planned date is required");
-    if (*input.planned_date < local_date(now)) {
+    auto const today = local_date(now);
+    if (*input.planned_date < today) {
       return validation_error("planned_date", "the planned date may not be in the past");
     }
-    if (!referral.talon) return make_error(Errc::Internal, "a talon without its record");
-    if (*input.planned_date > local_date(referral.talon->valid_until)) {
-      return validation_error("planned_date",
-                              fmt::format("the talon is valid until {}; plan the admission by then",
-                                          format_date(local_date(referral.talon->valid_until))));
+    if (row.action == Action::Book) {
+      // A day within the horizon, with a place still free at the chosen hospital.
+      if (*input.planned_date > today + std::chrono::days{context.policy.booking_horizon_days}) {
+        return validation_error("planned_date",
+                                fmt::format("places are booked at most {} days ahead",
+                                            context.policy.booking_horizon_days));
+      }
+      if (!context.place || context.place->free() <= 0) {
+        return validation_error("planned_date",
+                                fmt::format("the hospital has no free place for {} on {}",
+                                            referral.profile, format_date(*input.planned_date)));
+      }
+    } else {
+      if (!referral.talon) return make_error(Errc::Internal, "a talon without its record");
+      if (*input.planned_date > local_date(referral.talon->valid_until)) {
+        return validation_error(
+            "planned_date", fmt::format("the talon is valid until {}; plan the admission by then",
+                                        format_date(local_date(referral.talon->valid_until))));
+      }
     }
     checked.planned_date = input.planned_date;
   }
   if (needs(Field::CaseNumber)) {
-    auto number = validate_text("case_number", input.case_number, 50, Presence::Required);
+    auto number = checked_text(Field::CaseNumber, input.case_number, Presence::Required);
     if (!number) return number.error();
     checked.case_number = std::move(*number);
   }
@@ -139,13 +208,24 @@ bool can_see(Actor const& actor, Referral const& referral) {
       return actor.organization_id && *actor.organization_id == referral.referring_organization_id;
     case Role::Commission: return !actor.region.empty() && actor.region == referral.patient_region;
     case Role::Hospital:
-      return actor.organization_id && referral.talon &&
-             referral.hospital_id == actor.organization_id;
+      return actor.organization_id && addressed_hospital(referral) == actor.organization_id;
     case Role::Republican:
     case Role::Admin:
     case Role::System: return true;
   }
   return false;
+}
+
+std::optional<Id> addressed_hospital(Referral const& referral) {
+  if (referral.talon || referral.state == State::BookingRequested) return referral.hospital_id;
+  return std::nullopt;
+}
+
+std::optional<PlaceKey> booked_place_key(Referral const& referral) {
+  if (referral.route != Route::Planned || !referral.hospital_id || !referral.booking_date) {
+    return std::nullopt;
+  }
+  return PlaceKey{*referral.hospital_id, referral.profile, *referral.booking_date};
 }
 
 QuotaKey quota_key_for(Referral const& referral, Timestamp now) {
@@ -200,6 +280,12 @@ Result<Decision> decide(Referral const& referral, Action action, Actor const& ac
   detail.emplace_back("to", to_string(row->to));
 
   auto const effects = row->effects;
+  if (effects.contains(Effect::RecordExamNoShow)) {
+    if (referral.exam_at) detail.emplace_back("exam_at", format_timestamp(*referral.exam_at));
+    detail.emplace_back("exam_place", referral.exam_place);
+    next.exam_at.reset();
+    next.exam_place.clear();
+  }
   if (effects.contains(Effect::RecordExam)) {
     next.exam_at = in.exam_at;
     next.exam_place = in.exam_place;
@@ -216,6 +302,33 @@ Result<Decision> decide(Referral const& referral, Action action, Actor const& ac
   if (effects.contains(Effect::RecordHospital)) {
     next.hospital_id = in.hospital_id;
     detail.emplace_back("hospital_id", std::to_string(*in.hospital_id));
+  }
+  if (effects.contains(Effect::RecordBooking)) {
+    next.hospital_id = in.hospital_id;
+    next.booking_date = in.planned_date;
+    detail.emplace_back("hospital_id", std::to_string(*in.hospital_id));
+    detail.emplace_back("planned_date", format_date(*in.planned_date));
+  }
+  if (effects.contains(Effect::ClearBooking)) {
+    if (referral.hospital_id) detail.emplace_back("hospital_id", std::to_string(*referral.hospital_id));
+    if (referral.booking_date) detail.emplace_back("planned_date", format_date(*referral.booking_date));
+    next.hospital_id.reset();
+    next.booking_date.reset();
+  }
+  if (effects.contains(Effect::ReleasePlace) && referral.place_held) {
+    decision.place_move = PlaceMove::Release;
+    decision.place_key = booked_place_key(referral);
+    if (!decision.place_key) return make_error(Errc::Internal, "a held place without its day");
+    next.place_held = false;
+  }
+  if (effects.contains(Effect::BookPlace)) {
+    // The place comes from the day whose availability the guard checked.
+    decision.place_move = PlaceMove::Book;
+    decision.place_key = booked_place_key(referral);
+    if (!decision.place_key || !context.place || context.place->key != *decision.place_key) {
+      return make_error(Errc::Internal, "a booking confirmed without its day's places");
+    }
+    next.place_held = true;
   }
   if (effects.contains(Effect::ReleaseQuota)) {
     if (referral.quota_holding == QuotaHolding::Reserved) {
@@ -253,12 +366,21 @@ Result<Decision> decide(Referral const& referral, Action action, Actor const& ac
     next.quota_holding = QuotaHolding::Used;
   }
   if (decision.quota_key) detail.emplace_back("quota", describe(*decision.quota_key));
+  if (decision.place_key) {
+    detail.emplace_back("places", fmt::format("{} {} {}", decision.place_key->hospital_id,
+                                              decision.place_key->profile,
+                                              format_date(decision.place_key->date)));
+  }
   if (effects.contains(Effect::IssueTalon)) {
-    next.talon = Talon{
-        {},
-        now,
-        end_of_local_day(local_date(now) + std::chrono::days{context.policy.talon_validity_days}),
-        std::nullopt};
+    // A talon is valid for its days; one of a booked day at least until that day ends.
+    auto valid_until =
+        end_of_local_day(local_date(now) + std::chrono::days{context.policy.talon_validity_days});
+    std::optional<Date> planned;
+    if (referral.route == Route::Planned && referral.booking_date) {
+      planned = referral.booking_date;
+      valid_until = std::max(valid_until, end_of_local_day(*referral.booking_date));
+    }
+    next.talon = Talon{{}, now, valid_until, planned};
     decision.needs_talon_number = true;
   }
   if (effects.contains(Effect::ClearTalon)) {
@@ -288,6 +410,7 @@ Result<Decision> decide(Referral const& referral, Action action, Actor const& ac
     next.final_icd10 = in.final_icd10;
     detail.emplace_back("final_icd10", in.final_icd10);
   }
+  if (!in.reason_code.empty()) detail.emplace_back("reason_code", in.reason_code);
   if (!in.reason.empty()) detail.emplace_back("reason", in.reason);
   if (!in.comment.empty()) detail.emplace_back("comment", in.comment);
 
@@ -308,13 +431,21 @@ Result<Decision> decide(Referral const& referral, Action action, Actor const& ac
     case DeadlineRule::HospitalAnswer:
       next.deadline = working_days_from(now, policy.hospital_working_days, calendar);
       break;
-    case DeadlineRule::PlannedDate: next.deadline = end_of_local_day(*in.planned_date); break;
+    case DeadlineRule::PlannedDate:
+      // The date asked for (accept), or the booked one (confirm).
+      next.deadline = end_of_local_day(in.planned_date ? *in.planned_date
+                                                       : next.talon->planned_date.value());
+      break;
+    case DeadlineRule::BookingAnswer:
+      next.deadline = working_days_from(now, policy.booking_working_days, calendar);
+      break;
     case DeadlineRule::Pause:
+      // The commission's days left are kept for later; meanwhile the doctor's reply is due.
       next.paused_working_days =
           referral.deadline ? std::max(0, calendar.working_days_between(
                                               local_date(now), local_date(*referral.deadline)))
                             : policy.commission_working_days;
-      next.deadline.reset();
+      next.deadline = working_days_from(now, policy.info_reply_working_days, calendar);
       break;
     case DeadlineRule::Resume:
       next.deadline = working_days_from(
@@ -360,20 +491,22 @@ Result<Decision> decide_registration(Referral const& draft, Actor const& actor, 
   decision.event.action = std::string{to_string(Action::Register)};
   decision.event.detail = {{"to", std::string{to_string(row->to)}},
                            {"code", draft.code},
+                           {"route", std::string{to_string(draft.route)}},
                            {"icd10", draft.icd10},
                            {"profile", draft.profile},
                            {"urgency", std::string{to_string(draft.urgency)}}};
   return decision;
 }
 
-std::vector<Action> allowed_actions(Referral const& referral, Actor const& actor) {
-  std::vector<Action> actions;
+std::vector<AllowedAction> allowed_actions(Referral const& referral, Actor const& actor) {
+  std::vector<AllowedAction> actions;
   if (!can_see(actor, referral)) return actions;
   for (auto const& t : transition_table()) {
     if (t.role != actor.role || !t.from.contains(referral.state)) continue;
-    if (std::find(actions.begin(), actions.end(), t.action) == actions.end()) {
-      actions.push_back(t.action);
-    }
+    if (is_static_guard(t.guard) && !route_guard_holds(t.guard, referral)) continue;
+    bool const listed = std::any_of(actions.begin(), actions.end(),
+                                    [&](AllowedAction const& a) { return a.action == t.action; });
+    if (!listed) actions.push_back(AllowedAction{t.action, &t});
   }
   return actions;
 }

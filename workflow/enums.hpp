@@ -14,6 +14,7 @@ namespace joldama {
 
 enum class State {
   Registered,
+  BookingRequested,  // planned route: the hospital the patient chose is to confirm
   CommissionReview,
   InPersonScheduled,
   InfoRequested,
@@ -34,7 +35,12 @@ enum class State {
 enum class Action {
   Register,
   Submit,
+  Book,
+  Confirm,
+  Refuse,
   ScheduleInPerson,
+  RescheduleExam,
+  ExamNoShow,
   Approve,
   Reject,
   RequestInfo,
@@ -53,6 +59,11 @@ enum class Action {
 
 // `System` is the bureau itself: the deadline sweep and waitlist promotion act as it.
 enum class Role { Doctor, Commission, Republican, Hospital, Admin, System };
+
+// The two routes of a referral: planned care in a hospital the patient chooses among those with a
+// free place (no commission, no quota), and high-technology care through the commission, the
+// republican level and a quota.
+enum class Route { Planned, HighTech };
 
 enum class Urgency { Routine, Urgent };
 enum class CareForm { Inpatient, DayHospital };
@@ -74,6 +85,7 @@ enum class QuotaHolding { None, Waiting, Reserved, Used };
 enum class Field {
   Comment,
   Reason,
+  ReasonCode,
   Protocol,
   ExamAt,
   ExamPlace,
@@ -95,13 +107,15 @@ struct EnumText;
     static constexpr auto kNames = std::to_array<std::string_view>({__VA_ARGS__}); \
   }
 
-JOLDAMA_ENUM_TEXT(State, "registered", "commission_review", "in_person_scheduled", "info_requested",
-                  "republican_review", "waitlisted", "talon_issued", "scheduled", "admitted",
-                  "abroad_review", "abroad_approved", "completed", "rejected", "cancelled",
-                  "expired", "no_show");
-JOLDAMA_ENUM_TEXT(Action, "register", "submit", "schedule_in_person", "approve", "reject",
-                  "request_info", "resubmit", "refer_abroad", "promote", "complete", "accept",
-                  "decline", "admit", "no_show", "discharge", "cancel", "expire");
+JOLDAMA_ENUM_TEXT(State, "registered", "booking_requested", "commission_review",
+                  "in_person_scheduled", "info_requested", "republican_review", "waitlisted",
+                  "talon_issued", "scheduled", "admitted", "abroad_review", "abroad_approved",
+                  "completed", "rejected", "cancelled", "expired", "no_show");
+JOLDAMA_ENUM_TEXT(Action, "register", "submit", "book", "confirm", "refuse", "schedule_in_person",
+                  "reschedule_exam", "exam_no_show", "approve", "reject", "request_info",
+                  "resubmit", "refer_abroad", "promote", "complete", "accept", "decline", "admit",
+                  "no_show", "discharge", "cancel", "expire");
+JOLDAMA_ENUM_TEXT(Route, "planned", "high_tech");
 JOLDAMA_ENUM_TEXT(Role, "doctor", "commission", "republican", "hospital", "admin", "system");
 JOLDAMA_ENUM_TEXT(Urgency, "routine", "urgent");
 JOLDAMA_ENUM_TEXT(CareForm, "inpatient", "day_hospital");
@@ -114,8 +128,9 @@ JOLDAMA_ENUM_TEXT(OrganizationKind, "polyclinic", "hospital");
 JOLDAMA_ENUM_TEXT(OrganizationLevel, "local", "regional", "republican");
 JOLDAMA_ENUM_TEXT(Locale, "kk", "ru", "en");
 JOLDAMA_ENUM_TEXT(QuotaHolding, "none", "waiting", "reserved", "used");
-JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "protocol", "at", "place", "hospital_id", "clinic",
-                  "country", "outcome", "planned_date", "case_number", "final_icd10");
+JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "reason_code", "protocol", "at", "place",
+                  "hospital_id", "clinic", "country", "outcome", "planned_date", "case_number",
+                  "final_icd10");
 
 #undef JOLDAMA_ENUM_TEXT
 

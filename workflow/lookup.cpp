@@ -30,7 +30,7 @@ Status apply_scope(Actor const& actor, ReferralFilter& filter) {
       return ok();
     case Role::Hospital:
       if (!actor.organization_id) return make_error(Errc::Forbidden, "no organization");
-      filter.talon_hospital_id = actor.organization_id;
+      filter.addressed_hospital_id = actor.organization_id;
       return ok();
     case Role::Republican:
     case Role::Admin:
@@ -199,6 +199,7 @@ Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
   status.referral_id = r.id;
   status.code = r.code;
   status.state = r.state;
+  status.route = r.route;
   status.profile = r.profile;
   status.updated_at = r.updated_at;
   if (r.state == State::Waitlisted) {
@@ -206,8 +207,10 @@ Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
     if (!position) return position.error();
     status.queue_position = *position;
   }
-  if (r.talon) {
-    status.planned_date = r.talon->planned_date;
+  // The hospital and the day: of the talon, or of the booking the hospital has yet to answer.
+  bool const booked = r.state == State::BookingRequested;
+  if (r.talon || booked) {
+    status.planned_date = booked ? r.booking_date : r.talon->planned_date;
     if (r.hospital_id) {
       auto hospital = store.find_organization(*r.hospital_id);
       if (!hospital) return hospital.error();

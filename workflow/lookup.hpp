@@ -36,6 +36,7 @@ struct PublicStatus {
   Id referral_id = 0;  // for the audit of the lookup; not shown
   std::string code;
   State state = State::Registered;
+  Route route = Route::HighTech;
   std::string profile;
   std::optional<int> queue_position;
   std::optional<Date> planned_date;

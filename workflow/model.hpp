@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workflow/enums.hpp"
@@ -39,6 +40,20 @@ struct Organization {
   OrganizationKind kind = OrganizationKind::Polyclinic;
   OrganizationLevel level = OrganizationLevel::Local;
   std::string region;
+  // A hospital's: the profiles it treats and the routes it receives patients by.
+  std::vector<std::string> profiles;
+  EnumSet<Route> accepts;
+
+  bool treats(std::string_view profile) const {
+    for (auto const& p : profiles) {
+      if (p == profile) return true;
+    }
+    return false;
+  }
+  // Whether the hospital can take a patient of `profile` by `route`.
+  bool receives(std::string_view profile, Route route) const {
+    return kind == OrganizationKind::Hospital && accepts.contains(route) && treats(profile);
+  }
 };
 
 // Who performs a command. Scope comes from the role: a doctor's organization, a commission's
@@ -99,6 +114,7 @@ struct Referral {
   std::string code;
   State state = State::Registered;
   std::int64_t version = 0;
+  Route route = Route::HighTech;
 
   Id patient_id = 0;
   std::string patient_iin;
@@ -131,7 +147,11 @@ struct Referral {
   QuotaHolding quota_holding = QuotaHolding::None;
   std::optional<Timestamp> waitlisted_at;
 
-  std::optional<Id> hospital_id;  // the receiving hospital the republican level chose
+  // The receiving hospital: chosen by the republican level (high-tech), or by the patient when
+  // booking (planned).
+  std::optional<Id> hospital_id;
+  std::optional<Date> booking_date;  // planned: the day asked for, then booked
+  bool place_held = false;           // planned: a place of that day is booked for the referral
   std::optional<Talon> talon;
   std::string case_number;
 
@@ -149,6 +169,7 @@ struct Referral {
 struct ActionInput {
   std::string comment;
   std::string reason;
+  std::string reason_code;
   std::string protocol;
   std::optional<Timestamp> exam_at;
   std::string exam_place;
@@ -159,6 +180,24 @@ struct ActionInput {
   std::optional<Date> planned_date;
   std::string case_number;
   std::string final_icd10;
+};
+
+// A day's planned places of one profile at one hospital: how many patients it can take that day,
+// and how many are booked. Always booked <= capacity.
+struct PlaceKey {
+  Id hospital_id = 0;
+  std::string profile;
+  Date date{};
+
+  friend auto operator<=>(PlaceKey const&, PlaceKey const&) = default;
+};
+
+struct Places {
+  PlaceKey key;
+  int capacity = 0;
+  int booked = 0;
+
+  int free() const { return capacity - booked; }
 };
 
 // A person who signs in. The password hash is libsodium's Argon2id string; never the password.
@@ -308,12 +347,20 @@ struct HistoryEntry {
   std::string comment;
 };
 
+struct Transition;  // workflow/transition_table.hpp
+
+// An action an actor may take now, with the row of the table that says which fields it takes.
+struct AllowedAction {
+  Action action;
+  Transition const* row;
+};
+
 // A referral as one actor sees it now.
 struct ReferralView {
   SharedListing listing;  // never null
   bool overdue = false;
   std::optional<int> queue_position;
-  std::vector<Action> allowed_actions;
+  std::vector<AllowedAction> allowed_actions;
   std::vector<HistoryEntry> history;  // filled on single reads only
 };
 
@@ -334,7 +381,7 @@ struct ReferralFilter {
   // The scope, always set by the workflow from the actor, never by the client.
   std::optional<Id> referring_organization_id;
   std::optional<std::string> patient_region_scope;
-  std::optional<Id> talon_hospital_id;
+  std::optional<Id> addressed_hospital_id;  // see addressed_hospital() in decide.hpp
   // The client's filters.
   std::vector<State> states;
   std::string profile;
@@ -366,6 +413,27 @@ struct PatientAccessFilter {
 struct OrganizationFilter {
   std::optional<OrganizationKind> kind;
   std::optional<OrganizationLevel> level;
+  std::string profile;         // hospitals that treat it
+  std::optional<Route> route;  // hospitals that receive by it
+};
+
+inline constexpr int kMaxPlacesAheadDays = 366;  // a hospital plans its places up to a year ahead
+inline constexpr int kMaxPlacesPerDay = 10000;
+
+struct PlaceFilter {
+  std::string profile;
+  std::string region;  // of the hospital
+  std::optional<Id> hospital_id;
+  Date from{};
+  int days = 7;
+  bool only_free = false;
+  std::size_t limit = 5000;  // rows at most
+};
+
+// A day's places with the hospital that offers them.
+struct PlaceListing {
+  Places places;
+  Organization hospital;
 };
 
 }  // namespace joldama

@@ -11,7 +11,7 @@ Result<bool> patient_in_scope(Store& store, Actor const& actor, Patient const& p
     case Role::Commission: return !actor.region.empty() && patient.region == actor.region;
     case Role::Hospital:
       if (!actor.organization_id) return false;
-      return store.patient_has_talon_at(patient.id, *actor.organization_id);
+      return store.patient_addressed_to(patient.id, *actor.organization_id);
     case Role::Republican:
     case Role::Admin:
     case Role::System: return true;

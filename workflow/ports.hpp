@@ -23,8 +23,21 @@ class ReferenceData {
   virtual Result<std::vector<Region>> list_regions() = 0;  // by code
   virtual Result<std::optional<Profile>> find_profile(std::string_view code) = 0;
   virtual Result<std::optional<Organization>> find_organization(Id id) = 0;
-  // The new organization's id.
+  // The new organization's id, with a hospital's profiles and routes.
   virtual Result<Id> insert_organization(Organization const& organization) = 0;
+  // Replaces what a hospital treats and the routes it receives patients by.
+  virtual Status save_hospital_profiles(Id organization_id,
+                                        std::vector<std::string> const& profiles,
+                                        EnumSet<Route> accepts) = 0;
+};
+
+class PlaceRepository {
+ public:
+  virtual ~PlaceRepository() = default;
+  // The day's places, if the hospital published any for the profile and day.
+  virtual Result<std::optional<Places>> find_places(PlaceKey const& key) = 0;
+  // Inserts or replaces the counters; storage enforces booked <= capacity.
+  virtual Status save_places(Places const& places) = 0;
 };
 
 class PatientRepository {
@@ -60,6 +73,9 @@ class ReferralRepository {
   virtual Result<std::vector<Id>> unmarked_overdue(Timestamp now, std::size_t limit) = 0;
   // Records that the current step became overdue; not a new version (the state is unchanged).
   virtual Status mark_overdue(Id referral_id, Timestamp since) = 0;
+  // The patient's referral of `profile` that has not ended (is_terminal), if any.
+  virtual Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
+                                                                     std::string_view profile) = 0;
 };
 
 class QuotaRepository {
@@ -152,6 +168,9 @@ class QueryRepository {
   virtual Result<std::vector<Organization>> list_organizations(
       OrganizationFilter const& filter) = 0;
   virtual Result<std::vector<Profile>> list_profiles() = 0;
+  // Days' places of hospitals that treat the profile and take planned patients, by day, region,
+  // hospital name and profile.
+  virtual Result<std::vector<PlaceListing>> list_places(PlaceFilter const& filter) = 0;
   // The referral with its names, or null when there is none.
   virtual Result<SharedListing> find_referral_listing(Id id) = 0;
   virtual Result<std::optional<Referral>> find_referral_by_code(std::string_view code) = 0;
@@ -162,7 +181,9 @@ class QueryRepository {
       ReferralFilter const& filter) = 0;
   // Whether the organization referred the patient, or was granted access to their record.
   virtual Result<bool> patient_in_care_of(Id patient_id, Id organization_id) = 0;
-  virtual Result<bool> patient_has_talon_at(Id patient_id, Id hospital_id) = 0;
+  // Whether a referral of the patient is addressed to the hospital: a talon, or a booking to
+  // confirm (see addressed_hospital in decide.hpp).
+  virtual Result<bool> patient_addressed_to(Id patient_id, Id hospital_id) = 0;
   virtual Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) = 0;
   // Newest first.
   virtual Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) = 0;
@@ -175,6 +196,7 @@ class QueryRepository {
 
 // One transaction's view of everything.
 class Store : public ReferenceData,
+              public PlaceRepository,
               public PatientRepository,
               public ReferralRepository,
               public QuotaRepository,

@@ -13,6 +13,9 @@ std::string_view to_string(Errc code) {
     case Errc::Duplicate: return "duplicate";
     case Errc::QuotaExhausted: return "quota_exhausted";
     case Errc::QuotaBelowUsage: return "quota_below_usage";
+    case Errc::NoFreePlace: return "no_free_place";
+    case Errc::CapacityBelowBookings: return "capacity_below_bookings";
+    case Errc::ReferralExists: return "referral_exists";
     case Errc::StaleVersion: return "stale_version";
     case Errc::StorageFull: return "storage_full";
     case Errc::Unavailable: return "unavailable";

@@ -2,6 +2,8 @@
 // Expected failures as values: Result<T> holds either a T or an Error, Status is Result<void>.
 // Propagate at once: `if (!r) return r.error();`.
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -22,6 +24,9 @@ enum class Errc {
   Duplicate,          // another unique value is already taken
   QuotaExhausted,     // no unit is available in the quota (the workflow turns it into a waitlist)
   QuotaBelowUsage,    // an allocation may not drop below reserved + used
+  NoFreePlace,        // the hospital has no free planned place left on that day
+  CapacityBelowBookings,  // a day's capacity may not drop below the places booked
+  ReferralExists,     // the patient already has an open referral of this profile (see existing)
   StaleVersion,       // optimistic concurrency: the record changed since the caller read it
   StorageFull,        // the disk is full; nothing was written
   Unavailable,        // the database is busy or failed; nothing was written
@@ -40,20 +45,29 @@ enum class Errc {
 
 std::string_view to_string(Errc code);
 
+// What an error is about when it names a referral (ReferralExists: the open one).
+struct ExistingReferral {
+  std::int64_t id = 0;
+  std::string code;
+
+  friend bool operator==(ExistingReferral const&, ExistingReferral const&) = default;
+};
+
 struct Error {
   Errc code;
   std::string message;
   std::string field;  // empty unless exactly one input field is at fault
+  std::optional<ExistingReferral> existing = std::nullopt;
 
   friend bool operator==(Error const&, Error const&) = default;
 };
 
 inline Error make_error(Errc code, std::string message, std::string field = {}) {
-  return Error{code, std::move(message), std::move(field)};
+  return Error{code, std::move(message), std::move(field), std::nullopt};
 }
 
 inline Error validation_error(std::string field, std::string message) {
-  return Error{Errc::Validation, std::move(message), std::move(field)};
+  return Error{Errc::Validation, std::move(message), std::move(field), std::nullopt};
 }
 
 template <class T>
@@ -92,7 +106,7 @@ class [[nodiscard]] Result<void> {
   Error const& error() const { return error_; }
 
  private:
-  Error error_{Errc::Internal, {}, {}};
+  Error error_{Errc::Internal, {}, {}, std::nullopt};
   bool failed_ = false;
 };
 

@@ -136,6 +136,19 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
   if (!justification) return justification.error();
 
   Patient const& p = **patient;
+  // One open referral per patient and profile: a second would be a duplicate to review twice,
+  // and could hold a second quota unit or place.
+  auto open = store.find_open_referral(p.id, draft.profile);
+  if (!open) return open.error();
+  if (*open) {
+    auto error = make_error(Errc::ReferralExists,
+                            fmt::format("the patient already has the open referral {} of this "
+                                        "profile; continue it, or cancel it first",
+                                        (*open)->code),
+                            "profile");
+    error.existing = **open;
+    return error;
+  }
   int const year = year_of(local_date(now));
   auto sequence = store.next_value(referral_sequence_name(p.region, year));
   if (!sequence) return sequence.error();
@@ -147,6 +160,7 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
   draft_referral.patient_region = p.region;
   draft_referral.icd10 = std::move(*icd10);
   draft_referral.profile = draft.profile;
+  draft_referral.route = draft.route;
   draft_referral.urgency = draft.urgency;
   draft_referral.care_form = draft.care_form;
   draft_referral.justification = std::move(*justification);
@@ -223,7 +237,7 @@ Result<Referral> Workflow::perform(Store& store, Actor const& actor,
                                   referral.version));
   }
 
-  DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt, &icd10_};
+  DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt, std::nullopt, &icd10_};
   if (needs_quota(referral, command.action, actor.role)) {
     auto quota = store.find_quota(quota_key_for(referral, now));
     if (!quota) return quota.error();
@@ -233,6 +247,19 @@ Result<Referral> Workflow::perform(Store& store, Actor const& actor,
     auto hospital = store.find_organization(*command.input.hospital_id);
     if (!hospital) return hospital.error();
     context.hospital = *hospital;
+  }
+  // A booking is checked against the places of the day it asks for; a confirmation against
+  // those of the day booked.
+  std::optional<PlaceKey> place_key;
+  if (command.action == Action::Book && command.input.hospital_id && command.input.planned_date) {
+    place_key = PlaceKey{*command.input.hospital_id, referral.profile, *command.input.planned_date};
+  } else if (command.action == Action::Confirm) {
+    place_key = booked_place_key(referral);
+  }
+  if (place_key) {
+    auto places = store.find_places(*place_key);
+    if (!places) return places.error();
+    context.place = *places;
   }
 
   auto decision = decide(referral, command.action, actor, command.input, now, context);
@@ -276,6 +303,23 @@ Status Workflow::apply(Store& store, Decision& decision, std::int64_t expected_v
     if (auto s = store.save_quota(quota); !s) return s;
   }
 
+  if (decision.place_move != PlaceMove::None) {
+    auto found = store.find_places(*decision.place_key);
+    if (!found) return found.error();
+    if (!*found) return make_error(Errc::Internal, "a place movement without its day's places");
+    Places places = **found;
+    if (decision.place_move == PlaceMove::Book) {
+      if (places.free() <= 0) {
+        return make_error(Errc::NoFreePlace, "no planned place of this profile is free that day");
+      }
+      ++places.booked;
+    } else {
+      if (places.booked <= 0) return make_error(Errc::Internal, "releasing an unbooked place");
+      --places.booked;
+    }
+    if (auto s = store.save_places(places); !s) return s;
+  }
+
   if (auto s = store.update_referral(referral, expected_version); !s) return s;
   return store.append_audit(decision.event);
 }
@@ -294,7 +338,7 @@ Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey cons
     if (!referral) return referral.error();
     if (!*referral) return make_error(Errc::Internal, "a waitlisted referral vanished");
 
-    DecisionContext context{calendar_, policy_, *quota, std::nullopt, &icd10_};
+    DecisionContext context{calendar_, policy_, *quota, std::nullopt, std::nullopt, &icd10_};
     auto decision = decide(**referral, Action::Promote, Actor::system(), {}, now, context);
     if (!decision) return decision.error();
     if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
@@ -393,7 +437,8 @@ Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) c
     auto referral = store.find_referral(id);
     if (!referral) return referral.error();
     if (!*referral) continue;
-    DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt, &icd10_};
+    DecisionContext context{calendar_, policy_, std::nullopt, std::nullopt, std::nullopt,
+                            &icd10_};
     auto decision = decide(**referral, Action::Expire, system, {}, now, context);
     if (!decision) return decision.error();
     if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
@@ -530,6 +575,112 @@ Result<std::vector<Quota>> Workflow::distribute(Store& store, Actor const& actor
     }
   }
   return quotas;
+}
+
+Result<Organization> Workflow::set_hospital_profiles(Store& store, Actor const& actor,
+                                                     Id hospital_id,
+                                                     std::vector<std::string> profiles,
+                                                     EnumSet<Route> accepts) const {
+  if (actor.role != Role::Admin) {
+    return make_error(Errc::Forbidden, "only an administrator sets what a hospital treats");
+  }
+  auto found = store.find_organization(hospital_id);
+  if (!found) return found.error();
+  if (!*found || (*found)->kind != OrganizationKind::Hospital) {
+    return make_error(Errc::NotFound, "no hospital has this id");
+  }
+  std::sort(profiles.begin(), profiles.end());
+  profiles.erase(std::unique(profiles.begin(), profiles.end()), profiles.end());
+  for (auto const& code : profiles) {
+    auto profile = store.find_profile(code);
+    if (!profile) return profile.error();
+    if (!*profile) {
+      return validation_error("profiles", fmt::format("`{}` is not a care profile", code));
+    }
+  }
+  if (profiles.empty() && !accepts.empty()) {
+    return validation_error("profiles",
+                            "a hospital that receives patients treats at least one profile");
+  }
+  if (auto s = store.save_hospital_profiles(hospital_id, profiles, accepts); !s) return s.error();
+
+  std::string profile_list;
+  for (auto const& code : profiles) profile_list += (profile_list.empty() ? "" : ",") + code;
+  std::string route_list;
+  for (Route route : all_values<Route>()) {
+    if (accepts.contains(route)) {
+      route_list += (route_list.empty() ? "" : ",") + std::string{to_string(route)};
+    }
+  }
+  AuditEvent event{clock_.now(),
+                   actor.login,
+                   actor.role,
+                   "set_profiles",
+                   std::nullopt,
+                   {{"organization_id", std::to_string(hospital_id)},
+                    {"profiles", profile_list},
+                    {"accepts", route_list}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  auto after = store.find_organization(hospital_id);
+  if (!after) return after.error();
+  if (!*after) return make_error(Errc::Internal, "the hospital vanished");
+  return **after;
+}
+
+Result<Places> Workflow::set_places(Store& store, Actor const& actor, PlaceKey const& key,
+                                    int capacity) const {
+  bool const own_hospital = actor.role == Role::Hospital && actor.organization_id &&
+                            *actor.organization_id == key.hospital_id;
+  if (!own_hospital && actor.role != Role::Admin) {
+    return make_error(Errc::Forbidden,
+                      "a hospital's places are published by its staff or an administrator");
+  }
+  auto hospital = store.find_organization(key.hospital_id);
+  if (!hospital) return hospital.error();
+  if (!*hospital || (*hospital)->kind != OrganizationKind::Hospital) {
+    return make_error(Errc::NotFound, "no hospital has this id");
+  }
+  if (!(*hospital)->receives(key.profile, Route::Planned)) {
+    return validation_error("profile",
+                            fmt::format("{} does not take planned patients of `{}`",
+                                        (*hospital)->name, key.profile));
+  }
+  auto const now = clock_.now();
+  auto const today = local_date(now);
+  if (key.date < today) return validation_error("date", "places are not published for a past day");
+  if (key.date > today + std::chrono::days{kMaxPlacesAheadDays}) {
+    return validation_error("date", fmt::format("places are published at most {} days ahead",
+                                                kMaxPlacesAheadDays));
+  }
+  if (capacity < 0 || capacity > kMaxPlacesPerDay) {
+    return validation_error("capacity", fmt::format("the capacity is between 0 and {}",
+                                                    kMaxPlacesPerDay));
+  }
+  auto found = store.find_places(key);
+  if (!found) return found.error();
+  Places places = found->value_or(Places{key, 0, 0});
+  if (capacity < places.booked) {
+    return make_error(Errc::CapacityBelowBookings,
+                      fmt::format("{} places of that day are already booked; the capacity may not "
+                                  "be lower",
+                                  places.booked),
+                      "capacity");
+  }
+  int const previous = places.capacity;
+  places.capacity = capacity;
+  if (auto s = store.save_places(places); !s) return s.error();
+  AuditEvent event{now,
+                   actor.login,
+                   actor.role,
+                   "set_places",
+                   std::nullopt,
+                   {{"hospital_id", std::to_string(key.hospital_id)},
+                    {"profile", key.profile},
+                    {"date", format_date(key.date)},
+                    {"previous", std::to_string(previous)},
+                    {"capacity", std::to_string(capacity)}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return places;
 }
 
 }  // namespace joldama

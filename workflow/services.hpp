@@ -36,6 +36,7 @@ struct ReferralDraft {
   std::string patient_iin;
   std::string icd10;
   std::string profile;
+  Route route = Route::HighTech;
   Urgency urgency = Urgency::Routine;
   CareForm care_form = CareForm::Inpatient;
   std::string justification;
@@ -91,7 +92,8 @@ class Workflow {
   // Doctor registers a referral for a registered patient in their care (see patient_in_scope);
   // the code starts with the patient's region. A patient outside their care answers exactly
   // like an IIN nobody registered (Validation on patient_iin). NotEligible for a patient the
-  // free care does not cover.
+  // free care does not cover; ReferralExists (naming it) while the patient has an open
+  // referral of the profile.
   Result<Referral> register_referral(Store& store, Actor const& actor,
                                      ReferralDraft const& draft) const;
 
@@ -131,6 +133,19 @@ class Workflow {
   // (QuotaBelowUsage) or when dry_run is set. Returns one quota per region, by region code.
   Result<std::vector<Quota>> distribute(Store& store, Actor const& actor,
                                         Distribution const& distribution) const;
+
+  // An administrator sets what a hospital treats and the routes it takes. NotFound for no
+  // hospital of this id; Validation naming `profiles` for an unknown profile.
+  Result<Organization> set_hospital_profiles(Store& store, Actor const& actor, Id hospital_id,
+                                             std::vector<std::string> profiles,
+                                             EnumSet<Route> accepts) const;
+
+  // A hospital's staff (their own hospital) or an administrator publish how many planned
+  // patients of a profile the hospital can take on a day. Validation naming `profile` when the
+  // hospital does not take planned patients of it, `date` for a day past or beyond a year,
+  // `capacity` out of 0..10000; CapacityBelowBookings below the places already booked.
+  Result<Places> set_places(Store& store, Actor const& actor, PlaceKey const& key,
+                            int capacity) const;
 
   Clock const& clock() const { return clock_; }
   WorkingCalendar const& calendar() const { return calendar_; }

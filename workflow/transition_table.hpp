@@ -16,6 +16,9 @@ enum class Guard {
   QuotaAvailable,  // the quota of (year of now, patient's region, profile) has a free unit
   QuotaExhausted,  // … has none
   TalonExpired,    // now is past the talon's validity
+  RouteHighTech,   // the referral is on the high-technology route
+  RoutePlanned,    // … on the planned route
+  PlaceAvailable,  // the booked hospital has a free planned place of the profile on the day
 };
 
 // What a transition does besides changing the state.
@@ -34,6 +37,11 @@ enum class Effect {
   RecordAbroad,              // the foreign clinic and country
   RecordOutcome,             // the outcome of treatment abroad
   RecordDischarge,           // outcome and final diagnosis
+  RecordBooking,             // the hospital and the day the patient chose (planned route)
+  ClearBooking,              // the choice is withdrawn: the doctor books again
+  BookPlace,                 // one planned place of (hospital, profile, day) becomes booked
+  ReleasePlace,              // a booked place becomes free again, if the referral holds one
+  RecordExamNoShow,          // the patient did not come to the in-person examination
 };
 
 // How a transition sets the deadline of the step it leads to.
@@ -44,14 +52,17 @@ enum class DeadlineRule {
   Republican,      // republican decision: N working days
   HospitalAnswer,  // the hospital's answer to a talon: N working days
   PlannedDate,     // admission is due by the end of the planned date
-  Pause,           // the clock stops; the working days left are kept
+  Pause,           // the commission's clock stops, keeping the working days left; the doctor's
+                   // reply is due in N working days
   Resume,          // the clock restarts with the working days that were left
+  BookingAnswer,   // the chosen hospital's answer to a booking: N working days
 };
 
 template <>
 struct EnumText<Guard> {
   static constexpr auto kNames = std::to_array<std::string_view>(
-      {"none", "quota_available", "quota_exhausted", "talon_expired"});
+      {"none", "quota_available", "quota_exhausted", "talon_expired", "route_high_tech",
+       "route_planned", "place_available"});
 };
 template <>
 struct EnumText<Effect> {
@@ -59,13 +70,15 @@ struct EnumText<Effect> {
       {"record_exam", "record_commission_decision", "record_hospital", "reserve_quota",
        "join_waitlist", "release_quota", "consume_quota", "issue_talon", "clear_talon",
        "set_planned_date", "record_case_number", "record_abroad", "record_outcome",
-       "record_discharge"});
+       "record_discharge", "record_booking", "clear_booking", "book_place", "release_place",
+       "record_exam_no_show"});
 };
 template <>
 struct EnumText<DeadlineRule> {
   static constexpr auto kNames =
       std::to_array<std::string_view>({"keep", "clear", "commission", "republican",
-                                       "hospital_answer", "planned_date", "pause", "resume"});
+                                       "hospital_answer", "planned_date", "pause", "resume",
+                                       "booking_answer"});
 };
 
 struct Transition {
@@ -77,7 +90,14 @@ struct Transition {
   EnumSet<Effect> effects;
   DeadlineRule deadline;
   EnumSet<Field> required;  // inputs that must be present
+  EnumSet<Field> optional;  // inputs that may be given (a comment always may)
 };
+
+// Whether a guard depends on nothing but the referral itself (its route), so that the actions a
+// user may take are told by it; the others (quota, places, validity) are found out by trying.
+constexpr bool is_static_guard(Guard guard) {
+  return guard == Guard::RouteHighTech || guard == Guard::RoutePlanned;
+}
 
 // The whole table, in the order of the normative brief.
 std::span<Transition const> transition_table();

@@ -142,7 +142,12 @@ test('the diagnosis field offers ICD-10 codes with their names, and the server r
   await page.fill('input[name=icd10]', 'I99.9');
   await page.selectOption('select[name=profile]', 'cardiology');
   await page.fill('textarea[name=justification]', 'Боль за грудиной');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/referrals') && r.request().method() === 'POST');
   await page.click('form button[type=submit]');
+  const answer = await answered;
+  const refusal = await answer.json();
+  assert.equal(answer.status(), 422, JSON.stringify(refusal));
+  assert.equal(refusal.error.field, 'icd10', JSON.stringify(refusal));
   const error = page.locator('.field[data-field="icd10"] .field-error');
   await error.waitFor({ state: 'visible' });
   assert.equal(await page.getAttribute('input[name=icd10]', 'aria-invalid'), 'true');

@@ -102,8 +102,8 @@ test('an exhausted quota waitlists, and raising it on the planning page promotes
   await page.click('#save-quotas');
   await page.waitForSelector('.quota-status [role=status]');
 
-  const hospitals = await apiGet(page, '/api/v1/organizations?kind=hospital');
-  const hospital = hospitals.find((o) => o.region === '75');
+  const hospitals = await apiGet(page, '/api/v1/organizations?kind=hospital&profile=pediatric_surgery&route=high_tech');
+  const hospital = hospitals[0];
   await openReferral(page, a.id);
   await act(page, 'approve', { hospital_id: String(hospital.id) });
   await waitForState(page, a.id, 'talon_issued');

@@ -143,6 +143,24 @@ std::vector<Row> matrix() {
       {"GET /api/v1/openapi.json", false, fixed("/api/v1/openapi.json"), everyone},
       {"GET /api/v1/regions", false, fixed("/api/v1/regions"), everyone},
       {"GET /api/v1/profiles", false, fixed("/api/v1/profiles"), everyone},
+      {"GET /api/v1/places", false, fixed("/api/v1/places?profile=surgery&days=3"), everyone},
+      {"GET /api/v1/reasons", false, fixed("/api/v1/reasons?action=cancel"), everyone},
+      // A hospital's places are published by its own staff (hospital2 takes planned surgery).
+      {"PUT /api/v1/places/{hospital_id}/{profile}/{date}", true,
+       [](TestServer& server, Subject const&, HttpClient& c) {
+         return c.put(fmt::format("/api/v1/places/{}/surgery/2026-03-10",
+                                  organization_of(server, "hospital2")),
+                      json::object{{"capacity", 12}});
+       },
+       only({"hospital2", "admin"})},
+      {"PUT /api/v1/organizations/{id}/profiles", true,
+       [](TestServer& server, Subject const&, HttpClient& c) {
+         return c.put(fmt::format("/api/v1/organizations/{}/profiles",
+                                  organization_of(server, "hospital2")),
+                      json::object{{"profiles", json::array{"surgery", "uronephrology"}},
+                                   {"accepts", json::array{"planned"}}});
+       },
+       only({"admin"})},
       {"GET /api/v1/public/status", false, get([](Subject const& s) {
          return fmt::format("/api/v1/public/status?code={}&iin={}", s.talon_code, s.patient_iin);
        }),

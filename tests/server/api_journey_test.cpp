@@ -206,7 +206,8 @@ TEST_F(JourneyTest, InPersonExaminationThenApproval) {
   EXPECT_EQ(state_of(referral), "in_person_scheduled");
   EXPECT_EQ(referral.at("exam").at("at").as_string(), "2026-03-04T11:30:00+05:00");
   EXPECT_EQ(referral.at("exam").at("place").as_string(), "Health department, room 305");
-  EXPECT_EQ(names(referral.at("allowed_actions")), (std::vector<std::string>{"approve", "reject"}));
+  EXPECT_EQ(names(referral.at("allowed_actions")),
+            (std::vector<std::string>{"reschedule_exam", "exam_no_show", "approve", "reject"}));
 
   reply = commission_journey.act(id, "approve", {{"protocol", "22/2026"}});
   ASSERT_EQ(reply.status, 200) << reply.body;
@@ -224,7 +225,8 @@ TEST_F(JourneyTest, RequestInformationAndResubmit) {
   auto reply = commission_journey.act(id, "request_info", {{"comment", "Attach the OCT scan"}});
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(state_of(reply.json()), "info_requested");
-  EXPECT_TRUE(reply.json().at("deadline").is_null());  // the clock is paused
+  // The commission's clock is paused; the doctor has ten working days to answer.
+  EXPECT_EQ(reply.json().at("deadline").as_string(), "2026-03-17T23:59:59+05:00");
   auto seen = doctor_journey.get(id);
   EXPECT_EQ(names(seen.at("allowed_actions")), (std::vector<std::string>{"resubmit", "cancel"}));
   EXPECT_EQ(seen.at("history").as_array().back().at("comment").as_string(), "Attach the OCT scan");
@@ -253,9 +255,10 @@ TEST_F(JourneyTest, CancellingATalonReleasesItsUnit) {
   set_quota("hematology", 10);
   auto awaiting = awaiting_republic("hematology");
   auto const id = id_of(awaiting);
-  ASSERT_EQ(
-      republic_journey.act(id, "approve", {{"hospital_id", organization_of("hospital2")}}).status,
-      200);
+  ASSERT_EQ(republic_journey
+                .act(id, "approve", {{"hospital_id", organization_of("hospital.oncology")}})
+                .status,
+            200);
   auto const held = quota("hematology").at("reserved").as_int64();
   auto reply = doctor_journey.act(id, "cancel", {{"reason", "Treated abroad at own expense"}});
   ASSERT_EQ(reply.status, 200) << reply.body;
@@ -268,7 +271,7 @@ TEST_F(JourneyTest, ExhaustedQuotaWaitlistsAndARaisedAllocationPromotes) {
   auto const used = quota("pediatric_surgery");
   int const taken = static_cast<int>(used.at("reserved").as_int64() + used.at("used").as_int64());
   set_quota("pediatric_surgery", taken + 1);
-  Id const hospital2 = organization_of("hospital2");
+  Id const hospital2 = organization_of("hospital.children");
 
   auto first = awaiting_republic("pediatric_surgery");
   auto reply = republic_journey.act(id_of(first), "approve", {{"hospital_id", hospital2}});

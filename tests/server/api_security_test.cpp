@@ -111,7 +111,8 @@ TEST_F(SecurityTest, AnIdempotencyKeyIsRememberedForADayThenForgotten) {
   EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
             0);
   auto later = signed_in();
-  body["urgency"] = "urgent";
+  // Another profile: the first referral is still open, and a second of one profile is refused.
+  body["profile"] = "hematology";
   auto const fresh = later.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
   EXPECT_EQ(fresh.status, 201) << "a forgotten key is new again: " << fresh.body;
   EXPECT_NE(fresh.header("location"), first.header("location"));
@@ -343,7 +344,7 @@ TEST_F(SecurityTest, LogsHoldNoPasswordsTokensOrPatientData) {
 TEST_F(SecurityTest, ConcurrentApprovalsNeverHandOutMoreUnitsThanAllocated) {
   auto republic = server.as("republic");
   auto const hospital =
-      server.as("hospital").get("/api/v1/me").json().at("organization").at("id").as_int64();
+      server.as("hospital.eye").get("/api/v1/me").json().at("organization").at("id").as_int64();
   auto const row =
       republic.get("/api/v1/quotas?period=2026&region=75&profile=ophthalmology").json().at(0);
   auto const taken = row.at("reserved").as_int64() + row.at("used").as_int64();

@@ -40,7 +40,8 @@ void report(int fd, std::string const& line) {
   FakeClock clock{at("2026-03-02T10:00:00+05:00")};
   Workflow workflow{clock, kazakhstan_calendar(), testing::icd10_catalogue(), DeadlinePolicy{}};
   auto const org = [&](OrganizationKind kind) {
-    Organization o{0, "Org", kind, OrganizationLevel::Republican, "75"};
+    Organization o{0, "Org", kind, OrganizationLevel::Republican, "75", {"oncology"},
+                    EnumSet<Route>{Route::HighTech}};
     auto id = transact(writer, [&](Store& s) { return s.insert_organization(o); });
     if (!id) ::_exit(2);
     return *id;
@@ -70,6 +71,7 @@ void report(int fd, std::string const& line) {
     ReferralDraft draft{p->iin,
                         "C34.1",
                         "oncology",
+                        Route::HighTech,
                         i % 4 == 0 ? Urgency::Urgent : Urgency::Routine,
                         CareForm::Inpatient,
                         "Lung cancer, stage II; surgery at republican level"};

@@ -116,16 +116,15 @@ TEST_F(MigrationsTest, TheAuditLogIsAppendOnly) {
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM audit WHERE actor = 'system'"), 1);
 }
 
-TEST_F(MigrationsTest, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
-  // A database of version 6: its reads were in audit_by_referral, and what later migrations
-  // add is not there yet.
+TEST(Migrations, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
+  // A database of version 6: its reads were in audit_by_referral.
+  TempDir old_dir;
+  auto opened = Database::open(old_dir.file("v6.db"), Database::Access::ReadWrite);
+  ASSERT_TRUE(opened.has_value());
+  std::optional<Database> db{std::move(*opened)};
+  ASSERT_TRUE(migrate(*db, 6));
+  ASSERT_EQ(scalar(*db, "PRAGMA user_version"), 6);
   ASSERT_TRUE(db->exec(
-      "ALTER TABLE users DROP COLUMN must_change_password;"
-      "DROP TABLE login_failures;"
-      "DROP TABLE patient_accesses;"
-      "DROP INDEX audit_reads;"
-      "CREATE INDEX audit_by_referral ON audit (referral_id, seq) WHERE referral_id IS NOT NULL;"
-      "PRAGMA user_version = 6;"
       "INSERT INTO organizations (id, name, kind, level, region) "
       "  VALUES (1, 'P', 'polyclinic', 'local', '75');"
       "INSERT INTO patients (id, iin, last_name, first_name, birth_date, sex, residency, region, "
@@ -136,7 +135,7 @@ TEST_F(MigrationsTest, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
       "  created_by, created_at, updated_at, state_since, quota_holding) VALUES (1, "
       "  '75-26-1000001', 'registered', 1, 1, '850715300122', '75', 'I25.1', 'oncology', "
       "  'routine', 'inpatient', 'x', 1, 1, 0, 0, 0, 'none');"));
-  std::string const hashes = "'" + std::string(64, '0') + "', '" + std::string(64, 'a') + "'";
+  std::string const hashes = fmt::format("'{}', '{}'", std::string(64, '0'), std::string(64, 'a'));
   for (int seq = 1; seq <= 3; ++seq) {
     ASSERT_TRUE(
         db->exec(fmt::format("INSERT INTO audit VALUES ({}, 0, 'republic', 'republican', "
@@ -151,6 +150,43 @@ TEST_F(MigrationsTest, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
                    "WHERE seq / 1048576 = 0 AND referral_id = 1 "
                    "AND action IN ('read_referral', 'read_attachment')"),
             2);
+}
+
+TEST(Migrations, Version12GivesExistingHospitalsEveryProfileAndKeepsTheirTalons) {
+  TempDir old_dir;
+  auto opened = Database::open(old_dir.file("v11.db"), Database::Access::ReadWrite);
+  ASSERT_TRUE(opened.has_value());
+  std::optional<Database> db{std::move(*opened)};
+  ASSERT_TRUE(migrate(*db, 11));
+  ASSERT_TRUE(db->exec(
+      "INSERT INTO organizations (id, name, kind, level, region) VALUES "
+      "  (1, 'P', 'polyclinic', 'local', '75'), (2, 'H', 'hospital', 'republican', '71');"
+      "INSERT INTO patients (id, iin, last_name, first_name, birth_date, sex, residency, region, "
+      "  insured, registered_by_organization, created_at) VALUES (1, '850715300122', 'A', 'B', "
+      "  '1985-07-15', 'male', 'citizen', '75', 1, 1, 0);"
+      "INSERT INTO quotas (period, region, profile, allocated, reserved, used) "
+      "  VALUES (2026, '75', 'oncology', 5, 1, 0);"
+      "INSERT INTO referrals (id, code, state, version, patient_id, patient_iin, patient_region, "
+      "  icd10, profile, urgency, care_form, justification, referring_organization_id, "
+      "  created_by, created_at, updated_at, state_since, quota_period, quota_region, "
+      "  quota_profile, quota_holding, talon_number, talon_issued_at, talon_valid_until, "
+      "  hospital_id, planned_date) VALUES (1, '75-26-1000001', 'talon_issued', 3, 1, "
+      "  '850715300122', '75', 'C34.1', 'oncology', 'routine', 'inpatient', 'x', 1, 1, 0, 0, 0, "
+      "  2026, '75', 'oncology', 'reserved', 'T-1', 0, 86400, 2, '2026-03-10');"));
+  ASSERT_TRUE(migrate(*db));
+  EXPECT_EQ(scalar(*db, "PRAGMA user_version"), schema_version());
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM organization_profiles WHERE organization_id = 2"),
+            12);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM organization_profiles WHERE organization_id = 1"),
+            0);
+  EXPECT_EQ(scalar(*db, "SELECT accepts_high_tech * 10 + accepts_planned FROM organizations "
+                        "WHERE id = 2"),
+            10);
+  EXPECT_EQ(scalar(*db, "SELECT route = 'high_tech' AND addressed_to = 2 AND version = 3 "
+                        "FROM referrals WHERE id = 1"),
+            1);
+  // The rebuilt table keeps its rules: a talon still needs its hospital.
+  EXPECT_FALSE(db->exec("UPDATE referrals SET hospital_id = NULL WHERE id = 1"));
 }
 
 TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {

@@ -28,7 +28,7 @@ using joldama::testing::TestBureau;
 
 Organization polyclinic(std::string name) {
   return Organization{0, std::move(name), OrganizationKind::Polyclinic, OrganizationLevel::Local,
-                      "75"};
+                      "75", {}, {}};
 }
 
 TEST(Writer, AFailingCommandWritesNothing) {

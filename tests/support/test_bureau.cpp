@@ -49,9 +49,21 @@ TestBureau::TestBureau(BureauOptions options)
       clock(options.start),
       workflow(clock, kazakhstan_calendar(), icd10_catalogue(), DeadlinePolicy{}) {
   writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
+  // The two big hospitals treat everything by both routes; the eye clinic only its profile,
+  // planned, for the routing rules.
+  std::vector<std::string> every_profile;
+  for (auto const& p : must(write([](Store& s) { return s.list_profiles(); }), "profiles")) {
+    every_profile.push_back(p.code);
+  }
   auto const add = [&](std::string name, OrganizationKind kind, OrganizationLevel level,
-                       std::string region) {
-    Organization org{0, std::move(name), kind, level, std::move(region)};
+                       std::string region, std::vector<std::string> profiles = {},
+                       EnumSet<Route> accepts = {}) {
+    if (kind == OrganizationKind::Hospital && profiles.empty()) {
+      profiles = every_profile;
+      accepts = EnumSet<Route>{Route::Planned, Route::HighTech};
+    }
+    Organization org{0,         std::move(name),     kind, level, std::move(region),
+                     profiles, accepts};
     return must(write([&](Store& s) { return s.insert_organization(org); }), "organization");
   };
   polyclinic_almaty =
@@ -62,6 +74,8 @@ TestBureau::TestBureau(BureauOptions options)
                         OrganizationLevel::Republican, "71");
   hospital_almaty = add("Scientific Center of Surgery", OrganizationKind::Hospital,
                         OrganizationLevel::Republican, "75");
+  eye_clinic = add("City eye clinic", OrganizationKind::Hospital, OrganizationLevel::Local, "75",
+                   {"ophthalmology"}, EnumSet<Route>{Route::Planned});
   reader = must(storage::ReadPool::open(db_path, 4), "opening the read pool");
 
   doctor = Actor{1, "doctor", Role::Doctor, polyclinic_almaty, "75"};
@@ -72,6 +86,7 @@ TestBureau::TestBureau(BureauOptions options)
   hospital = Actor{6, "hospital", Role::Hospital, hospital_astana, "71"};
   hospital2 = Actor{7, "hospital2", Role::Hospital, hospital_almaty, "75"};
   admin = Actor{8, "admin", Role::Admin, std::nullopt, ""};
+  eye_staff = Actor{9, "hospital.eye", Role::Hospital, eye_clinic, "75"};
 }
 
 TestBureau::~TestBureau() {
@@ -95,13 +110,15 @@ Result<Patient> TestBureau::add_patient(std::string const& iin, std::string cons
 }
 
 Result<Referral> TestBureau::add_referral(std::string const& profile, Urgency urgency,
-                                          std::string const& region, Actor const* by) {
+                                          std::string const& region, Actor const* by,
+                                          Route route) {
   Actor const& actor = by ? *by : (region == "71" ? doctor_astana : doctor);
   auto patient = add_patient(fresh_iin(), region, Residency::Citizen, &actor);
   if (!patient) return patient.error();
   ReferralDraft draft{patient->iin,
                       "I25.1",
                       profile,
+                      route,
                       urgency,
                       CareForm::Inpatient,
                       "Three-vessel coronary disease; surgery is not available locally."};
@@ -168,6 +185,23 @@ Result<Referral> TestBureau::referral_with_talon(std::string const& profile,
   ActionInput approval;
   approval.hospital_id = hospital_astana;
   return act(republic, referral->id, Action::Approve, approval);
+}
+
+Result<Places> TestBureau::publish_places(Id hospital_id, std::string const& profile, Date date,
+                                          int capacity) {
+  return write([&](Store& s) {
+    return workflow.set_places(s, admin, PlaceKey{hospital_id, profile, date}, capacity);
+  });
+}
+
+Result<Referral> TestBureau::booked_referral(Id hospital_id, Date date, std::string const& profile,
+                                             std::string const& region) {
+  auto referral = add_referral(profile, Urgency::Routine, region, nullptr, Route::Planned);
+  if (!referral) return referral;
+  ActionInput booking;
+  booking.hospital_id = hospital_id;
+  booking.planned_date = date;
+  return act(region == "71" ? doctor_astana : doctor, referral->id, Action::Book, booking);
 }
 
 QuotaKey TestBureau::key(std::string const& profile, std::string const& region) const {

@@ -1,5 +1,5 @@
 #pragma once
-// A whole bureau on a temporary SQLite file: the real writer, read pool and workflow, four
+// A whole bureau on a temporary SQLite file: the real writer, read pool and workflow, five
 // organizations, an actor for every role, and helpers that drive referrals through the table.
 
 #include <memory>
@@ -70,7 +70,8 @@ class TestBureau {
   // A new patient of `region` and a referral for them, registered by `by` (default: doctor).
   Result<Referral> add_referral(std::string const& profile = "cardiac_surgery",
                                 Urgency urgency = Urgency::Routine,
-                                std::string const& region = "75", Actor const* by = nullptr);
+                                std::string const& region = "75", Actor const* by = nullptr,
+                                Route route = Route::HighTech);
   Result<Referral> act(Actor const& actor, Id referral_id, Action action, ActionInput input = {},
                        std::optional<std::int64_t> expected_version = std::nullopt);
   Result<Referral> get(Id referral_id);
@@ -86,6 +87,14 @@ class TestBureau {
   Result<Referral> referral_with_talon(std::string const& profile = "cardiac_surgery",
                                        std::string const& region = "75");
 
+  // Places of a hospital's profile on a day, published by the administrator.
+  Result<Places> publish_places(Id hospital_id, std::string const& profile, Date date,
+                                int capacity);
+  // A new planned referral of the region's doctor, booked with `hospital_id` on `date`.
+  Result<Referral> booked_referral(Id hospital_id, Date date,
+                                   std::string const& profile = "surgery",
+                                   std::string const& region = "75");
+
   QuotaKey key(std::string const& profile = "cardiac_surgery",
                std::string const& region = "75") const;
 
@@ -100,7 +109,9 @@ class TestBureau {
   Id polyclinic_astana = 0;
   Id hospital_astana = 0;
   Id hospital_almaty = 0;
-  Actor doctor, doctor_astana, commission, commission_astana, republic, hospital, hospital2, admin;
+  Id eye_clinic = 0;  // ophthalmology only, planned patients only
+  Actor doctor, doctor_astana, commission, commission_astana, republic, hospital, hospital2, admin,
+      eye_staff;
 };
 
 }  // namespace joldama::testing

@@ -49,12 +49,18 @@ class DecideTest : public ::testing::Test {
   }
 
   DecisionContext context(std::optional<Quota> quota = std::nullopt) const {
-    return DecisionContext{kazakhstan_calendar(), policy, std::move(quota), hospital};
+    return DecisionContext{kazakhstan_calendar(), policy, std::move(quota), hospital, std::nullopt,
+                           nullptr};
   }
 
   DeadlinePolicy policy;
-  Organization hospital{kHospital, "Hospital", OrganizationKind::Hospital,
-                        OrganizationLevel::Republican, "71"};
+  Organization hospital{kHospital,
+                        "Hospital",
+                        OrganizationKind::Hospital,
+                        OrganizationLevel::Republican,
+                        "71",
+                        {"cardiac_surgery", "oncology"},
+                        EnumSet<Route>{Route::HighTech}};
   Timestamp now = at("2026-03-02T10:00:00+05:00");
 };
 
@@ -235,7 +241,7 @@ TEST_F(DecideTest, SubmissionStartsTenWorkingDaysCountedOverNauryz) {
   EXPECT_EQ(format_timestamp(*d->referral.deadline), "2026-04-08T23:59:59+05:00");
 }
 
-TEST_F(DecideTest, InformationRequestPausesTheDeadlineAndResubmissionResumesIt) {
+TEST_F(DecideTest, InformationRequestPausesTheDeadlineGivesTheDoctorAReplyDeadlineAndResubmissionResumes) {
   Referral r = referral(State::CommissionReview, now);
   // Friday 13 March: 8 working days left from Monday the 2nd (the 9th is off).
   r.deadline = end_of_local_day(day("2026-03-13"));
@@ -243,7 +249,9 @@ TEST_F(DecideTest, InformationRequestPausesTheDeadlineAndResubmissionResumesIt) 
   ask.comment = "Attach the echocardiography report";
   auto const paused = decide(r, Action::RequestInfo, kCommission, ask, now, context());
   ASSERT_TRUE(paused.has_value());
-  EXPECT_FALSE(paused->referral.deadline.has_value());
+  // The doctor has ten working days to answer: 3–6 March, 10–13 (the 9th is off), 16–17.
+  ASSERT_TRUE(paused->referral.deadline.has_value());
+  EXPECT_EQ(format_timestamp(*paused->referral.deadline), "2026-03-17T23:59:59+05:00");
   EXPECT_EQ(paused->referral.paused_working_days, 8);
 
   Timestamp const later = at("2026-04-06T09:00:00+05:00");  // a Monday
@@ -343,9 +351,9 @@ TEST_F(DecideTest, TheAuditEventRecordsWhoWhatAndWhy) {
 }
 
 TEST_F(DecideTest, AllowedActionsPerRole) {
-  auto const names = [](std::vector<Action> const& actions) {
+  auto const names = [](std::vector<AllowedAction> const& actions) {
     std::vector<std::string_view> out;
-    for (auto a : actions) out.push_back(to_string(a));
+    for (auto a : actions) out.push_back(to_string(a.action));
     return out;
   };
   using V = std::vector<std::string_view>;

@@ -83,7 +83,7 @@ TEST_F(ServicesTest, ReferralsAreRefusedForUncoveredPatientsAndBadInput) {
   ASSERT_TRUE(temporary.has_value());
   auto const draft = [&](std::string iin, std::string icd, std::string profile,
                          std::string justification) {
-    ReferralDraft d{std::move(iin),   std::move(icd),      std::move(profile),
+    ReferralDraft d{std::move(iin),   std::move(icd),      std::move(profile), Route::HighTech,
                     Urgency::Routine, CareForm::Inpatient, std::move(justification)};
     return bureau.write(
         [&](Store& s) { return bureau.workflow.register_referral(s, bureau.doctor, d); });

@@ -26,49 +26,77 @@ struct NormativeRow {
   Action action;
   Role role;
   std::set<State> to;  // two targets where the quota decides
+  std::set<Route> routes = {Route::HighTech, Route::Planned};
 };
 
-// The brief's table, transcribed.
+// The brief's table, transcribed: the high-technology route, then the planned route of "The two
+// routes", then what issue 15 adds (an examination rescheduled or missed).
 std::vector<NormativeRow> const& normative_table() {
+  std::set<Route> const high_tech{Route::HighTech};
+  std::set<Route> const planned{Route::Planned};
   static std::vector<NormativeRow> const rows = {
-      {{Registered}, Action::Submit, Role::Doctor, {CommissionReview}},
-      {{CommissionReview}, Action::ScheduleInPerson, Role::Commission, {InPersonScheduled}},
+      {{Registered}, Action::Submit, Role::Doctor, {CommissionReview}, high_tech},
+      {{CommissionReview}, Action::ScheduleInPerson, Role::Commission, {InPersonScheduled},
+       high_tech},
       {{CommissionReview, InPersonScheduled},
        Action::Approve,
        Role::Commission,
-       {RepublicanReview}},
-      {{CommissionReview, InPersonScheduled}, Action::Reject, Role::Commission, {Rejected}},
-      {{CommissionReview}, Action::RequestInfo, Role::Commission, {InfoRequested}},
-      {{InfoRequested}, Action::Resubmit, Role::Doctor, {CommissionReview}},
-      {{RepublicanReview}, Action::Approve, Role::Republican, {TalonIssued, Waitlisted}},
-      {{RepublicanReview}, Action::Reject, Role::Republican, {Rejected}},
-      {{RepublicanReview}, Action::ReferAbroad, Role::Republican, {AbroadReview}},
-      {{Waitlisted}, Action::Promote, Role::System, {TalonIssued}},
-      {{AbroadReview}, Action::Approve, Role::Republican, {AbroadApproved}},
-      {{AbroadReview}, Action::Reject, Role::Republican, {Rejected}},
-      {{AbroadApproved}, Action::Complete, Role::Republican, {Completed}},
-      {{TalonIssued}, Action::Accept, Role::Hospital, {Scheduled}},
-      {{TalonIssued}, Action::Decline, Role::Hospital, {RepublicanReview}},
+       {RepublicanReview},
+       high_tech},
+      {{CommissionReview, InPersonScheduled}, Action::Reject, Role::Commission, {Rejected},
+       high_tech},
+      {{CommissionReview}, Action::RequestInfo, Role::Commission, {InfoRequested}, high_tech},
+      {{InfoRequested}, Action::Resubmit, Role::Doctor, {CommissionReview}, high_tech},
+      {{RepublicanReview}, Action::Approve, Role::Republican, {TalonIssued, Waitlisted},
+       high_tech},
+      {{RepublicanReview}, Action::Reject, Role::Republican, {Rejected}, high_tech},
+      {{RepublicanReview}, Action::ReferAbroad, Role::Republican, {AbroadReview}, high_tech},
+      {{Waitlisted}, Action::Promote, Role::System, {TalonIssued}, high_tech},
+      {{AbroadReview}, Action::Approve, Role::Republican, {AbroadApproved}, high_tech},
+      {{AbroadReview}, Action::Reject, Role::Republican, {Rejected}, high_tech},
+      {{AbroadApproved}, Action::Complete, Role::Republican, {Completed}, high_tech},
+      {{TalonIssued}, Action::Accept, Role::Hospital, {Scheduled}, high_tech},
+      {{TalonIssued}, Action::Decline, Role::Hospital, {RepublicanReview}, high_tech},
       {{Scheduled}, Action::Admit, Role::Hospital, {Admitted}},
       {{Scheduled}, Action::NoShow, Role::Hospital, {NoShow}},
       {{Admitted}, Action::Discharge, Role::Hospital, {Completed}},
       // "any state before admitted or completed"
-      {{Registered, CommissionReview, InPersonScheduled, InfoRequested, RepublicanReview,
-        Waitlisted, TalonIssued, Scheduled, AbroadReview, AbroadApproved},
+      {{Registered, BookingRequested, CommissionReview, InPersonScheduled, InfoRequested,
+        RepublicanReview, Waitlisted, TalonIssued, Scheduled, AbroadReview, AbroadApproved},
        Action::Cancel,
        Role::Doctor,
        {Cancelled}},
       {{TalonIssued, Scheduled}, Action::Expire, Role::System, {Expired}},
+      // The planned route.
+      {{Registered}, Action::Book, Role::Doctor, {BookingRequested}, planned},
+      {{BookingRequested}, Action::Confirm, Role::Hospital, {Scheduled}, planned},
+      {{BookingRequested}, Action::Refuse, Role::Hospital, {Registered}, planned},
+      // Issue 15: the in-person examination.
+      {{InPersonScheduled}, Action::RescheduleExam, Role::Commission, {InPersonScheduled},
+       high_tech},
+      {{InPersonScheduled}, Action::ExamNoShow, Role::Commission, {CommissionReview}, high_tech},
   };
   return rows;
 }
 
-using Key = std::tuple<State, Action, Role>;
+// The states a referral of each route can be in.
+bool state_of_route(State state, Route route) {
+  if (route == Route::HighTech) return state != BookingRequested;
+  return EnumSet<State>{Registered, BookingRequested, Scheduled, Admitted, Completed, Cancelled,
+                        Expired, NoShow}
+      .contains(state);
+}
+
+using Key = std::tuple<Route, State, Action, Role>;
 
 std::map<Key, std::set<State>> normative_moves() {
   std::map<Key, std::set<State>> moves;
   for (auto const& row : normative_table()) {
-    for (State from : row.from) moves[{from, row.action, row.role}] = row.to;
+    for (Route route : row.routes) {
+      for (State from : row.from) {
+        if (state_of_route(from, route)) moves[{route, from, row.action, row.role}] = row.to;
+      }
+    }
   }
   return moves;
 }
@@ -96,12 +124,16 @@ Actor actor_for(Role role) {
   return Actor::system();
 }
 
-// A referral in `state` with everything that state implies (talon, quota holding, deadline).
-Referral referral_in(State state) {
+Date const kBookedDay = day("2026-03-10");
+
+// A referral of `route` in `state` with everything that state implies (talon, quota holding or
+// booked place, deadline).
+Referral referral_in(State state, Route route = Route::HighTech) {
   Referral r;
   r.id = 42;
   r.code = "75-26-0000042";
   r.state = state;
+  r.route = route;
   r.version = 3;
   r.patient_id = 7;
   r.patient_iin = "850715300122";
@@ -122,16 +154,29 @@ Referral referral_in(State state) {
     r.waitlisted_at = kNow - std::chrono::days{1};
     r.hospital_id = kHospital;
   }
-  if (state == TalonIssued || state == Scheduled || state == Admitted || state == Completed ||
-      state == Expired || state == NoShow) {
+  if (state == InPersonScheduled) {
+    r.exam_at = kNow + std::chrono::days{2};
+    r.exam_place = "Room 1";
+  }
+  bool const with_talon = state == TalonIssued || state == Scheduled || state == Admitted ||
+                          state == Completed || state == Expired || state == NoShow;
+  if (with_talon) {
     r.hospital_id = kHospital;
     r.talon = Talon{"T26-0000001", kNow - std::chrono::days{2}, kNow + std::chrono::days{28},
                     std::nullopt};
+  }
+  if (route == Route::HighTech && with_talon) {
     r.quota = key;
     r.quota_holding = (state == Admitted || state == Completed)      ? QuotaHolding::Used
                       : (state == TalonIssued || state == Scheduled) ? QuotaHolding::Reserved
                                                                      : QuotaHolding::None;
     if (r.quota_holding == QuotaHolding::None) r.quota.reset();
+  }
+  if (route == Route::Planned && (with_talon || state == BookingRequested)) {
+    r.hospital_id = kHospital;
+    r.booking_date = kBookedDay;
+    r.place_held = state == Scheduled || state == Admitted || state == Completed;
+    if (r.talon) r.talon->planned_date = kBookedDay;
   }
   return r;
 }
@@ -141,6 +186,7 @@ ActionInput full_input() {
   ActionInput in;
   in.comment = "Comment";
   in.reason = "Reason";
+  in.reason_code = "other";  // in every action's catalogue
   in.protocol = "P-1";
   in.exam_at = kNow + std::chrono::days{3};
   in.exam_place = "Regional health department, room 12";
@@ -148,7 +194,7 @@ ActionInput full_input() {
   in.clinic = "Universitätsklinikum";
   in.country = "Germany";
   in.outcome = Outcome::Improved;
-  in.planned_date = day("2026-03-10");
+  in.planned_date = kBookedDay;
   in.case_number = "CH-2026-001";
   in.final_icd10 = "I25.1";
   return in;
@@ -157,12 +203,21 @@ ActionInput full_input() {
 struct World {
   WorkingCalendar calendar;
   DeadlinePolicy policy;
-  Organization hospital{kHospital, "Hospital", OrganizationKind::Hospital,
-                        OrganizationLevel::Republican, "71"};
+  Organization hospital{kHospital,
+                        "Hospital",
+                        OrganizationKind::Hospital,
+                        OrganizationLevel::Republican,
+                        "71",
+                        {"cardiac_surgery"},
+                        EnumSet<Route>{Route::Planned, Route::HighTech}};
 
   DecisionContext context(int available) const {
-    return DecisionContext{calendar, policy,
-                           Quota{{2026, "75", "cardiac_surgery"}, 5, 5 - available, 0}, hospital};
+    return DecisionContext{calendar,
+                           policy,
+                           Quota{{2026, "75", "cardiac_surgery"}, 5, 5 - available, 0},
+                           hospital,
+                           Places{{kHospital, "cardiac_surgery", kBookedDay}, 3, 3 - available},
+                           nullptr};
   }
 };
 
@@ -176,16 +231,22 @@ TEST(TransitionTable, EveryRowIsANormativeMoveAndEveryNormativeMoveHasARow) {
       EXPECT_EQ(t.to, Registered);
       continue;
     }
-    for (State from : all_values<State>()) {
-      if (!t.from.contains(from)) continue;
-      Key const key{from, t.action, t.role};
-      auto const it = moves.find(key);
-      ASSERT_NE(it, moves.end()) << "the table lets a " << to_string(t.role) << " "
-                                 << to_string(t.action) << " from " << to_string(from)
-                                 << ", which the brief does not";
-      EXPECT_TRUE(it->second.contains(t.to)) << to_string(t.action) << " from " << to_string(from)
-                                             << " goes to " << to_string(t.to) << " in the table";
-      table_moves[key].insert(t.to);
+    for (Route route : all_values<Route>()) {
+      if (t.guard == Guard::RouteHighTech && route != Route::HighTech) continue;
+      if (t.guard == Guard::RoutePlanned && route != Route::Planned) continue;
+      for (State from : all_values<State>()) {
+        if (!t.from.contains(from) || !state_of_route(from, route)) continue;
+        Key const key{route, from, t.action, t.role};
+        auto const it = moves.find(key);
+        ASSERT_NE(it, moves.end()) << "the table lets a " << to_string(t.role) << " "
+                                   << to_string(t.action) << " from " << to_string(from)
+                                   << " on the " << to_string(route)
+                                   << " route, which the brief does not";
+        EXPECT_TRUE(it->second.contains(t.to))
+            << to_string(t.action) << " from " << to_string(from) << " goes to "
+            << to_string(t.to) << " in the table";
+        table_moves[key].insert(t.to);
+      }
     }
   }
   EXPECT_EQ(table_moves, moves);
@@ -201,48 +262,58 @@ TEST(TransitionTable, TerminalStatesHaveNoWayOut) {
   }
 }
 
-// Every state × action × role through decide(): the brief's moves succeed and land where it
-// says; everything else is Forbidden (the role never takes the action) or InvalidTransition.
-TEST(TransitionTable, DecideAgreesWithTheBriefForEveryStateActionAndRole) {
+// Every route × state × action × role through decide(): the brief's moves succeed and land
+// where it says; everything else is Forbidden (the role never takes the action) or
+// InvalidTransition.
+TEST(TransitionTable, DecideAgreesWithTheBriefForEveryRouteStateActionAndRole) {
   World const world;
   auto const moves = normative_moves();
   int allowed = 0;
   int refused = 0;
-  for (State state : all_values<State>()) {
-    for (Action action : all_values<Action>()) {
-      if (action == Action::Register) continue;
-      for (Role role : all_values<Role>()) {
-        Referral const referral = referral_in(state);
-        Actor const actor = actor_for(role);
-        // Only the sweep's expiry happens after the talon's validity.
-        Timestamp const now = action == Action::Expire ? kNow + std::chrono::days{40} : kNow;
-        SCOPED_TRACE(
-            fmt::format("{} by {} from {}", to_string(action), to_string(role), to_string(state)));
-        auto const it = moves.find({state, action, role});
-        bool const in_scope = can_see(actor, referral);
-        auto const decision =
-            decide(referral, action, actor, full_input(), now, world.context(/*available=*/2));
-        if (it == moves.end()) {
-          ASSERT_FALSE(decision.has_value());
-          Errc const expected = !in_scope                        ? Errc::NotFound
-                                : !role_ever_takes(action, role) ? Errc::Forbidden
-                                                                 : Errc::InvalidTransition;
-          EXPECT_EQ(decision.error().code, expected) << decision.error().message;
-          ++refused;
-          continue;
+  int combinations = 0;
+  for (Route route : all_values<Route>()) {
+    for (State state : all_values<State>()) {
+      if (!state_of_route(state, route)) continue;
+      for (Action action : all_values<Action>()) {
+        if (action == Action::Register) continue;
+        for (Role role : all_values<Role>()) {
+          ++combinations;
+          Referral const referral = referral_in(state, route);
+          Actor const actor = actor_for(role);
+          // Only the sweep's expiry happens after the talon's validity.
+          Timestamp const now = action == Action::Expire ? kNow + std::chrono::days{40} : kNow;
+          SCOPED_TRACE(fmt::format("{} by {} from {} ({})", to_string(action), to_string(role),
+                                   to_string(state), to_string(route)));
+          auto const it = moves.find({route, state, action, role});
+          bool const in_scope = can_see(actor, referral);
+          auto const decision =
+              decide(referral, action, actor, full_input(), now, world.context(/*available=*/2));
+          if (it == moves.end()) {
+            ASSERT_FALSE(decision.has_value());
+            Errc const expected = !in_scope                        ? Errc::NotFound
+                                  : !role_ever_takes(action, role) ? Errc::Forbidden
+                                                                   : Errc::InvalidTransition;
+            EXPECT_EQ(decision.error().code, expected) << decision.error().message;
+            ++refused;
+            continue;
+          }
+          ASSERT_TRUE(in_scope);
+          ASSERT_TRUE(decision.has_value()) << decision.error().message;
+          EXPECT_TRUE(it->second.contains(decision->referral.state))
+              << "went to " << to_string(decision->referral.state);
+          EXPECT_EQ(decision->referral.version, referral.version + 1);
+          EXPECT_EQ(decision->event.action, to_string(action));
+          EXPECT_EQ(decision->referral.route, route);
+          ++allowed;
         }
-        ASSERT_TRUE(in_scope);
-        ASSERT_TRUE(decision.has_value()) << decision.error().message;
-        EXPECT_TRUE(it->second.contains(decision->referral.state))
-            << "went to " << to_string(decision->referral.state);
-        EXPECT_EQ(decision->referral.version, referral.version + 1);
-        EXPECT_EQ(decision->event.action, to_string(action));
-        ++allowed;
       }
     }
   }
-  EXPECT_EQ(allowed, 32);  // the brief's moves, counted state by state
-  EXPECT_EQ(refused, 16 * 16 * 6 - allowed);
+  // The brief's moves, counted state by state: 34 on the high-technology route (cancel from
+  // ten states), 10 on the planned one (cancel from three).
+  EXPECT_EQ(allowed, 34 + 10);
+  EXPECT_EQ(combinations, (16 + 8) * 21 * 6);
+  EXPECT_EQ(refused, combinations - allowed);
 }
 
 TEST(TransitionTable, RepublicanApprovalGoesToTheWaitlistWhenTheQuotaIsExhausted) {
@@ -259,18 +330,30 @@ TEST(TransitionTable, RepublicanApprovalGoesToTheWaitlistWhenTheQuotaIsExhausted
 }
 
 TEST(TransitionTable, AllowedActionsComeFromTheSameTable) {
-  for (State state : all_values<State>()) {
-    for (Role role : all_values<Role>()) {
-      auto const referral = referral_in(state);
-      auto const actor = actor_for(role);
-      std::set<Action> expected;
-      for (auto const& [key, targets] : normative_moves()) {
-        auto const& [from, action, who] = key;
-        if (from == state && who == role && can_see(actor, referral)) expected.insert(action);
+  for (Route route : all_values<Route>()) {
+    for (State state : all_values<State>()) {
+      if (!state_of_route(state, route)) continue;
+      for (Role role : all_values<Role>()) {
+        auto const referral = referral_in(state, route);
+        auto const actor = actor_for(role);
+        std::set<Action> expected;
+        for (auto const& [key, targets] : normative_moves()) {
+          auto const& [on, from, action, who] = key;
+          if (on == route && from == state && who == role && can_see(actor, referral)) {
+            expected.insert(action);
+          }
+        }
+        std::set<Action> actions;
+        for (auto const& allowed : allowed_actions(referral, actor)) {
+          actions.insert(allowed.action);
+          // The row that says which fields the action's form has is the one decide() takes.
+          ASSERT_NE(allowed.row, nullptr);
+          EXPECT_EQ(allowed.row->action, allowed.action);
+          EXPECT_TRUE(allowed.row->from.contains(state));
+        }
+        EXPECT_EQ(actions, expected) << to_string(role) << " in " << to_string(state) << " ("
+                                     << to_string(route) << ")";
       }
-      auto const actions = allowed_actions(referral, actor);
-      EXPECT_EQ(std::set<Action>(actions.begin(), actions.end()), expected)
-          << to_string(role) << " in " << to_string(state);
     }
   }
 }

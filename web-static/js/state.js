@@ -6,7 +6,6 @@ export const session = { user: null };
 
 let regions = null;
 let profiles = null;
-let hospitals = null;
 
 export async function loadRegions() {
   regions = regions || (await get('/api/v1/regions'));
@@ -18,16 +17,7 @@ export async function loadProfiles() {
   return profiles;
 }
 
-export async function loadHospitals() {
-  hospitals = hospitals || (await get('/api/v1/organizations?kind=hospital'));
-  return hospitals;
-}
-
 export function regionName(code, language) {
   const region = (regions || []).find((r) => r.code === code);
   return region ? region.name[language] || region.name.en : code;
-}
-
-export function forgetReferenceData() {
-  hospitals = null;
 }

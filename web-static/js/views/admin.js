@@ -3,7 +3,7 @@
 import { h, clear, announce } from '../dom.js';
 import { t, roleName, currentLanguage, formatDateTime } from '../i18n.js';
 import { api, get } from '../api.js';
-import { loadRegions, regionName, forgetReferenceData } from '../state.js';
+import { loadRegions, regionName } from '../state.js';
 import { field, dialog, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
@@ -136,7 +136,6 @@ export async function organizationsView(main, current) {
     clearErrors(form);
     try {
       await api('POST', '/api/v1/organizations', { body: values(form) });
-      forgetReferenceData();
       await reload();
     } catch (error) {
       showError(form, error);

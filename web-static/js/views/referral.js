@@ -5,7 +5,7 @@ import { h, clear, announce } from '../dom.js';
 import { t, stateName, actionName, profileName, roleName, formatDate, formatDateTime, formatNumber,
   currentLanguage, localDate, todayInKazakhstan } from '../i18n.js';
 import { api, get, query } from '../api.js';
-import { session, loadHospitals, loadRegions, regionName } from '../state.js';
+import { session, loadRegions, regionName } from '../state.js';
 import { field, dialog, confirmAction, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 import { stateBadge } from './worklist.js';
 
@@ -28,7 +28,10 @@ function actionFields(action, referral, hospitals) {
       if (referral.state === 'republican_review') {
         return [{ name: 'hospital_id', label: t('fields.hospital_id'), required: true,
           options: [{ value: '', label: t('common.choose') },
-            ...hospitals.map((o) => ({ value: String(o.id), label: `${o.name} (${o.region})` }))] }];
+            ...hospitals.map((o) => ({ value: String(o.id),
+              label: `${o.name} — ${regionName(o.region, currentLanguage())}, ${t(`level.${o.level}`)}` }))],
+          hint: hospitals.length ? t('hints.hospitals_for_profile', { profile: profileName(referral.profile) })
+            : t('hints.no_hospital_for_profile', { profile: profileName(referral.profile) }) }];
       }
       if (referral.state === 'abroad_review') return [text('clinic'), text('country')];
       return [text('protocol'), long('comment', false)];
@@ -147,8 +150,9 @@ async function attachmentsSection(referral, reload) {
 }
 
 async function openAction(action, referral, version, reload) {
+  // Only hospitals that treat the profile and take high-technology cases can receive the talon.
   const hospitals = action === 'approve' && referral.state === 'republican_review'
-    ? (await loadHospitals()).filter((o) => o.kind === 'hospital') : [];
+    ? await get(`/api/v1/organizations${query({ kind: 'hospital', profile: referral.profile, route: 'high_tech' })}`) : [];
   const meter = action === 'approve' && referral.state === 'republican_review' ? await quotaMeter(referral) : null;
   await dialog(t('actions.dialog_title', { action: actionName(action), code: referral.code }), (close) => {
     const form = h('form', { class: 'action-form', novalidate: true, dataset: { action } },

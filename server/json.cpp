@@ -337,6 +337,7 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
           .member("login", h.by_login)
           .plain_member("role", to_string(h.by_role))
           .end_object();
+      out.key("reason_code").text_or_null(h.reason_code);
       out.key("comment").text_or_null(h.comment).end_object();
     }
     out.end_array();

@@ -90,6 +90,7 @@ std::vector<HistoryEntry> history_of(std::vector<AuditEvent> const& events) {
       if (key == "from") entry.from = parse<State>(value);
       if (key == "to") entry.to = parse<State>(value);
       if (key == "reason") reason = value;
+      if (key == "reason_code") entry.reason_code = value;
       if (key == "comment") comment = value;
       if (key == "filename" && e.action == "attach") comment = value;
     }

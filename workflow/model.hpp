@@ -345,6 +345,7 @@ struct HistoryEntry {
   std::string by_login;
   Role by_role = Role::System;
   std::string comment;
+  std::string reason_code;  // of the action's reason catalogue, when it gave one
 };
 
 struct Transition;  // workflow/transition_table.hpp

@@ -136,12 +136,13 @@ std::string Journey::new_patient(std::string const& region) {
 }
 
 json::object Journey::new_referral(std::string const& profile, std::string const& urgency,
-                                   std::string const& region) {
+                                   std::string const& region, std::string const& route) {
   auto const iin = new_patient(region);
   auto const reply = client.post("/api/v1/referrals",
                                  json::object{{"patient_iin", iin},
                                               {"icd10", "I25.1"},
                                               {"profile", profile},
+                                              {"route", route},
                                               {"urgency", urgency},
                                               {"care_form", "inpatient"},
                                               {"justification", "Coronary artery bypass needed"}});

@@ -68,7 +68,8 @@ struct Journey {
   // A new referral for a new patient; returns the referral JSON.
   boost::json::object new_referral(std::string const& profile = "cardiac_surgery",
                                    std::string const& urgency = "routine",
-                                   std::string const& region = "75");
+                                   std::string const& region = "75",
+                                   std::string const& route = "high_tech");
   boost::json::object get(std::int64_t id);
   // Performs `action` with If-Match of the current version; returns the reply.
   HttpReply act(std::int64_t id, std::string const& action, boost::json::object body = {});

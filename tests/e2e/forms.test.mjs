@@ -141,6 +141,7 @@ test('the diagnosis field offers ICD-10 codes with their names, and the server r
   await page.fill('input[name=patient_iin]', iin);
   await page.fill('input[name=icd10]', 'I99.9');
   await page.selectOption('select[name=profile]', 'cardiology');
+  await page.selectOption('select[name=route]', 'high_tech');
   await page.fill('textarea[name=justification]', 'Боль за грудиной');
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/referrals') && r.request().method() === 'POST');
   await page.click('form button[type=submit]');

@@ -48,6 +48,7 @@ test('a referral travels from the doctor to discharge and the public page', asyn
   assert.equal(await page.inputValue('input[name=patient_iin]'), iin);
   await page.fill('input[name=icd10]', 'I25.1');
   await page.selectOption('select[name=profile]', 'cardiac_surgery');
+  await page.selectOption('select[name=route]', 'high_tech');
   await page.selectOption('select[name=urgency]', 'urgent');
   await page.fill('textarea[name=justification]', 'Үш тамырлы коронарлық ауру; АКШ көрсетілген.');
   await page.setInputFiles('#attachment-input', { name: 'коронарография.pdf', mimeType: 'application/pdf', buffer: pdfBytes });

@@ -19,7 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-const STATES = ['registered', 'commission_review', 'in_person_scheduled', 'info_requested',
+const STATES = ['registered', 'booking_requested', 'commission_review', 'in_person_scheduled', 'info_requested',
   'republican_review', 'waitlisted', 'talon_issued', 'scheduled', 'admitted', 'abroad_review',
   'abroad_approved', 'completed', 'rejected', 'cancelled', 'expired', 'no_show'];
 

@@ -78,6 +78,8 @@ export function explain(error) {
     stale_version: 'errors.stale_version', rate_limited: 'errors.rate_limited',
     quota_below_usage: 'errors.quota_below_usage', patient_exists: 'errors.patient_exists',
     not_eligible: 'errors.not_eligible', payload_too_large: 'errors.too_large',
+    no_free_place: 'errors.no_free_place', referral_exists: 'errors.referral_exists',
+    capacity_below_bookings: 'errors.capacity_below_bookings',
     unsupported_media_type: 'errors.media_type', storage_full: 'errors.unavailable', unavailable: 'errors.unavailable',
   };
   const key = known[error.code];

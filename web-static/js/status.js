@@ -59,7 +59,8 @@ async function render() {
       if (error.status === 404) form.querySelector('.form-error p').textContent = t('public.not_found');
     }
   });
-  main.append(h('h1', {}, t('public.title')), h('p', { class: 'lead' }, t('public.intro')), form, result);
+  main.append(h('h1', {}, t('public.title')), h('p', { class: 'lead' }, t('public.intro')), form, result,
+    h('p', {}, h('a', { href: '/places.html' }, t('places.link'))));
   if (lastResult) result.append(resultCard(lastResult));
 }
 

@@ -9,44 +9,97 @@ import { session, loadRegions, regionName } from '../state.js';
 import { field, dialog, confirmAction, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 import { stateBadge } from './worklist.js';
 
-const IRREVERSIBLE = new Set(['reject', 'cancel', 'decline', 'no_show', 'admit', 'discharge', 'complete']);
+const IRREVERSIBLE = new Set(['reject', 'cancel', 'decline', 'refuse', 'no_show', 'exam_no_show', 'admit', 'discharge', 'complete']);
 const ATTACHABLE = new Set(['registered', 'commission_review', 'in_person_scheduled', 'info_requested']);
-const OUTCOMES = ['recovered', 'improved', 'unchanged', 'worsened', 'died'];
 
-// The fields an action's form asks for, for this referral's state.
-function actionFields(action, referral, hospitals) {
-  const text = (name, required = true) => ({ name, label: t(`fields.${name}`), required });
-  const long = (name, required = true) => ({ ...text(name, required), type: 'textarea' });
-  const outcome = { name: 'outcome', label: t('fields.outcome'), required: true,
-    options: [{ value: '', label: t('common.choose') }, ...OUTCOMES.map((o) => ({ value: o, label: t(`outcome.${o}`) }))] };
-  switch (action) {
-    case 'resubmit': return [long('comment')];
-    case 'schedule_in_person':
-      return [{ name: 'at', label: t('fields.at'), type: 'datetime-local', required: true, hint: t('hints.kazakhstan_time') },
-        text('place')];
-    case 'approve':
-      if (referral.state === 'republican_review') {
-        return [{ name: 'hospital_id', label: t('fields.hospital_id'), required: true,
-          options: [{ value: '', label: t('common.choose') },
-            ...hospitals.map((o) => ({ value: String(o.id),
-              label: `${o.name} — ${regionName(o.region, currentLanguage())}, ${t(`level.${o.level}`)}` }))],
-          hint: hospitals.length ? t('hints.hospitals_for_profile', { profile: profileName(referral.profile) })
-            : t('hints.no_hospital_for_profile', { profile: profileName(referral.profile) }) }];
-      }
-      if (referral.state === 'abroad_review') return [text('clinic'), text('country')];
-      return [text('protocol'), long('comment', false)];
-    case 'complete': return [outcome];
-    case 'reject': case 'decline': case 'cancel': return [long('reason')];
-    case 'request_info': case 'refer_abroad': return [long('comment')];
-    case 'accept':
-      return [{ name: 'planned_date', label: t('fields.planned_date'), type: 'date', required: true,
-        attrs: { min: todayInKazakhstan(), max: referral.talon ? localDate(referral.talon.valid_until) : undefined },
-        hint: referral.talon ? t('hints.valid_until', { date: formatDate(localDate(referral.talon.valid_until)) }) : null }];
-    case 'admit': return [text('case_number')];
-    case 'discharge':
-      return [outcome, { ...text('final_icd10'), hint: t('hints.icd10'), value: referral.icd10 }];
-    default: return [];
+// The name of a reason (or another catalogue entry) in the user's language.
+function nameOf(entry) {
+  return entry.name[currentLanguage()] || entry.name.ru || entry.code;
+}
+
+// The hospitals that can receive a talon of this referral: they treat its profile and take
+// high-technology cases. The dialog shows each one's region and level.
+async function talonHospitals(referral) {
+  const hospitals = await get(`/api/v1/organizations${query({ kind: 'hospital', profile: referral.profile, route: 'high_tech' })}`);
+  return [{ value: '', label: t('common.choose') }, ...hospitals.map((o) => ({ value: String(o.id),
+    label: `${o.name} — ${regionName(o.region, currentLanguage())}, ${t(`level.${o.level}`)}` }))];
+}
+
+// The free places of the referral's profile over the coming month, in every region, by
+// hospital: the patient chooses among them.
+async function freePlaces(referral) {
+  const rows = await get(`/api/v1/places${query({ profile: referral.profile, free: 'true', days: 31 })}`);
+  const byHospital = new Map();
+  for (const row of rows) {
+    if (!byHospital.has(row.hospital.id)) byHospital.set(row.hospital.id, { hospital: row.hospital, days: [] });
+    byHospital.get(row.hospital.id).days.push(row);
   }
+  // The patient's region first, then the others by name.
+  return [...byHospital.values()].sort((a, b) =>
+    (a.hospital.region !== referral.patient.region) - (b.hospital.region !== referral.patient.region)
+    || a.hospital.name.localeCompare(b.hospital.name));
+}
+
+// The controls of an action's form, built from the fields its row of the transition table
+// names (the API's action_fields), with what this referral's state adds to them.
+async function actionFields(action, referral) {
+  // The comment every action accepts comes last, after what the action is about.
+  const specs = [...((referral.action_fields || {})[action] || [])]
+    .sort((a, b) => (a.name === 'comment') - (b.name === 'comment'));
+  const fields = [];
+  let places = null;
+  for (const spec of specs) {
+    const base = { name: spec.name, label: t(`fields.${spec.name}`),
+      required: spec.required && !spec.required_unless,
+      attrs: { ...(spec.max_chars ? { maxlength: spec.max_chars } : {}), ...(spec.required_unless ? { 'data-required-unless': spec.required_unless } : {}) } };
+    switch (spec.kind) {
+      case 'long_text': fields.push({ ...base, type: 'textarea' }); break;
+      case 'date_time': fields.push({ ...base, type: 'datetime-local', hint: t('hints.kazakhstan_time') }); break;
+      case 'outcome':
+        fields.push({ ...base, options: [{ value: '', label: t('common.choose') }, ...spec.options.map((o) => ({ value: o, label: t(`outcome.${o}`) }))] });
+        break;
+      case 'reason_code':
+        fields.push({ ...base, options: [{ value: '', label: t('common.choose') }, ...spec.options.map((o) => ({ value: o.code, label: nameOf(o) }))] });
+        break;
+      case 'icd10': fields.push({ ...base, hint: t('hints.icd10'), value: spec.name === 'final_icd10' ? referral.icd10 : '' }); break;
+      case 'hospital':
+        if (action === 'book') {
+          places = await freePlaces(referral);
+          fields.push({ ...base, options: [{ value: '', label: places.length ? t('common.choose') : t('booking.no_places') },
+            ...places.map((p) => ({ value: String(p.hospital.id),
+              label: `${p.hospital.name} — ${regionName(p.hospital.region, currentLanguage())}, ${t(`level.${p.hospital.level}`)} (${t('booking.free_days', { n: p.days.length })})` }))],
+          hint: t('booking.hint', { profile: profileName(referral.profile) }) });
+        } else {
+          const options = await talonHospitals(referral);
+          fields.push({ ...base, options, hint: options.length > 1 ? t('hints.hospitals_for_profile', { profile: profileName(referral.profile) })
+            : t('hints.no_hospital_for_profile', { profile: profileName(referral.profile) }) });
+        }
+        break;
+      case 'date':
+        if (action === 'book') {
+          fields.push({ ...base, options: [{ value: '', label: t('booking.choose_hospital_first') }] });
+        } else {
+          const until = referral.talon ? localDate(referral.talon.valid_until) : undefined;
+          fields.push({ ...base, type: 'date', attrs: { ...base.attrs, min: todayInKazakhstan(), max: until },
+            hint: until ? t('hints.valid_until', { date: formatDate(until) }) : null });
+        }
+        break;
+      default: fields.push(base);
+    }
+  }
+  return { fields, places };
+}
+
+// On the booking form, the days offered follow the hospital chosen.
+function linkBookingDays(form, places) {
+  const hospital = form.elements.hospital_id;
+  const day = form.elements.planned_date;
+  if (!hospital || !day || !places) return;
+  hospital.addEventListener('change', () => {
+    const chosen = places.find((p) => String(p.hospital.id) === hospital.value);
+    day.replaceChildren(h('option', { value: '' }, chosen ? t('common.choose') : t('booking.choose_hospital_first')),
+      ...(chosen ? chosen.days : []).map((d) => h('option', { value: d.date }, `${formatDate(d.date)} — ${t('booking.free', { n: d.free })}`)));
+  });
 }
 
 // The body of the action from its form's values.
@@ -79,7 +132,11 @@ function detail(label, value) {
   return [h('dt', {}, label), h('dd', {}, value)];
 }
 
-function timeline(history) {
+function timeline(history, reasons) {
+  const reasonName = (code) => {
+    const reason = reasons.find((r) => r.code === code);
+    return reason ? nameOf(reason) : code;
+  };
   return h('ol', { class: 'timeline' }, history.map((entry) => h('li', {},
     h('p', { class: 'timeline-head' },
       h('time', { datetime: entry.at }, formatDateTime(entry.at)), ' · ',
@@ -88,6 +145,7 @@ function timeline(history) {
     entry.from || entry.to
       ? h('p', { class: 'timeline-states' }, entry.from ? stateName(entry.from) : '—', ' → ', entry.to ? stateName(entry.to) : '—')
       : null,
+    entry.reason_code ? h('p', { class: 'timeline-reason' }, `${t('fields.reason_code')}: ${reasonName(entry.reason_code)}`) : null,
     entry.comment ? h('p', { class: 'timeline-comment' }, entry.comment) : null)));
 }
 
@@ -150,14 +208,12 @@ async function attachmentsSection(referral, reload) {
 }
 
 async function openAction(action, referral, version, reload) {
-  // Only hospitals that treat the profile and take high-technology cases can receive the talon.
-  const hospitals = action === 'approve' && referral.state === 'republican_review'
-    ? await get(`/api/v1/organizations${query({ kind: 'hospital', profile: referral.profile, route: 'high_tech' })}`) : [];
+  const { fields, places } = await actionFields(action, referral);
   const meter = action === 'approve' && referral.state === 'republican_review' ? await quotaMeter(referral) : null;
   await dialog(t('actions.dialog_title', { action: actionName(action), code: referral.code }), (close) => {
     const form = h('form', { class: 'action-form', novalidate: true, dataset: { action } },
       meter,
-      actionFields(action, referral, hospitals).map((f) => field(f)),
+      fields.map((f) => field(f)),
       IRREVERSIBLE.has(action) ? h('p', { class: 'warning' }, t('actions.irreversible')) : null,
       h('div', { class: 'form-actions' },
         h('button', { type: 'submit', class: IRREVERSIBLE.has(action) ? 'danger' : 'primary' }, actionName(action)),
@@ -165,8 +221,9 @@ async function openAction(action, referral, version, reload) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
-      for (const control of form.querySelectorAll('[required]')) {
-        if (!control.value.trim()) {
+      for (const control of form.querySelectorAll('[required], [data-required-unless]')) {
+        const other = control.dataset.requiredUnless ? form.elements[control.dataset.requiredUnless] : null;
+        if (!control.value.trim() && !(other && other.value.trim())) {
           showFieldError(form, control.name, t('errors.required'));
           return;
         }
@@ -185,6 +242,7 @@ async function openAction(action, referral, version, reload) {
         if (error.status === 412) form.querySelector('.form-error p').textContent = t('errors.stale_version');
       }
     });
+    linkBookingDays(form, places);
     return form;
   });
 }
@@ -201,6 +259,7 @@ export async function referralView(main, current) {
     return;
   }
   await loadRegions();
+  const reasons = await get('/api/v1/reasons').catch(() => []);
   const r = response.data;
   const version = response.version;
   const language = currentLanguage();
@@ -252,6 +311,9 @@ export async function referralView(main, current) {
       h('h2', { id: 'progress-heading' }, t('referral.progress')),
       h('dl', {},
         detail(t('fields.state'), stateName(r.state)),
+        detail(t('fields.route'), r.route ? t(`route.${r.route}`) : null),
+        detail(t('fields.booking'), r.booking && !talon
+          ? `${r.booking.hospital.name}, ${formatDate(r.booking.date)}` : null),
         detail(t('fields.referring_organization'), r.referring_organization.name),
         detail(t('fields.created_at'), formatDateTime(r.created_at)),
         detail(t('fields.deadline'), r.deadline ? formatDateTime(r.deadline) : null),
@@ -271,5 +333,5 @@ export async function referralView(main, current) {
 
   main.append(await attachmentsSection(r, reload));
   main.append(h('section', { class: 'card', 'aria-labelledby': 'history-heading' },
-    h('h2', { id: 'history-heading' }, t('referral.history')), timeline(r.history || [])));
+    h('h2', { id: 'history-heading' }, t('referral.history')), timeline(r.history || [], reasons)));
 }

@@ -33,6 +33,8 @@ export async function newReferralView(main, current) {
       field({ name: 'icd10', label: t('fields.icd10'), required: true, hint: t('hints.icd10') }),
       field({ name: 'profile', label: t('fields.profile'), required: true,
         options: [{ value: '', label: t('common.choose') }, ...profiles.map((p) => ({ value: p.code, label: profileName(p.code) }))] })),
+    field({ name: 'route', label: t('fields.route'), required: true, value: 'planned', hint: t('hints.route'),
+      options: [{ value: 'planned', label: t('route.planned') }, { value: 'high_tech', label: t('route.high_tech') }] }),
     h('div', { class: 'row' },
       field({ name: 'urgency', label: t('fields.urgency'), required: true, value: 'routine',
         options: [{ value: 'routine', label: t('urgency.routine') }, { value: 'urgent', label: t('urgency.urgent') }] }),

@@ -7,14 +7,14 @@ import { get, query } from '../api.js';
 import { session, loadProfiles, loadRegions, regionName } from '../state.js';
 import { explain } from '../forms.js';
 
-const ALL_STATES = ['registered', 'commission_review', 'in_person_scheduled', 'info_requested',
+const ALL_STATES = ['registered', 'booking_requested', 'commission_review', 'in_person_scheduled', 'info_requested',
   'republican_review', 'waitlisted', 'talon_issued', 'scheduled', 'admitted', 'abroad_review',
   'abroad_approved', 'completed', 'rejected', 'cancelled', 'expired', 'no_show'];
 
 const QUEUES = {
   commission: { title: 'queue.commission', states: ['commission_review', 'in_person_scheduled', 'info_requested'] },
   republican: { title: 'queue.republican', states: ['republican_review', 'abroad_review', 'abroad_approved'] },
-  hospital: { title: 'queue.hospital', states: ['talon_issued', 'scheduled', 'admitted'] },
+  hospital: { title: 'queue.hospital', states: ['booking_requested', 'talon_issued', 'scheduled', 'admitted'] },
 };
 
 function badge(kind, text) {

@@ -5,6 +5,9 @@
 //       prints one line of JSON: referrals, commands, seconds, by_state, failures
 //   joldama-bench patients --db FILE --count N
 //       registers N new patients of the demo's doctor; prints their IINs, one a line
+//   joldama-bench bookings --db FILE --count N [--hospital LOGIN]
+//       books N planned referrals at the hospital (hospital.75 by default), waiting for its
+//       confirmation; prints their ids, one a line
 //   joldama-bench sqlite-anchor --db FILE [--seconds S]
 //       one durable transaction per command, straight on SQLite (see sqlite_anchor.hpp);
 //       prints one line of JSON: transactions, seconds, per_second, p99_ms
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "bench/bulk_data.hpp"
+#include "bench/bookings.hpp"
 #include "bench/patient_pool.hpp"
 #include "bench/sqlite_anchor.hpp"
 #include "server/command_line.hpp"
@@ -36,6 +40,7 @@ using namespace joldama;
 constexpr char const* kUsage = R"(usage:
   joldama-bench generate --db FILE [--referrals N] [--days D] [--seed S] [--calendar FILE]
   joldama-bench patients --db FILE --count N [--calendar FILE]
+  joldama-bench bookings --db FILE --count N [--hospital LOGIN] [--calendar FILE]
   joldama-bench sqlite-anchor --db FILE [--seconds S] [--calendar FILE]
 )";
 
@@ -148,6 +153,36 @@ int patients(server::CommandLine const& line) {
   return 0;
 }
 
+int bookings(server::CommandLine const& line) {
+  auto const path = line.option("--db");
+  if (!path) return fail("bookings needs --db FILE");
+  auto count = number(line, "--count", 1000);
+  if (!count) return fail(count.error().message);
+  auto const hospital = line.option("--hospital").value_or("hospital.75");
+  auto calendar = calendar_of(line);
+  if (!calendar) return fail(calendar.error().message);
+  auto icd10 = icd10_of();
+  if (!icd10) return fail(icd10.error().message);
+  auto db = storage::Database::open(*path, storage::Database::Access::ReadWrite);
+  if (!db) return fail(db.error().message);
+  storage::SqliteStore store{*db};
+  server::SystemClock clock;
+  Workflow workflow{clock, *calendar, *icd10, DeadlinePolicy{}};
+  auto doctor = store.find_user_by_login("doctor");
+  if (!doctor) return fail(doctor.error().message);
+  if (!*doctor) return fail("the database has no demo doctor");
+  if (auto s = db->exec("BEGIN IMMEDIATE"); !s) return fail(s.error().message);
+  auto booked = bench::prepare_bookings(store, workflow, *calendar, (*doctor)->actor(), hospital,
+                                        static_cast<std::size_t>(*count));
+  if (!booked) {
+    (void)db->exec("ROLLBACK");
+    return fail(booked.error().message);
+  }
+  if (auto s = db->exec("COMMIT"); !s) return fail(s.error().message);
+  for (Id id : booked->referrals) fmt::print("{}\n", id);
+  return 0;
+}
+
 int sqlite_anchor(server::CommandLine const& line) {
   auto const path = line.option("--db");
   if (!path) return fail("sqlite-anchor needs --db FILE");
@@ -173,10 +208,11 @@ int sqlite_anchor(server::CommandLine const& line) {
 int main(int argc, char** argv) {
   std::vector<std::string> const args(argv + 1, argv + argc);
   auto line = server::parse_command_line(
-      args, {"--db", "--referrals", "--days", "--seed", "--seconds", "--calendar", "--count"}, {"--help"});
+      args, {"--db", "--referrals", "--days", "--seed", "--seconds", "--calendar", "--count", "--hospital"}, {"--help"});
   if (!line) return fail(line.error().message + "\n" + kUsage);
   if (line->command == "generate") return generate(*line);
   if (line->command == "patients") return patients(*line);
+  if (line->command == "bookings") return bookings(*line);
   if (line->command == "sqlite-anchor") return sqlite_anchor(*line);
   fmt::print(stderr, "{}", kUsage);
   return line->command.empty() || line->has("--help") ? 0 : 2;

@@ -147,3 +147,56 @@ test('the public sees free places by region and profile on a phone, in Kazakh an
   assert.equal(await page.locator('table.places').count(), 0);
   assert.deepEqual(page.problems, []);
 });
+
+test('a hospital publishes its places day by day; a refused number is put back and explained', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'hospital.75');
+  await page.click('a[href="#/places"]');
+  await page.waitForSelector('table.places-matrix tbody tr');
+  const me = await apiGet(page, '/api/v1/me');
+  const day = await page.$eval('table.places-matrix thead th:nth-child(3) time', (e) => e.getAttribute('datetime'));
+  const cell = page.locator(`input[name="p-surgery-${day}"]`);
+  const before = Number(await cell.inputValue());
+  await cell.fill(String(before + 3));
+  await cell.press('Tab');
+  await page.waitForFunction(() => /surgery|Хирургия/i.test(document.querySelector('main [role=status]').textContent));
+  let [row] = await apiGet(page, `/api/v1/places?hospital_id=${me.organization.id}&profile=surgery&from=${day}&days=1`);
+  assert.equal(row.capacity, before + 3);
+  // Beyond what a day may hold: the server refuses, the cell shows what the server still has.
+  await cell.fill('20000');
+  await cell.press('Tab');
+  await page.waitForFunction((expected) => document.activeElement && document.querySelector(`input[aria-invalid="true"]`)?.value === expected, String(before + 3));
+  [row] = await apiGet(page, `/api/v1/places?hospital_id=${me.organization.id}&profile=surgery&from=${day}&days=1`);
+  assert.equal(row.capacity, before + 3);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await screenshot(page, 'hospital-places');
+  assert.deepEqual(page.problems, []);
+});
+
+test('the administrator sets what a hospital treats and the routes it receives', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/#/admin/organizations`);
+  const hospitals = await apiGet(page, '/api/v1/organizations?kind=hospital');
+  const talgar = hospitals.find((o) => o.name.startsWith('Талгар'));
+  await page.click(`button[data-profiles="${talgar.id}"]`);
+  const form = page.locator(`dialog form[data-organization="${talgar.id}"]`);
+  await form.waitFor();
+  assert.equal(await form.locator('input[name=profiles][value=surgery]').isChecked(), true);
+  await form.locator('input[name=profiles][value=pediatric_surgery]').check();
+  await form.locator('input[name=accepts][value=high_tech]').check();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await screenshot(page, 'admin-hospital-profiles');
+  await form.locator('button[type=submit]').click();
+  await form.waitFor({ state: 'detached' });
+  const after = (await apiGet(page, '/api/v1/organizations?kind=hospital')).find((o) => o.id === talgar.id);
+  assert.ok(after.profiles.includes('pediatric_surgery'));
+  assert.deepEqual(after.accepts, ['planned', 'high_tech']);
+  // A hospital that receives patients treats something: the refusal lands at the profiles.
+  await page.click(`button[data-profiles="${talgar.id}"]`);
+  await form.waitFor();
+  for (const box of await form.locator('input[name=profiles]').all()) await box.uncheck();
+  await form.locator('button[type=submit]').click();
+  await form.locator('[data-field="profiles"] .field-error').waitFor({ state: 'visible' });
+  assert.deepEqual(page.problems, []);
+});

@@ -195,12 +195,15 @@ class Torture {
         return false;
       }
     }
-    // The receiving hospital of every talon: the one in Astana.
+    // The receiving hospital of every talon: one that treats the journeys' cardiac surgery and
+    // takes high-technology cases.
     HttpClient doctor{bureau_.port()};
     doctor.use_token(tokens_["doctor"]);
-    auto const orgs = doctor.get("/api/v1/organizations?kind=hospital").json();
-    for (auto const& org : orgs.as_array()) {
-      if (org.at("region").as_string() == "71") hospital_id_ = org.at("id").as_int64();
+    auto const orgs =
+        doctor.get("/api/v1/organizations?kind=hospital&profile=cardiac_surgery&route=high_tech")
+            .json();
+    if (orgs.is_array() && !orgs.as_array().empty()) {
+      hospital_id_ = orgs.as_array().front().at("id").as_int64();
     }
     return hospital_id_ != 0;
   }

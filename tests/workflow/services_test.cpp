@@ -415,6 +415,33 @@ TEST_F(ServicesTest, SweepExpiresTalonsAndReleasesTheirUnits) {
       *bureau.count("SELECT count(*) FROM audit WHERE action = 'expire' AND actor = 'system'"), 1);
 }
 
+TEST_F(ServicesTest, ARequestForInformationUnansweredInTenWorkingDaysIsOverdue) {
+  auto referral = bureau.add_referral();
+  ASSERT_TRUE(referral);
+  ASSERT_TRUE(bureau.act(bureau.doctor, referral->id, Action::Submit));
+  ActionInput ask;
+  ask.comment = "Attach the coronary angiography";
+  auto asked = bureau.act(bureau.commission, referral->id, Action::RequestInfo, ask);
+  ASSERT_TRUE(asked);
+  // Asked on Monday 2 March 2026: ten working days, with 9 March off, end on Tuesday 17 March.
+  EXPECT_EQ(format_timestamp(*asked->deadline), "2026-03-17T23:59:59+05:00");
+  auto const sweep = [&] {
+    return bureau.write([&](Store& s) { return bureau.workflow.sweep_deadlines(s, 100); });
+  };
+  bureau.clock.set(at("2026-03-17T20:00:00+05:00"));
+  EXPECT_TRUE(sweep()->overdue.empty());
+  bureau.clock.set(at("2026-03-18T09:00:00+05:00"));
+  EXPECT_EQ(sweep()->overdue, std::vector<Id>{referral->id});
+  EXPECT_EQ(bureau.get(referral->id)->state, State::InfoRequested);
+  // The answer resumes the commission's clock with the days it had left, no longer overdue.
+  ActionInput answer;
+  answer.comment = "Angiography attached";
+  auto resumed = bureau.act(bureau.doctor, referral->id, Action::Resubmit, answer);
+  ASSERT_TRUE(resumed);
+  EXPECT_FALSE(resumed->overdue_at(bureau.clock.now()));
+  EXPECT_FALSE(resumed->overdue_since.has_value());
+}
+
 TEST_F(ServicesTest, SweepReportsACommissionStepPastTenWorkingDaysOnce) {
   auto referral = bureau.add_referral();
   ASSERT_TRUE(referral);

@@ -14,6 +14,7 @@ import { newReferralView } from './views/referral_new.js';
 import { quotasView } from './views/quotas.js';
 import { usersView, organizationsView, accessesView } from './views/admin.js';
 import { passwordView } from './views/password.js';
+import { placesView } from './views/places.js';
 
 route(/^\/login$/, loginView, { needsUser: false });
 route(/^\/me\/password$/, passwordView);
@@ -25,6 +26,7 @@ route(/^\/referrals\/(\d+)$/, referralView);
 route(/^\/referrals\/(\d+)\/talon$/, talonView);
 route(/^\/patients\/new$/, newPatientView);
 route(/^\/quotas$/, quotasView);
+route(/^\/places$/, placesView);
 route(/^\/admin\/users$/, usersView);
 route(/^\/admin\/organizations$/, organizationsView);
 route(/^\/admin\/accesses$/, accessesView);

@@ -10,7 +10,7 @@ const NAVIGATION = {
   doctor: [['#/referrals', 'nav.my_referrals'], ['#/patients/new', 'nav.new_patient'], ['#/referrals/new', 'nav.new_referral']],
   commission: [['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/quotas', 'nav.quotas']],
   republican: [['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
-  hospital: [['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons']],
+  hospital: [['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons'], ['#/places', 'nav.places']],
   admin: [['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
 };
 

@@ -1,9 +1,9 @@
 // Administration: users (create, disable, reset password) and organizations.
 
-import { h, clear, announce } from '../dom.js';
-import { t, roleName, currentLanguage, formatDateTime } from '../i18n.js';
+import { h, clear, announce, uid } from '../dom.js';
+import { t, roleName, currentLanguage, formatDateTime, profileName } from '../i18n.js';
 import { api, get } from '../api.js';
-import { loadRegions, regionName } from '../state.js';
+import { loadRegions, loadProfiles, regionName } from '../state.js';
 import { field, dialog, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
@@ -115,11 +115,46 @@ export async function usersView(main, current) {
           h('button', { type: 'button', class: 'secondary small', onclick: () => resetPasswordDialog(user, reload) }, t('admin.reset_password'))))))));
 }
 
+// What a hospital treats and the routes it receives patients by.
+async function profilesDialog(hospital, profiles, reload) {
+  await dialog(t('admin.profiles_title', { name: hospital.name }), (close) => {
+    const box = (name, value, label, checked) => {
+      const id = uid(`${name}-${value}`);
+      return h('div', { class: 'field checkbox' },
+        h('input', { id, type: 'checkbox', name, value, checked }), h('label', { for: id }, label));
+    };
+    const form = h('form', { class: 'action-form', novalidate: true, dataset: { organization: hospital.id } },
+      h('fieldset', { class: 'field', dataset: { field: 'profiles' } }, h('legend', {}, t('admin.treats')),
+        profiles.map((p) => box('profiles', p.code, profileName(p.code), (hospital.profiles || []).includes(p.code))),
+        h('p', { class: 'field-error', role: 'alert', hidden: true })),
+      h('fieldset', { class: 'field', dataset: { field: 'accepts' } }, h('legend', {}, t('admin.receives')),
+        ['planned', 'high_tech'].map((r) => box('accepts', r, t(`route.${r}`), (hospital.accepts || []).includes(r))),
+        h('p', { class: 'field-error', role: 'alert', hidden: true })),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('common.save')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.close'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      const chosen = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
+      try {
+        await api('PUT', `/api/v1/organizations/${hospital.id}/profiles`, { body: { profiles: chosen('profiles'), accepts: chosen('accepts') } });
+        close(true);
+        announce(t('admin.profiles_saved', { name: hospital.name }));
+        await reload();
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+    return form;
+  });
+}
+
 export async function organizationsView(main, current) {
   const reload = () => organizationsView(main, current);
   clear(main);
   const language = currentLanguage();
-  const [organizations, regions] = await Promise.all([get('/api/v1/organizations'), loadRegions()]);
+  const [organizations, regions, profiles] = await Promise.all([get('/api/v1/organizations'), loadRegions(), loadProfiles()]);
   const form = h('form', { class: 'card', novalidate: true },
     h('div', { class: 'row' },
       field({ name: 'name', label: t('fields.name'), required: true }),
@@ -145,12 +180,19 @@ export async function organizationsView(main, current) {
     h('h1', {}, t('nav.organizations')),
     h('table', { class: 'worklist' },
       h('caption', {}, t('admin.organizations_caption', { n: organizations.length })),
-      h('thead', {}, h('tr', {}, ['fields.name', 'fields.kind', 'fields.level', 'fields.region'].map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, organizations.map((o) => h('tr', {},
+      h('thead', {}, h('tr', {}, ['fields.name', 'fields.kind', 'fields.level', 'fields.region', 'admin.treats'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, organizations.map((o) => h('tr', { dataset: { organization: o.id } },
         h('td', { 'data-label': t('fields.name') }, o.name),
         h('td', { 'data-label': t('fields.kind') }, t(`kind.${o.kind}`)),
         h('td', { 'data-label': t('fields.level') }, t(`level.${o.level}`)),
-        h('td', { 'data-label': t('fields.region') }, `${o.region} ${regionName(o.region, language)}`))))),
+        h('td', { 'data-label': t('fields.region') }, `${o.region} ${regionName(o.region, language)}`),
+        h('td', { 'data-label': t('admin.treats') }, o.kind === 'hospital'
+          ? [h('span', { class: 'block' }, (o.profiles || []).map((p) => profileName(p)).join(', ') || '—'),
+            h('span', { class: 'muted block' }, (o.accepts || []).map((r) => t(`route.${r}`)).join(', ') || t('admin.receives_none')),
+            h('button', { type: 'button', class: 'secondary small', dataset: { profiles: o.id },
+              'aria-label': `${t('admin.edit_profiles')} — ${o.name}`,
+              onclick: () => profilesDialog(o, profiles, reload) }, t('admin.edit_profiles'))]
+          : '—'))))),
     h('section', { 'aria-labelledby': 'new-organization' },
       h('h2', { id: 'new-organization' }, t('admin.add_organization')), form));
 }

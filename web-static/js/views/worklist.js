@@ -13,7 +13,9 @@ const ALL_STATES = ['registered', 'booking_requested', 'commission_review', 'in_
 
 const QUEUES = {
   commission: { title: 'queue.commission', states: ['commission_review', 'in_person_scheduled', 'info_requested'] },
-  republican: { title: 'queue.republican', states: ['republican_review', 'abroad_review', 'abroad_approved'] },
+  // The republican level also watches the commissions' steps that run late.
+  republican: { title: 'queue.republican', states: ['republican_review', 'abroad_review', 'abroad_approved'],
+    alsoOverdue: ['commission_review', 'in_person_scheduled'] },
   hospital: { title: 'queue.hospital', states: ['booking_requested', 'talon_issued', 'scheduled', 'admitted'] },
 };
 
@@ -52,7 +54,7 @@ function table(caption, referrals) {
 
 // Renders a worklist into `main`. `fixed` states narrow the whole list (a queue); the filters
 // narrow further.
-async function renderWorklist(main, { title, fixed = null, showOverdueFirst = false, routeQuery }) {
+async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], showOverdueFirst = false, routeQuery }) {
   clear(main);
   const user = session.user;
   const [profiles, regions] = await Promise.all([loadProfiles(), loadRegions()]);
@@ -120,7 +122,8 @@ async function renderWorklist(main, { title, fixed = null, showOverdueFirst = fa
     }
 
     if (showOverdueFirst && !filters.overdue) {
-      const overdue = await get(`/api/v1/referrals${query({ ...base, overdue: 'true', limit: 200 })}`);
+      const overdueStates = filters.state ? base.state : [...base.state, ...alsoOverdue];
+      const overdue = await get(`/api/v1/referrals${query({ ...base, state: overdueStates, overdue: 'true', limit: 200 })}`);
       if (overdue.items.length) {
         results.append(h('section', { class: 'overdue-section', 'aria-labelledby': 'overdue-heading' },
           h('h2', { id: 'overdue-heading' }, t('worklist.overdue_heading', { n: overdue.items.length })),
@@ -170,7 +173,7 @@ export function worklistView(main, current) {
 export function queueView(main, current) {
   const queue = QUEUES[session.user.role];
   if (!queue) return worklistView(main, current);
-  return renderWorklist(main, { title: queue.title, fixed: queue.states, showOverdueFirst: true, routeQuery: current.query });
+  return renderWorklist(main, { title: queue.title, fixed: queue.states, alsoOverdue: queue.alsoOverdue, showOverdueFirst: true, routeQuery: current.query });
 }
 
 export function waitlistView(main, current) {

@@ -8,7 +8,7 @@
 //   joldama-bench bookings --db FILE --count N [--hospital LOGIN]
 //       books N planned referrals at the hospital (hospital.75 by default), waiting for its
 //       confirmation; prints their ids, one a line
-//   joldama-bench sqlite-anchor --db FILE [--seconds S]
+//   joldama-bench sqlite-anchor --db FILE [--seconds S] [--command confirm --bookings FILE]
 //       one durable transaction per command, straight on SQLite (see sqlite_anchor.hpp);
 //       prints one line of JSON: transactions, seconds, per_second, p99_ms
 
@@ -18,6 +18,7 @@
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <vector>
 
 #include "bench/bulk_data.hpp"
@@ -42,6 +43,7 @@ constexpr char const* kUsage = R"(usage:
   joldama-bench patients --db FILE --count N [--calendar FILE]
   joldama-bench bookings --db FILE --count N [--hospital LOGIN] [--calendar FILE]
   joldama-bench sqlite-anchor --db FILE [--seconds S] [--calendar FILE]
+                             [--command register|confirm --bookings FILE --hospital LOGIN]
 )";
 
 int fail(std::string const& message) {
@@ -183,6 +185,15 @@ int bookings(server::CommandLine const& line) {
   return 0;
 }
 
+// The ids of a file of one id a line.
+Result<std::vector<Id>> read_ids(std::string const& path) {
+  std::ifstream in{path};
+  if (!in) return make_error(Errc::NotFound, fmt::format("cannot read {}", path));
+  std::vector<Id> ids;
+  for (Id id = 0; in >> id;) ids.push_back(id);
+  return ids;
+}
+
 int sqlite_anchor(server::CommandLine const& line) {
   auto const path = line.option("--db");
   if (!path) return fail("sqlite-anchor needs --db FILE");
@@ -192,8 +203,22 @@ int sqlite_anchor(server::CommandLine const& line) {
   if (!calendar) return fail(calendar.error().message);
   auto icd10 = icd10_of();
   if (!icd10) return fail(icd10.error().message);
-  auto report = bench::run_sqlite_anchor(*path, std::chrono::seconds{*seconds}, *calendar,
-                                         *icd10, DeadlinePolicy{});
+  auto const command = line.option("--command").value_or("register");
+  Result<bench::AnchorReport> report = make_error(Errc::Malformed, "");
+  if (command == "register") {
+    report = bench::run_sqlite_anchor(*path, std::chrono::seconds{*seconds}, *calendar, *icd10,
+                                      DeadlinePolicy{});
+  } else if (command == "confirm") {
+    auto const bookings = line.option("--bookings");
+    if (!bookings) return fail("sqlite-anchor --command confirm needs --bookings FILE");
+    auto ids = read_ids(*bookings);
+    if (!ids) return fail(ids.error().message);
+    report = bench::run_confirm_anchor(*path, std::chrono::seconds{*seconds}, *ids,
+                                       line.option("--hospital").value_or("hospital.75"),
+                                       *calendar, *icd10, DeadlinePolicy{});
+  } else {
+    return fail("--command is register or confirm");
+  }
   if (!report) return fail(report.error().message);
   boost::json::object out{{"transactions", report->transactions},
                           {"seconds", report->seconds},
@@ -208,7 +233,8 @@ int sqlite_anchor(server::CommandLine const& line) {
 int main(int argc, char** argv) {
   std::vector<std::string> const args(argv + 1, argv + argc);
   auto line = server::parse_command_line(
-      args, {"--db", "--referrals", "--days", "--seed", "--seconds", "--calendar", "--count", "--hospital"}, {"--help"});
+      args, {"--db", "--referrals", "--days", "--seed", "--seconds", "--calendar", "--count", "--hospital", "--command",
+             "--bookings"}, {"--help"});
   if (!line) return fail(line.error().message + "\n" + kUsage);
   if (line->command == "generate") return generate(*line);
   if (line->command == "patients") return patients(*line);

@@ -8,10 +8,12 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "workflow/calendar.hpp"
 #include "workflow/icd10.hpp"
 #include "workflow/deadline_policy.hpp"
+#include "workflow/model.hpp"
 #include "workflow/result.hpp"
 
 namespace joldama::bench {
@@ -30,5 +32,15 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db,
                                        WorkingCalendar const& calendar,
                                        Icd10Catalogue const& icd10,
                                        DeadlinePolicy const& policy);
+
+// The same for the planned route's confirmations: `hospital_login`'s staff confirm the bookings
+// (made by joldama-bench bookings) that still wait, one durable transaction each.
+Result<AnchorReport> run_confirm_anchor(std::filesystem::path const& db,
+                                        std::chrono::milliseconds duration,
+                                        std::vector<Id> const& bookings,
+                                        std::string const& hospital_login,
+                                        WorkingCalendar const& calendar,
+                                        Icd10Catalogue const& icd10,
+                                        DeadlinePolicy const& policy);
 
 }  // namespace joldama::bench

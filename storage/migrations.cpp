@@ -517,6 +517,13 @@ CREATE INDEX referrals_queue_by_hospital
   WHERE addressed_to IS NOT NULL;
 )sql";
 
+// The public free places of a region and a profile: the region's hospitals first, then each
+// one's days of the profile by the primary key; without a region, the profile's days.
+constexpr std::string_view kPlacesByRegion = R"sql(
+CREATE INDEX organizations_by_region ON organizations (region, kind);
+CREATE INDEX places_by_profile ON places (profile, date);
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -524,7 +531,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 12> kMigrations{{
+constexpr std::array<Migration, 13> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -537,6 +544,7 @@ constexpr std::array<Migration, 12> kMigrations{{
     {kPasswordChange},
     {kRegionNames},
     {kPlannedRoute, true},
+    {kPlacesByRegion},
 }};
 
 // Fails if any row refers to a row that does not exist.

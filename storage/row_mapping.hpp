@@ -84,6 +84,9 @@ inline constexpr std::string_view kOrganizationColumns =
     "(SELECT group_concat(profile, ',') FROM organization_profiles "
     "WHERE organization_id = o.id)";
 inline constexpr int kOrganizationColumnCount = 8;
+// The same columns without what the hospital treats (read as none), where it is not shown.
+inline constexpr std::string_view kOrganizationColumnsWithoutProfiles =
+    "o.id, o.name, o.kind, o.level, o.region, o.accepts_planned, o.accepts_high_tech, NULL";
 Result<Organization> read_organization(Statement const& row, int first = 0);
 Result<User> read_user(Statement const& row);
 

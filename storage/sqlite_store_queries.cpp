@@ -200,11 +200,16 @@ Result<std::vector<PlaceListing>> SqliteStore::list_places(PlaceFilter const& fi
   if (!filter.region.empty()) where.add("o.region = ?").with(filter.region);
   if (filter.hospital_id) where.add("pl.hospital_id = ?").with(*filter.hospital_id);
   if (filter.only_free) where.add("pl.booked < pl.capacity");
+  // A region or a hospital names few hospitals: start from them and take each one's days by the
+  // primary key (CROSS JOIN fixes that order); else start from the days of the profile.
+  bool const by_hospital = !filter.region.empty() || filter.hospital_id.has_value();
   auto s = db_.prepare(fmt::format(
-      "SELECT pl.hospital_id, pl.profile, pl.date, pl.capacity, pl.booked, {} "
-      "FROM places AS pl JOIN organizations AS o ON o.id = pl.hospital_id{} "
+      "SELECT pl.hospital_id, pl.profile, pl.date, pl.capacity, pl.booked, {} FROM {}{} "
       "ORDER BY pl.date, o.region, o.name, pl.hospital_id, pl.profile LIMIT ?",
-      kOrganizationColumns, where.sql()));
+      kOrganizationColumnsWithoutProfiles,
+      by_hospital ? "organizations AS o CROSS JOIN places AS pl ON pl.hospital_id = o.id"
+                  : "places AS pl JOIN organizations AS o ON o.id = pl.hospital_id",
+      where.sql()));
   if (!s) return s.error();
   where.bind(*s);
   s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));

@@ -17,12 +17,15 @@ export function savedLanguage() {
   return LANGUAGES.includes(saved) ? saved : 'kk';
 }
 
-export async function useLanguage(next) {
+// Loads `next`'s strings. `beforeShown` (if given) runs with them in place but before the page
+// says it is in the new language (html[lang]): what it redraws is never seen half-translated.
+export async function useLanguage(next, beforeShown = null) {
   const chosen = LANGUAGES.includes(next) ? next : 'kk';
   const response = await fetch(`/locales/${chosen}.json`);
   dictionary = await response.json();
   language = chosen;
   localStorage.setItem(STORAGE_KEY, chosen);
+  if (beforeShown) await beforeShown();
   document.documentElement.lang = chosen;
   translateStatic(document);
   for (const listener of listeners) listener(chosen);

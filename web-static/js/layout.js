@@ -28,16 +28,18 @@ export function languageSwitch(afterChange) {
   const select = h('select', {
     id: 'language', name: 'language', class: 'language-select',
     onchange: async () => {
-      await useLanguage(select.value);
-      if (session.user) {
-        try {
-          const { data } = await api('PUT', '/api/v1/me', { body: { locale: select.value } });
-          session.user = data;
-        } catch {
-          // The choice still holds in this browser.
+      const chosen = select.value;
+      await useLanguage(chosen, async () => {
+        if (session.user) {
+          try {
+            const { data } = await api('PUT', '/api/v1/me', { body: { locale: chosen } });
+            session.user = data;
+          } catch {
+            // The choice still holds in this browser.
+          }
         }
-      }
-      if (afterChange) await afterChange();
+        if (afterChange) await afterChange();
+      });
     },
   }, LANGUAGES.map((code) => h('option', { value: code, selected: code === currentLanguage(), lang: code }, LANGUAGE_NAMES[code])));
   return h('div', { class: 'language' },

@@ -26,11 +26,12 @@ Result<Bookings> prepare_bookings(Store& store, Workflow const& workflow,
       (*hospital)->profiles.empty()) {
     return make_error(Errc::NotFound, "the hospital takes no planned patients");
   }
-  std::vector<std::string> profiles;
+  // The cases the hospital takes planned patients of.
+  std::vector<BenchCase const*> cases;
   for (auto const& kind : bench_cases()) {
-    if ((*hospital)->treats(kind.profile)) profiles.emplace_back(kind.profile);
+    if ((*hospital)->treats(kind.profile)) cases.push_back(&kind);
   }
-  if (profiles.empty()) return make_error(Errc::NotFound, "no benchmark case fits the hospital");
+  if (cases.empty()) return make_error(Errc::NotFound, "no benchmark case fits the hospital");
 
   // The coming working days, and places for every booking on them.
   std::vector<Date> days;
@@ -38,11 +39,11 @@ Result<Bookings> prepare_bookings(Store& store, Workflow const& workflow,
        days.size() < static_cast<std::size_t>(kDays); day += std::chrono::days{1}) {
     if (calendar.is_working_day(day)) days.push_back(day);
   }
-  auto const per_cell = static_cast<int>(count / (days.size() * profiles.size()) + 1);
+  auto const per_cell = static_cast<int>(count / (days.size() * cases.size()) + 1);
   if (per_cell > kMaxPlacesPerDay) return make_error(Errc::Internal, "too many bookings");
-  for (auto const& profile : profiles) {
+  for (auto const* kind : cases) {
     for (Date day : days) {
-      PlaceKey const key{hospital_id, profile, day};
+      PlaceKey const key{hospital_id, kind->profile, day};
       auto found = store.find_places(key);
       if (!found) return found.error();
       Places places = found->value_or(Places{key, 0, 0});
@@ -52,26 +53,21 @@ Result<Bookings> prepare_bookings(Store& store, Workflow const& workflow,
   }
 
   // One patient per profile's turn: a patient holds one open referral of each profile.
-  auto const patients_needed = (count + profiles.size() - 1) / profiles.size();
+  auto const patients_needed = (count + cases.size() - 1) / cases.size();
   auto pool = register_patient_pool(store, workflow, doctor, patients_needed, kSerial);
   if (!pool) return pool.error();
   Bookings bookings{hospital_login, {}};
   bookings.referrals.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
-    auto const& kind = bench_cases();
-    std::string const& profile = profiles[i % profiles.size()];
-    char const* icd10 = "K80.2";
-    for (auto const& c : kind) {
-      if (profile == c.profile) icd10 = c.icd10;
-    }
-    ReferralDraft const draft{(*pool)[i / profiles.size()], icd10,          profile,
-                              Route::Planned,               Urgency::Routine, CareForm::Inpatient,
+    BenchCase const& kind = *cases[i % cases.size()];
+    ReferralDraft const draft{(*pool)[i / cases.size()], kind.icd10,       kind.profile,
+                              Route::Planned,            Urgency::Routine, CareForm::Inpatient,
                               "Benchmark: planned hospitalization"};
     auto referral = workflow.register_referral(store, doctor, draft);
     if (!referral) return referral.error();
     ActionInput book;
     book.hospital_id = hospital_id;
-    book.planned_date = days[(i / profiles.size()) % days.size()];
+    book.planned_date = days[(i / cases.size()) % days.size()];
     auto booked = workflow.perform(
         store, doctor, ActionCommand{referral->id, Action::Book, referral->version, book});
     if (!booked) return booked.error();

@@ -4,7 +4,8 @@
 //       fills an empty database with the demo bureau and N referrals (see bulk_data.hpp);
 //       prints one line of JSON: referrals, commands, seconds, by_state, failures
 //   joldama-bench patients --db FILE --count N
-//       registers N new patients of the demo's doctor; prints their IINs, one a line
+//       registers N new patients of the demo's doctor; prints the referrals the write
+//       benchmark sends, each (patient, profile) once: "IIN PROFILE ICD10" a line
 //   joldama-bench bookings --db FILE --count N [--hospital LOGIN]
 //       books N planned referrals at the hospital (hospital.75 by default), waiting for its
 //       confirmation; prints their ids, one a line
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <vector>
 
+#include "bench/bench_bureau.hpp"
 #include "bench/bulk_data.hpp"
 #include "bench/bookings.hpp"
 #include "bench/patient_pool.hpp"
@@ -28,10 +30,7 @@
 #include "server/command_line.hpp"
 #include "server/crypto.hpp"
 #include "server/system_clock.hpp"
-#include "workflow/services.hpp"
 #include "storage/read_pool.hpp"
-#include "storage/sqlite.hpp"
-#include "storage/sqlite_store.hpp"
 #include "storage/writer.hpp"
 
 namespace {
@@ -126,63 +125,62 @@ int generate(server::CommandLine const& line) {
   return report->failures.empty() ? 0 : 1;
 }
 
-int patients(server::CommandLine const& line) {
+// The demo's doctor (and `prepare`) on the bureau at --db, in one transaction; prints what
+// `prepare` made, one line each.
+template <class Prepare>
+int prepare_in_bureau(server::CommandLine const& line, std::string const& command,
+                      Prepare const& prepare) {
   auto const path = line.option("--db");
-  if (!path) return fail("patients needs --db FILE");
+  if (!path) return fail(command + " needs --db FILE");
   auto count = number(line, "--count", 1000);
   if (!count) return fail(count.error().message);
   auto calendar = calendar_of(line);
   if (!calendar) return fail(calendar.error().message);
   auto icd10 = icd10_of();
   if (!icd10) return fail(icd10.error().message);
-  auto db = storage::Database::open(*path, storage::Database::Access::ReadWrite);
-  if (!db) return fail(db.error().message);
-  storage::SqliteStore store{*db};
-  server::SystemClock clock;
-  Workflow workflow{clock, *calendar, *icd10, DeadlinePolicy{}};
-  auto doctor = store.find_user_by_login("doctor");
+  auto bureau = bench::BenchBureau::open(*path, *calendar, *icd10, DeadlinePolicy{});
+  if (!bureau) return fail(bureau.error().message);
+  auto& b = **bureau;
+  auto doctor = b.actor("doctor");
   if (!doctor) return fail(doctor.error().message);
-  if (!*doctor) return fail("the database has no demo doctor");
-  if (auto s = db->exec("BEGIN IMMEDIATE"); !s) return fail(s.error().message);
-  auto pool = bench::register_patient_pool(store, workflow, (*doctor)->actor(),
-                                           static_cast<std::size_t>(*count), 5000);
-  if (!pool) {
-    (void)db->exec("ROLLBACK");
-    return fail(pool.error().message);
-  }
-  if (auto s = db->exec("COMMIT"); !s) return fail(s.error().message);
-  for (auto const& iin : *pool) fmt::print("{}\n", iin);
+  auto lines = b.in_transaction(
+      [&] { return prepare(b, *calendar, *doctor, static_cast<std::size_t>(*count)); });
+  if (!lines) return fail(lines.error().message);
+  for (auto const& text : *lines) fmt::print("{}\n", text);
   return 0;
 }
 
+// The write benchmark's referrals: a patient's IIN, a profile and a diagnosis a line.
+int patients(server::CommandLine const& line) {
+  return prepare_in_bureau(
+      line, "patients",
+      [](bench::BenchBureau& b, WorkingCalendar const&, Actor const& doctor,
+         std::size_t count) -> Result<std::vector<std::string>> {
+        auto pool = bench::register_patient_pool(b.store(), b.workflow(), doctor, count, 5000);
+        if (!pool) return pool.error();
+        std::vector<std::string> lines;
+        for (auto const& planned : bench::referral_plan(*pool)) {
+          lines.push_back(
+              fmt::format("{} {} {}", *planned.iin, planned.kind->profile, planned.kind->icd10));
+        }
+        return lines;
+      });
+}
+
+// The confirmation benchmark's bookings: a referral's id a line.
 int bookings(server::CommandLine const& line) {
-  auto const path = line.option("--db");
-  if (!path) return fail("bookings needs --db FILE");
-  auto count = number(line, "--count", 1000);
-  if (!count) return fail(count.error().message);
   auto const hospital = line.option("--hospital").value_or("hospital.75");
-  auto calendar = calendar_of(line);
-  if (!calendar) return fail(calendar.error().message);
-  auto icd10 = icd10_of();
-  if (!icd10) return fail(icd10.error().message);
-  auto db = storage::Database::open(*path, storage::Database::Access::ReadWrite);
-  if (!db) return fail(db.error().message);
-  storage::SqliteStore store{*db};
-  server::SystemClock clock;
-  Workflow workflow{clock, *calendar, *icd10, DeadlinePolicy{}};
-  auto doctor = store.find_user_by_login("doctor");
-  if (!doctor) return fail(doctor.error().message);
-  if (!*doctor) return fail("the database has no demo doctor");
-  if (auto s = db->exec("BEGIN IMMEDIATE"); !s) return fail(s.error().message);
-  auto booked = bench::prepare_bookings(store, workflow, *calendar, (*doctor)->actor(), hospital,
-                                        static_cast<std::size_t>(*count));
-  if (!booked) {
-    (void)db->exec("ROLLBACK");
-    return fail(booked.error().message);
-  }
-  if (auto s = db->exec("COMMIT"); !s) return fail(s.error().message);
-  for (Id id : booked->referrals) fmt::print("{}\n", id);
-  return 0;
+  return prepare_in_bureau(
+      line, "bookings",
+      [&](bench::BenchBureau& b, WorkingCalendar const& calendar, Actor const& doctor,
+          std::size_t count) -> Result<std::vector<std::string>> {
+        auto booked =
+            bench::prepare_bookings(b.store(), b.workflow(), calendar, doctor, hospital, count);
+        if (!booked) return booked.error();
+        std::vector<std::string> lines;
+        for (Id id : booked->referrals) lines.push_back(std::to_string(id));
+        return lines;
+      });
 }
 
 // The ids of a file of one id a line.

@@ -46,4 +46,13 @@ std::vector<BenchCase> const& bench_cases() {
   return cases;
 }
 
+std::vector<PlannedReferral> referral_plan(std::vector<std::string> const& pool) {
+  std::vector<PlannedReferral> plan;
+  plan.reserve(pool.size() * bench_cases().size());
+  for (auto const& kind : bench_cases()) {
+    for (auto const& iin : pool) plan.push_back(PlannedReferral{&iin, &kind});
+  }
+  return plan;
+}
+
 }  // namespace joldama::bench

@@ -24,4 +24,14 @@ struct BenchCase {
 };
 std::vector<BenchCase> const& bench_cases();
 
+// One referral a write benchmark registers: a patient of the pool and a case.
+struct PlannedReferral {
+  std::string const* iin;
+  BenchCase const* kind;
+};
+
+// The referrals a pool allows, each (patient, profile) once, in the order they are sent: every
+// patient with the first case, then every patient with the second, and so on.
+std::vector<PlannedReferral> referral_plan(std::vector<std::string> const& pool);
+
 }  // namespace joldama::bench

@@ -4,12 +4,8 @@
 #include <functional>
 #include <vector>
 
+#include "bench/bench_bureau.hpp"
 #include "bench/patient_pool.hpp"
-#include "server/system_clock.hpp"
-#include "storage/sqlite.hpp"
-#include "storage/sqlite_store.hpp"
-#include "workflow/lookup.hpp"
-#include "workflow/services.hpp"
 
 namespace joldama::bench {
 
@@ -55,44 +51,30 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
                                        WorkingCalendar const& calendar,
                                        Icd10Catalogue const& icd10,
                                        DeadlinePolicy const& policy) {
-  auto db = storage::Database::open(db_path, storage::Database::Access::ReadWrite);
-  if (!db) return db.error();
-  storage::SqliteStore store{*db};
-  server::SystemClock clock;
-  Workflow workflow{clock, calendar, icd10, policy};
-  Lookup lookup{clock};
-
-  auto doctor = store.find_user_by_login("doctor");
-  if (!doctor) return doctor.error();
-  if (!*doctor) return make_error(Errc::NotFound, "the database has no demo doctor");
-  auto const actor = (*doctor)->actor();
+  auto bureau = BenchBureau::open(db_path, calendar, icd10, policy);
+  if (!bureau) return bureau.error();
+  auto& b = **bureau;
+  auto actor = b.actor("doctor");
+  if (!actor) return actor.error();
   // Before the clock starts: patients enough for a referral of each profile per transaction.
-  if (auto s = db->exec("BEGIN IMMEDIATE"); !s) return s.error();
-  auto pool = register_patient_pool(store, workflow, actor, kPoolSize, kPoolSerial);
-  if (!pool) {
-    (void)db->exec("ROLLBACK");
-    return pool.error();
-  }
-  if (auto s = db->exec("COMMIT"); !s) return s.error();
-  auto const& cases = bench_cases();
-  std::size_t next = 0;
-
-  auto report = timed_transactions(*db, duration, [&](std::size_t) -> Status {
-    if (next >= pool->size() * cases.size()) {
+  auto pool = b.in_transaction([&] {
+    return register_patient_pool(b.store(), b.workflow(), *actor, kPoolSize, kPoolSerial);
+  });
+  if (!pool) return pool.error();
+  auto const plan = referral_plan(*pool);
+  return timed_transactions(b.db(), duration, [&](std::size_t i) -> Status {
+    if (i >= plan.size()) {
       return make_error(Errc::Internal, "the anchor ran out of patients; enlarge its pool");
     }
-    auto const& kind = cases[next / pool->size()];
-    ReferralDraft const draft{(*pool)[next % pool->size()], kind.icd10,          kind.profile,
-                              Route::HighTech,              Urgency::Routine,    CareForm::Inpatient,
+    ReferralDraft const draft{*plan[i].iin,    plan[i].kind->icd10, plan[i].kind->profile,
+                              Route::HighTech, Urgency::Routine,    CareForm::Inpatient,
                               "Benchmark: three-vessel disease"};
-    ++next;
-    auto referral = workflow.register_referral(store, actor, draft);
+    auto referral = b.workflow().register_referral(b.store(), *actor, draft);
     if (!referral) return referral.error();
-    auto view = lookup.referral(store, actor, referral->id);
+    auto view = b.lookup().referral(b.store(), *actor, referral->id);
     if (!view) return view.error();
     return ok();
   });
-  return report;
 }
 
 Result<AnchorReport> run_confirm_anchor(std::filesystem::path const& db_path,
@@ -102,33 +84,29 @@ Result<AnchorReport> run_confirm_anchor(std::filesystem::path const& db_path,
                                         WorkingCalendar const& calendar,
                                         Icd10Catalogue const& icd10,
                                         DeadlinePolicy const& policy) {
-  auto db = storage::Database::open(db_path, storage::Database::Access::ReadWrite);
-  if (!db) return db.error();
-  storage::SqliteStore store{*db};
-  server::SystemClock clock;
-  Workflow workflow{clock, calendar, icd10, policy};
-  Lookup lookup{clock};
-  auto staff = store.find_user_by_login(hospital_login);
-  if (!staff) return staff.error();
-  if (!*staff) return make_error(Errc::NotFound, "the database has no such hospital staff");
-  auto const actor = (*staff)->actor();
+  auto bureau = BenchBureau::open(db_path, calendar, icd10, policy);
+  if (!bureau) return bureau.error();
+  auto& b = **bureau;
+  auto actor = b.actor(hospital_login);
+  if (!actor) return actor.error();
   // Before the clock starts: the bookings that still wait (the server confirmed some).
   std::vector<Id> waiting;
   for (Id id : bookings) {
-    auto referral = store.find_referral(id);
+    auto referral = b.store().find_referral(id);
     if (!referral) return referral.error();
     if (*referral && (*referral)->state == State::BookingRequested) waiting.push_back(id);
   }
-  return timed_transactions(*db, duration, [&](std::size_t i) -> Status {
+  return timed_transactions(b.db(), duration, [&](std::size_t i) -> Status {
     if (i >= waiting.size()) {
       return make_error(Errc::Internal, "the anchor ran out of bookings; make more");
     }
-    auto done = workflow.perform(store, actor,
-                                 ActionCommand{waiting[i], Action::Confirm, 2, ActionInput{}});
+    auto done = b.workflow().perform(
+        b.store(), *actor, ActionCommand{waiting[i], Action::Confirm, 2, ActionInput{}});
     if (!done) return done.error();
-    auto view = lookup.referral(store, actor, waiting[i]);
+    auto view = b.lookup().referral(b.store(), *actor, waiting[i]);
     if (!view) return view.error();
     return ok();
   });
 }
+
 }  // namespace joldama::bench

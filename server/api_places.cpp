@@ -117,10 +117,7 @@ void add_place_routes(Api& api) {
                auto places =
                    api.services().workflow.set_places(store, exchange->actor(), key, capacity);
                if (!places) return places.error();
-               auto hospital = store.find_organization(key.hospital_id);
-               if (!hospital) return hospital.error();
-               if (!*hospital) return make_error(Errc::Internal, "the hospital vanished");
-               return Api::json(200, to_json(PlaceListing{*places, **hospital}));
+               return Api::json(200, to_json(*places));
              });
            }});
   api.add({Method::Put, "/api/v1/organizations/{id}/profiles", Access::SignedIn, Body::Json,

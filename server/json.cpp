@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <vector>
 
 #include "workflow/fields.hpp"
 #include "workflow/validation.hpp"
@@ -89,7 +90,9 @@ json::value to_json(Reason const& reason) {
       {"name", json::object{{"kk", reason.name.kk}, {"ru", reason.name.ru}, {"en", reason.name.en}}}};
 }
 
-json::value to_json(Transition const& row) {
+namespace {
+
+json::array fields_json(Transition const& row) {
   json::array fields;
   for (auto const& field : fields_of(row)) {
     auto const& spec = field_spec(field.field);
@@ -109,7 +112,20 @@ json::value to_json(Transition const& row) {
     }
     fields.push_back(std::move(f));
   }
-  return json::object{{"action", to_string(row.action)}, {"fields", std::move(fields)}};
+  return fields;
+}
+
+}  // namespace
+
+std::string_view action_fields_json(Transition const& row) {
+  // The table is fixed: each row's fields are serialized once, not on every read.
+  static std::vector<std::string> const serialized = [] {
+    std::vector<std::string> out;
+    for (auto const& t : transition_table()) out.push_back(json::serialize(fields_json(t)));
+    return out;
+  }();
+  auto const table = transition_table();
+  return serialized.at(static_cast<std::size_t>(&row - table.data()));
 }
 
 json::value to_json(User const& user, std::optional<Organization> const& organization) {
@@ -298,7 +314,7 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
     out.key("action_fields").begin_object();
     for (auto const& allowed : view.allowed_actions) {
       out.key(to_string(allowed.action))
-          .serialized(json::serialize(to_json(*allowed.row).as_object().at("fields")));
+          .serialized(action_fields_json(*allowed.row));
     }
     out.end_object();
   }

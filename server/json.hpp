@@ -25,9 +25,10 @@ boost::json::value to_json(Profile const& profile);
 boost::json::value to_json(Organization const& organization);
 boost::json::value to_json(PlaceListing const& listing);
 boost::json::value to_json(Reason const& reason);
-// An action's row as the UI builds its form: {"action", "fields":[{"name","kind","required",
-// "max_chars"?,"required_unless"?,"options"?}]}.
-boost::json::value to_json(Transition const& row);
+// The fields of a row of the transition table, as the UI builds its form from them, serialized:
+// [{"name","kind","required","max_chars"?,"required_unless"?,"options"?}]. `row` is one of
+// transition_table()'s.
+std::string_view action_fields_json(Transition const& row);
 boost::json::value to_json(User const& user, std::optional<Organization> const& organization);
 boost::json::value to_json(Patient const& patient);
 boost::json::value to_json(Quota const& quota);

@@ -136,12 +136,21 @@ WHERE deadline IS NOT NULL AND overdue_since IS NULL AND deadline < ?1
 ORDER BY deadline LIMIT ?2
 )sql";
 // Open: not in a final state (is_terminal in workflow/enums.hpp).
-constexpr char const* kFindOpenReferral = R"sql(
-SELECT id, code FROM referrals
-WHERE patient_id = ?1 AND profile = ?2
-  AND state NOT IN ('completed', 'rejected', 'cancelled', 'expired', 'no_show')
-ORDER BY id LIMIT 1
-)sql";
+// Open: in a state the workflow does not call terminal (is_terminal), named here once.
+std::string const& find_open_referral_sql() {
+  static std::string const sql = [] {
+    std::string terminal;
+    for (State state : all_values<State>()) {
+      if (!is_terminal(state)) continue;
+      terminal += fmt::format("{}'{}'", terminal.empty() ? "" : ", ", to_string(state));
+    }
+    return fmt::format(
+        "SELECT id, code FROM referrals WHERE patient_id = ?1 AND profile = ?2 "
+        "AND state NOT IN ({}) ORDER BY id LIMIT 1",
+        terminal);
+  }();
+  return sql;
+}
 constexpr char const* kMarkOverdue = R"sql(
 UPDATE referrals SET overdue_since = ?2 WHERE id = ?1 AND overdue_since IS NULL
 )sql";
@@ -397,7 +406,7 @@ Result<std::vector<Id>> SqliteStore::unmarked_overdue(Timestamp now, std::size_t
 Result<std::optional<ExistingReferral>> SqliteStore::find_open_referral(Id patient_id,
                                                                       std::string_view profile) {
   return query_one<ExistingReferral>(
-      db_, kFindOpenReferral, [&](Statement& s) { s.bind(1, patient_id).bind(2, profile); },
+      db_, find_open_referral_sql(), [&](Statement& s) { s.bind(1, patient_id).bind(2, profile); },
       [](Statement const& row) -> Result<ExistingReferral> {
         return ExistingReferral{row.int64(0), row.text(1)};
       });

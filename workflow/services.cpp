@@ -627,7 +627,7 @@ Result<Organization> Workflow::set_hospital_profiles(Store& store, Actor const& 
   return **after;
 }
 
-Result<Places> Workflow::set_places(Store& store, Actor const& actor, PlaceKey const& key,
+Result<PlaceListing> Workflow::set_places(Store& store, Actor const& actor, PlaceKey const& key,
                                     int capacity) const {
   bool const own_hospital = actor.role == Role::Hospital && actor.organization_id &&
                             *actor.organization_id == key.hospital_id;
@@ -680,7 +680,7 @@ Result<Places> Workflow::set_places(Store& store, Actor const& actor, PlaceKey c
                     {"previous", std::to_string(previous)},
                     {"capacity", std::to_string(capacity)}}};
   if (auto s = store.append_audit(event); !s) return s.error();
-  return places;
+  return PlaceListing{places, std::move(**hospital)};
 }
 
 }  // namespace joldama

@@ -143,8 +143,9 @@ class Workflow {
   // A hospital's staff (their own hospital) or an administrator publish how many planned
   // patients of a profile the hospital can take on a day. Validation naming `profile` when the
   // hospital does not take planned patients of it, `date` for a day past or beyond a year,
-  // `capacity` out of 0..10000; CapacityBelowBookings below the places already booked.
-  Result<Places> set_places(Store& store, Actor const& actor, PlaceKey const& key,
+  // `capacity` out of 0..10000; CapacityBelowBookings below the places already booked. Returns
+  // the day's places with the hospital.
+  Result<PlaceListing> set_places(Store& store, Actor const& actor, PlaceKey const& key,
                             int capacity) const;
 
   Clock const& clock() const { return clock_; }

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, screenshot, signIn, freshIin } from './harness.mjs';
+import { startServer, launch, openPage, screenshot, signIn, freshIin, registerPatient } from './harness.mjs';
 
 let server;
 let browser;
@@ -127,17 +127,7 @@ test('the diagnosis field offers ICD-10 codes with their names, and the server r
   await screenshot(page, 'icd10-suggestions');
 
   // A code of the right shape that ICD-10 does not have is refused by the server, at the field.
-  const iin = freshIin();
-  const registered = await page.evaluate(async (patientIin) => {
-    const csrf = localStorage.getItem('joldama.csrf');
-    const response = await fetch('/api/v1/patients', {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify({ iin: patientIin, last_name: 'Омарова', first_name: 'Айжан', birth_date: '1980-01-01',
-        sex: 'female', residency: 'citizen', region: '75', insured: true }),
-    });
-    return response.status;
-  }, iin);
-  assert.equal(registered, 201);
+  const iin = await registerPatient(page, { last_name: 'Омарова', first_name: 'Айжан', birth_date: '1980-01-01', sex: 'female' });
   await page.fill('input[name=patient_iin]', iin);
   await page.fill('input[name=icd10]', 'I99.9');
   await page.selectOption('select[name=profile]', 'cardiology');

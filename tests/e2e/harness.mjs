@@ -130,6 +130,28 @@ export async function apiGet(page, pathname) {
   return page.evaluate(async (p) => (await fetch(p)).json(), pathname);
 }
 
+// A JSON POST through the page's own session (with its CSRF token); the status and the body.
+export async function apiPost(page, pathname, body) {
+  return page.evaluate(async ({ p, b }) => {
+    const response = await fetch(p, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': localStorage.getItem('joldama.csrf') },
+      body: JSON.stringify(b),
+    });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  }, { p: pathname, b: body });
+}
+
+// A new insured patient of Almaty city with a fresh IIN, registered by the signed-in doctor.
+export async function registerPatient(page, { last_name: lastName, first_name: firstName, birth_date: birthDate, sex }) {
+  const iin = freshIin();
+  const { status, body } = await apiPost(page, '/api/v1/patients', {
+    iin, last_name: lastName, first_name: firstName, birth_date: birthDate, sex, residency: 'citizen', region: '75', insured: true,
+  });
+  if (status !== 201) throw new Error(`the patient was not registered: ${status} ${JSON.stringify(body)}`);
+  return iin;
+}
+
 export async function waitForState(page, id, state) {
   for (let i = 0; i < 50; i += 1) {
     const referral = await apiGet(page, `/api/v1/referrals/${id}`);

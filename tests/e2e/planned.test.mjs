@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, screenshot, signIn, signOut, act, apiGet, waitForState,
-  accessibilityProblems, freshIin } from './harness.mjs';
+  accessibilityProblems, registerPatient } from './harness.mjs';
 
 let server;
 let browser;
@@ -28,17 +28,7 @@ function horizontalScroll() {
 test('a planned referral is booked at the hospital the patient chose and confirmed there', async () => {
   const page = await openPage(browser, { bypassCSP: true });
   await signIn(page, server.base, 'doctor');
-  const iin = freshIin();
-  const registered = await page.evaluate(async (patientIin) => {
-    const csrf = localStorage.getItem('joldama.csrf');
-    const response = await fetch('/api/v1/patients', {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify({ iin: patientIin, last_name: 'Сейтова', first_name: 'Динара', birth_date: '1979-04-02',
-        sex: 'female', residency: 'citizen', region: '75', insured: true }),
-    });
-    return response.status;
-  }, iin);
-  assert.equal(registered, 201);
+  const iin = await registerPatient(page, { last_name: 'Сейтова', first_name: 'Динара', birth_date: '1979-04-02', sex: 'female' });
 
   await page.goto(`${server.base}/#/referrals/new`);
   await page.waitForSelector('select[name=route]');

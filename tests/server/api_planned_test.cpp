@@ -292,6 +292,14 @@ TEST_F(PlannedTest, PlacesArePublishedByTheHospitalsOwnStaffWithinTheirLimits) {
     EXPECT_EQ(reply.status, 422) << bad.path << " " << reply.body;
     EXPECT_EQ(reply.error_field(), bad.field) << bad.path << " " << reply.body;
   }
+  // Not a hospital's id in the path; a polyclinic's.
+  reply = staff.put("/api/v1/places/x/cardiology/2026-03-10", json::object{{"capacity", 5}});
+  EXPECT_EQ(reply.status, 422) << reply.body;
+  EXPECT_EQ(reply.error_field(), "hospital_id");
+  auto const polyclinic = doctor.get("/api/v1/me").json().at("organization").at("id").as_int64();
+  reply = server.as("admin").put(fmt::format("/api/v1/places/{}/cardiology/{}", polyclinic, kDay),
+                                 json::object{{"capacity", 5}});
+  EXPECT_EQ(reply.status, 404) << reply.body;
   // Another hospital's staff may not; an administrator may.
   reply = server.as("hospital2").put(places_path("cardiology"), json::object{{"capacity", 9}});
   EXPECT_EQ(reply.status, 403) << reply.body;
@@ -358,6 +366,27 @@ TEST_F(PlannedTest, HospitalsAreFoundByProfileAndRouteAndTheirProfilesSetByTheAd
   EXPECT_EQ(reply.error_field(), "accepts") << reply.body;
   reply = admin.put(path, json::object{{"profiles", "cardiology"}, {"accepts", json::array{}}});
   EXPECT_EQ(reply.error_field(), "profiles") << reply.body;
+  reply = admin.put(path, json::object{{"profiles", json::array{"cardiology", 7}},
+                                       {"accepts", json::array{"planned"}}});
+  EXPECT_EQ(reply.error_field(), "profiles") << reply.body;
+  json::array too_many;
+  for (int i = 0; i < 65; ++i) too_many.emplace_back("cardiology");
+  reply = admin.put(path, json::object{{"profiles", too_many}, {"accepts", json::array{"planned"}}});
+  EXPECT_EQ(reply.error_field(), "profiles") << reply.body;
+  reply = admin.put(path, json::object{{"profiles", json::array{"cardiology"}}});
+  EXPECT_EQ(reply.error_field(), "accepts") << reply.body;
+  auto const polyclinic = doctor.get("/api/v1/me").json().at("organization").at("id").as_int64();
+  for (auto const& target : {fmt::format("/api/v1/organizations/{}/profiles", polyclinic),
+                             std::string{"/api/v1/organizations/x/profiles"}}) {
+    reply = admin.put(target, json::object{{"profiles", json::array{"cardiology"}},
+                                           {"accepts", json::array{"planned"}}});
+    EXPECT_EQ(reply.status, 404) << target << " " << reply.body;
+  }
+  // Nothing of a refusal was written: it still takes planned surgery.
+  bool unchanged = false;
+  auto const surgery = doctor.get("/api/v1/organizations?profile=surgery&route=planned").json();
+  for (auto const& h : surgery.as_array()) unchanged |= h.at("id").as_int64() == city_hospital;
+  EXPECT_TRUE(unchanged);
   EXPECT_EQ(staff.put(path, json::object{{"profiles", json::array{"cardiology"}},
                                          {"accepts", json::array{"planned"}}})
                 .status,
@@ -390,6 +419,7 @@ TEST_F(PlannedTest, ReasonCataloguesAndASecondOpenReferralOfAProfile) {
   }
   EXPECT_TRUE(other);
   EXPECT_EQ(client.get("/api/v1/reasons?action=approve").error_field(), "action");
+  EXPECT_EQ(client.get("/api/v1/reasons?action=fly").error_field(), "action");
 
   auto const first = planned_referral("surgery");
   auto const iin = std::string{first.at("patient").at("iin").as_string()};

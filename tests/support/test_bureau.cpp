@@ -189,9 +189,11 @@ Result<Referral> TestBureau::referral_with_talon(std::string const& profile,
 
 Result<Places> TestBureau::publish_places(Id hospital_id, std::string const& profile, Date date,
                                           int capacity) {
-  return write([&](Store& s) {
+  auto published = write([&](Store& s) {
     return workflow.set_places(s, admin, PlaceKey{hospital_id, profile, date}, capacity);
   });
+  if (!published) return published.error();
+  return published->places;
 }
 
 Result<Referral> TestBureau::booked_referral(Id hospital_id, Date date, std::string const& profile,

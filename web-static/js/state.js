@@ -6,6 +6,7 @@ export const session = { user: null };
 
 let regions = null;
 let profiles = null;
+let reasons = null;
 
 export async function loadRegions() {
   regions = regions || (await get('/api/v1/regions'));
@@ -15,6 +16,12 @@ export async function loadRegions() {
 export async function loadProfiles() {
   profiles = profiles || (await get('/api/v1/profiles'));
   return profiles;
+}
+
+// Every reason of the catalogues (reject, decline, refuse, cancel), with its names.
+export async function loadReasons() {
+  reasons = reasons || (await get('/api/v1/reasons'));
+  return reasons;
 }
 
 export function regionName(code, language) {

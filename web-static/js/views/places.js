@@ -53,8 +53,9 @@ export async function placesView(main, current) {
     return;
   }
   const from = current.query.get('from') || todayInKazakhstan();
-  const [organization] = (await get(`/api/v1/organizations${query({ kind: 'hospital' })}`)).filter((o) => o.id === hospital.id);
-  const profiles = organization && (organization.accepts || []).includes('planned') ? organization.profiles : [];
+  const planned = await get(`/api/v1/organizations${query({ kind: 'hospital', route: 'planned' })}`);
+  const organization = planned.find((o) => o.id === hospital.id);
+  const profiles = organization ? organization.profiles : [];
   if (!profiles.length) {
     main.append(h('p', { class: 'muted' }, t('places.not_planned')));
     return;

@@ -5,7 +5,7 @@ import { h, clear, announce } from '../dom.js';
 import { t, stateName, actionName, profileName, roleName, formatDate, formatDateTime, formatNumber,
   currentLanguage, localDate, todayInKazakhstan } from '../i18n.js';
 import { api, get, query } from '../api.js';
-import { session, loadRegions, regionName } from '../state.js';
+import { session, loadRegions, loadReasons, regionName } from '../state.js';
 import { field, dialog, confirmAction, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 import { stateBadge } from './worklist.js';
 
@@ -259,7 +259,7 @@ export async function referralView(main, current) {
     return;
   }
   await loadRegions();
-  const reasons = await get('/api/v1/reasons').catch(() => []);
+  const reasons = await loadReasons().catch(() => []);
   const r = response.data;
   const version = response.version;
   const language = currentLanguage();

@@ -1,0 +1,59 @@
+#pragma once
+// A bureau file opened for a benchmark's own work straight on SQLite, without the server: the
+// store, a workflow and lookups on the system clock, and the bureau's users as actors. The
+// helpers that prepare a benchmark (patients, bookings) and the SQLite anchors share it.
+
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "server/system_clock.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/sqlite_store.hpp"
+#include "workflow/lookup.hpp"
+#include "workflow/services.hpp"
+
+namespace joldama::bench {
+
+class BenchBureau {
+ public:
+  static Result<std::unique_ptr<BenchBureau>> open(std::filesystem::path const& path,
+                                                   WorkingCalendar const& calendar,
+                                                   Icd10Catalogue const& icd10,
+                                                   DeadlinePolicy const& policy);
+
+  storage::Database& db() { return db_; }
+  Store& store() { return store_; }
+  Workflow const& workflow() const { return workflow_; }
+  Lookup const& lookup() const { return lookup_; }
+
+  // The user `login` as the actor of a command; NotFound naming the login.
+  Result<Actor> actor(std::string_view login);
+
+  // `work()` in one BEGIN IMMEDIATE … COMMIT, rolled back when it fails.
+  template <class Work>
+  auto in_transaction(Work&& work) -> decltype(work()) {
+    if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s.error();
+    auto done = work();
+    if (!done) {
+      (void)db_.exec("ROLLBACK");
+      return done;
+    }
+    if (auto s = db_.exec("COMMIT"); !s) return s.error();
+    return done;
+  }
+
+  BenchBureau(storage::Database db, WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
+              DeadlinePolicy const& policy);
+  BenchBureau(BenchBureau const&) = delete;
+  BenchBureau& operator=(BenchBureau const&) = delete;
+
+ private:
+  storage::Database db_;
+  storage::SqliteStore store_;
+  server::SystemClock clock_;
+  Workflow workflow_;
+  Lookup lookup_;
+};
+
+}  // namespace joldama::bench

@@ -47,7 +47,8 @@ json::value to_json(Error const& error) {
 
 json::value to_json(Region const& region) {
   return json::object{
-      {"code", region.code}, {"name", names(region.name)}, {"population", region.population}};
+      {"code", region.code}, {"name", names(region.name)}, {"population", region.population},
+      {"population_as_of", region.population_as_of}, {"population_exact", region.population_exact}};
 }
 
 json::value to_json(Profile const& profile) {

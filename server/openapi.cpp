@@ -130,9 +130,12 @@ json::object schemas() {
   s["PasswordChange"] =
       object({{"current", string_schema()}, {"new", string_schema()}}, {"current", "new"});
   s["CsrfToken"] = object({{"csrf_token", string_schema()}}, {"csrf_token"});
-  s["Region"] =
-      object({{"code", string_schema()}, {"name", names}, {"population", {{"type", "integer"}}}},
-             {"code", "name", "population"});
+  s["Region"] = object({{"code", string_schema()},
+                        {"name", names},
+                        {"population", {{"type", "integer"}}},
+                        {"population_as_of", {{"type", "string"}, {"format", "date"}}},
+                        {"population_exact", {{"type", "boolean"}}}},
+                       {"code", "name", "population", "population_as_of", "population_exact"});
   s["Profile"] = object({{"code", string_schema()}, {"name", names}}, {"code", "name"});
   s["Organization"] = object({{"id", {{"type", "integer"}}},
                               {"name", string_schema()},

@@ -186,7 +186,8 @@ void bind_referral(Statement& s, Referral const& r) {
 }
 
 Region read_region(Statement const& row) {
-  return Region{row.text(0), {row.text(1), row.text(2), row.text(3)}, row.int64(4)};
+  return Region{row.text(0), {row.text(1), row.text(2), row.text(3)}, row.int64(4), row.text(5),
+                row.int64(6) != 0};
 }
 
 Result<Organization> read_organization(Statement const& row, int first) {

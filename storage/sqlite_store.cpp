@@ -15,10 +15,12 @@ namespace {
 // --- SQL ---------------------------------------------------------------------------------------
 
 constexpr char const* kFindRegion = R"sql(
-SELECT code, name_kk, name_ru, name_en, population FROM regions WHERE code = ?1
+SELECT code, name_kk, name_ru, name_en, population, population_as_of, population_exact
+FROM regions WHERE code = ?1
 )sql";
 constexpr char const* kListRegions = R"sql(
-SELECT code, name_kk, name_ru, name_en, population FROM regions ORDER BY code
+SELECT code, name_kk, name_ru, name_en, population, population_as_of, population_exact
+FROM regions ORDER BY code
 )sql";
 constexpr char const* kFindProfile = R"sql(
 SELECT code, name_kk, name_ru, name_en FROM profiles WHERE code = ?1

@@ -27,6 +27,8 @@ struct Region {
   std::string code;  // 2-digit KATO code, e.g. "75"
   LocalizedName name;
   std::int64_t population = 0;
+  std::string population_as_of;   // the day the figure counts, "2026-01-01"
+  bool population_exact = false;  // the Bureau of National Statistics' figure, not an estimate
 };
 
 struct Profile {

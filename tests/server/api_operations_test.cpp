@@ -30,7 +30,11 @@ TEST(Operations, ReferenceData) {
   auto const regions = anonymous.get("/api/v1/regions").json().as_array();
   ASSERT_EQ(regions.size(), 20u);
   EXPECT_EQ(regions.front().at("code").as_string(), "10");
-  for (auto const& r : regions) EXPECT_GT(r.at("population").as_int64(), 0);
+  for (auto const& r : regions) {
+    EXPECT_GT(r.at("population").as_int64(), 0);
+    EXPECT_GE(r.at("population_as_of").as_string(), "2025-01-01");
+    EXPECT_TRUE(r.at("population_exact").is_bool());
+  }
   EXPECT_EQ(regions.back().at("name").at("kk").as_string(), "Шымкент қаласы");
   auto const profiles = anonymous.get("/api/v1/profiles").json().as_array();
   ASSERT_EQ(profiles.size(), 12u);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "storage/writer.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -49,6 +51,23 @@ TEST_F(MigrationsTest, TheRegionsOf2022HaveTheRussianNamesOfTheDecree) {
   EXPECT_EQ(name("33"), "область Жетісу");
   EXPECT_EQ(name("62"), "область Ұлытау");
   EXPECT_EQ(name("11"), "Акмолинская область");
+}
+
+TEST_F(MigrationsTest, PopulationsAreTheBureausWithTheDayTheyCount) {
+  auto const figure = [&](std::string const& code) {
+    auto s = db->prepare(
+        "SELECT population, population_as_of, population_exact FROM regions WHERE code = ?1");
+    s->bind(1, code);
+    EXPECT_TRUE(s->step().value());
+    return std::tuple{s->int64(0), s->text(1), s->int64(2)};
+  };
+  EXPECT_EQ(figure("75"), std::tuple(2347924, std::string("2026-01-01"), 1));
+  EXPECT_EQ(figure("62"), std::tuple(218993, std::string("2026-01-01"), 1));
+  EXPECT_EQ(figure("47"), std::tuple(805156, std::string("2025-01-01"), 1));
+  // An estimate says it is one, and which year it is of.
+  EXPECT_EQ(figure("11"), std::tuple(782000, std::string("2025-01-01"), 0));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions WHERE population_exact = 1"), 11);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions WHERE population_as_of < '2025-01-01'"), 0);
 }
 
 TEST_F(MigrationsTest, IsIdempotent) {

@@ -352,6 +352,10 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
       out.key("by")
           .begin_object()
           .member("login", h.by_login)
+          .key("name")
+          .text_or_null(h.by_name)
+          .key("organization")
+          .text_or_null(h.by_organization)
           .plain_member("role", to_string(h.by_role))
           .end_object();
       out.key("reason_code").text_or_null(h.reason_code);

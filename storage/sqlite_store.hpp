@@ -97,7 +97,7 @@ class SqliteStore final : public Store {
   Result<bool> patient_addressed_to(Id patient_id, Id hospital_id) override;
   Result<std::vector<Quota>> list_quotas(QuotaFilter const& filter) override;
   Result<std::vector<StoredAuditEvent>> list_audit(AuditFilter const& filter) override;
-  Result<std::vector<AuditEvent>> referral_history(Id referral_id) override;
+  Result<std::vector<ActedEvent>> referral_history(Id referral_id) override;
 
   Database& database() { return db_; }
 

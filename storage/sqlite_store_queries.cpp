@@ -58,11 +58,15 @@ constexpr char const* kPatientAddressedTo = R"sql(
 SELECT EXISTS (SELECT 1 FROM referrals WHERE patient_id = ?1 AND addressed_to = ?2)
 )sql";
 // The reads are left out with the same condition as the partial index audit_history, which
-// holds every column asked for here: a referral's history is one short range of that index.
+// holds every column of the audit asked for here: a referral's history is one short range of
+// that index, and each actor's name and organization one lookup by the unique login.
 constexpr char const* kReferralHistory = R"sql(
-SELECT at, actor, role, action, detail FROM audit
-WHERE referral_id = ?1 AND action NOT IN ('read_referral', 'read_attachment')
-ORDER BY seq LIMIT 10000
+SELECT a.at, a.actor, a.role, a.action, a.detail, u.name, o.name
+FROM audit a
+LEFT JOIN users u ON u.login = a.actor
+LEFT JOIN organizations o ON o.id = u.organization_id
+WHERE a.referral_id = ?1 AND a.action NOT IN ('read_referral', 'read_attachment')
+ORDER BY a.seq LIMIT 10000
 )sql";
 constexpr char const* kListProfiles = R"sql(
 SELECT code, name_kk, name_ru, name_en FROM profiles ORDER BY rowid
@@ -479,15 +483,16 @@ Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const&
   return query_all<StoredAuditEvent>(*s, read_audit_event);
 }
 
-Result<std::vector<AuditEvent>> SqliteStore::referral_history(Id referral_id) {
+Result<std::vector<ActedEvent>> SqliteStore::referral_history(Id referral_id) {
   auto s = db_.prepare(kReferralHistory);
   if (!s) return s.error();
   s->bind(1, referral_id);
-  return query_all<AuditEvent>(*s, [referral_id](Statement const& row) -> Result<AuditEvent> {
+  return query_all<ActedEvent>(*s, [referral_id](Statement const& row) -> Result<ActedEvent> {
     auto role = enum_column<Role>(row, 2, "role");
     if (!role) return role.error();
-    return AuditEvent{from_millis(row.int64(0)), row.text(1), *role, row.text(3), referral_id,
-                      parse_detail(row.text(4))};
+    return ActedEvent{AuditEvent{from_millis(row.int64(0)), row.text(1), *role, row.text(3),
+                                 referral_id, parse_detail(row.text(4))},
+                      row.text(5), row.text(6)};
   });
 }
 

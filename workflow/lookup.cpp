@@ -75,14 +75,16 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
 
 // The history a person reads: the workflow's actions, attachments and overdue marks, oldest
 // first (`events` are oldest first).
-std::vector<HistoryEntry> history_of(std::vector<AuditEvent> const& events) {
+std::vector<HistoryEntry> history_of(std::vector<ActedEvent> const& events) {
   std::vector<HistoryEntry> history;
-  for (auto const& e : events) {
+  for (auto const& [e, actor_name, actor_organization] : events) {
     if (!parse<Action>(e.action) && e.action != "attach" && e.action != "overdue") continue;
     HistoryEntry entry;
     entry.at = e.at;
     entry.action = e.action;
     entry.by_login = e.actor;
+    entry.by_name = actor_name;
+    entry.by_organization = actor_organization;
     entry.by_role = e.role;
     std::string reason;
     std::string comment;

@@ -298,6 +298,14 @@ struct AuditEvent {
   std::vector<std::pair<std::string, std::string>> detail;
 };
 
+// An event of a referral's history with who its actor is now: the account's name and
+// organization (empty for the system), which are not part of the chained event.
+struct ActedEvent {
+  AuditEvent event;
+  std::string actor_name;
+  std::string actor_organization;
+};
+
 }  // namespace joldama
 
 namespace joldama {
@@ -345,6 +353,8 @@ struct HistoryEntry {
   std::optional<State> from;
   std::optional<State> to;
   std::string by_login;
+  std::string by_name;          // empty for the system
+  std::string by_organization;  // empty for a role that belongs to none
   Role by_role = Role::System;
   std::string comment;
   std::string reason_code;  // of the action's reason catalogue, when it gave one

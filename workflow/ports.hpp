@@ -190,8 +190,8 @@ class QueryRepository {
   // Doctors' accesses to records of patients from elsewhere, newest first.
   virtual Result<std::vector<PatientAccessListing>> list_patient_accesses(
       PatientAccessFilter const& filter) = 0;
-  // A referral's events except the reads of it, oldest first.
-  virtual Result<std::vector<AuditEvent>> referral_history(Id referral_id) = 0;
+  // A referral's events except the reads of it, oldest first, with their actors' names.
+  virtual Result<std::vector<ActedEvent>> referral_history(Id referral_id) = 0;
 };
 
 // One transaction's view of everything.

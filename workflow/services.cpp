@@ -1,6 +1,7 @@
 #include "workflow/services.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -536,22 +537,27 @@ Result<std::vector<Quota>> Workflow::distribute(Store& store, Actor const& actor
   auto parts = distribute_largest_remainder(distribution.total, populations);
   if (!parts) return parts.error();
 
+  // A preview shows every region's share, those below what the region already holds too (its
+  // `available` is then negative), so that the planner sees which regions block; applying such
+  // a distribution is refused, naming each of them.
   std::vector<Quota> quotas;
+  std::vector<std::string> blocking;
   for (std::size_t i = 0; i < regions->size(); ++i) {
     QuotaKey key{distribution.period, (*regions)[i].code, distribution.profile};
     auto found = store.find_quota(key);
     if (!found) return found.error();
     Quota quota = found->value_or(Quota{key, 0, 0, 0});
     if ((*parts)[i] < quota.reserved + quota.used) {
-      return make_error(Errc::QuotaBelowUsage,
-                        fmt::format("region {} already holds {} units; its share would be {}",
-                                    key.region, quota.reserved + quota.used, (*parts)[i]),
-                        "total");
+      blocking.push_back(fmt::format("region {} already holds {} units; its share would be {}",
+                                     key.region, quota.reserved + quota.used, (*parts)[i]));
     }
     quota.allocated = (*parts)[i];
     quotas.push_back(std::move(quota));
   }
   if (distribution.dry_run) return quotas;
+  if (!blocking.empty()) {
+    return make_error(Errc::QuotaBelowUsage, fmt::format("{}", fmt::join(blocking, "; ")), "total");
+  }
 
   for (auto const& quota : quotas) {
     if (auto s = store.save_quota(quota); !s) return s.error();

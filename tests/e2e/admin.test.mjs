@@ -37,8 +37,9 @@ test('an administrator creates, disables and re-enables a user, and adds an orga
   await page.waitForSelector('tr[data-login="commission.karaganda"]');
   await screenshot(page, 'admin-user-created');
 
-  // Disabled, the user cannot sign in; enabled again, they can.
+  // Disabled (after a yes to the question), the user cannot sign in; enabled again, they can.
   await page.click('button[data-toggle="commission.karaganda"]');
+  await page.click('dialog button[data-confirm="yes"]');
   await page.waitForSelector('tr[data-login="commission.karaganda"] .badge-overdue');
   const other = await openPage(browser);
   await other.goto(`${server.base}/#/login`);

@@ -38,12 +38,16 @@ test('Kazakh, Russian and English have the same keys, none empty', () => {
 test('every key the code uses exists', () => {
   const keys = new Set(flatten(load('en')).map(([key]) => key));
   const families = ['state', 'action', 'role', 'urgency', 'care_form', 'decision_mode', 'outcome', 'residency',
-    'kind', 'level', 'months', 'history', 'public.explain'];
+    'kind', 'level', 'months', 'event', 'public.explain'];
   const used = new Set();
   for (const file of sources(path.join(web, 'js'))) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/\bt\('([a-z_]+(?:\.[a-z_0-9]+)+)'/g)) used.add(match[1]);
     for (const match of text.matchAll(/'((?:nav|queue|iin|errors|login|attachments|admin|quota|fields)\.[a-z_]+)'/g)) used.add(match[1]);
+  }
+  // The history names what happened, in the past tense, for every action there is.
+  for (const key of keys) {
+    if (key.startsWith('action.')) assert.ok(keys.has(`event.${key.slice(7)}`), `no event name for ${key}`);
   }
   const missing = [...used].filter((key) => !keys.has(key));
   assert.deepEqual(missing, []);
@@ -65,5 +69,16 @@ test('no inline script or style in the pages (the CSP forbids them)', () => {
     assert.ok(!/\sstyle=/.test(html), `${page} has an inline style`);
     assert.ok(!/\son[a-z]+=/.test(html), `${page} has an inline handler`);
     assert.ok(!/https?:\/\//.test(html), `${page} loads something from elsewhere`);
+  }
+});
+
+test('no dialog offers two buttons with one label: no action is named like Cancel or Close', () => {
+  for (const language of ['kk', 'ru', 'en']) {
+    const strings = new Map(flatten(load(language)));
+    const dismissals = ['common.cancel', 'common.close'].map((key) => strings.get(key).toLocaleLowerCase());
+    assert.notEqual(dismissals[0], dismissals[1], `${language}: Cancel and Close read the same`);
+    const clashes = [...strings].filter(([key, value]) => /^(action|admin|quota)\.[a-z_]+$/.test(key)
+      && key !== 'common.cancel' && dismissals.includes(String(value).toLocaleLowerCase()));
+    assert.deepEqual(clashes, [], `${language}: a dialog's action reads like its dismissal`);
   }
 });

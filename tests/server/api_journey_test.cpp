@@ -182,6 +182,13 @@ TEST_F(JourneyTest, InAbsentiaFromRegistrationToDischargeAndThePublicPage) {
   EXPECT_EQ(approval.at("from").as_string(), "commission_review");
   EXPECT_EQ(approval.at("to").as_string(), "republican_review");
   EXPECT_EQ(approval.at("comment").as_string(), "Indicated");
+  // Who acted, as people know them: the name, and the organization where there is one (a
+  // commission belongs to a region).
+  auto const& registration = referral.at("history").at(0);
+  EXPECT_FALSE(registration.at("by").at("name").as_string().empty());
+  EXPECT_FALSE(registration.at("by").at("organization").as_string().empty());
+  EXPECT_FALSE(approval.at("by").at("name").as_string().empty());
+  EXPECT_TRUE(approval.at("by").at("organization").is_null());
 
   // The patient looks it up with the code and the IIN, without an account.
   auto anonymous = server.client();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "tests/support/test_bureau.hpp"
@@ -368,6 +369,16 @@ TEST_F(ServicesTest, DistributionPreviewAndRefusalApplyNothing) {
     held.reserved = 2;
     return s.save_quota(held);
   }));
+  // The preview shows the blocking region's share below what it holds, and writes nothing.
+  Distribution tiny_preview = tiny;
+  tiny_preview.dry_run = true;
+  auto const blocked = bureau.write(
+      [&](Store& s) { return bureau.workflow.distribute(s, bureau.republic, tiny_preview); });
+  ASSERT_TRUE(blocked.has_value());
+  auto const ulytau_share =
+      std::find_if(blocked->begin(), blocked->end(), [](Quota const& q) { return q.key.region == "62"; });
+  ASSERT_NE(ulytau_share, blocked->end());
+  EXPECT_LT(ulytau_share->allocated, ulytau_share->reserved + ulytau_share->used);
   auto const refused =
       bureau.write([&](Store& s) { return bureau.workflow.distribute(s, bureau.republic, tiny); });
   ASSERT_FALSE(refused.has_value());

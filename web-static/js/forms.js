@@ -1,7 +1,7 @@
 // Forms: labelled fields, errors shown next to the field the API names, and dialogs.
 
 import { h, uid, clear, announce } from './dom.js';
-import { t, has } from './i18n.js';
+import { t, has, formatDate, formatDateTime } from './i18n.js';
 
 // A labelled input; `options` for <select>; `type: 'textarea'` for text areas.
 export function field({ name, label, type = 'text', value = '', required = false, options, hint, attrs = {} }) {
@@ -21,7 +21,22 @@ export function field({ name, label, type = 'text', value = '', required = false
     h('label', { for: id }, label, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null),
     hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
     control,
+    type === 'date' || type === 'datetime-local' ? dateEcho(control) : null,
     h('p', { class: 'field-error', id: errorId, role: 'alert', hidden: true }));
+}
+
+// The browser draws a date picker in its own format (mm/dd/yyyy in an English browser); beside
+// it, the chosen day written as the interface's language writes it.
+function dateEcho(control) {
+  const echo = h('output', { class: 'date-echo', for: control.id, 'aria-live': 'polite' });
+  const show = () => {
+    const value = control.value;
+    echo.textContent = !value ? '' : control.type === 'date' ? formatDate(value) : formatDateTime(`${value.length === 16 ? `${value}:00` : value}+05:00`);
+  };
+  control.addEventListener('input', show);
+  control.addEventListener('change', show);
+  show();
+  return echo;
 }
 
 export function checkbox({ name, label, checked = false }) {
@@ -82,6 +97,7 @@ export function explain(error) {
     capacity_below_bookings: 'errors.capacity_below_bookings',
     unsupported_media_type: 'errors.media_type', storage_full: 'errors.unavailable', unavailable: 'errors.unavailable',
   };
+  if (error.code === 'duplicate' && error.field === 'login') return t('errors.login_taken');
   const key = known[error.code];
   // The server explains in English; the person reads what the field accepts, in their language.
   if (!key && error.field) {
@@ -122,11 +138,11 @@ export function dialog(title, content) {
 }
 
 // Asks before something that cannot be undone.
-export function confirmAction(title, text, confirmLabel) {
+export function confirmAction(title, text, confirmLabel, { danger = true } = {}) {
   return dialog(title, (close) => h('div', {},
     h('p', {}, text),
     h('div', { class: 'form-actions' },
-      h('button', { type: 'button', class: 'danger', 'data-confirm': 'yes', onclick: () => close(true) }, confirmLabel),
+      h('button', { type: 'button', class: danger ? 'danger' : 'primary', 'data-confirm': 'yes', onclick: () => close(true) }, confirmLabel),
       h('button', { type: 'button', class: 'secondary', onclick: () => close(false) }, t('common.back')))));
 }
 

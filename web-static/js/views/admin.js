@@ -4,7 +4,7 @@ import { h, clear, announce, uid } from '../dom.js';
 import { t, roleName, currentLanguage, formatDateTime, profileName } from '../i18n.js';
 import { api, get } from '../api.js';
 import { loadRegions, loadProfiles, regionName } from '../state.js';
-import { field, dialog, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
+import { field, dialog, confirmAction, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
 
@@ -103,6 +103,8 @@ export async function usersView(main, current) {
         h('td', { 'data-label': t('admin.status') }, h('span', { class: `badge ${disabled ? 'badge-overdue' : 'badge-ok'}` }, t(disabled ? 'admin.disabled' : 'admin.active'))),
         h('td', { 'data-label': t('admin.actions') },
           h('button', { type: 'button', class: 'secondary small', dataset: { toggle: user.login }, onclick: async () => {
+            if (!disabled && !await confirmAction(t('admin.disable_title', { login: user.login }),
+              t('admin.disable_text', { login: user.login, name: user.name }), t('admin.disable'))) return;
             try {
               await api('PATCH', `/api/v1/users/${user.id}`, { body: { disabled: !disabled } });
               await reload();

@@ -10,6 +10,10 @@ import { field, dialog, confirmAction, showError, showFieldError, clearErrors, v
 import { stateBadge } from './worklist.js';
 
 const IRREVERSIBLE = new Set(['reject', 'cancel', 'decline', 'refuse', 'no_show', 'exam_no_show', 'admit', 'discharge', 'complete']);
+// Red is for the refusals among them: admitting or discharging a patient is asked about, not
+// painted like a rejection.
+const REFUSALS = new Set(['reject', 'cancel', 'decline', 'refuse', 'no_show', 'exam_no_show']);
+const buttonClass = (action) => (REFUSALS.has(action) ? 'danger' : 'primary');
 const ATTACHABLE = new Set(['registered', 'commission_review', 'in_person_scheduled', 'info_requested']);
 
 // The name of a reason (or another catalogue entry) in the user's language.
@@ -132,6 +136,13 @@ function detail(label, value) {
   return [h('dt', {}, label), h('dd', {}, value)];
 }
 
+// Who acted: the person's name and organization, then the role; the login only for an account
+// that no longer has a name (or the system).
+function actor(by) {
+  const who = by.name || by.login;
+  return h('span', { class: 'timeline-actor' }, who, by.organization ? `, ${by.organization}` : null, ' (', roleName(by.role), ')');
+}
+
 function timeline(history, reasons) {
   const reasonName = (code) => {
     const reason = reasons.find((r) => r.code === code);
@@ -140,8 +151,7 @@ function timeline(history, reasons) {
   return h('ol', { class: 'timeline' }, history.map((entry) => h('li', {},
     h('p', { class: 'timeline-head' },
       h('time', { datetime: entry.at }, formatDateTime(entry.at)), ' · ',
-      h('strong', {}, entry.action === 'attach' || entry.action === 'overdue' ? t(`history.${entry.action}`) : actionName(entry.action)),
-      ' · ', entry.by.login, ' (', roleName(entry.by.role), ')'),
+      h('strong', {}, t(`event.${entry.action}`)), ' · ', actor(entry.by)),
     entry.from || entry.to
       ? h('p', { class: 'timeline-states' }, entry.from ? stateName(entry.from) : '—', ' → ', entry.to ? stateName(entry.to) : '—')
       : null,
@@ -216,7 +226,7 @@ async function openAction(action, referral, version, reload) {
       fields.map((f) => field(f)),
       IRREVERSIBLE.has(action) ? h('p', { class: 'warning' }, t('actions.irreversible')) : null,
       h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: IRREVERSIBLE.has(action) ? 'danger' : 'primary' }, actionName(action)),
+        h('button', { type: 'submit', class: buttonClass(action) }, actionName(action)),
         h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -229,7 +239,7 @@ async function openAction(action, referral, version, reload) {
         }
       }
       if (IRREVERSIBLE.has(action)) {
-        const sure = await confirmAction(t('actions.confirm_title'), t('actions.confirm_text', { action: actionName(action), code: referral.code }), actionName(action));
+        const sure = await confirmAction(t('actions.confirm_title'), t('actions.confirm_text', { action: actionName(action), code: referral.code }), actionName(action), { danger: REFUSALS.has(action) });
         if (!sure) return;
       }
       try {
@@ -274,12 +284,22 @@ export async function referralView(main, current) {
 
   if (flash) main.append(h('p', { class: 'form-error', role: 'alert' }, flash));
 
+  // What the commission asked for, above everything else while it waits for the answer.
+  if (r.state === 'info_requested') {
+    const request = [...(r.history || [])].reverse().find((e) => e.action === 'request_info');
+    main.append(h('section', { class: 'banner info-banner', id: 'info-request', 'aria-labelledby': 'info-request-heading' },
+      h('h2', { id: 'info-request-heading' }, t('referral.info_requested_title')),
+      request && request.comment ? h('p', { class: 'prewrap' }, request.comment) : null,
+      h('p', {}, request ? t('referral.info_requested_by', { who: request.by.name || request.by.login, at: formatDateTime(request.at) }) : null,
+        r.deadline ? [' ', h('strong', {}, t('referral.reply_by', { date: formatDateTime(r.deadline) }))] : null)));
+  }
+
   // The actions this user may take now.
   const actions = h('section', { class: 'actions', 'aria-labelledby': 'actions-heading' },
     h('h2', { id: 'actions-heading', class: 'visually-hidden' }, t('actions.title')),
     r.allowed_actions.length
       ? r.allowed_actions.map((a) => h('button', {
-        type: 'button', class: IRREVERSIBLE.has(a) ? 'danger' : 'primary', dataset: { action: a },
+        type: 'button', class: buttonClass(a), dataset: { action: a },
         onclick: () => openAction(a, r, version, reload),
       }, actionName(a)))
       : h('p', { class: 'muted' }, t('actions.none')),

@@ -27,36 +27,57 @@ export function stateBadge(state) {
   return badge(`state-${state}`, stateName(state));
 }
 
-function row(referral) {
+// Each region × profile × year has its own waitlist: a position says which one it is in.
+function queuePosition(referral) {
+  if (!referral.queue_position) return null;
+  const q = referral.quota;
+  return h('span', { class: 'muted block queue-position' }, q
+    ? t('worklist.queue_position_in', { n: referral.queue_position, region: regionName(q.region, currentLanguage()), profile: profileName(q.profile), year: q.period })
+    : t('worklist.queue_position', { n: referral.queue_position }));
+}
+
+// The optional columns: where a list spans regions, the patient's region; on the waitlist, the
+// urgency that orders it.
+const COLUMNS = ['code', 'patient', 'region', 'profile', 'urgency', 'state', 'deadline', 'waiting_since'];
+
+function row(referral, columns) {
   const deadline = referral.deadline
-    ? [formatDate(referral.deadline.slice(0, 10)), referral.overdue ? [' ', badge('overdue', t('worklist.overdue'))] : null]
+    ? [referral.state === 'info_requested' ? `${t('worklist.reply_by')} ` : null, formatDate(referral.deadline.slice(0, 10)),
+      referral.overdue ? [' ', badge('overdue', t('worklist.overdue'))] : null]
     : '—';
+  const cells = {
+    region: () => h('td', { 'data-label': t('worklist.region') }, regionName(referral.patient.region, currentLanguage())),
+    urgency: () => h('td', { 'data-label': t('fields.urgency') }, referral.urgency === 'urgent' ? badge('urgent', t('urgency.urgent')) : t('urgency.routine')),
+  };
   return h('tr', { dataset: { id: referral.id, code: referral.code } },
     h('td', { 'data-label': t('worklist.code') },
       h('a', { href: `#/referrals/${referral.id}` }, referral.code),
       referral.urgency === 'urgent' ? [' ', badge('urgent', t('urgency.urgent'))] : null),
     h('td', { 'data-label': t('worklist.patient') }, referral.patient.name, h('br'),
       h('span', { class: 'muted' }, referral.patient.iin)),
+    columns.includes('region') ? cells.region() : null,
     h('td', { 'data-label': t('worklist.profile') }, profileName(referral.profile)),
-    h('td', { 'data-label': t('worklist.state') }, stateBadge(referral.state),
-      referral.queue_position ? [' ', h('span', { class: 'muted' }, t('worklist.queue_position', { n: referral.queue_position }))] : null),
+    columns.includes('urgency') ? cells.urgency() : null,
+    h('td', { 'data-label': t('worklist.state') }, stateBadge(referral.state), queuePosition(referral)),
     h('td', { 'data-label': t('worklist.deadline') }, deadline),
     h('td', { 'data-label': t('worklist.waiting_since') }, formatDateTime(referral.state_since)));
 }
 
-function table(caption, referrals) {
+function table(caption, referrals, columns) {
   return h('table', { class: 'worklist' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {},
-      ['code', 'patient', 'profile', 'state', 'deadline', 'waiting_since'].map((c) => h('th', { scope: 'col' }, t(`worklist.${c}`))))),
-    h('tbody', {}, referrals.map(row)));
+      columns.map((c) => h('th', { scope: 'col' }, c === 'urgency' ? t('fields.urgency') : t(`worklist.${c}`))))),
+    h('tbody', {}, referrals.map((r) => row(r, columns))));
 }
 
 // Renders a worklist into `main`. `fixed` states narrow the whole list (a queue); the filters
 // narrow further.
-async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], showOverdueFirst = false, routeQuery }) {
+async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], showOverdueFirst = false, routeQuery, waitlist = false }) {
   clear(main);
   const user = session.user;
+  const spansRegions = user.role === 'republican' || user.role === 'admin' || user.role === 'hospital';
+  const columns = COLUMNS.filter((c) => (c !== 'region' || spansRegions) && (c !== 'urgency' || waitlist));
   const [profiles, regions] = await Promise.all([loadProfiles(), loadRegions()]);
   const language = currentLanguage();
   const filters = {
@@ -120,6 +141,12 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
       countsNav.append(h('a', { href, class: ['count', s === filters.state ? 'active' : ''], dataset: { state: s } },
         stateName(s), ' ', h('span', { class: 'count-number' }, String(n))));
     }
+    // The doctor sees at once that the commission waits for documents.
+    const asked = counts.counts.info_requested || 0;
+    if (user.role === 'doctor' && asked && filters.state !== 'info_requested') {
+      countsNav.after(h('p', { class: 'banner info-banner', role: 'note' }, t('worklist.info_requested_banner', { n: asked }), ' ',
+        h('a', { href: location.hash.split('?')[0] + query({ state: 'info_requested' }) }, t('worklist.info_requested_open'))));
+    }
 
     if (showOverdueFirst && !filters.overdue) {
       const overdueStates = filters.state ? base.state : [...base.state, ...alsoOverdue];
@@ -127,7 +154,7 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
       if (overdue.items.length) {
         results.append(h('section', { class: 'overdue-section', 'aria-labelledby': 'overdue-heading' },
           h('h2', { id: 'overdue-heading' }, t('worklist.overdue_heading', { n: overdue.items.length })),
-          table(t('worklist.overdue_heading', { n: overdue.items.length }), overdue.items)));
+          table(t('worklist.overdue_heading', { n: overdue.items.length }), overdue.items, columns)));
       }
     }
 
@@ -140,7 +167,7 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
     }
     const section = h('section', { 'aria-labelledby': 'all-heading' },
       h('h2', { id: 'all-heading' }, t('worklist.all_heading')));
-    const list = table(t('worklist.all_heading'), first.items);
+    const list = table(t('worklist.all_heading'), first.items, columns);
     section.append(list);
     results.append(section);
     status.textContent = t('worklist.shown', { n: first.items.length });
@@ -150,7 +177,7 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
         more.disabled = true;
         const page = await get(`/api/v1/referrals${query({ ...listQuery, after: next })}`);
         const body = list.querySelector('tbody');
-        for (const r of page.items) body.append(row(r));
+        for (const r of page.items) body.append(row(r, columns));
         next = page.next;
         more.hidden = !next;
         more.disabled = false;
@@ -177,5 +204,5 @@ export function queueView(main, current) {
 }
 
 export function waitlistView(main, current) {
-  return renderWorklist(main, { title: 'nav.waitlist', fixed: ['waitlisted'], routeQuery: current.query });
+  return renderWorklist(main, { title: 'nav.waitlist', fixed: ['waitlisted'], routeQuery: current.query, waitlist: true });
 }

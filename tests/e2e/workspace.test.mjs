@@ -1,0 +1,306 @@
+// What a walk through every role found (issue 17's defects 2–9), each with the check that would
+// have caught it: dialogs with two buttons of one label, the commission's request hidden at the
+// bottom, the quota table and the distribution, the waitlist's columns, a history of commands,
+// red buttons for admissions, one-click disabling, the taken login, dates in the browser's
+// format, and the focus box on headings.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, screenshot, signIn, signOut, act, apiGet, apiPost, waitForState,
+  accessibilityProblems, registerPatient } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const year = () => new Date(Date.now() + 5 * 3600e3).getUTCFullYear();
+
+async function useLanguage(page, language) {
+  await page.selectOption('#language', language);
+  await page.waitForFunction((l) => document.documentElement.lang === l, language);
+}
+
+async function openReferral(page, id) {
+  await page.goto(`${server.base}/#/referrals/${id}`);
+  await page.waitForSelector('.timeline');
+}
+
+// A submitted surgery referral of a new Almaty patient, made by the signed-in doctor.
+async function submitted(page) {
+  const iin = await registerPatient(page, { last_name: 'Сейфуллина', first_name: 'Гүлнар', birth_date: '1980-03-08', sex: 'female' });
+  const made = await apiPost(page, '/api/v1/referrals', { patient_iin: iin, icd10: 'K80.2', profile: 'surgery', urgency: 'routine',
+    care_form: 'inpatient', justification: 'Желчнокаменная болезнь, показана операция' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const sent = await page.evaluate(async ({ id, version }) => (await fetch(`/api/v1/referrals/${id}/actions/submit`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': localStorage.getItem('joldama.csrf'), 'if-match': `"${version}"` }, body: '{}',
+  })).json(), made.body);
+  return sent;
+}
+
+// The labels of the open dialog's buttons.
+const dialogButtons = (page) => page.$$eval('dialog button', (buttons) => buttons.map((b) => b.textContent.trim()));
+
+test('no dialog shows two buttons with one label, in any language', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'doctor');
+  const referral = await submitted(page);
+  await signOut(page);
+  await signIn(page, server.base, 'commission');
+  for (const language of ['kk', 'ru', 'en']) {
+    await useLanguage(page, language);
+    await openReferral(page, referral.id);
+    const actions = await page.$$eval('.actions button[data-action]', (buttons) => buttons.map((b) => b.dataset.action));
+    assert.ok(actions.includes('reject'), actions.join());
+    for (const action of actions) {
+      await page.click(`.actions button[data-action="${action}"]`);
+      await page.waitForSelector(`dialog form[data-action="${action}"]`);
+      const labels = await dialogButtons(page);
+      assert.equal(new Set(labels).size, labels.length, `${language} ${action}: ${labels.join(' | ')}`);
+      if (action === 'reject') {
+        // The question before an irreversible step has its own two distinct buttons.
+        await page.fill('dialog [name="reason"]', 'Помощь оказывается на уровне области');
+        await page.click('dialog form button[type=submit]');
+        await page.waitForSelector('dialog button[data-confirm="yes"]');
+        const asked = await page.$$eval('dialog:last-of-type button', (b) => b.map((x) => x.textContent.trim()));
+        assert.equal(new Set(asked).size, asked.length, `${language} confirm: ${asked.join(' | ')}`);
+        if (language === 'kk') await screenshot(page, 'reject-confirm-kk');
+        await page.click('dialog:last-of-type button:not([data-confirm])');
+      }
+      await page.click('dialog form button.secondary');
+      await page.waitForSelector('dialog', { state: 'detached' });
+    }
+  }
+  assert.deepEqual(page.problems, []);
+});
+
+test('the doctor sees what the commission asked for, by when, and a history of events with names', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'doctor');
+  const referral = await submitted(page);
+  await signOut(page);
+  await signIn(page, server.base, 'commission');
+  await openReferral(page, referral.id);
+  await act(page, 'request_info', { comment: 'Приложите УЗИ брюшной полости' });
+  await waitForState(page, referral.id, 'info_requested');
+  await signOut(page);
+
+  await signIn(page, server.base, 'doctor');
+  await useLanguage(page, 'ru');
+  await page.goto(`${server.base}/#/referrals`);
+  await page.waitForSelector('.info-banner');
+  assert.match(await page.textContent('.info-banner'), /Комиссия запросила документы/);
+  await page.click('.info-banner a');
+  await page.waitForSelector(`table.worklist tr[data-id="${referral.id}"]`);
+  assert.match(await page.textContent(`table.worklist tr[data-id="${referral.id}"]`), /ответить до/);
+  await screenshot(page, 'doctor-info-requested-worklist-ru');
+
+  await openReferral(page, referral.id);
+  // The request is the first thing on the page, above the actions, with its reply deadline.
+  const banner = await page.$eval('#info-request', (b) => ({ text: b.textContent,
+    first: b.compareDocumentPosition(document.querySelector('.actions')) & Node.DOCUMENT_POSITION_FOLLOWING }));
+  assert.ok(banner.first, 'the request is shown above the actions');
+  assert.match(banner.text, /Приложите УЗИ брюшной полости/);
+  assert.match(banner.text, /Ответить до \d{1,2} [а-я]+ \d{4}/);
+  const history = await page.textContent('.timeline');
+  for (const event of ['Зарегистрировано', 'Направлено в комиссию', 'Запрошены документы']) assert.ok(history.includes(event), event);
+  assert.ok(!history.includes('Зарегистрировать'), 'the history names events, not commands');
+  const referralJson = await apiGet(page, `/api/v1/referrals/${referral.id}`);
+  const asked = referralJson.history.find((e) => e.action === 'request_info');
+  assert.ok(asked.by.name, 'the actor has a name');
+  assert.ok(history.includes(asked.by.name), 'the history shows who acted by name');
+  const doctorEntry = referralJson.history.find((e) => e.action === 'register');
+  assert.ok(doctorEntry.by.organization && history.includes(doctorEntry.by.organization), 'and their organization');
+  const labels = await page.$$eval('dt', (dts) => dts.map((d) => d.textContent));
+  assert.ok(labels.includes('Дата регистрации') && labels.includes('Срок решения'), labels.join());
+  await screenshot(page, 'doctor-info-requested-ru');
+  await useLanguage(page, 'kk');
+  await page.waitForFunction(() => /Тіркелді/.test(document.querySelector('.timeline')?.textContent || ''));
+  const kazakh = await page.textContent('.timeline');
+  for (const event of ['Тіркелді', 'Комиссияға жіберілді', 'Құжат сұратылды']) assert.ok(kazakh.includes(event), event);
+  await screenshot(page, 'doctor-info-requested-kk');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the quota table shows every profile with totals, scrolls by keyboard, and puts back a refused value', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'republic');
+  const rows = await apiGet(page, `/api/v1/quotas?period=${year()}`);
+  const busy = rows.find((q) => q.reserved + q.used > 0);
+  assert.ok(busy, 'the demo holds a quota with units in use');
+  await page.goto(`${server.base}/#/quotas?period=${year()}`);
+  await page.waitForSelector('.quota-scroll table tfoot');
+  const headers = await page.$$eval('.quota-matrix thead th', (ths) => ths.map((th) => th.textContent));
+  assert.equal(headers.length, 1 + 12 + 1, headers.join());
+  // The totals add up what the cells hold.
+  const sums = await page.evaluate(() => {
+    const inputs = [...document.querySelectorAll('.quota-matrix tbody input')];
+    const number = (text) => Number(text.replace(/\D/g, ''));
+    return { cells: inputs.reduce((s, i) => s + Number(i.value), 0),
+      all: number(document.querySelector('[data-total="all"] .total-number').textContent),
+      rows: [...document.querySelectorAll('[data-total="region"] .total-number')].reduce((s, e) => s + number(e.textContent), 0) };
+  });
+  assert.equal(sums.all, sums.cells);
+  assert.equal(sums.rows, sums.cells);
+
+  // A value below what is held is refused: the cell shows the server's value again, and the
+  // message names the region and the profile once.
+  const cell = page.locator(`input[name="q-${busy.region}-${busy.profile}"]`);
+  await cell.fill('0');
+  await page.click('#save-quotas');
+  await page.waitForSelector('.quota-status [role=alert]');
+  assert.equal(await cell.inputValue(), String(busy.allocated));
+  assert.equal(await cell.getAttribute('aria-invalid'), 'true');
+  const message = await page.textContent('.quota-status [role=alert]');
+  assert.ok(!/бөлінгені:\s/.test(message) && !/allocated:/.test(message), message);
+  assert.match(message, /0/);
+  const [after] = await apiGet(page, `/api/v1/quotas?period=${year()}&region=${busy.region}&profile=${busy.profile}`);
+  assert.equal(after.allocated, busy.allocated);
+  await screenshot(page, 'republic-quota-refused-kk');
+  await signOut(page);
+
+  // The commission's read-only copy: the scrolling box takes the keyboard.
+  await signIn(page, server.base, 'commission');
+  await useLanguage(page, 'ru');
+  await page.goto(`${server.base}/#/quotas?period=${year()}`);
+  await page.waitForSelector('.quota-scroll table');
+  await page.focus('.quota-scroll');
+  const scrolled = await page.evaluate(async () => {
+    const box = document.querySelector('.quota-scroll');
+    return box.scrollWidth > box.clientWidth ? 'wide' : 'fits';
+  });
+  if (scrolled === 'wide') {
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('.quota-scroll').scrollLeft > 0);
+  }
+  await screenshot(page, 'commission-quotas-ru');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a distribution shows each region\'s change, names the regions that block, asks, and reports where the user is', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'republic');
+  await useLanguage(page, 'ru');
+  const rows = await apiGet(page, `/api/v1/quotas?period=${year()}`);
+  const busy = rows.find((q) => q.reserved + q.used > 0);
+  await page.goto(`${server.base}/#/quotas?period=${year()}`);
+  await page.waitForSelector('#preview-distribution');
+
+  // A national total of 0 would leave the busy region below what it holds.
+  await page.selectOption('select[name=profile]', busy.profile);
+  await page.fill('input[name=total]', '0');
+  await page.click('#preview-distribution');
+  await page.waitForSelector('#distribution-blocked');
+  const regions = await apiGet(page, '/api/v1/regions');
+  const name = regions.find((r) => r.code === busy.region).name.ru;
+  assert.ok((await page.textContent('#distribution-blocked')).includes(name));
+  assert.ok(await page.$eval('#apply-distribution', (b) => b.disabled));
+  assert.equal(await page.locator(`table.distribution tr.blocked[data-region="${busy.region}"]`).count(), 1);
+  await screenshot(page, 'republic-distribution-blocked-ru');
+
+  // A total that fits: the change of every region, a question, then the answer beside the button.
+  await page.selectOption('select[name=profile]', 'oncology');
+  await page.fill('input[name=total]', '400');
+  await page.click('#preview-distribution');
+  await page.waitForSelector('table.distribution tbody tr');
+  const changes = await page.$$eval('table.distribution tbody tr td:nth-child(4)', (cells) => cells.map((c) => c.textContent));
+  assert.equal(changes.length, 20);
+  const hash = await page.evaluate(() => location.hash);
+  await page.click('#apply-distribution');
+  await page.waitForSelector('dialog button[data-confirm="yes"]');
+  assert.match(await page.textContent('dialog'), /регионах: \d+/);
+  await page.click('dialog button[data-confirm="yes"]');
+  await page.waitForFunction(() => /Распределение применено/.test(document.querySelector('.distribution-result')?.textContent || ''));
+  assert.equal(await page.evaluate(() => location.hash), hash, 'the page did not jump away');
+  const applied = await apiGet(page, `/api/v1/quotas?period=${year()}&profile=oncology`);
+  assert.equal(applied.reduce((s, q) => s + q.allocated, 0), 400);
+  // The table above shows the new allocations.
+  const shown = await page.$$eval('.quota-matrix tbody input[name$="-oncology"]', (inputs) => inputs.reduce((s, i) => s + Number(i.value), 0));
+  assert.equal(shown, 400);
+  await screenshot(page, 'republic-distribution-applied-ru');
+  assert.deepEqual(page.problems, []);
+});
+
+test('the waitlist shows region and urgency, and which queue a position is in', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'republic');
+  await useLanguage(page, 'ru');
+  await page.goto(`${server.base}/#/waitlist`);
+  await page.waitForSelector('table.worklist tbody tr');
+  const headers = await page.$$eval('table.worklist thead th', (ths) => ths.map((th) => th.textContent));
+  assert.ok(headers.includes('Регион') && headers.includes('Срочность'), headers.join());
+  const waiting = (await apiGet(page, '/api/v1/referrals?state=waitlisted')).items[0];
+  const regions = await apiGet(page, '/api/v1/regions');
+  const position = await page.textContent(`tr[data-id="${waiting.id}"] .queue-position`);
+  assert.ok(position.includes(regions.find((r) => r.code === waiting.quota.region).name.ru), position);
+  assert.ok(position.includes(String(waiting.quota.period)), position);
+  await screenshot(page, 'republic-waitlist-ru');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.deepEqual(page.problems, []);
+});
+
+test('admissions are not red, disabling asks first, a taken login is named, dates read in the language, headings have no box', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'hospital');
+  const admitted = (await apiGet(page, '/api/v1/referrals?state=admitted')).items[0];
+  await openReferral(page, admitted.id);
+  assert.equal(await page.getAttribute('.actions button[data-action="discharge"]', 'class'), 'primary');
+  // The heading takes focus for screen readers but draws no box.
+  const focus = await page.evaluate(() => {
+    const heading = document.querySelector('main h1');
+    heading.focus();
+    const style = getComputedStyle(heading);
+    return { focused: document.activeElement === heading, outline: style.outlineStyle, shadow: style.boxShadow };
+  });
+  assert.ok(focus.focused);
+  assert.equal(focus.outline, 'none');
+  assert.equal(focus.shadow, 'none');
+  await signOut(page);
+
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/#/admin/users`);
+  await page.waitForSelector('button[data-toggle="doctor.astana"]');
+  await page.click('button[data-toggle="doctor.astana"]');
+  await page.waitForSelector('dialog button[data-confirm="yes"]');
+  await page.click('dialog button:not([data-confirm])');
+  await page.waitForSelector('dialog', { state: 'detached' });
+  const users = await apiGet(page, '/api/v1/users');
+  assert.equal(users.find((u) => u.user.login === 'doctor.astana').disabled, false, 'nothing happened without a yes');
+
+  await page.click('#new-user');
+  await page.waitForSelector('dialog input[name=login]');
+  await page.fill('dialog input[name=login]', 'doctor');
+  await page.fill('dialog input[name=name]', 'Тест Тестов');
+  await page.selectOption('dialog select[name=role]', 'republican');
+  await page.fill('dialog input[name=password]', 'a-long-enough-password-1');
+  await page.click('dialog button[type=submit]');
+  await page.waitForSelector('dialog [data-field="login"] .field-error:not([hidden])');
+  assert.match(await page.textContent('dialog [data-field="login"] .field-error'), /логин бос емес/);
+  await screenshot(page, 'admin-login-taken-kk');
+  await page.click('dialog button.secondary');
+  await signOut(page);
+
+  // A date typed in the native picker is written beside it as the interface's language writes it.
+  await signIn(page, server.base, 'doctor');
+  await page.goto(`${server.base}/#/patients/new`);
+  await page.waitForSelector('input[name=birth_date]');
+  await page.fill('input[name=birth_date]', '1980-03-08');
+  await page.waitForFunction(() => /1980 жылғы 8 наурыз/.test(document.querySelector('[data-field="birth_date"] .date-echo').textContent));
+  await useLanguage(page, 'ru');
+  await page.goto(`${server.base}/#/patients/new`);
+  await page.waitForSelector('input[name=birth_date]');
+  await page.fill('input[name=birth_date]', '1980-03-08');
+  await page.waitForFunction(() => /8 марта 1980/.test(document.querySelector('[data-field="birth_date"] .date-echo').textContent));
+  assert.deepEqual(page.problems, []);
+});

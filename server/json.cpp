@@ -195,6 +195,8 @@ json::value to_json(PublicStatus const& s) {
       {"queue_position", optional_or_null(s.queue_position, [](int n) { return n; })},
       {"planned_date", optional_or_null(s.planned_date, [](Date d) { return format_date(d); })},
       {"hospital", text_or_null(s.hospital)},
+      {"decision_due",
+       optional_or_null(s.decision_due, [](Timestamp at) { return format_timestamp(at); })},
       {"updated_at", format_timestamp(s.updated_at)}};
 }
 

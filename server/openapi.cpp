@@ -296,6 +296,7 @@ json::object schemas() {
                               {"queue_position", nullable("integer")},
                               {"planned_date", nullable("string")},
                               {"hospital", nullable("string")},
+                              {"decision_due", nullable("string")},
                               {"updated_at", string_schema()}},
                              {"code", "state", "profile", "updated_at"});
   s["AuditEvent"] = object({{"seq", {{"type", "integer"}}},

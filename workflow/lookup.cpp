@@ -205,6 +205,11 @@ Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
   status.route = r.route;
   status.profile = r.profile;
   status.updated_at = r.updated_at;
+  bool const awaits_decision =
+      r.state == State::CommissionReview || r.state == State::InPersonScheduled ||
+      r.state == State::RepublicanReview || r.state == State::AbroadReview ||
+      r.state == State::BookingRequested;
+  if (awaits_decision) status.decision_due = r.deadline;
   if (r.state == State::Waitlisted) {
     auto position = store.queue_position(r.id);
     if (!position) return position.error();

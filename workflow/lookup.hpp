@@ -41,6 +41,8 @@ struct PublicStatus {
   std::optional<int> queue_position;
   std::optional<Date> planned_date;
   std::string hospital;
+  // While the commission, the republican level or the hospital is to decide: by when.
+  std::optional<Timestamp> decision_due;
   Timestamp updated_at{};
 };
 

@@ -22,6 +22,17 @@ after(async () => {
   await server?.stop();
 });
 
+// A valid IIN that begins with `seven` digits (birth date, century and sex).
+function iinWith(seven) {
+  const weights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
+  for (let serial = 1000; ; serial += 1) {
+    const d = [...`${seven}${serial}`].map(Number);
+    let check = d.reduce((s, x, i) => s + x * (i + 1), 0) % 11;
+    if (check === 10) check = d.reduce((s, x, i) => s + x * weights[i], 0) % 11;
+    if (check !== 10) return `${seven}${serial}${check}`;
+  }
+}
+
 const year = () => new Date(Date.now() + 5 * 3600e3).getUTCFullYear();
 
 async function useLanguage(page, language) {
@@ -297,10 +308,42 @@ test('admissions are not red, disabling asks first, a taken login is named, date
   await page.waitForSelector('input[name=birth_date]');
   await page.fill('input[name=birth_date]', '1980-03-08');
   await page.waitForFunction(() => /1980 жылғы 8 наурыз/.test(document.querySelector('[data-field="birth_date"] .date-echo').textContent));
+
+  // The IIN fills the birth date and the sex, which stay editable; a date the doctor set stays.
+  await page.reload();
+  await page.waitForSelector('input[name=iin]');
+  assert.equal(await page.inputValue('input[name=birth_date]'), '');
+  await page.fill('input[name=iin]', iinWith('9512244'));
+  assert.equal(await page.inputValue('input[name=birth_date]'), '1995-12-24');
+  assert.equal(await page.inputValue('select[name=sex]'), 'female');
+  assert.equal(await page.locator('[data-field="birth_date"] .from-iin').count(), 1);
+  await page.fill('input[name=birth_date]', '1995-12-25');
+  await page.fill('input[name=iin]', iinWith('9512243'));
+  assert.equal(await page.inputValue('input[name=birth_date]'), '1995-12-25');
+  assert.equal(await page.inputValue('select[name=sex]'), 'male');
+  await page.selectOption('select[name=sex]', 'female');
+  assert.equal(await page.inputValue('select[name=sex]'), 'female');
   await useLanguage(page, 'ru');
   await page.goto(`${server.base}/#/patients/new`);
   await page.waitForSelector('input[name=birth_date]');
   await page.fill('input[name=birth_date]', '1980-03-08');
   await page.waitForFunction(() => /8 марта 1980/.test(document.querySelector('[data-field="birth_date"] .date-echo').textContent));
+  assert.deepEqual(page.problems, []);
+});
+
+test("the patient's page says by when a decision is expected", async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'doctor');
+  const referral = await submitted(page);
+  await useLanguage(page, 'ru');
+  await page.goto(`${server.base}/status.html`);
+  await page.fill('input[name=code]', referral.code);
+  await page.fill('input[name=iin]', referral.patient.iin);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('.result[data-state="commission_review"]');
+  const text = await page.textContent('.result');
+  assert.match(text, /Решение ожидается до\s*\d{1,2} [а-я]+ \d{4}, \d{2}:\d{2}/);
+  const status = await apiGet(page, `/api/v1/public/status?code=${referral.code}&iin=${referral.patient.iin}`);
+  assert.equal(status.decision_due, referral.deadline);
   assert.deepEqual(page.problems, []);
 });

@@ -198,6 +198,7 @@ TEST_F(JourneyTest, InAbsentiaFromRegistrationToDischargeAndThePublicPage) {
   EXPECT_EQ(status.at("state").as_string(), "completed");
   EXPECT_EQ(status.at("planned_date").as_string(), "2026-03-16");
   EXPECT_EQ(status.at("hospital").as_string(), "Национальный научный кардиохирургический центр");
+  EXPECT_TRUE(status.at("decision_due").is_null());  // nobody is to decide any more
   EXPECT_FALSE(status.as_object().contains("patient"));  // nothing personal on the public page
 }
 

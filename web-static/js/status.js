@@ -21,6 +21,7 @@ function resultCard(status) {
       row(t('fields.queue_position'), status.queue_position ? String(status.queue_position) : null),
       row(t('fields.planned_date'), status.planned_date ? formatDate(status.planned_date) : null),
       row(t('fields.hospital_id'), status.hospital),
+      row(t('public.decision_due'), status.decision_due ? formatDateTime(status.decision_due) : null),
       row(t('public.updated_at'), formatDateTime(status.updated_at))));
 }
 

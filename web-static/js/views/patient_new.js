@@ -6,7 +6,7 @@ import { t, currentLanguage } from '../i18n.js';
 import { api, newIdempotencyKey } from '../api.js';
 import { loadRegions, regionName } from '../state.js';
 import { field, checkbox, showError, showFieldError, clearErrors, values } from '../forms.js';
-import { iinProblem } from '../iin.js';
+import { iinProblem, birthFromIin } from '../iin.js';
 
 const RESIDENCIES = ['citizen', 'kandas', 'foreign_permanent', 'stateless_permanent', 'foreign_temporary'];
 
@@ -38,10 +38,28 @@ export async function newPatientView(main) {
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('patient.register'))));
 
   const iin = form.elements.iin;
+  // A valid IIN fills the birth date and sex, unless the doctor has set them: they stay editable.
+  const fillFromIin = () => {
+    const known = birthFromIin(iin.value);
+    for (const name of ['birth_date', 'sex']) {
+      const control = form.elements[name];
+      if (!known || (control.value && control.dataset.fromIin !== control.value)) continue;
+      control.value = known[name];
+      control.dataset.fromIin = known[name];
+      control.dispatchEvent(new Event('change'));
+      const wrapper = control.closest('.field');
+      if (!wrapper.querySelector('.from-iin')) {
+        const hintId = `${control.id}-from-iin`;
+        control.after(h('p', { class: 'hint from-iin', id: hintId }, t('hints.from_iin')));
+        control.setAttribute('aria-describedby', `${control.getAttribute('aria-describedby')} ${hintId}`);
+      }
+    }
+  };
   iin.addEventListener('input', () => {
     const problem = iin.value.length === 12 || /\D/.test(iin.value) ? iinProblem(iin.value) : null;
     clearErrors(form);
     if (problem) showFieldError(form, 'iin', t(problem));
+    else if (iin.value.length === 12) fillFromIin();
     iin.focus();
   });
   form.elements.residency.addEventListener('change', () => {

@@ -130,6 +130,18 @@ Result<WorklistQuery> worklist_query(Request const& request, bool paged) {
     return validation_error("overdue", "must be true or false");
   }
   query.overdue_only = overdue == "true";
+  for (auto [name, target] : {std::pair{"due_by", &query.due_by},
+                              std::pair{"created_from", &query.created_from},
+                              std::pair{"created_to", &query.created_to}}) {
+    if (auto text = query_text(request, name); !text.empty()) {
+      *target = parse_date(text);
+      if (!*target) return validation_error(name, "a date is written YYYY-MM-DD");
+    }
+  }
+  if (auto since = query_text(request, "since"); !since.empty()) {
+    query.since = parse_timestamp(since);
+    if (!query.since) return validation_error("since", "an instant is written as in RFC 3339");
+  }
   query.text = query_text(request, "q");
   if (paged) {
     auto limit = query_integer(request, "limit", 1, static_cast<std::int64_t>(kMaxPageSize));
@@ -386,7 +398,8 @@ void add_referral_routes(Api& api) {
            "A doctor registers a referral for a registered patient (state `registered`)",
            bind(register_referral)});
   api.add({Method::Get, "/api/v1/referrals", Access::SignedIn, Body::None,
-           "The caller's worklist: ?state=a,b&profile=&region=&overdue=true&q=&limit=50&after=",
+           "The caller's worklist: ?state=a,b&profile=&region=&overdue=true&due_by=DATE&since=INSTANT"
+           "&created_from=DATE&created_to=DATE&q=&limit=50&after=",
            bind(list_referrals)});
   api.add({Method::Get, "/api/v1/referrals/counts", Access::SignedIn, Body::None,
            "How many of the caller's referrals are in each state, for the same filters",

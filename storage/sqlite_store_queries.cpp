@@ -128,6 +128,11 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
   if (!f.region.empty()) where.add("r.patient_region = ?").with(f.region);
   if (f.overdue_at)
     where.add("r.deadline IS NOT NULL AND r.deadline < ?").with(to_millis(*f.overdue_at));
+  if (f.due_from) where.add("r.deadline >= ?").with(to_millis(*f.due_from));
+  if (f.due_before) where.add("r.deadline < ?").with(to_millis(*f.due_before));
+  if (f.state_since_from) where.add("r.state_since >= ?").with(to_millis(*f.state_since_from));
+  if (f.created_from) where.add("r.created_at >= ?").with(to_millis(*f.created_from));
+  if (f.created_before) where.add("r.created_at < ?").with(to_millis(*f.created_before));
   switch (f.search) {
     case SearchKind::None: break;
     // Codes and IINs hold only digits and dashes, so a prefix cannot contain a wildcard.

@@ -49,6 +49,22 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
   filter.profile = query.profile;
   filter.region = query.region;
   if (query.overdue_only) filter.overdue_at = now;
+  if (query.due_by) {
+    filter.due_from = now;
+    filter.due_before = end_of_local_day(*query.due_by) + std::chrono::milliseconds{1};
+  }
+  filter.state_since_from = query.since;
+  if (query.created_from && query.created_to && *query.created_to < *query.created_from) {
+    return validation_error("created_to", "the range ends before it begins");
+  }
+  if (query.created_from && query.created_to &&
+      *query.created_to - *query.created_from > std::chrono::days{5 * 366}) {
+    return validation_error("created_to", "a range is at most five years");
+  }
+  if (query.created_from) filter.created_from = start_of_local_day(*query.created_from);
+  if (query.created_to) {
+    filter.created_before = end_of_local_day(*query.created_to) + std::chrono::milliseconds{1};
+  }
   filter.after = query.after;
   filter.limit = query.limit;
 

@@ -22,6 +22,10 @@ struct WorklistQuery {
   std::string profile;
   std::string region;
   bool overdue_only = false;
+  std::optional<Date> due_by;        // a deadline still ahead that falls by the end of this day
+  std::optional<Timestamp> since;    // in the present state since this moment
+  std::optional<Date> created_from;  // registered on this day or later
+  std::optional<Date> created_to;    // registered on this day or earlier
   std::string text;  // code prefix, IIN prefix, or part of the patient's name
   std::optional<WorklistCursor> after;
   std::size_t limit = 50;

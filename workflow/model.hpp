@@ -400,6 +400,11 @@ struct ReferralFilter {
   std::string profile;
   std::string region;
   std::optional<Timestamp> overdue_at;  // only referrals whose deadline passed before this
+  std::optional<Timestamp> due_from;    // a deadline at or after this …
+  std::optional<Timestamp> due_before;  // … and before this
+  std::optional<Timestamp> state_since_from;
+  std::optional<Timestamp> created_from;
+  std::optional<Timestamp> created_before;
   SearchKind search = SearchKind::None;
   std::string search_text;  // case-folded for Name
   std::optional<WorklistCursor> after;

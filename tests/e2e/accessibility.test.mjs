@@ -89,6 +89,7 @@ test('the public page fits a 360 px phone and is usable by keyboard', async () =
 test('the workspace works at 360 px too', async () => {
   const page = await openPage(browser, { viewport: { width: 360, height: 740 } });
   await signIn(page, server.base, 'commission');
+  await page.goto(`${server.base}/#/queue`);
   await page.waitForSelector('table.worklist tbody tr');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the worklist is ${overflow}px too wide`);

@@ -20,6 +20,7 @@ after(async () => {
 test('an administrator creates, disables and re-enables a user, and adds an organization', async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/#/admin/users`);
   await page.waitForSelector('table.worklist tbody tr');
 
   // A new commission member for Karaganda; a short password is refused by the field first.
@@ -72,6 +73,7 @@ test('a password the administrator reset must be replaced at the next sign-in, a
   // The administrator resets hospital2's password.
   const admin = await openPage(browser, { bypassCSP: true });
   await signIn(admin, server.base, 'admin');
+  await admin.goto(`${server.base}/#/admin/users`);
   await admin.waitForSelector('tr[data-login="hospital2"]');
   await admin.click('tr[data-login="hospital2"] button:not([data-toggle])');
   const reset = admin.locator('dialog form');
@@ -103,8 +105,8 @@ test('a password the administrator reset must be replaced at the next sign-in, a
   await page.locator('.field[data-field="repeat"] .field-error').waitFor({ state: 'visible' });
   await page.fill('#password-form [name=repeat]', 'Harbour-Quince-62-Velvet');
   await page.click('#password-form button[type=submit]');
-  await page.waitForURL(/#\/queue$/);
-  await page.waitForSelector('table.worklist, .empty');
+  await page.waitForURL(/#\/home$/);
+  await page.waitForSelector('.home-tiles li');
 
   // Later, from the header, the user changes it again by keyboard alone.
   await page.click('.who-name');
@@ -117,12 +119,12 @@ test('a password the administrator reset must be replaced at the next sign-in, a
   await page.keyboard.press('Tab');
   await page.keyboard.type('Orchard-Falcon-93-Lumen');
   await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/queue$/);
+  await page.waitForURL(/#\/home$/);
   await signOut(page);
   await page.fill('input[name=login]', 'hospital2');
   await page.fill('input[name=password]', 'Orchard-Falcon-93-Lumen');
   await page.click('form button[type=submit]');
-  await page.waitForSelector('table.worklist, .empty');
+  await page.waitForSelector('.home-tiles li');
   assert.deepEqual(page.problems, []);
   assert.deepEqual(admin.problems, []);
 });

@@ -57,6 +57,7 @@ test('an invalid IIN is refused in the patient form, by the field', async () => 
 test('a stale version is explained, with a reload', async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'commission');
+  await page.goto(`${server.base}/#/queue`);
   await page.waitForSelector('table.worklist tbody tr');
   await inEnglish(page, 'Review queue');
   await page.waitForSelector('table.worklist tbody tr');
@@ -87,6 +88,7 @@ test('a stale version is explained, with a reload', async () => {
 test("the server's refusal is shown by its field in the user's language", async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'commission');
+  await page.goto(`${server.base}/#/queue`);
   await page.waitForSelector('table.worklist tbody tr');
   await page.selectOption('#language', 'kk');  // the user's choice is kept; make it Kazakh here
   await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Қарау кезегі');

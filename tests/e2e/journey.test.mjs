@@ -27,6 +27,10 @@ test('a referral travels from the doctor to discharge and the public page', asyn
 
   // The doctor registers the patient…
   await signIn(page, server.base, 'doctor');
+  await page.waitForSelector('.home-tiles li');
+  await screenshot(page, 'doctor-home');
+  await page.click('a[href="#/referrals"]');
+  await page.waitForSelector('table.worklist');
   await screenshot(page, 'doctor-referrals');
   await page.click('a[href="#/patients/new"]');
   await page.waitForSelector('input[name=iin]');
@@ -69,6 +73,7 @@ test('a referral travels from the doctor to discharge and the public page', asyn
 
   // The commission schedules an in-person examination, then approves.
   await signIn(page, server.base, 'commission');
+  await page.click('a[href="#/queue"]');
   await page.waitForSelector(`table.worklist tr[data-id="${id}"]`);
   await screenshot(page, 'commission-queue');
   await page.click(`table.worklist tr[data-id="${id}"] a`);
@@ -85,6 +90,7 @@ test('a referral travels from the doctor to discharge and the public page', asyn
 
   // The republican level approves against the quota: the meter moves by one.
   await signIn(page, server.base, 'republic');
+  await page.click('a[href="#/queue"]');
   await page.waitForSelector(`table.worklist tr[data-id="${id}"]`);
   await screenshot(page, 'republic-queue');
   await page.click(`table.worklist tr[data-id="${id}"] a`);
@@ -102,6 +108,7 @@ test('a referral travels from the doctor to discharge and the public page', asyn
 
   // The hospital accepts with a date, prints the talon, admits and discharges.
   await signIn(page, server.base, 'hospital');
+  await page.click('a[href="#/queue"]');
   await page.waitForSelector(`table.worklist tr[data-id="${id}"]`);
   await screenshot(page, 'hospital-inbox');
   await page.click(`table.worklist tr[data-id="${id}"] a`);

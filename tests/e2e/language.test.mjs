@@ -37,6 +37,7 @@ test('the workspace speaks Kazakh, Russian and English, and remembers the choice
   await signIn(page, server.base, 'doctor');
   await page.waitForSelector('header nav');
   assert.ok((await navText(page)).includes('Менің жолдамаларым'));
+  await page.click('a[href="#/referrals"]');
   await page.waitForSelector('table.worklist');
   assert.ok((await page.textContent('table.worklist thead')).includes('Пациент'));
 

@@ -347,3 +347,46 @@ test("the patient's page says by when a decision is expected", async () => {
   assert.equal(status.decision_due, referral.deadline);
   assert.deepEqual(page.problems, []);
 });
+
+test('each role starts on a home page of counts that open the filtered worklist', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'commission');
+  await page.waitForSelector('.home-tiles li[data-tile="overdue"]');
+  assert.equal(await page.evaluate(() => location.hash), '#/home');
+  // A first visit from this browser has nothing to call new.
+  assert.equal(await page.locator('.home-tiles li[data-tile="new"]').count(), 0);
+  const states = 'commission_review,in_person_scheduled,info_requested';
+  const overdue = await apiGet(page, `/api/v1/referrals/counts?state=${states}&overdue=true`);
+  assert.equal(Number(await page.textContent('[data-tile="overdue"] .home-count')), overdue.total);
+  assert.ok(overdue.total > 0, 'the demo has overdue work for the commission');
+  await useLanguage(page, 'ru');
+  await page.waitForSelector('html[lang="ru"] .home-tiles li[data-tile="overdue"]');
+  await screenshot(page, 'commission-home-ru');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.click('[data-tile="overdue"] a');
+  await page.waitForSelector('table.worklist tbody tr');
+  assert.match(await page.textContent('.worklist-status'), new RegExp(`из ${overdue.total}`));
+
+  // The next visit: what changed since the last one is counted, and opens that list.
+  await page.evaluate(() => {
+    sessionStorage.clear();
+    localStorage.setItem('joldama.last-visit.commission', '2026-01-01T00:00:00.000Z');
+  });
+  await page.goto(`${server.base}/#/home`);
+  await page.reload();
+  await page.waitForSelector('.home-tiles li[data-tile="new"]');
+  const fresh = await apiGet(page, `/api/v1/referrals/counts?state=${states}&since=2026-01-01T00:00:00.000Z`);
+  assert.equal(Number(await page.textContent('[data-tile="new"] .home-count')), fresh.total);
+  await page.click('[data-tile="new"] a');
+  await page.waitForSelector('#list-window');
+  await page.waitForSelector('table.worklist tbody tr');
+  assert.match(await page.textContent('.worklist-status'), new RegExp(`из ${fresh.total}`));
+
+  // The registration-date range narrows a list; a reversed one is refused by its field.
+  await page.goto(`${server.base}/#/referrals?created_from=2030-01-01&created_to=2030-01-31`);
+  await page.waitForSelector('.results .empty');
+  await page.goto(`${server.base}/#/referrals?created_from=2026-03-05&created_to=2026-03-01`);
+  await page.waitForSelector('.results .form-error');
+  assert.match(await page.textContent('.results .form-error'), /Конец периода/);
+  assert.deepEqual(page.problems.filter((p) => !/422/.test(p)), []);
+});

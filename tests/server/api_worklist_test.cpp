@@ -145,3 +145,76 @@ TEST_F(WorklistTest, CountsPerState) {
 
 }  // namespace
 }  // namespace joldama
+
+namespace joldama {
+namespace {
+
+std::set<std::int64_t> ids_of(std::vector<json::value> const& rows) {
+  std::set<std::int64_t> ids;
+  for (auto const& r : rows) ids.insert(r.at("id").as_int64());
+  return ids;
+}
+
+Timestamp instant(json::value const& v) {
+  return parse_timestamp(std::string{v.as_string()}).value();
+}
+
+// The home page's windows: what falls due by a day (still ahead), what is in its state since a
+// moment, and the registration-date range; each the same rows as filtering the whole list here.
+TEST_F(WorklistTest, DeadlineWindowsWhatIsNewAndRegistrationDates) {
+  auto const all = items(republic, "?limit=200");
+  ASSERT_GT(all.size(), 5u);
+  auto const now = testing::demo_epoch();
+
+  auto const until = end_of_local_day(*parse_date("2026-03-06"));
+  std::set<std::int64_t> due;
+  for (auto const& r : all) {
+    if (r.at("deadline").is_null()) continue;
+    auto const at = instant(r.at("deadline"));
+    if (at >= now && at <= until) due.insert(r.at("id").as_int64());
+  }
+  ASSERT_FALSE(due.empty());
+  EXPECT_EQ(ids_of(items(republic, "?limit=200&due_by=2026-03-06")), due);
+  auto const counted = republic.get("/api/v1/referrals/counts?due_by=2026-03-06").json();
+  EXPECT_EQ(counted.at("total").as_int64(), static_cast<std::int64_t>(due.size()));
+
+  std::vector<Timestamp> moments;
+  for (auto const& r : all) moments.push_back(instant(r.at("state_since")));
+  std::sort(moments.begin(), moments.end());
+  auto const middle = moments[moments.size() / 2];
+  std::set<std::int64_t> recent;
+  for (auto const& r : all) {
+    if (instant(r.at("state_since")) >= middle) recent.insert(r.at("id").as_int64());
+  }
+  auto since = format_timestamp(middle);
+  if (auto plus = since.find('+'); plus != std::string::npos) since.replace(plus, 1, "%2B");
+  EXPECT_EQ(ids_of(items(republic, "?limit=200&since=" + since)), recent) << since;
+
+  auto const first_day = local_date(instant(all.front().at("created_at")));
+  std::set<std::int64_t> that_day;
+  for (auto const& r : all) {
+    if (local_date(instant(r.at("created_at"))) == first_day) that_day.insert(r.at("id").as_int64());
+  }
+  auto const day = format_date(first_day);
+  EXPECT_EQ(ids_of(items(republic, fmt::format("?limit=200&created_from={0}&created_to={0}", day))),
+            that_day);
+}
+
+TEST_F(WorklistTest, BadWindowsAreRefusedByTheirField) {
+  auto const refused = [&](std::string const& query, std::string const& field) {
+    auto const reply = republic.get("/api/v1/referrals" + query);
+    EXPECT_EQ(reply.status, 422) << query << " " << reply.body;
+    EXPECT_EQ(reply.json().at("error").at("field").as_string(), field) << query;
+  };
+  refused("?due_by=2026-13-01", "due_by");
+  refused("?due_by=tomorrow", "due_by");
+  refused("?since=yesterday", "since");
+  refused("?created_from=2026-03-05&created_to=2026-03-01", "created_to");
+  refused("?created_from=2010-01-01&created_to=2026-03-01", "created_to");
+  refused("?created_from=2026-02-30", "created_from");
+  auto const counts = republic.get("/api/v1/referrals/counts?created_from=2026-03-05&created_to=2026-03-01");
+  EXPECT_EQ(counts.status, 422);
+}
+
+}  // namespace
+}  // namespace joldama

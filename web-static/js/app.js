@@ -15,9 +15,11 @@ import { quotasView } from './views/quotas.js';
 import { usersView, organizationsView, accessesView } from './views/admin.js';
 import { passwordView } from './views/password.js';
 import { placesView } from './views/places.js';
+import { homeView } from './views/home.js';
 
 route(/^\/login$/, loginView, { needsUser: false });
 route(/^\/me\/password$/, passwordView);
+route(/^\/home$/, homeView);
 route(/^\/queue$/, queueView);
 route(/^\/waitlist$/, waitlistView);
 route(/^\/referrals$/, worklistView);

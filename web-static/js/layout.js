@@ -6,19 +6,18 @@ import { api, signOut } from './api.js';
 import { session } from './state.js';
 import { navigate, show } from './router.js';
 
+const HOME = ['#/home', 'nav.home'];
 const NAVIGATION = {
-  doctor: [['#/referrals', 'nav.my_referrals'], ['#/patients/new', 'nav.new_patient'], ['#/referrals/new', 'nav.new_referral']],
-  commission: [['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/quotas', 'nav.quotas']],
-  republican: [['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
-  hospital: [['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons'], ['#/places', 'nav.places']],
-  admin: [['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
+  doctor: [HOME, ['#/referrals', 'nav.my_referrals'], ['#/patients/new', 'nav.new_patient'], ['#/referrals/new', 'nav.new_referral']],
+  commission: [HOME, ['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/quotas', 'nav.quotas']],
+  republican: [HOME, ['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
+  hospital: [HOME, ['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons'], ['#/places', 'nav.places']],
+  admin: [HOME, ['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
 };
 
 export function homeFor(user) {
   if (!user) return '#/login';
-  if (user.role === 'doctor') return '#/referrals';
-  if (user.role === 'admin') return '#/admin/users';
-  return '#/queue';
+  return '#/home';
 }
 
 const LANGUAGE_NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' };

@@ -19,6 +19,15 @@ const QUEUES = {
   hospital: { title: 'queue.hospital', states: ['booking_requested', 'talon_issued', 'scheduled', 'admitted'] },
 };
 
+// The states in which each role has work to do: what its home page counts.
+export const WORK_STATES = {
+  doctor: ['registered', 'info_requested'],
+  commission: QUEUES.commission.states,
+  republican: QUEUES.republican.states,
+  hospital: QUEUES.hospital.states,
+  admin: [],
+};
+
 function badge(kind, text) {
   return h('span', { class: `badge badge-${kind}` }, text);
 }
@@ -86,10 +95,18 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
     region: routeQuery.get('region') || '',
     overdue: routeQuery.get('overdue') === 'true',
     q: routeQuery.get('q') || '',
+    created_from: routeQuery.get('created_from') || '',
+    created_to: routeQuery.get('created_to') || '',
+    // From the home page: a set of states, a deadline window, what is new since a moment.
+    states: routeQuery.get('states') || '',
+    due_by: routeQuery.get('due_by') || '',
+    since: routeQuery.get('since') || '',
   };
   const scopeStates = fixed || ALL_STATES;
-  const states = filters.state ? [filters.state] : fixed || [];
-  const base = { state: states, profile: filters.profile, region: filters.region, q: filters.q };
+  const chosen = filters.states ? filters.states.split(',').filter((s) => scopeStates.includes(s)) : [];
+  const states = filters.state ? [filters.state] : chosen.length ? chosen : fixed || [];
+  const base = { state: states, profile: filters.profile, region: filters.region, q: filters.q,
+    created_from: filters.created_from, created_to: filters.created_to, due_by: filters.due_by, since: filters.since };
 
   main.append(h('h1', {}, t(title)));
   const status = h('div', { class: 'worklist-status', 'aria-live': 'polite' });
@@ -118,6 +135,10 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
       h('label', { for: 'filter-overdue' }, t('worklist.overdue_only'))),
     h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, t('worklist.search')),
       h('input', { id: 'filter-q', name: 'q', type: 'search', value: filters.q, placeholder: t('worklist.search_hint') })),
+    h('div', { class: 'field' }, h('label', { for: 'filter-created-from' }, t('worklist.created_from')),
+      h('input', { id: 'filter-created-from', name: 'created_from', type: 'date', value: filters.created_from })),
+    h('div', { class: 'field' }, h('label', { for: 'filter-created-to' }, t('worklist.created_to')),
+      h('input', { id: 'filter-created-to', name: 'created_to', type: 'date', value: filters.created_to })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary' }, t('worklist.apply')),
       h('a', { class: 'button secondary', href: location.hash.split('?')[0] }, t('worklist.reset'))));
@@ -125,15 +146,23 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
     event.preventDefault();
     const data = new FormData(form);
     const next = query({ state: data.get('state'), profile: data.get('profile'), region: data.get('region'),
-      overdue: data.get('overdue') ? 'true' : '', q: data.get('q') });
+      overdue: data.get('overdue') ? 'true' : '', q: data.get('q'), created_from: data.get('created_from'),
+      created_to: data.get('created_to'), states: filters.states, due_by: filters.due_by, since: filters.since });
     location.hash = location.hash.split('?')[0] + next;
   });
   main.append(form, status);
+  // What the home page narrowed the list to, said in words, with the way back to all of it.
+  const window_ = filters.due_by ? t('worklist.due_by', { date: formatDate(filters.due_by) })
+    : filters.since ? t('worklist.since', { at: formatDateTime(filters.since) }) : '';
+  if (window_) {
+    main.append(h('p', { class: 'banner', id: 'list-window' }, window_, ' ',
+      h('a', { href: location.hash.split('?')[0] }, t('worklist.show_all'))));
+  }
 
   const results = h('div', { class: 'results' });
   main.append(results);
   try {
-    const counts = await get(`/api/v1/referrals/counts${query({ state: fixed || [], profile: filters.profile, region: filters.region, q: filters.q })}`);
+    const counts = await get(`/api/v1/referrals/counts${query({ ...base, overdue: filters.overdue ? 'true' : '', state: chosen.length ? chosen : fixed || [] })}`);
     for (const s of scopeStates) {
       const n = counts.counts[s] || 0;
       if (!n) continue;
@@ -160,6 +189,9 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
 
     const listQuery = { ...base, overdue: filters.overdue ? 'true' : '', limit: 50 };
     const first = await get(`/api/v1/referrals${query(listQuery)}`);
+    // The total, for the page's position: the counts of the states the list shows.
+    const total = (filters.state ? [filters.state] : Object.keys(counts.counts))
+      .reduce((sum, s) => sum + (counts.counts[s] || 0), 0);
     if (!first.items.length) {
       results.append(h('p', { class: 'empty' }, t('worklist.empty')));
       status.textContent = t('worklist.empty');
@@ -170,7 +202,7 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
     const list = table(t('worklist.all_heading'), first.items, columns);
     section.append(list);
     results.append(section);
-    status.textContent = t('worklist.shown', { n: first.items.length });
+    status.textContent = t('worklist.shown_of', { n: first.items.length, total });
     let next = first.next;
     const more = h('button', { type: 'button', class: 'secondary', id: 'load-more', hidden: !next,
       onclick: async () => {
@@ -182,8 +214,8 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
         more.hidden = !next;
         more.disabled = false;
         const shown = body.children.length;
-        status.textContent = t('worklist.shown', { n: shown });
-        announce(t('worklist.shown', { n: shown }));
+        status.textContent = t('worklist.shown_of', { n: shown, total });
+        announce(status.textContent);
       } }, t('worklist.more'));
     section.append(more);
   } catch (error) {

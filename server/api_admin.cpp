@@ -71,6 +71,15 @@ void change_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto disabled = body->boolean("disabled", Need::Optional);
   if (!disabled) return api.fail(exchange, disabled.error());
   changes.disabled = *disabled;
+  auto role = body->choice<Role>("role", Need::Optional);
+  if (!role) return api.fail(exchange, role.error());
+  changes.role = *role;
+  auto organization = body->integer("organization_id", Need::Optional, 1, INT64_MAX);
+  if (!organization) return api.fail(exchange, organization.error());
+  changes.organization_id = *organization;
+  auto region = body->text("region", Need::Optional);
+  if (!region) return api.fail(exchange, region.error());
+  if (!region->empty()) changes.region = std::move(*region);
   auto password = body->text("password", Need::Optional);
   if (!password) return api.fail(exchange, password.error());
   if (auto s = body->finish(); !s) return api.fail(exchange, s.error());

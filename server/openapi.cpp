@@ -319,6 +319,9 @@ json::object schemas() {
                            {"password", {{"type", "string"}, {"minLength", 12}}}},
                           {"login", "name", "role", "password"});
   s["UserChanges"] = object({{"name", string_schema()},
+                             {"role", enum_schema<Role>()},
+                             {"organization_id", {{"type", "integer"}}},
+                             {"region", string_schema()},
                              {"disabled", {{"type", "boolean"}}},
                              {"password", {{"type", "string"}, {"minLength", 12}}}},
                             {});

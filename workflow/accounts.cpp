@@ -12,6 +12,45 @@ SessionStatus session_status(Session const& session, Timestamp now, SessionPolic
   return SessionStatus::Active;
 }
 
+namespace {
+
+// Where a user of `role` belongs: their organization and region, checked against the store.
+struct Binding {
+  std::optional<Id> organization_id;
+  std::string region;
+};
+
+Result<Binding> bind(Store& store, Role role, std::optional<Id> organization_id,
+                     std::string const& region) {
+  Binding binding;
+  bool const needs_organization = role == Role::Doctor || role == Role::Hospital;
+  if (needs_organization) {
+    if (!organization_id) {
+      return validation_error("organization_id", "this role belongs to an organization");
+    }
+    auto organization = store.find_organization(*organization_id);
+    if (!organization) return organization.error();
+    auto const expected =
+        role == Role::Doctor ? OrganizationKind::Polyclinic : OrganizationKind::Hospital;
+    if (!*organization || (*organization)->kind != expected) {
+      return validation_error("organization_id", fmt::format("choose a {}", to_string(expected)));
+    }
+    binding.organization_id = organization_id;
+    binding.region = (*organization)->region;
+  } else if (organization_id) {
+    return validation_error("organization_id", "this role does not belong to an organization");
+  }
+  if (role == Role::Commission) {
+    auto found = store.find_region(region);
+    if (!found) return found.error();
+    if (!*found) return validation_error("region", "a commission belongs to a region");
+    binding.region = region;
+  }
+  return binding;
+}
+
+}  // namespace
+
 Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft const& draft) const {
   if (by.role != Role::Admin && by.role != Role::System) {
     return make_error(Errc::Forbidden, "only an administrator creates users");
@@ -31,29 +70,10 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
   user.created_at = clock_.now();
   user.must_change_password = by.role == Role::Admin;
 
-  bool const needs_organization = draft.role == Role::Doctor || draft.role == Role::Hospital;
-  if (needs_organization) {
-    if (!draft.organization_id) {
-      return validation_error("organization_id", "this role belongs to an organization");
-    }
-    auto organization = store.find_organization(*draft.organization_id);
-    if (!organization) return organization.error();
-    auto const expected =
-        draft.role == Role::Doctor ? OrganizationKind::Polyclinic : OrganizationKind::Hospital;
-    if (!*organization || (*organization)->kind != expected) {
-      return validation_error("organization_id", fmt::format("choose a {}", to_string(expected)));
-    }
-    user.organization_id = draft.organization_id;
-    user.region = (*organization)->region;
-  } else if (draft.organization_id) {
-    return validation_error("organization_id", "this role does not belong to an organization");
-  }
-  if (draft.role == Role::Commission) {
-    auto region = store.find_region(draft.region);
-    if (!region) return region.error();
-    if (!*region) return validation_error("region", "a commission belongs to a region");
-    user.region = draft.region;
-  }
+  auto binding = bind(store, draft.role, draft.organization_id, draft.region);
+  if (!binding) return binding.error();
+  user.organization_id = binding->organization_id;
+  user.region = binding->region;
 
   auto id = store.insert_user(user);
   if (!id) {
@@ -97,6 +117,35 @@ Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
     detail.emplace_back("name", user.name);
   }
   bool end_sessions = false;
+  if (changes.role || changes.organization_id || changes.region) {
+    Role const role = changes.role.value_or(user.role);
+    if (role == Role::System) return validation_error("role", "no user acts as the system");
+    if (user.id == by.user_id && role != user.role) {
+      return validation_error("role", "you cannot change your own role");
+    }
+    bool const needs_organization = role == Role::Doctor || role == Role::Hospital;
+    // A role keeps its organization or region unless a new one is named; a new role names
+    // its own (a doctor's polyclinic is no hospital, nor a commission's region).
+    bool const same_role = role == user.role;
+    auto const organization =
+        changes.organization_id
+            ? changes.organization_id
+            : (needs_organization && same_role ? user.organization_id : std::nullopt);
+    auto const region =
+        changes.region.value_or(role == Role::Commission && same_role ? user.region : "");
+    auto binding = bind(store, role, organization, region);
+    if (!binding) return binding.error();
+    // What the user may see changes with the binding: their sessions end.
+    end_sessions = role != user.role || binding->organization_id != user.organization_id ||
+                   binding->region != user.region;
+    user.role = role;
+    user.organization_id = binding->organization_id;
+    user.region = binding->region;
+    detail.emplace_back("role", std::string{to_string(user.role)});
+    detail.emplace_back("organization_id",
+                        user.organization_id ? std::to_string(*user.organization_id) : "");
+    detail.emplace_back("region", user.region);
+  }
   if (changes.disabled) {
     if (*changes.disabled && user.id == by.user_id) {
       return validation_error("disabled", "you cannot disable your own account");

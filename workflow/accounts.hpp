@@ -36,6 +36,12 @@ struct UserDraft {
 // What an administrator may change about a user; unset fields stay as they are.
 struct UserChanges {
   std::optional<std::string> name;
+  // A new role, organization or region: the user is bound again by the rules of creation (a
+  // doctor to a polyclinic, hospital staff to a hospital, a commission to a region). A role that
+  // stays keeps its organization or region unless a new one is named; a new role names its own.
+  std::optional<Role> role;
+  std::optional<Id> organization_id;
+  std::optional<std::string> region;
   std::optional<bool> disabled;
   std::optional<std::string> password_hash;  // already hashed by the caller
 };

@@ -289,6 +289,22 @@ test('admissions are not red, disabling asks first, a taken login is named, date
   const users = await apiGet(page, '/api/v1/users');
   assert.equal(users.find((u) => u.user.login === 'doctor.astana').disabled, false, 'nothing happened without a yes');
 
+  // The administrator corrects a name, and is told by the field when a role and an
+  // organization do not go together.
+  await page.click('button[data-edit="doctor.astana"]');
+  await page.waitForSelector('#edit-user');
+  await page.fill('#edit-user [name=name]', 'Жұмабаева Сәуле Ерланқызы');
+  await page.click('#edit-user button[type=submit]');
+  await page.waitForFunction(() => /Жұмабаева Сәуле Ерланқызы/.test(document.querySelector('tr[data-login="doctor.astana"]')?.textContent || ''));
+  await page.click('button[data-edit="doctor.astana"]');
+  await page.waitForSelector('#edit-user');
+  await page.selectOption('#edit-user [name=role]', 'hospital');
+  await page.click('#edit-user button[type=submit]');
+  await page.waitForSelector('#edit-user [data-field="organization_id"] .field-error:not([hidden])');
+  await screenshot(page, 'admin-edit-user-kk');
+  await page.click('#edit-user button.secondary');
+  await page.waitForSelector('dialog', { state: 'detached' });
+
   await page.click('#new-user');
   await page.waitForSelector('dialog input[name=login]');
   await page.fill('dialog input[name=login]', 'doctor');

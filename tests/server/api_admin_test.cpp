@@ -108,6 +108,58 @@ TEST_F(AdminTest, DisablingOrResettingEndsSessions) {
   EXPECT_EQ(reply.error_field(), "disabled");
 }
 
+// An administrator edits a user's name, role and organization; the binding rules of creation
+// hold, nothing is written when they do not, and the user's sessions end with a new scope.
+TEST_F(AdminTest, EditsNameRoleAndOrganization) {
+  auto const patch = [&](std::int64_t id, std::string const& body) {
+    return admin.request("PATCH", fmt::format("/api/v1/users/{}", id), body,
+                         {{"content-type", "application/json"},
+                          {"authorization", "Bearer " + server.token("admin")}});
+  };
+  std::int64_t doctor_id = 0;
+  std::int64_t admin_id = 0;
+  auto const users = admin.get("/api/v1/users").json();
+  for (auto const& u : users.as_array()) {
+    if (u.at("user").at("login").as_string() == "doctor.astana") doctor_id = u.at("user").at("id").as_int64();
+    if (u.at("user").at("login").as_string() == "admin") admin_id = u.at("user").at("id").as_int64();
+  }
+  auto const hospitals = admin.get("/api/v1/organizations?kind=hospital").json().as_array();
+  auto const polyclinics = admin.get("/api/v1/organizations?kind=polyclinic").json().as_array();
+  ASSERT_FALSE(hospitals.empty());
+  auto const hospital = hospitals.front().at("id").as_int64();
+  auto doctor = server.as("doctor.astana");
+  ASSERT_EQ(doctor.get("/api/v1/me").status, 200);
+
+  // A doctor belongs to a polyclinic: a hospital is refused, and nothing changes.
+  auto refused = patch(doctor_id, fmt::format(R"({{"organization_id":{}}})", hospital));
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_field(), "organization_id");
+  EXPECT_EQ(patch(doctor_id, R"({"role":"commission"})").error_field(), "region");
+  EXPECT_EQ(patch(doctor_id, R"({"role":"commission","region":"99"})").error_field(), "region");
+  EXPECT_EQ(patch(doctor_id, R"({"role":"system"})").status, 422);
+  EXPECT_EQ(patch(admin_id, R"({"role":"doctor"})").error_field(), "role");
+  EXPECT_EQ(doctor.get("/api/v1/me").status, 200);
+
+  // The same person moves to a hospital's staff under a corrected name.
+  auto moved = patch(doctor_id, fmt::format(R"({{"name":"Серікбаева Айгүл","role":"hospital","organization_id":{}}})", hospital));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto const user = moved.json().at("user");
+  EXPECT_EQ(user.at("name").as_string(), "Серікбаева Айгүл");
+  EXPECT_EQ(user.at("role").as_string(), "hospital");
+  EXPECT_EQ(user.at("organization").at("id").as_int64(), hospital);
+  EXPECT_EQ(doctor.get("/api/v1/me").status, 401);  // the old scope's session is over
+
+  // Then to a region's commission: the organization goes, the region is the one named.
+  auto commission = patch(doctor_id, R"({"role":"commission","region":"35"})");
+  ASSERT_EQ(commission.status, 200) << commission.body;
+  EXPECT_TRUE(commission.json().at("user").at("organization").is_null());
+  EXPECT_EQ(commission.json().at("user").at("region").as_string(), "35");
+  EXPECT_EQ(patch(doctor_id, fmt::format(R"({{"organization_id":{}}})",
+                                         polyclinics.front().at("id").as_int64()))
+                .error_field(),
+            "organization_id");
+}
+
 TEST_F(AdminTest, AddsOrganizations) {
   auto reply = admin.post("/api/v1/organizations", json::object{{"name", "Областная больница"},
                                                                 {"kind", "hospital"},

@@ -49,6 +49,46 @@ async function createUserDialog(organizations, regions, reload) {
   });
 }
 
+// Editing who a user is: name, role, and the organization or region the role belongs to.
+async function editUserDialog(user, organizations, regions, reload) {
+  const language = currentLanguage();
+  await dialog(t('admin.edit_user', { login: user.login }), (close) => {
+    const form = h('form', { novalidate: true, id: 'edit-user' },
+      field({ name: 'name', label: t('fields.name'), required: true, value: user.name }),
+      field({ name: 'role', label: t('fields.role'), required: true, value: user.role,
+        options: ROLES.map((r) => ({ value: r, label: roleName(r) })) }),
+      field({ name: 'organization_id', label: t('fields.organization'), value: user.organization ? String(user.organization.id) : '',
+        options: [{ value: '', label: t('common.choose') }, ...organizations.map((o) => ({ value: String(o.id), label: `${o.name} (${t(`kind.${o.kind}`)})` }))] }),
+      field({ name: 'region', label: t('fields.region'), value: user.role === 'commission' ? user.region || '' : '',
+        options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] }),
+      h('p', { class: 'hint' }, t('errors.field.organization_id')),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('admin.save')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      const data = values(form);
+      if (!data.name) {
+        showFieldError(form, 'name', t('errors.required'));
+        return;
+      }
+      const body = { name: data.name, role: data.role };
+      if (data.role === 'doctor' || data.role === 'hospital') body.organization_id = data.organization_id ? Number(data.organization_id) : undefined;
+      if (data.role === 'commission') body.region = data.region;
+      try {
+        await api('PATCH', `/api/v1/users/${user.id}`, { body });
+        close(true);
+        announce(t('admin.user_saved', { login: user.login }));
+        await reload();
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+    return form;
+  });
+}
+
 async function resetPasswordDialog(user, reload) {
   await dialog(t('admin.reset_password_for', { login: user.login }), (close) => {
     const form = h('form', { novalidate: true },
@@ -113,6 +153,8 @@ export async function usersView(main, current) {
               status.textContent = explain(error);
             }
           } }, t(disabled ? 'admin.enable' : 'admin.disable')),
+          ' ',
+          h('button', { type: 'button', class: 'secondary small', dataset: { edit: user.login }, onclick: () => editUserDialog(user, organizations, regions, reload) }, t('admin.edit')),
           ' ',
           h('button', { type: 'button', class: 'secondary small', onclick: () => resetPasswordDialog(user, reload) }, t('admin.reset_password'))))))));
 }

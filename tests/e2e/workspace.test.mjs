@@ -406,3 +406,63 @@ test('each role starts on a home page of counts that open the filtered worklist'
   assert.match(await page.textContent('.results .form-error'), /Конец периода/);
   assert.deepEqual(page.problems.filter((p) => !/422/.test(p)), []);
 });
+
+test('a commission approves several referrals under one protocol, each its own action with its own result', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'doctor');
+  const chosen = [await submitted(page), await submitted(page), await submitted(page)];
+  await signOut(page);
+  await signIn(page, server.base, 'commission');
+  await page.goto(`${server.base}/#/queue?state=commission_review`);
+  for (const r of chosen) await page.check(`tr[data-id="${r.id}"] input.bulk-pick`);
+  assert.match(await page.textContent('.bulk-count'), /3/);
+  // Meanwhile a colleague rejects one of them.
+  const rejected = await page.evaluate(async ({ id, version }) => (await fetch(`/api/v1/referrals/${id}/actions/reject`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': localStorage.getItem('joldama.csrf'), 'if-match': `"${version}"` },
+    body: JSON.stringify({ reason: 'Помощь оказывается на уровне области' }),
+  })).status, chosen[1]);
+  assert.equal(rejected, 200);
+  await page.click('button[data-bulk="approve"]');
+  await page.waitForSelector('#bulk-form');
+  await page.click('#bulk-form button[type=submit]');
+  await page.waitForSelector('#bulk-form [data-field="protocol"] .field-error:not([hidden])');
+  await page.fill('#bulk-form [name=protocol]', '77/2026');
+  await page.click('#bulk-form button[type=submit]');
+  await page.waitForFunction(() => /2 ішінен|из 3|of 3|3 ішінен/.test(document.querySelector('.bulk-results [role=status]')?.textContent || ''));
+  const lines = await page.$$eval('.bulk-results li', (items) => items.map((li) => ({ id: li.dataset.id, state: li.className })));
+  assert.deepEqual(lines.map((l) => l.state), ['done', 'refused', 'done']);
+  for (const [i, r] of chosen.entries()) {
+    const now = await apiGet(page, `/api/v1/referrals/${r.id}`);
+    assert.equal(now.state, i === 1 ? 'rejected' : 'republican_review');
+    if (i !== 1) assert.equal(now.protocol, '77/2026');
+  }
+  await screenshot(page, 'commission-bulk-approve-kk');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a hospital accepts several talons with one date and prints them together', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'hospital');
+  await page.goto(`${server.base}/#/queue?state=talon_issued`);
+  await page.waitForSelector('table.worklist tbody tr');
+  const ids = await page.$$eval('input.bulk-pick', (inputs) => inputs.filter((i) => i.dataset.state === 'talon_issued').map((i) => i.value));
+  assert.ok(ids.length >= 1, 'the demo hospital has talons to accept');
+  for (const id of ids) await page.check(`input.bulk-pick[value="${id}"]`);
+  await page.click('button[data-bulk="accept"]');
+  await page.waitForSelector('#bulk-form');
+  const day = new Date(Date.now() + 5 * 3600e3 + 7 * 86400e3).toISOString().slice(0, 10);
+  await page.fill('#bulk-form [name=planned_date]', day);
+  await page.click('#bulk-form button[type=submit]');
+  await page.waitForFunction((n) => document.querySelectorAll('.bulk-results li.done').length === n, ids.length);
+  for (const id of ids) assert.equal((await apiGet(page, `/api/v1/referrals/${id}`)).state, 'scheduled');
+
+  await page.goto(`${server.base}/#/queue?state=scheduled`);
+  await page.waitForSelector('input.bulk-pick');
+  for (const id of ids) await page.check(`input.bulk-pick[value="${id}"]`);
+  await page.click('button[data-bulk="print"]');
+  await page.waitForFunction((n) => document.querySelectorAll('article.talon').length === n, ids.length);
+  assert.ok(/#\/talons\?ids=/.test(await page.evaluate(() => location.hash)));
+  await screenshot(page, 'hospital-talons-together');
+  assert.deepEqual(page.problems, []);
+});

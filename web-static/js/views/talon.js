@@ -30,6 +30,33 @@ export async function talonView(main, current) {
     main.append(h('h1', {}, t('talon.title')), h('p', {}, t('talon.none')));
     return;
   }
+  main.append(
+    h('div', { class: 'no-print page-head' },
+      h('a', { href: `#/referrals/${r.id}` }, '← ', t('talon.back')),
+      h('button', { type: 'button', class: 'primary', id: 'print', onclick: () => window.print() }, t('talon.print'))),
+    await talonArticle(r, 'h1'));
+}
+
+// Several talons at once (#/talons?ids=1,2,3), one printed page each.
+export async function talonsView(main, current) {
+  clear(main);
+  const ids = (current.query.get('ids') || '').split(',').filter((id) => /^\d+$/.test(id)).slice(0, 100);
+  main.append(h('div', { class: 'no-print page-head' },
+    h('h1', {}, t('talon.several', { n: ids.length })),
+    h('button', { type: 'button', class: 'primary', id: 'print', onclick: () => window.print() }, t('talon.print'))));
+  await loadRegions();
+  for (const id of ids) {
+    try {
+      const r = await get(`/api/v1/referrals/${id}`);
+      main.append(r.talon ? await talonArticle(r, 'h2') : h('p', { class: 'no-print warning' }, t('talon.none_for', { code: r.code })));
+    } catch (error) {
+      main.append(h('p', { class: 'no-print form-error', role: 'alert' }, explain(error)));
+    }
+  }
+}
+
+// One talon, its title at heading `level` (h1 alone on a page, h2 among several).
+async function talonArticle(r, level) {
   const link = `${location.origin}/status.html#code=${encodeURIComponent(r.code)}`;
   const row = (label, value) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value));
   let qr;
@@ -38,14 +65,12 @@ export async function talonView(main, current) {
   } catch {
     qr = h('p', { class: 'muted' }, link);
   }
-  main.append(
-    h('div', { class: 'no-print page-head' },
-      h('a', { href: `#/referrals/${r.id}` }, '← ', t('talon.back')),
-      h('button', { type: 'button', class: 'primary', id: 'print', onclick: () => window.print() }, t('talon.print'))),
-    h('article', { class: 'talon', 'aria-labelledby': 'talon-title' },
+  const titleId = `talon-title-${r.id}`;
+  return (
+    h('article', { class: 'talon', 'aria-labelledby': titleId, dataset: { id: r.id } },
       h('header', { class: 'talon-header' },
         h('p', { class: 'talon-form' }, t('talon.form')),
-        h('h1', { id: 'talon-title' }, t('talon.title')),
+        h(level, { id: titleId, class: 'talon-heading' }, t('talon.title')),
         h('p', { class: 'talon-number' }, t('talon.number', { number: r.talon.number }))),
       h('div', { class: 'talon-body' },
         h('table', { class: 'talon-table' }, h('tbody', {},

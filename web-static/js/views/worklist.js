@@ -6,6 +6,7 @@ import { t, stateName, profileName, formatDate, formatDateTime, currentLanguage 
 import { get, query } from '../api.js';
 import { session, loadProfiles, loadRegions, regionName } from '../state.js';
 import { explain } from '../forms.js';
+import { bulkBar, bulkActions, selectCell } from './bulk.js';
 
 const ALL_STATES = ['registered', 'booking_requested', 'commission_review', 'in_person_scheduled', 'info_requested',
   'republican_review', 'waitlisted', 'talon_issued', 'scheduled', 'admitted', 'abroad_review',
@@ -59,6 +60,7 @@ function row(referral, columns) {
     urgency: () => h('td', { 'data-label': t('fields.urgency') }, referral.urgency === 'urgent' ? badge('urgent', t('urgency.urgent')) : t('urgency.routine')),
   };
   return h('tr', { dataset: { id: referral.id, code: referral.code } },
+    columns.includes('select') ? selectCell(referral) : null,
     h('td', { 'data-label': t('worklist.code') },
       h('a', { href: `#/referrals/${referral.id}` }, referral.code),
       referral.urgency === 'urgent' ? [' ', badge('urgent', t('urgency.urgent'))] : null),
@@ -76,17 +78,21 @@ function table(caption, referrals, columns) {
   return h('table', { class: 'worklist' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {},
-      columns.map((c) => h('th', { scope: 'col' }, c === 'urgency' ? t('fields.urgency') : t(`worklist.${c}`))))),
+      columns.map((c) => h('th', { scope: 'col' }, c === 'select' ? h('span', { class: 'visually-hidden' }, t('bulk.select'))
+        : c === 'urgency' ? t('fields.urgency') : t(`worklist.${c}`))))),
     h('tbody', {}, referrals.map((r) => row(r, columns))));
 }
 
 // Renders a worklist into `main`. `fixed` states narrow the whole list (a queue); the filters
 // narrow further.
-async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], showOverdueFirst = false, routeQuery, waitlist = false }) {
+async function renderWorklist(main, options) {
+  const { title, fixed = null, alsoOverdue = [], showOverdueFirst = false, routeQuery, waitlist = false, carried = null } = options;
   clear(main);
   const user = session.user;
   const spansRegions = user.role === 'republican' || user.role === 'admin' || user.role === 'hospital';
-  const columns = COLUMNS.filter((c) => (c !== 'region' || spansRegions) && (c !== 'urgency' || waitlist));
+  // Bulk work is done from the role's queue.
+  const bulk = fixed && !waitlist && bulkActions(user.role);
+  const columns = [...(bulk ? ['select'] : []), ...COLUMNS.filter((c) => (c !== 'region' || spansRegions) && (c !== 'urgency' || waitlist))];
   const [profiles, regions] = await Promise.all([loadProfiles(), loadRegions()]);
   const language = currentLanguage();
   const filters = {
@@ -160,6 +166,12 @@ async function renderWorklist(main, { title, fixed = null, alsoOverdue = [], sho
   }
 
   const results = h('div', { class: 'results' });
+  if (bulk) {
+    // After a bulk action the list is drawn again, with the lines of what became of each.
+    const bar = bulkBar(results, (lines) => renderWorklist(main, { ...options, carried: lines }));
+    main.append(bar);
+    if (carried) bar.querySelector('.bulk-results').replaceWith(carried);
+  }
   main.append(results);
   try {
     const counts = await get(`/api/v1/referrals/counts${query({ ...base, overdue: filters.overdue ? 'true' : '', state: chosen.length ? chosen : fixed || [] })}`);

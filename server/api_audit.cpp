@@ -2,6 +2,8 @@
 
 #include "server/api.hpp"
 #include "server/handler_support.hpp"
+#include "workflow/time.hpp"
+#include "workflow/validation.hpp"
 
 namespace joldama::server {
 
@@ -9,8 +11,8 @@ namespace json = boost::json;
 
 void add_audit_routes(Api& api) {
   api.add({Method::Get, "/api/v1/audit", Access::SignedIn, Body::None,
-           "Audit events, newest first: ?referral_id=&limit=&before= (administrators and the "
-           "republican level)",
+           "Audit events, newest first: ?referral_id=&actor=&action=&from=DATE&to=DATE&limit="
+           "&before= (administrators and the republican level)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              AuditFilter filter;
              auto referral = query_integer(exchange->request, "referral_id", 1, INT64_MAX);
@@ -22,6 +24,31 @@ void add_audit_routes(Api& api) {
              auto before = query_integer(exchange->request, "before", 1, INT64_MAX);
              if (!before) return api.fail(exchange, before.error());
              filter.before_seq = *before;
+             filter.actor = query_text(exchange->request, "actor");
+             if (filter.actor.size() > 64) {
+               return api.fail(exchange, validation_error("actor", "a login has at most 64 characters"));
+             }
+             filter.action = query_text(exchange->request, "action");
+             if (filter.action.size() > 64 ||
+                 filter.action.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+               return api.fail(exchange,
+                               validation_error("action", "an event name is lower-case letters and _"));
+             }
+             std::optional<Date> from;
+             std::optional<Date> to;
+             for (auto [name, target] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+               if (auto text = query_text(exchange->request, name); !text.empty()) {
+                 *target = parse_date(text);
+                 if (!*target) {
+                   return api.fail(exchange, validation_error(name, "a date is written YYYY-MM-DD"));
+                 }
+               }
+             }
+             if (from && to && *to < *from) {
+               return api.fail(exchange, validation_error("to", "the range ends before it begins"));
+             }
+             if (from) filter.from = start_of_local_day(*from);
+             if (to) filter.before = end_of_local_day(*to) + std::chrono::milliseconds{1};
              api.read(exchange, [&api, exchange, filter](Store& store) -> Result<Response> {
                auto events = api.services().lookup.audit(store, exchange->actor(), filter);
                if (!events) return events.error();

@@ -460,8 +460,11 @@ Result<std::vector<Id>> referral_event_seqs(Database& db, Id referral_id, std::i
 
 }  // namespace
 
+// The other filters of the audit log scan it from the newest event down, as far as it takes
+// to find a page: an administrator's occasional question, not a worklist.
 Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const& filter) {
-  if (filter.referral_id) {
+  bool const narrowed = !filter.actor.empty() || !filter.action.empty() || filter.from || filter.before;
+  if (filter.referral_id && !narrowed) {
     auto seqs = referral_event_seqs(
         db_, *filter.referral_id,
         filter.before_seq.value_or(std::numeric_limits<std::int64_t>::max()), filter.limit);
@@ -479,6 +482,11 @@ Result<std::vector<StoredAuditEvent>> SqliteStore::list_audit(AuditFilter const&
   }
   Conditions where;
   if (filter.before_seq) where.add("seq < ?").with(*filter.before_seq);
+  if (filter.referral_id) where.add("referral_id = ?").with(*filter.referral_id);
+  if (!filter.actor.empty()) where.add("actor = ?").with(filter.actor);
+  if (!filter.action.empty()) where.add("action = ?").with(filter.action);
+  if (filter.from) where.add("at >= ?").with(to_millis(*filter.from));
+  if (filter.before) where.add("at < ?").with(to_millis(*filter.before));
   auto s = db_.prepare(
       "SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit" +
       where.sql() + " ORDER BY seq DESC LIMIT ?");

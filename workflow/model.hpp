@@ -421,6 +421,10 @@ struct AuditFilter {
   std::optional<Id> referral_id;
   std::optional<std::int64_t> before_seq;
   std::size_t limit = 100;
+  std::string actor{};   // a login, or "system"
+  std::string action{};  // an event name: a workflow action, "login", "read_referral", …
+  std::optional<Timestamp> from{};    // at or after
+  std::optional<Timestamp> before{};  // before
 };
 
 struct PatientAccessFilter {

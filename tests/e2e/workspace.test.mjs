@@ -466,3 +466,29 @@ test('a hospital accepts several talons with one date and prints them together',
   await screenshot(page, 'hospital-talons-together');
   assert.deepEqual(page.problems, []);
 });
+
+test('the administrator reads the audit log by referral, actor, event and day, and verifies the chain', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'admin');
+  const referral = (await apiGet(page, '/api/v1/referrals?state=completed&limit=1')).items[0];
+  await page.click('a[href="#/admin/audit"]');
+  await page.waitForSelector('#audit tbody tr');
+  await page.fill('#audit-filters [name=code]', referral.code);
+  await page.fill('#audit-filters [name=action]', 'discharge');
+  await page.click('#audit-filters button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#audit tbody tr').length === 1);
+  assert.match(await page.textContent('#audit tbody tr'), /discharge/);
+  await page.goto(`${server.base}/#/admin/audit?actor=doctor&action=register`);
+  await page.waitForSelector('#audit tbody tr');
+  const rows = await page.$$eval('#audit tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.every((r) => r.includes('doctor') && r.includes('register')), rows.join('\n'));
+  await page.click('#verify-audit');
+  await page.waitForFunction(() => /Тізбек бүтін/.test(document.querySelector('#audit-verdict').textContent));
+  await screenshot(page, 'admin-audit-kk');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.goto(`${server.base}/#/admin/audit?from=2026-03-05&to=2026-03-01`);
+  await page.waitForSelector('#audit-filters [data-field="to"] .field-error:not([hidden])');
+  await page.goto(`${server.base}/#/admin/audit?code=0000-0000`);
+  await page.waitForSelector('#audit-filters [data-field="code"] .field-error:not([hidden])');
+  assert.deepEqual(page.problems.filter((p) => !/422/.test(p)), []);
+});

@@ -164,6 +164,32 @@ TEST_F(SecurityTest, EveryReadOfAReferralIsInItsAuditView) {
   EXPECT_EQ(actions_of(other).front(), "read_referral republic");
 }
 
+// The audit screen's filters: by actor, event, days and referral, each alone or together.
+TEST_F(SecurityTest, TheAuditLogFiltersByActorEventDayAndReferral) {
+  auto const made = doctor_journey.new_referral();
+  server.app->api().flush();
+  auto admin = server.as("admin");
+  auto const events = [&](std::string const& query) {
+    auto const reply = admin.get("/api/v1/audit?limit=1000&" + query);
+    EXPECT_EQ(reply.status, 200) << query << ": " << reply.body;
+    return reply.json().as_array();
+  };
+  auto const by_doctor = events("actor=doctor");
+  ASSERT_FALSE(by_doctor.empty());
+  for (auto const& e : by_doctor) EXPECT_EQ(e.at("actor").at("login").as_string(), "doctor");
+  auto const registrations = events("action=register");
+  ASSERT_FALSE(registrations.empty());
+  for (auto const& e : registrations) EXPECT_EQ(e.at("action").as_string(), "register");
+  auto const mine = events(fmt::format("action=register&referral_id={}", id_of(made)));
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine.front().at("actor").at("login").as_string(), "doctor");
+  // The test server's day (2 March 2026 in Kazakhstan) holds the registration; the day before not.
+  EXPECT_FALSE(events("action=register&from=2026-03-02&to=2026-03-02").empty());
+  auto const before = events(fmt::format("referral_id={}&to=2026-03-01", id_of(made)));
+  EXPECT_TRUE(before.empty());
+  EXPECT_TRUE(events("actor=nobody.at.all").empty());
+}
+
 TEST_F(SecurityTest, TheAuditViewNamesTheParameterItRefuses) {
   auto admin = server.as("admin");
   for (auto const& [query, field] :
@@ -173,7 +199,13 @@ TEST_F(SecurityTest, TheAuditViewNamesTheParameterItRefuses) {
                                                         {"referral_id=1&before=0", "before"},
                                                         {"referral_id=1&before=1x", "before"},
                                                         {"referral_id=1&limit=0", "limit"},
-                                                        {"referral_id=1&limit=1001", "limit"}}) {
+                                                        {"referral_id=1&limit=1001", "limit"},
+                                                        {"action=Approve", "action"},
+                                                        {"action=read%20referral", "action"},
+                                                        {"actor=" + std::string(65, 'a'), "actor"},
+                                                        {"from=2026-02-30", "from"},
+                                                        {"to=yesterday", "to"},
+                                                        {"from=2026-03-05&to=2026-03-01", "to"}}) {
     auto const reply = admin.get("/api/v1/audit?" + query);
     EXPECT_EQ(reply.status, 422) << query << ": " << reply.body;
     EXPECT_EQ(reply.error_field(), field) << query;

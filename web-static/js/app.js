@@ -12,7 +12,7 @@ import { talonView, talonsView } from './views/talon.js';
 import { newPatientView } from './views/patient_new.js';
 import { newReferralView } from './views/referral_new.js';
 import { quotasView } from './views/quotas.js';
-import { usersView, organizationsView, accessesView } from './views/admin.js';
+import { usersView, organizationsView, accessesView, auditView } from './views/admin.js';
 import { passwordView } from './views/password.js';
 import { placesView } from './views/places.js';
 import { homeView } from './views/home.js';
@@ -33,6 +33,7 @@ route(/^\/places$/, placesView);
 route(/^\/admin\/users$/, usersView);
 route(/^\/admin\/organizations$/, organizationsView);
 route(/^\/admin\/accesses$/, accessesView);
+route(/^\/admin\/audit$/, auditView);
 route(/^\/$/, async () => navigate(homeFor(session.user)), { needsUser: false });
 
 setGuard((r) => {

@@ -2,7 +2,7 @@
 
 import { h, clear, announce, uid } from '../dom.js';
 import { t, roleName, currentLanguage, formatDateTime, profileName } from '../i18n.js';
-import { api, get } from '../api.js';
+import { api, get, query } from '../api.js';
 import { loadRegions, loadProfiles, regionName } from '../state.js';
 import { field, dialog, confirmAction, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
 
@@ -268,4 +268,86 @@ export async function accessesView(main) {
         ? [a.patient.name, h('br'), h('span', { class: 'muted' }, a.patient.iin)]
         : h('span', { class: 'muted' }, t('admin.patient_unknown'))),
       h('td', { 'data-label': t('fields.reason'), class: 'prewrap' }, a.reason))))));
+}
+
+// The audit log: filtered by referral (its code), actor, event and days, newest first, a page
+// at a time; and the check of the whole hash chain.
+export async function auditView(main, current) {
+  clear(main);
+  const q = current.query;
+  const filters = { code: q.get('code') || '', actor: q.get('actor') || '', action: q.get('action') || '',
+    from: q.get('from') || '', to: q.get('to') || '' };
+  main.append(h('h1', {}, t('audit.title')));
+  const form = h('form', { class: 'filters', role: 'search', id: 'audit-filters', novalidate: true },
+    field({ name: 'code', label: t('fields.referral_code'), value: filters.code, attrs: { inputmode: 'numeric', autocomplete: 'off' } }),
+    field({ name: 'actor', label: t('fields.login'), value: filters.actor, attrs: { autocomplete: 'off', autocapitalize: 'none' } }),
+    field({ name: 'action', label: t('audit.action'), value: filters.action, hint: t('audit.action_hint'), attrs: { autocomplete: 'off' } }),
+    field({ name: 'from', label: t('audit.from'), type: 'date', value: filters.from }),
+    field({ name: 'to', label: t('audit.to'), type: 'date', value: filters.to }),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('worklist.apply')),
+      h('a', { class: 'button secondary', href: '#/admin/audit' }, t('worklist.reset'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = `#/admin/audit${query(values(form))}`;
+  });
+  const verdict = h('p', { 'aria-live': 'polite', id: 'audit-verdict' });
+  const verify = h('button', { type: 'button', class: 'secondary', id: 'verify-audit', onclick: async () => {
+    verify.disabled = true;
+    verdict.textContent = t('audit.verifying');
+    try {
+      const check = await get('/api/v1/audit/verify');
+      verdict.textContent = check.ok ? t('audit.verified', { n: check.events }) : t('audit.broken', { seq: check.broken_seq, reason: check.reason });
+      verdict.className = check.ok ? 'ok' : 'form-error';
+    } catch (error) {
+      verdict.textContent = explain(error);
+    }
+    verify.disabled = false;
+  } }, t('audit.verify'));
+  main.append(form, h('div', { class: 'actions' }, verify), verdict);
+  const results = h('div', { class: 'results' });
+  main.append(results);
+  try {
+    let referralId = '';
+    if (filters.code) {
+      const found = await get(`/api/v1/referrals${query({ q: filters.code, limit: 2 })}`);
+      const exact = found.items.find((r) => r.code === filters.code);
+      if (!exact) {
+        showFieldError(form, 'code', t('audit.no_referral'));
+        return;
+      }
+      referralId = exact.id;
+    }
+    const base = { referral_id: referralId, actor: filters.actor, action: filters.action, from: filters.from, to: filters.to, limit: 100 };
+    const events = await get(`/api/v1/audit${query(base)}`);
+    if (!events.length) {
+      results.append(h('p', { class: 'empty' }, t('audit.none')));
+      return;
+    }
+    const columns = ['audit.seq', 'fields.at', 'fields.login', 'audit.action', 'fields.referral_code', 'audit.detail'];
+    const body = h('tbody', {});
+    const addRows = (list) => body.append(...list.map((e) => h('tr', { dataset: { seq: e.seq } },
+      h('td', { 'data-label': t('audit.seq') }, String(e.seq)),
+      h('td', { 'data-label': t('fields.at') }, h('time', { datetime: e.at }, formatDateTime(e.at))),
+      h('td', { 'data-label': t('fields.login') }, e.actor.login, h('br'), h('span', { class: 'muted' }, roleName(e.actor.role))),
+      h('td', { 'data-label': t('audit.action') }, h('code', {}, e.action)),
+      h('td', { 'data-label': t('fields.referral_code') }, e.referral_id ? h('a', { href: `#/referrals/${e.referral_id}` }, `#${e.referral_id}`) : '—'),
+      h('td', { 'data-label': t('audit.detail'), class: 'audit-detail' },
+        Object.entries(e.detail).map(([k, v]) => h('span', { class: 'block' }, `${k}: ${v}`))))));
+    addRows(events);
+    const table = h('table', { class: 'worklist', id: 'audit' },
+      h('caption', {}, t('audit.caption')),
+      h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col' }, t(k))))), body);
+    let oldest = events.at(-1).seq;
+    const more = h('button', { type: 'button', class: 'secondary', id: 'audit-more', hidden: events.length < 100, onclick: async () => {
+      const page = await get(`/api/v1/audit${query({ ...base, before: oldest })}`);
+      addRows(page);
+      if (page.length) oldest = page.at(-1).seq;
+      more.hidden = page.length < 100;
+    } }, t('worklist.more'));
+    results.append(table, more);
+  } catch (error) {
+    if (error.field && showFieldError(form, error.field, explain(error))) return;
+    results.append(h('p', { class: 'form-error', role: 'alert' }, explain(error)));
+  }
 }

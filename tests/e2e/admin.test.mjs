@@ -75,7 +75,7 @@ test('a password the administrator reset must be replaced at the next sign-in, a
   await signIn(admin, server.base, 'admin');
   await admin.goto(`${server.base}/#/admin/users`);
   await admin.waitForSelector('tr[data-login="hospital2"]');
-  await admin.click('tr[data-login="hospital2"] button:not([data-toggle])');
+  await admin.click('button[data-reset="hospital2"]');
   const reset = admin.locator('dialog form');
   await reset.locator('[name=password]').fill('Temporary-Reset-Pass-81');
   await reset.locator('button[type=submit]').click();

@@ -156,7 +156,7 @@ export async function usersView(main, current) {
           ' ',
           h('button', { type: 'button', class: 'secondary small', dataset: { edit: user.login }, onclick: () => editUserDialog(user, organizations, regions, reload) }, t('admin.edit')),
           ' ',
-          h('button', { type: 'button', class: 'secondary small', onclick: () => resetPasswordDialog(user, reload) }, t('admin.reset_password'))))))));
+          h('button', { type: 'button', class: 'secondary small', dataset: { reset: user.login }, onclick: () => resetPasswordDialog(user, reload) }, t('admin.reset_password'))))))));
 }
 
 // What a hospital treats and the routes it receives patients by.

@@ -8,19 +8,25 @@ import { field, dialog, confirmAction, showError, showFieldError, clearErrors, v
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
 
-async function createUserDialog(organizations, regions, reload) {
+// Where a user belongs: the organization (doctors, hospital staff) and the region (commissions).
+function bindingFields(organizations, regions, { organization = '', region = '' } = {}) {
   const language = currentLanguage();
+  return [
+    field({ name: 'organization_id', label: t('fields.organization'), value: organization,
+      options: [{ value: '', label: t('common.choose') }, ...organizations.map((o) => ({ value: String(o.id), label: `${o.name} (${t(`kind.${o.kind}`)})` }))] }),
+    field({ name: 'region', label: t('fields.region'), value: region,
+      options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] }),
+  ];
+}
+
+async function createUserDialog(organizations, regions, reload) {
   await dialog(t('admin.new_user'), (close) => {
-    const organizationField = field({ name: 'organization_id', label: t('fields.organization'),
-      options: [{ value: '', label: t('common.choose') }, ...organizations.map((o) => ({ value: String(o.id), label: `${o.name} (${t(`kind.${o.kind}`)})` }))] });
-    const regionField = field({ name: 'region', label: t('fields.region'),
-      options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] });
     const form = h('form', { novalidate: true },
       field({ name: 'login', label: t('fields.login'), required: true, hint: t('hints.login'), attrs: { autocomplete: 'off', autocapitalize: 'none' } }),
       field({ name: 'name', label: t('fields.name'), required: true }),
       field({ name: 'role', label: t('fields.role'), required: true,
         options: [{ value: '', label: t('common.choose') }, ...ROLES.map((r) => ({ value: r, label: roleName(r) }))] }),
-      organizationField, regionField,
+      bindingFields(organizations, regions),
       field({ name: 'locale', label: t('app.language'), value: 'kk',
         options: [{ value: 'kk', label: 'Қазақша' }, { value: 'ru', label: 'Русский' }, { value: 'en', label: 'English' }] }),
       field({ name: 'password', label: t('fields.password'), type: 'password', required: true, hint: t('hints.password'), attrs: { autocomplete: 'new-password' } }),
@@ -51,16 +57,13 @@ async function createUserDialog(organizations, regions, reload) {
 
 // Editing who a user is: name, role, and the organization or region the role belongs to.
 async function editUserDialog(user, organizations, regions, reload) {
-  const language = currentLanguage();
   await dialog(t('admin.edit_user', { login: user.login }), (close) => {
     const form = h('form', { novalidate: true, id: 'edit-user' },
       field({ name: 'name', label: t('fields.name'), required: true, value: user.name }),
       field({ name: 'role', label: t('fields.role'), required: true, value: user.role,
         options: ROLES.map((r) => ({ value: r, label: roleName(r) })) }),
-      field({ name: 'organization_id', label: t('fields.organization'), value: user.organization ? String(user.organization.id) : '',
-        options: [{ value: '', label: t('common.choose') }, ...organizations.map((o) => ({ value: String(o.id), label: `${o.name} (${t(`kind.${o.kind}`)})` }))] }),
-      field({ name: 'region', label: t('fields.region'), value: user.role === 'commission' ? user.region || '' : '',
-        options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] }),
+      bindingFields(organizations, regions, { organization: user.organization ? String(user.organization.id) : '',
+        region: user.role === 'commission' ? user.region || '' : '' }),
       h('p', { class: 'hint' }, t('errors.field.organization_id')),
       h('div', { class: 'form-actions' },
         h('button', { type: 'submit', class: 'primary' }, t('admin.save')),

@@ -112,6 +112,7 @@ Api::Api(ApiServices services)
   add_public_routes(*this);
   add_audit_routes(*this);
   add_admin_routes(*this);
+  add_calendar_routes(*this);
 }
 
 Api::~Api() = default;

@@ -62,6 +62,9 @@ struct ApiServices {
   Transactor& writer;
   Reader& reader;
   AuditAnchors* anchors = nullptr;  // the audit chain's signed checkpoints, when kept
+  // The calendar the workflow counts working days by, to add the days off administrators
+  // announce once they are durable; null where nobody may.
+  WorkingCalendar* calendar = nullptr;
 };
 
 // The one table from error codes to HTTP statuses.
@@ -124,9 +127,11 @@ class Api final : public RequestHandler {
   // writing. With an Idempotency-Key, the key, the request's hash and the answer are stored in
   // the same transaction (so `present` runs there): a repeat returns the first answer and changes
   // nothing; the same key with another request is refused.
+  // `committed`, when given, runs on the writer's thread once the command is durable (also when
+  // an Idempotency-Key replays it), before the answer: for what must follow the data in memory.
   template <class T>
   void write(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,
-             std::function<Response(T const&)> present);
+             std::function<Response(T const&)> present, std::function<void()> committed = {});
 
   // For answers that need nothing but what `work` has: it builds the response itself.
   void write(std::shared_ptr<Exchange> const& exchange,
@@ -174,7 +179,7 @@ class Api final : public RequestHandler {
 
 template <class T>
 void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,
-                std::function<Response(T const&)> present) {
+                std::function<Response(T const&)> present, std::function<void()> committed) {
   struct Shared {
     std::optional<T> outcome;
     std::optional<Response> response;
@@ -206,9 +211,10 @@ void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<
         }
         return ok();
       },
-      [this, exchange, present, shared, changes_accounts](Status status) {
+      [this, exchange, present, shared, changes_accounts, committed](Status status) {
         // Committed (or undone): sessions read meanwhile are not to be trusted either.
         if (changes_accounts) sessions_.forget_all();
+        if (status && committed) committed();
         // Off the writer's thread at once: answering is the connection's work.
         exchange->dispatch([this, exchange, present, shared, status] {
           if (!status) return fail(exchange, status.error());
@@ -228,6 +234,7 @@ void add_quota_routes(Api& api);
 void add_public_routes(Api& api);
 void add_audit_routes(Api& api);
 void add_admin_routes(Api& api);
+void add_calendar_routes(Api& api);
 void add_operations_routes(Api& api);
 
 // The OpenAPI 3.1 description of every route.

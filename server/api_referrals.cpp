@@ -143,6 +143,19 @@ Result<WorklistQuery> worklist_query(Request const& request, bool paged) {
     if (!query.since) return validation_error("since", "an instant is written as in RFC 3339");
   }
   query.text = query_text(request, "q");
+  auto const mine = query_text(request, "mine");
+  if (!mine.empty() && mine != "true" && mine != "false") {
+    return validation_error("mine", "must be true or false");
+  }
+  query.mine = mine == "true";
+  if (auto sort = query_text(request, "sort"); !sort.empty()) {
+    auto const order = parse<ListOrder>(sort);
+    if (!order) {
+      return validation_error(
+          "sort", "one of worklist, deadline, -deadline, created_at, -created_at, state");
+    }
+    query.order = *order;
+  }
   if (paged) {
     auto limit = query_integer(request, "limit", 1, static_cast<std::int64_t>(kMaxPageSize));
     if (!limit) return limit.error();
@@ -399,7 +412,8 @@ void add_referral_routes(Api& api) {
            bind(register_referral)});
   api.add({Method::Get, "/api/v1/referrals", Access::SignedIn, Body::None,
            "The caller's worklist: ?state=a,b&profile=&region=&overdue=true&due_by=DATE&since=INSTANT"
-           "&created_from=DATE&created_to=DATE&q=&limit=50&after=",
+           "&created_from=DATE&created_to=DATE&q=&mine=true&sort=worklist|deadline|-deadline|created_at"
+           "|-created_at|state&limit=50&after=",
            bind(list_referrals)});
   api.add({Method::Get, "/api/v1/referrals/counts", Access::SignedIn, Body::None,
            "How many of the caller's referrals are in each state, for the same filters",

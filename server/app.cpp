@@ -12,15 +12,18 @@ constexpr int kMaxSweepRounds = 1000;
 
 }  // namespace
 
-App::App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar,
+App::App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
          Icd10Catalogue const& icd10, Transactor& writer, Reader& reader, AuditAnchors* anchors)
     : config_(std::move(config)),
       clock_(clock),
       writer_(writer),
-      workflow_(clock, calendar, icd10, config_.deadlines, config_.access),
+      reader_(reader),
+      calendar_(std::move(calendar)),
+      workflow_(clock, calendar_, icd10, config_.deadlines, config_.access),
       lookup_(clock),
       accounts_(clock),
-      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, anchors}),
+      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, anchors,
+                       &calendar_}),
       http_(HttpServerOptions{config_.host, config_.port, config_.threads, config_.read_timeout},
             api_) {}
 
@@ -30,6 +33,14 @@ App::~App() {
 
 Result<std::uint16_t> App::start() {
   if (auto s = api_.restore_login_failures(); !s) return s.error();
+  // The days off administrators added, on top of the calendar file's.
+  auto restored = reader_.read([this](Store& store) -> Status {
+    auto days = store.list_announced_days_off();
+    if (!days) return days.error();
+    for (auto const& day : *days) calendar_.announce_day_off(day.date, day.description);
+    return ok();
+  });
+  if (!restored) return restored.error();
   if (!config_.metrics_listen.empty()) {
     auto const colon = config_.metrics_listen.rfind(':');
     HttpServerOptions options{config_.metrics_listen.substr(0, colon),

@@ -22,9 +22,10 @@ namespace joldama::server {
 
 class App {
  public:
-  // Keeps references to the clock, calendar, ICD-10 catalogue, writer, reader and anchors (when
-  // given): they must outlive the app.
-  App(ServerConfig config, Clock const& clock, WorkingCalendar const& calendar,
+  // Keeps references to the clock, ICD-10 catalogue, writer, reader and anchors (when given):
+  // they must outlive the app. The calendar is its own: the days off an administrator adds are
+  // added to it (and, at start, those added before).
+  App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
       Icd10Catalogue const& icd10, Transactor& writer, Reader& reader,
       AuditAnchors* anchors = nullptr);
   ~App();
@@ -52,6 +53,8 @@ class App {
   ServerConfig config_;
   Clock const& clock_;
   Transactor& writer_;
+  Reader& reader_;
+  WorkingCalendar calendar_;
   Workflow workflow_;
   Lookup lookup_;
   Accounts accounts_;

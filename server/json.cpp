@@ -369,21 +369,33 @@ void write_json(JsonWriter& out, ReferralView const& view, bool with_history) {
 }
 
 std::string encode_cursor(WorklistCursor const& cursor) {
-  return fmt::format("{}.{}.{}", cursor.urgency_rank, cursor.state_since_millis, cursor.id);
+  // The worklist's own order keeps the cursor it always had: urgency.state_since.id.
+  if (cursor.order == ListOrder::Worklist) {
+    return fmt::format("{}.{}.{}", cursor.urgency_rank, cursor.state_since_millis, cursor.id);
+  }
+  return fmt::format("{}~{}.{}.{}.{}", to_string(cursor.order), cursor.key, cursor.urgency_rank,
+                     cursor.state_since_millis, cursor.id);
 }
 
 std::optional<WorklistCursor> decode_cursor(std::string_view text) {
   WorklistCursor cursor;
-  auto const read = [&](std::string_view part, auto& out) {
+  if (auto const tilde = text.find('~'); tilde != std::string_view::npos) {
+    auto const order = parse<ListOrder>(text.substr(0, tilde));
+    if (!order || *order == ListOrder::Worklist) return std::nullopt;
+    cursor.order = *order;
+    text.remove_prefix(tilde + 1);
+  }
+  auto const read = [&](std::string_view& rest, auto& out, bool last) {
+    auto const dot = rest.find('.');
+    if (last != (dot == std::string_view::npos)) return false;
+    auto const part = rest.substr(0, dot);
     auto const [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
+    rest.remove_prefix(last ? rest.size() : dot + 1);
     return ec == std::errc{} && end == part.data() + part.size();
   };
-  auto const first = text.find('.');
-  auto const second = first == std::string_view::npos ? first : text.find('.', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  if (!read(text.substr(0, first), cursor.urgency_rank) ||
-      !read(text.substr(first + 1, second - first - 1), cursor.state_since_millis) ||
-      !read(text.substr(second + 1), cursor.id)) {
+  bool const keyed = cursor.order != ListOrder::Worklist;
+  if ((keyed && !read(text, cursor.key, false)) || !read(text, cursor.urgency_rank, false) ||
+      !read(text, cursor.state_since_millis, false) || !read(text, cursor.id, true)) {
     return std::nullopt;
   }
   if (cursor.urgency_rank < 0 || cursor.urgency_rank > 1 || cursor.id < 0) return std::nullopt;

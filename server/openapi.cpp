@@ -63,6 +63,8 @@ std::map<std::string, Shapes> const& shapes() {
       {"POST /api/v1/users", {"UserInput", "UserAccount", 201}},
       {"PATCH /api/v1/users/{id}", {"UserChanges", "UserAccount", 200}},
       {"POST /api/v1/organizations", {"OrganizationInput", "Organization", 201}},
+      {"GET /api/v1/calendar", {nullptr, "Calendar", 200}},
+      {"POST /api/v1/calendar/days-off", {"DayOffInput", "DayOffAdded", 201}},
   };
   return table;
 }
@@ -202,6 +204,26 @@ json::object schemas() {
                              {"key_id", string_schema()},
                              {"signature", string_schema()}},
                             {"seq", "hash", "at", "key_id", "signature"});
+  auto const date = json::object{{"type", "string"}, {"format", "date"}};
+  s["Calendar"] = object(
+      {{"year", {{"type", "integer"}}},
+       {"covered", {{"type", "boolean"}}},
+       {"first_year", {{"type", "integer"}}},
+       {"last_year", {{"type", "integer"}}},
+       {"days", json::object{{"type", "array"},
+                             {"items", object({{"date", date},
+                                               {"kind", json::object{{"type", "string"},
+                                                                     {"enum", json::array{"holiday", "day_off", "working_day"}}}},
+                                               {"description", string_schema()},
+                                               {"announced", {{"type", "boolean"}}}},
+                                              {"date", "kind", "description", "announced"})}}}},
+      {"year", "covered", "first_year", "last_year", "days"});
+  s["DayOffInput"] = object({{"date", date}, {"description", string_schema()}}, {"date", "description"});
+  s["DayOffAdded"] = object({{"date", date},
+                             {"description", string_schema()},
+                             {"deadlines_moved", {{"type", "integer"}}},
+                             {"referrals", json::object{{"type", "array"}, {"items", {{"type", "integer"}}}}}},
+                            {"date", "description", "deadlines_moved", "referrals"});
   s["ReferralInput"] =
       object({{"patient_iin", string_schema()},
               {"icd10", string_schema()},

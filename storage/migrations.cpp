@@ -560,6 +560,37 @@ UPDATE regions SET population = 805156, population_as_of = '2025-01-01', populat
   WHERE code = '47';
 )sql";
 
+// 15: lists sorted by the deadline or the registration, page by page from an index in each
+// scope a role reads (all, a region, a referring organization, a hospital addressed), and a
+// doctor's own referrals. `due_key` puts the referrals without a deadline last.
+constexpr std::string_view kSortedLists = R"sql(
+ALTER TABLE referrals ADD COLUMN due_key INTEGER
+  GENERATED ALWAYS AS (coalesce(deadline, 9223372036854775807)) VIRTUAL;
+CREATE INDEX referrals_by_due ON referrals (due_key, id);
+CREATE INDEX referrals_by_due_in_region ON referrals (patient_region, due_key, id);
+CREATE INDEX referrals_by_due_of_organization ON referrals (referring_organization_id, due_key, id);
+CREATE INDEX referrals_by_due_at_hospital ON referrals (addressed_to, due_key, id)
+  WHERE addressed_to IS NOT NULL;
+CREATE INDEX referrals_by_creation ON referrals (created_at, id);
+CREATE INDEX referrals_by_creation_in_region ON referrals (patient_region, created_at, id);
+CREATE INDEX referrals_by_creation_of_organization
+  ON referrals (referring_organization_id, created_at, id);
+CREATE INDEX referrals_by_creation_at_hospital ON referrals (addressed_to, created_at, id)
+  WHERE addressed_to IS NOT NULL;
+CREATE INDEX referrals_by_author ON referrals (created_by, urgency_rank, state_since, id);
+)sql";
+
+// 16: the days off an administrator adds while the bureau runs (a day moved by an order
+// published after the calendar file was read); the server adds them to the file's at start.
+constexpr std::string_view kAnnouncedDaysOff = R"sql(
+CREATE TABLE announced_days_off (
+  day          TEXT PRIMARY KEY CHECK (date(day, '+0 days') IS day),
+  description  TEXT NOT NULL CHECK (length(description) BETWEEN 1 AND 200),
+  announced_by TEXT NOT NULL,
+  announced_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -567,7 +598,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 14> kMigrations{{
+constexpr std::array<Migration, 16> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -582,6 +613,8 @@ constexpr std::array<Migration, 14> kMigrations{{
     {kPlannedRoute, true},
     {kPlacesByRegion},
     {kPopulations},
+    {kSortedLists},
+    {kAnnouncedDaysOff},
 }};
 
 // Fails if any row refers to a row that does not exist.

@@ -157,6 +157,19 @@ constexpr char const* kMarkOverdue = R"sql(
 UPDATE referrals SET overdue_since = ?2 WHERE id = ?1 AND overdue_since IS NULL
 )sql";
 
+constexpr char const* kInsertAnnouncedDayOff = R"sql(
+INSERT INTO announced_days_off (day, description, announced_by, announced_at) VALUES (?1, ?2, ?3, ?4)
+)sql";
+
+constexpr char const* kListAnnouncedDaysOff = R"sql(
+SELECT day, description, announced_by, announced_at FROM announced_days_off ORDER BY day
+)sql";
+
+// By the deadline sort's index: due_key is the deadline where there is one.
+constexpr char const* kDeadlinesFrom = R"sql(
+SELECT id FROM referrals WHERE due_key >= ?1 AND deadline IS NOT NULL ORDER BY due_key, id
+)sql";
+
 constexpr char const* kFindQuota = R"sql(
 SELECT allocated, reserved, used FROM quotas WHERE period = ?1 AND region = ?2 AND profile = ?3
 )sql";
@@ -419,6 +432,35 @@ Status SqliteStore::mark_overdue(Id referral_id, Timestamp since) {
   if (!s) return s.error();
   s->bind(1, referral_id).bind(2, to_millis(since));
   return s->run();
+}
+
+// --- the calendar ------------------------------------------------------------------------------
+
+Status SqliteStore::insert_announced_day_off(AnnouncedDayOff const& day) {
+  auto s = db_.prepare(kInsertAnnouncedDayOff);
+  if (!s) return s.error();
+  s->bind(1, format_date(day.date))
+      .bind(2, day.description)
+      .bind(3, day.announced_by)
+      .bind(4, to_millis(day.announced_at));
+  return s->run();
+}
+
+Result<std::vector<AnnouncedDayOff>> SqliteStore::list_announced_days_off() {
+  auto s = db_.prepare(kListAnnouncedDaysOff);
+  if (!s) return s.error();
+  return query_all<AnnouncedDayOff>(*s, [](Statement const& row) -> Result<AnnouncedDayOff> {
+    auto const date = parse_date(row.text(0));
+    if (!date) return corrupt("announced day off", row.text(0));
+    return AnnouncedDayOff{*date, row.text(1), row.text(2), from_millis(row.int64(3))};
+  });
+}
+
+Result<std::vector<Id>> SqliteStore::deadlines_from(Timestamp from) {
+  auto s = db_.prepare(kDeadlinesFrom);
+  if (!s) return s.error();
+  s->bind(1, to_millis(from));
+  return collect_ids(*s);
 }
 
 // --- quotas and sequences ----------------------------------------------------------------------

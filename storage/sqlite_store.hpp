@@ -49,6 +49,10 @@ class SqliteStore final : public Store {
   Result<std::optional<Quota>> find_quota(QuotaKey const& key) override;
   Status save_quota(Quota const& quota) override;
 
+  Status insert_announced_day_off(AnnouncedDayOff const& day) override;
+  Result<std::vector<AnnouncedDayOff>> list_announced_days_off() override;
+  Result<std::vector<Id>> deadlines_from(Timestamp from) override;
+
   Result<std::int64_t> next_value(std::string_view name) override;
 
   Status append_audit(AuditEvent const& event) override;

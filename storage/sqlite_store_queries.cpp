@@ -140,11 +140,24 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
     case SearchKind::IinPrefix: where.add("r.patient_iin LIKE ?").with(f.search_text + "%"); break;
     case SearchKind::Name: where.add("instr(p.search_name, ?) > 0").with(f.search_text); break;
   }
+  if (f.created_by) where.add("r.created_by = ?").with(*f.created_by);
   if (with_cursor && f.after) {
-    where.add("(r.urgency_rank, r.state_since, r.id) > (?, ?, ?)")
-        .with(f.after->urgency_rank)
-        .with(f.after->state_since_millis)
-        .with(f.after->id);
+    switch (f.order) {
+      case ListOrder::Worklist:
+      case ListOrder::State:  // within the cursor's state; see list_referrals
+        where.add("(r.urgency_rank, r.state_since, r.id) > (?, ?, ?)")
+            .with(f.after->urgency_rank)
+            .with(f.after->state_since_millis)
+            .with(f.after->id);
+        break;
+      case ListOrder::Deadline: where.add("(r.due_key, r.id) > (?, ?)"); break;
+      case ListOrder::DeadlineDescending: where.add("(r.due_key, r.id) < (?, ?)"); break;
+      case ListOrder::Created: where.add("(r.created_at, r.id) > (?, ?)"); break;
+      case ListOrder::CreatedDescending: where.add("(r.created_at, r.id) < (?, ?)"); break;
+    }
+    if (f.order != ListOrder::Worklist && f.order != ListOrder::State) {
+      where.with(f.after->key).with(f.after->id);
+    }
   }
   return where;
 }
@@ -274,13 +287,13 @@ Result<std::vector<SharedListing>> SqliteStore::list_referrals(ReferralFilter co
                       ? "FROM referrals AS r JOIN patients AS p ON p.id = r.patient_id"
                       : "FROM referrals AS r"};
   std::vector<Entry> entries;
-  auto const read_queue = [&](ReferralFilter const& queue) -> Status {
-    auto const where = referral_conditions(queue, /*with_cursor=*/true);
-    auto s =
-        db_.prepare(select + where.sql() + " ORDER BY r.urgency_rank, r.state_since, r.id LIMIT ?");
+  auto const read_page = [&](ReferralFilter const& part, std::string_view order_by,
+                             std::size_t limit) -> Status {
+    auto const where = referral_conditions(part, /*with_cursor=*/true);
+    auto s = db_.prepare(select + where.sql() + " ORDER BY " + std::string{order_by} + " LIMIT ?");
     if (!s) return s.error();
     where.bind(*s);
-    s->bind(where.count() + 1, static_cast<std::int64_t>(filter.limit));
+    s->bind(where.count() + 1, static_cast<std::int64_t>(limit));
     for (;;) {
       auto row = s->step();
       if (!row) return row.error();
@@ -289,24 +302,69 @@ Result<std::vector<SharedListing>> SqliteStore::list_referrals(ReferralFilter co
           {s->int64(0), s->int64(1), {s->int64(2), s->int64(3), s->optional_int64(4)}});
     }
   };
-  if (filter.states.empty()) {
-    if (auto s = read_queue(filter); !s) return s.error();
-  } else {
-    for (State state : filter.states) {
-      ReferralFilter queue = filter;
-      queue.states = {state};
-      if (auto s = read_queue(queue); !s) return s.error();
+  constexpr std::string_view kWorklistOrder = "r.urgency_rank, r.state_since, r.id";
+  switch (filter.order) {
+    case ListOrder::Worklist:
+      if (filter.states.empty()) {
+        if (auto s = read_page(filter, kWorklistOrder, filter.limit); !s) return s.error();
+        break;
+      }
+      for (State state : filter.states) {
+        ReferralFilter queue = filter;
+        queue.states = {state};
+        if (auto s = read_page(queue, kWorklistOrder, filter.limit); !s) return s.error();
+      }
+      {
+        auto const order = [](Entry const& a, Entry const& b) {
+          return std::tie(a.urgency_rank, a.state_since, a.key.id) <
+                 std::tie(b.urgency_rank, b.state_since, b.key.id);
+        };
+        std::sort(entries.begin(), entries.end(), order);
+        // A state named twice reads its queue twice.
+        entries.erase(
+            std::unique(entries.begin(), entries.end(),
+                        [](Entry const& a, Entry const& b) { return a.key.id == b.key.id; }),
+            entries.end());
+        if (entries.size() > filter.limit) entries.resize(filter.limit);
+      }
+      break;
+    case ListOrder::State: {
+      // The states in the workflow's order, each queue read only as far as the page needs.
+      std::vector<State> states = filter.states;
+      if (states.empty()) {
+        for (State state : all_values<State>()) states.push_back(state);
+      }
+      std::sort(states.begin(), states.end());
+      states.erase(std::unique(states.begin(), states.end()), states.end());
+      for (State state : states) {
+        if (entries.size() >= filter.limit) break;
+        auto const position = static_cast<std::int64_t>(state);
+        if (filter.after && position < filter.after->key) continue;
+        ReferralFilter queue = filter;
+        queue.states = {state};
+        if (filter.after && position > filter.after->key) queue.after.reset();
+        if (auto s = read_page(queue, kWorklistOrder, filter.limit - entries.size()); !s) {
+          return s.error();
+        }
+      }
+      break;
     }
-    auto const order = [](Entry const& a, Entry const& b) {
-      return std::tie(a.urgency_rank, a.state_since, a.key.id) <
-             std::tie(b.urgency_rank, b.state_since, b.key.id);
-    };
-    std::sort(entries.begin(), entries.end(), order);
-    // A state named twice reads its queue twice.
-    entries.erase(std::unique(entries.begin(), entries.end(),
-                              [](Entry const& a, Entry const& b) { return a.key.id == b.key.id; }),
-                  entries.end());
-    if (entries.size() > filter.limit) entries.resize(filter.limit);
+    case ListOrder::Deadline:
+      if (auto s = read_page(filter, "r.due_key, r.id", filter.limit); !s) return s.error();
+      break;
+    case ListOrder::DeadlineDescending:
+      if (auto s = read_page(filter, "r.due_key DESC, r.id DESC", filter.limit); !s) {
+        return s.error();
+      }
+      break;
+    case ListOrder::Created:
+      if (auto s = read_page(filter, "r.created_at, r.id", filter.limit); !s) return s.error();
+      break;
+    case ListOrder::CreatedDescending:
+      if (auto s = read_page(filter, "r.created_at DESC, r.id DESC", filter.limit); !s) {
+        return s.error();
+      }
+      break;
   }
 
   // Then each row: as held, or read and joined.

@@ -27,9 +27,31 @@ std::string_view next_word(std::string_view& rest) {
 
 }  // namespace
 
+WorkingCalendar::WorkingCalendar() : days_(std::make_shared<Days const>()) {}
+
+WorkingCalendar::WorkingCalendar(WorkingCalendar const& other) : days_(other.days()) {}
+
+WorkingCalendar& WorkingCalendar::operator=(WorkingCalendar const& other) {
+  if (this != &other) {
+    auto days = other.days();
+    std::lock_guard lock{mutex_};
+    days_ = std::move(days);
+  }
+  return *this;
+}
+
+std::shared_ptr<WorkingCalendar::Days const> WorkingCalendar::days() const {
+  std::lock_guard lock{mutex_};
+  return days_;
+}
+
 Result<WorkingCalendar> WorkingCalendar::parse(std::string_view text) {
-  WorkingCalendar calendar;
+  Days calendar;
   bool covered = false;
+  auto const covers = [&](Date day) {
+    int const year = year_of(day);
+    return year >= calendar.first_year && year <= calendar.last_year;
+  };
   for (auto [line_number, line] : meaningful_lines(text)) {
     auto const where = fmt::format("line {}", line_number);
     auto const first = next_word(line);
@@ -41,35 +63,39 @@ Result<WorkingCalendar> WorkingCalendar::parse(std::string_view text) {
       if (!from_date || !to_date || !line.empty() || year_of(*from_date) > year_of(*to_date)) {
         return validation_error(where, "expected `covers FIRST_YEAR LAST_YEAR`");
       }
-      calendar.first_year_ = year_of(*from_date);
-      calendar.last_year_ = year_of(*to_date);
+      calendar.first_year = year_of(*from_date);
+      calendar.last_year = year_of(*to_date);
       covered = true;
       continue;
     }
     auto const day = parse_date(first);
     if (!day) return validation_error(where, fmt::format("`{}` is not a date YYYY-MM-DD", first));
     if (!covered) return validation_error(where, "the `covers` line must come before any date");
-    if (!calendar.covers(*day)) {
+    if (!covers(*day)) {
       return validation_error(where, fmt::format("{} is outside the covered years", first));
     }
     auto const kind = next_word(line);
     auto const description = std::string{line};
-    if (calendar.days_off_.contains(*day) || calendar.working_weekend_days_.contains(*day)) {
+    if (calendar.listed.contains(*day)) {
       return validation_error(where, fmt::format("{} is listed twice", first));
     }
     if (kind == "holiday" || kind == "dayoff") {
-      calendar.days_off_.emplace(*day, description);
+      calendar.listed.emplace(
+          *day, CalendarDay{*day, kind == "holiday" ? CalendarDayKind::Holiday : CalendarDayKind::DayOff,
+                            description});
     } else if (kind == "workday") {
       if (!is_weekend(*day)) {
         return validation_error(where, fmt::format("{} is not a Saturday or Sunday", first));
       }
-      calendar.working_weekend_days_.insert(*day);
+      calendar.listed.emplace(*day, CalendarDay{*day, CalendarDayKind::WorkingWeekend, description});
     } else {
       return validation_error(where, "the kind must be holiday, dayoff or workday");
     }
   }
   if (!covered) return validation_error("line 1", "the file has no `covers` line");
-  return calendar;
+  WorkingCalendar result;
+  result.days_ = std::make_shared<Days const>(std::move(calendar));
+  return result;
 }
 
 Result<WorkingCalendar> WorkingCalendar::load(std::filesystem::path const& path) {
@@ -88,39 +114,84 @@ Result<WorkingCalendar> WorkingCalendar::load(std::filesystem::path const& path)
   return calendar;
 }
 
-bool WorkingCalendar::is_working_day(Date day) const {
-  if (days_off_.contains(day)) return false;
-  if (working_weekend_days_.contains(day)) return true;
+namespace {
+
+bool working(std::map<Date, CalendarDay> const& listed, Date day) {
+  auto const it = listed.find(day);
+  if (it != listed.end()) return it->second.kind == CalendarDayKind::WorkingWeekend;
   return !is_weekend(day);
 }
 
+}  // namespace
+
+bool WorkingCalendar::is_working_day(Date day) const {
+  return working(days()->listed, day);
+}
+
 Date WorkingCalendar::add_working_days(Date from, int count) const {
+  auto const days = this->days();
   Date day = from;
   while (count > 0) {
     day += std::chrono::days{1};
-    if (is_working_day(day)) --count;
+    if (working(days->listed, day)) --count;
   }
   return day;
 }
 
 int WorkingCalendar::working_days_between(Date from, Date to) const {
+  auto const days = this->days();
   int count = 0;
   for (Date day = from + std::chrono::days{1}; day <= to; day += std::chrono::days{1}) {
-    if (is_working_day(day)) ++count;
+    if (working(days->listed, day)) ++count;
   }
   return count;
 }
 
 bool WorkingCalendar::covers(Date day) const {
+  auto const days = this->days();
   int const year = year_of(day);
-  return year >= first_year_ && year <= last_year_;
+  return year >= days->first_year && year <= days->last_year;
 }
 
-std::string_view WorkingCalendar::describe(Date day) const {
-  auto const it = days_off_.find(day);
-  if (it != days_off_.end()) return it->second;
-  if (working_weekend_days_.contains(day)) return "working day moved by decree";
-  return {};
+int WorkingCalendar::first_year() const {
+  return days()->first_year;
+}
+
+int WorkingCalendar::last_year() const {
+  return days()->last_year;
+}
+
+std::string WorkingCalendar::describe(Date day) const {
+  auto const days = this->days();
+  auto const it = days->listed.find(day);
+  if (it == days->listed.end()) return {};
+  if (it->second.kind == CalendarDayKind::WorkingWeekend) return "working day moved by decree";
+  return it->second.description;
+}
+
+std::vector<CalendarDay> WorkingCalendar::days_of(int year) const {
+  auto const days = this->days();
+  std::vector<CalendarDay> out;
+  auto const first = days->listed.lower_bound(Date{std::chrono::year{year} / 1 / 1});
+  auto const end = days->listed.lower_bound(Date{std::chrono::year{year + 1} / 1 / 1});
+  for (auto it = first; it != end; ++it) out.push_back(it->second);
+  return out;
+}
+
+void WorkingCalendar::announce_day_off(Date day, std::string description) {
+  auto next = with_day_off(day, std::move(description));
+  auto days = next.days();
+  std::lock_guard lock{mutex_};
+  days_ = std::move(days);
+}
+
+WorkingCalendar WorkingCalendar::with_day_off(Date day, std::string description) const {
+  Days next = *days();
+  next.listed.insert_or_assign(
+      day, CalendarDay{day, CalendarDayKind::DayOff, std::move(description), true});
+  WorkingCalendar result;
+  result.days_ = std::make_shared<Days const>(std::move(next));
+  return result;
 }
 
 }  // namespace joldama

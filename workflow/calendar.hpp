@@ -4,19 +4,37 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "workflow/result.hpp"
 #include "workflow/time.hpp"
 
 namespace joldama {
 
+// What a listed day is: a public holiday, a weekday made a day off, or a Saturday or Sunday made
+// a working day.
+enum class CalendarDayKind { Holiday, DayOff, WorkingWeekend };
+
+struct CalendarDay {
+  Date date{};
+  CalendarDayKind kind = CalendarDayKind::DayOff;
+  std::string description;
+  bool announced = false;  // added by an administrator while the server ran, not from the file
+};
+
+// Thread-safe: a day announced while other threads read the calendar is seen by every read that
+// starts after it. A copy is a calendar of its own.
 class WorkingCalendar {
  public:
   // A calendar that knows weekends only.
-  WorkingCalendar() = default;
+  WorkingCalendar();
+  WorkingCalendar(WorkingCalendar const& other);
+  WorkingCalendar& operator=(WorkingCalendar const& other);
 
   // Parses the data file's text. Errors are Validation with `field` = "line N" naming the line.
   static Result<WorkingCalendar> parse(std::string_view text);
@@ -33,17 +51,32 @@ class WorkingCalendar {
 
   // Whether the data file covers `day`'s year (outside it, only weekends are days off).
   bool covers(Date day) const;
-  int first_year() const { return first_year_; }
-  int last_year() const { return last_year_; }
+  int first_year() const;
+  int last_year() const;
 
   // The holiday's or day off's description, or empty for an ordinary day.
-  std::string_view describe(Date day) const;
+  std::string describe(Date day) const;
+
+  // The listed days of `year` (holidays, days off, working weekend days), by date.
+  std::vector<CalendarDay> days_of(int year) const;
+
+  // From now on `day` is a day off (a day moved by an order published after the file was read).
+  // Requires is_working_day(day).
+  void announce_day_off(Date day, std::string description);
+
+  // This calendar with `day` off as well; this one unchanged.
+  WorkingCalendar with_day_off(Date day, std::string description) const;
 
  private:
-  std::map<Date, std::string> days_off_;  // weekdays (and holidays on weekends) that are off
-  std::set<Date> working_weekend_days_;
-  int first_year_ = 0;
-  int last_year_ = -1;
+  struct Days {
+    std::map<Date, CalendarDay> listed;  // days off (holidays on weekends too) and working weekends
+    int first_year = 0;
+    int last_year = -1;
+  };
+  std::shared_ptr<Days const> days() const;
+
+  mutable std::mutex mutex_;  // guards the pointer; the Days it points to never change
+  std::shared_ptr<Days const> days_;
 };
 
 }  // namespace joldama

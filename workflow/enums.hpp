@@ -32,6 +32,11 @@ enum class State {
   NoShow,  // terminal
 };
 
+// The orders a list of referrals can be read in. `Worklist`: urgent first, then the longest in
+// its present state; `State`: by the states' order in the workflow, each state in worklist
+// order; the others by the deadline (none last) or the registration, with the id breaking ties.
+enum class ListOrder { Worklist, Deadline, DeadlineDescending, Created, CreatedDescending, State };
+
 enum class Action {
   Register,
   Submit,
@@ -115,6 +120,8 @@ JOLDAMA_ENUM_TEXT(Action, "register", "submit", "book", "confirm", "refuse", "sc
                   "reschedule_exam", "exam_no_show", "approve", "reject", "request_info",
                   "resubmit", "refer_abroad", "promote", "complete", "accept", "decline", "admit",
                   "no_show", "discharge", "cancel", "expire");
+JOLDAMA_ENUM_TEXT(ListOrder, "worklist", "deadline", "-deadline", "created_at", "-created_at",
+                  "state");
 JOLDAMA_ENUM_TEXT(Route, "planned", "high_tech");
 JOLDAMA_ENUM_TEXT(Role, "doctor", "commission", "republican", "hospital", "admin", "system");
 JOLDAMA_ENUM_TEXT(Urgency, "routine", "urgent");

@@ -1,6 +1,7 @@
 #include "workflow/lookup.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "workflow/codes.hpp"
 #include "workflow/decide.hpp"
@@ -65,8 +66,18 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
   if (query.created_to) {
     filter.created_before = end_of_local_day(*query.created_to) + std::chrono::milliseconds{1};
   }
+  if (query.after && query.after->order != query.order) {
+    return validation_error("after", "the cursor is of a list in another order");
+  }
   filter.after = query.after;
   filter.limit = query.limit;
+  filter.order = query.order;
+  if (query.mine) {
+    if (actor.role != Role::Doctor) {
+      return validation_error("mine", "only a doctor has referrals of their own");
+    }
+    filter.created_by = actor.user_id;
+  }
 
   auto text = validate_text("q", query.text, kMaxSearchChars, Presence::Optional);
   if (!text) return text.error();
@@ -94,7 +105,10 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
 std::vector<HistoryEntry> history_of(std::vector<ActedEvent> const& events) {
   std::vector<HistoryEntry> history;
   for (auto const& [e, actor_name, actor_organization] : events) {
-    if (!parse<Action>(e.action) && e.action != "attach" && e.action != "overdue") continue;
+    if (!parse<Action>(e.action) && e.action != "attach" && e.action != "overdue" &&
+        e.action != "deadline_moved") {
+      continue;
+    }
     HistoryEntry entry;
     entry.at = e.at;
     entry.action = e.action;
@@ -122,9 +136,24 @@ std::vector<HistoryEntry> history_of(std::vector<ActedEvent> const& events) {
 
 }  // namespace
 
-WorklistCursor cursor_after(Referral const& referral) {
+std::int64_t key_in_order(Referral const& referral, ListOrder order) {
+  switch (order) {
+    case ListOrder::Worklist: return 0;
+    case ListOrder::Deadline:
+    case ListOrder::DeadlineDescending:
+      return referral.deadline ? to_millis(*referral.deadline)
+                               : std::numeric_limits<std::int64_t>::max();
+    case ListOrder::Created:
+    case ListOrder::CreatedDescending: return to_millis(referral.created_at);
+    case ListOrder::State: return static_cast<std::int64_t>(referral.state);
+  }
+  return 0;
+}
+
+WorklistCursor cursor_after(Referral const& referral, ListOrder order) {
   return WorklistCursor{referral.urgency == Urgency::Urgent ? 0 : 1,
-                        to_millis(referral.state_since), referral.id};
+                        to_millis(referral.state_since), referral.id, order,
+                        key_in_order(referral, order)};
 }
 
 Result<Referral> Lookup::visible_referral(Store& store, Actor const& actor, Id id) const {
@@ -182,7 +211,9 @@ Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,
     if (!item) return item.error();
     page.items.push_back(std::move(*item));
   }
-  if (more && !page.items.empty()) page.next = cursor_after(page.items.back().listing->referral);
+  if (more && !page.items.empty()) {
+    page.next = cursor_after(page.items.back().listing->referral, query.order);
+  }
   return page;
 }
 

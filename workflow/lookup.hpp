@@ -29,6 +29,8 @@ struct WorklistQuery {
   std::string text;  // code prefix, IIN prefix, or part of the patient's name
   std::optional<WorklistCursor> after;
   std::size_t limit = 50;
+  ListOrder order = ListOrder::Worklist;
+  bool mine = false;  // only the referrals the doctor asking registered
 };
 
 struct WorklistPage {
@@ -50,8 +52,8 @@ struct PublicStatus {
   Timestamp updated_at{};
 };
 
-// The cursor that follows `listing` in worklist order.
-WorklistCursor cursor_after(Referral const& referral);
+// The cursor that follows `referral` in `order`.
+WorklistCursor cursor_after(Referral const& referral, ListOrder order = ListOrder::Worklist);
 
 class Lookup {
  public:

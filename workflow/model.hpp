@@ -377,12 +377,15 @@ struct ReferralView {
   std::vector<HistoryEntry> history;  // filled on single reads only
 };
 
-// Where a worklist page ends: the sort key of its last row (urgent first, then the longest in
-// its current state, then the id).
+// Where a page of a list ends: the sort key of its last row in the list's order. Every order
+// ends in the id; the worklist's (and each state's, in `State` order) is urgent first, then the
+// longest in its current state; `key` is the order's own first key (see key_in_order()).
 struct WorklistCursor {
   int urgency_rank = 0;  // 0 urgent, 1 routine
   std::int64_t state_since_millis = 0;
   Id id = 0;
+  ListOrder order{};
+  std::int64_t key{};
 
   friend bool operator==(WorklistCursor const&, WorklistCursor const&) = default;
 };
@@ -409,6 +412,22 @@ struct ReferralFilter {
   std::string search_text;  // case-folded for Name
   std::optional<WorklistCursor> after;
   std::size_t limit = 50;
+  ListOrder order{};
+  std::optional<Id> created_by{};  // a doctor's own referrals
+};
+
+// A referral's first sort key in `order`: the deadline's instant (the largest value when it has
+// none, so those come last), the registration's, or the state's position in the workflow; 0 in
+// worklist order, which has none of its own.
+std::int64_t key_in_order(Referral const& referral, ListOrder order);
+
+// A day off an administrator added while the bureau ran: kept in the store, and added to the
+// calendar the file gives at every start.
+struct AnnouncedDayOff {
+  Date date{};
+  std::string description;
+  std::string announced_by;  // the administrator's login
+  Timestamp announced_at{};
 };
 
 struct QuotaFilter {

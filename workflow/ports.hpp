@@ -78,6 +78,17 @@ class ReferralRepository {
                                                                      std::string_view profile) = 0;
 };
 
+class CalendarRepository {
+ public:
+  virtual ~CalendarRepository() = default;
+  // Duplicate when the day was announced before.
+  virtual Status insert_announced_day_off(AnnouncedDayOff const& day) = 0;
+  // By date.
+  virtual Result<std::vector<AnnouncedDayOff>> list_announced_days_off() = 0;
+  // The referrals whose deadline falls at or after `from`, by deadline.
+  virtual Result<std::vector<Id>> deadlines_from(Timestamp from) = 0;
+};
+
 class QuotaRepository {
  public:
   virtual ~QuotaRepository() = default;
@@ -200,6 +211,7 @@ class Store : public ReferenceData,
               public PatientRepository,
               public ReferralRepository,
               public QuotaRepository,
+              public CalendarRepository,
               public Sequences,
               public AuditLog,
               public AccountRepository,

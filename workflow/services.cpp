@@ -689,4 +689,73 @@ Result<PlaceListing> Workflow::set_places(Store& store, Actor const& actor, Plac
   return PlaceListing{places, std::move(**hospital)};
 }
 
+Result<std::vector<Id>> Workflow::add_day_off(Store& store, Actor const& actor, Date day,
+                                              std::string_view description) const {
+  if (actor.role != Role::Admin) {
+    return make_error(Errc::Forbidden, "only an administrator changes the calendar");
+  }
+  auto const now = clock_.now();
+  auto const today = local_date(now);
+  if (day <= today) {
+    return validation_error("date", "a day off is added ahead of it: tomorrow or later");
+  }
+  if (day > today + std::chrono::days{2 * 366}) {
+    return validation_error("date", "a day off is added at most two years ahead");
+  }
+  auto text = validate_text("description", description, 200, Presence::Required);
+  if (!text) return text.error();
+  if (!calendar_.is_working_day(day)) {
+    return make_error(Errc::Duplicate, fmt::format("{} is already a day off", format_date(day)),
+                      "date");
+  }
+  if (auto s = store.insert_announced_day_off({day, *text, actor.login, now}); !s) {
+    if (s.error().code == Errc::Duplicate) {
+      return make_error(Errc::Duplicate, fmt::format("{} is already a day off", format_date(day)),
+                        "date");
+    }
+    return s.error();
+  }
+
+  // Every step that counts working days and ends on or after the day has one fewer: its
+  // deadline moves to the next working day of the calendar with the day off.
+  auto const calendar = calendar_.with_day_off(day, *text);
+  auto const counted = states_with_working_day_deadlines();
+  auto ids = store.deadlines_from(start_of_local_day(day));
+  if (!ids) return ids.error();
+  std::vector<Id> moved;
+  std::vector<AuditEvent> events;
+  for (Id id : *ids) {
+    auto found = store.find_referral(id);
+    if (!found) return found.error();
+    if (!*found) return make_error(Errc::Internal, "a referral with a deadline vanished");
+    Referral next = **found;
+    if (!next.deadline || !counted.contains(next.state)) continue;
+    auto const before = *next.deadline;
+    next.deadline = end_of_local_day(calendar.add_working_days(local_date(before), 1));
+    next.version = (*found)->version + 1;
+    next.updated_at = now;
+    if (auto s = store.update_referral(next, (*found)->version); !s) return s.error();
+    moved.push_back(id);
+    events.push_back(AuditEvent{now,
+                                actor.login,
+                                actor.role,
+                                "deadline_moved",
+                                id,
+                                {{"day_off", format_date(day)},
+                                 {"previous_deadline", format_timestamp(before)},
+                                 {"deadline", format_timestamp(*next.deadline)},
+                                 {"comment", *text}}});
+  }
+  events.push_back(AuditEvent{now,
+                              actor.login,
+                              actor.role,
+                              "add_day_off",
+                              std::nullopt,
+                              {{"date", format_date(day)},
+                               {"description", *text},
+                               {"deadlines_moved", std::to_string(moved.size())}}});
+  if (auto s = store.append_audit(events); !s) return s.error();
+  return moved;
+}
+
 }  // namespace joldama

@@ -148,6 +148,17 @@ class Workflow {
   Result<PlaceListing> set_places(Store& store, Actor const& actor, PlaceKey const& key,
                             int capacity) const;
 
+  // An administrator adds a day off to the calendar (a day moved by an order published after the
+  // calendar file was read): kept in the store, and every deadline that counts working days and
+  // falls on or after it moves to one working day later, each such referral's change audited.
+  // Returns the referrals whose deadline moved. The caller announces the day on the calendar
+  // once the command is durable (see WorkingCalendar::announce_day_off); the day must be ahead,
+  // so no step already passed counts it. Forbidden for other roles; Validation naming `date`
+  // for a day not after today or more than two years ahead, `description` when it is empty or
+  // too long; DayOffExists when the day is not a working day already.
+  Result<std::vector<Id>> add_day_off(Store& store, Actor const& actor, Date day,
+                                      std::string_view description) const;
+
   Clock const& clock() const { return clock_; }
   WorkingCalendar const& calendar() const { return calendar_; }
   Icd10Catalogue const& icd10() const { return icd10_; }

@@ -66,4 +66,50 @@ std::span<Transition const> transition_table() {
   return kTable;
 }
 
+EnumSet<State> states_with_working_day_deadlines() {
+  auto const in_working_days = [](DeadlineRule rule) {
+    switch (rule) {
+      case D::Commission:
+      case D::Republican:
+      case D::HospitalAnswer:
+      case D::BookingAnswer:
+      case D::Pause:
+      case D::Resume: return true;
+      case D::Keep:
+      case D::Clear:
+      case D::PlannedDate: return false;
+    }
+    return false;
+  };
+  // What kinds of deadline each state may have; a kept deadline is its source state's kind.
+  EnumSet<State> working;
+  EnumSet<State> other;
+  for (bool changed = true; changed;) {
+    changed = false;
+    auto const add = [&](EnumSet<State>& set, State state) {
+      if (!set.contains(state)) {
+        set = set.with(state);
+        changed = true;
+      }
+    };
+    for (auto const& row : kTable) {
+      if (row.deadline == D::Clear) continue;
+      if (row.deadline != D::Keep) {
+        add(in_working_days(row.deadline) ? working : other, row.to);
+        continue;
+      }
+      for (State from : all_values<State>()) {
+        if (!row.from.contains(from)) continue;
+        if (working.contains(from)) add(working, row.to);
+        if (other.contains(from)) add(other, row.to);
+      }
+    }
+  }
+  EnumSet<State> only_working;
+  for (State state : all_values<State>()) {
+    if (working.contains(state) && !other.contains(state)) only_working = only_working.with(state);
+  }
+  return only_working;
+}
+
 }  // namespace joldama

@@ -102,4 +102,10 @@ constexpr bool is_static_guard(Guard guard) {
 // The whole table, in the order of the normative brief.
 std::span<Transition const> transition_table();
 
+// The states whose deadline counts working days (a decision, an answer, the doctor's reply),
+// found from the table: a row entering a state sets its deadline, or keeps the one of the state
+// it leaves. A day off added to the calendar moves these deadlines; an admission's planned date
+// does not move.
+EnumSet<State> states_with_working_day_deadlines();
+
 }  // namespace joldama

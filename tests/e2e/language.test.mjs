@@ -36,32 +36,32 @@ test('the workspace speaks Kazakh, Russian and English, and remembers the choice
 
   await signIn(page, server.base, 'doctor');
   await page.waitForSelector('header nav');
-  assert.ok((await navText(page)).includes('Менің жолдамаларым'));
+  assert.ok((await navText(page)).includes('Емхана жолдамалары'));
   await page.click('a[href="#/referrals"]');
   await page.waitForSelector('table.worklist');
   assert.ok((await page.textContent('table.worklist thead')).includes('Пациент'));
 
   await page.selectOption('#language', 'ru');
-  await navigationReads(page, 'Мои направления');
+  await navigationReads(page, 'Направления поликлиники');
   await page.waitForFunction(() => /\d{1,2} (января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4}/
     .test(document.querySelector('main').textContent));
-  assert.ok((await navText(page)).includes('Мои направления'));
-  assert.ok((await page.textContent('h1')).includes('Мои направления'));
+  assert.ok((await navText(page)).includes('Направления поликлиники'));
+  assert.ok((await page.textContent('h1')).includes('Направления поликлиники'));
   await screenshot(page, 'language-russian');
 
   // Remembered for the user: a reload, and a new browser signing in, both come back in Russian.
   await page.reload();
   await page.waitForSelector('header nav');
-  assert.ok((await navText(page)).includes('Мои направления'));
+  assert.ok((await navText(page)).includes('Направления поликлиники'));
   const elsewhere = await openPage(browser);
   await signIn(elsewhere, server.base, 'doctor');
   await elsewhere.waitForSelector('header nav');
-  assert.ok((await navText(elsewhere)).includes('Мои направления'));
+  assert.ok((await navText(elsewhere)).includes('Направления поликлиники'));
 
   await page.selectOption('#language', 'en');
-  await navigationReads(page, 'My referrals');
+  await navigationReads(page, 'Polyclinic referrals');
   await page.selectOption('#language', 'kk');
-  await navigationReads(page, 'Менің жолдамаларым');
+  await navigationReads(page, 'Емхана жолдамалары');
   // The worklist is drawn again in the new language; wait for its Kazakh dates.
   await page.waitForFunction(() => /\d{4} жылғы \d{1,2} (қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан)/
     .test(document.querySelector('main').textContent));

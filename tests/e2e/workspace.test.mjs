@@ -249,7 +249,8 @@ test('the waitlist shows region and urgency, and which queue a position is in', 
   await useLanguage(page, 'ru');
   await page.goto(`${server.base}/#/waitlist`);
   await page.waitForSelector('table.worklist tbody tr');
-  const headers = await page.$$eval('table.worklist thead th', (ths) => ths.map((th) => th.textContent));
+  // The header's words, without the marks a sortable column's button shows its order by.
+  const headers = await page.$$eval('table.worklist thead th', (ths) => ths.map((th) => th.textContent.replace(/[▲▼↕]/g, '').trim()));
   assert.ok(headers.includes('Регион') && headers.includes('Срочность'), headers.join());
   const waiting = (await apiGet(page, '/api/v1/referrals?state=waitlisted')).items[0];
   const regions = await apiGet(page, '/api/v1/regions');
@@ -491,4 +492,75 @@ test('the administrator reads the audit log by referral, actor, event and day, a
   await page.goto(`${server.base}/#/admin/audit?code=0000-0000`);
   await page.waitForSelector('#audit-filters [data-field="code"] .field-error:not([hidden])');
   assert.deepEqual(page.problems.filter((p) => !/422/.test(p)), []);
+});
+
+// Tabs forward until `selector` has the focus, as a keyboard user would; fails after `limit`.
+async function tabTo(page, selector, limit = 80) {
+  for (let i = 0; i < limit; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+const shownCodes = (page) => page.$$eval('.results section[aria-labelledby="all-heading"] tbody tr', (rows) => rows.map((r) => r.dataset.code));
+
+test('a list sorts by a column from the keyboard, and a doctor has a list of their own patients', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'republic');
+  await useLanguage(page, 'ru');
+  await page.goto(`${server.base}/#/referrals`);
+  await page.waitForSelector('table.worklist tbody tr');
+  assert.equal(await page.getAttribute('th:has(button[data-sort="worklist"]) >> nth=-1', 'aria-sort'), 'ascending');
+
+  // Tab to the deadline's header and press Enter: the list reads nearest deadline first.
+  await page.focus('h1');
+  await tabTo(page, 'th button[data-sort="deadline"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('sort=deadline'));
+  await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="-deadline"]');
+  const byDeadline = await apiGet(page, '/api/v1/referrals?sort=deadline&limit=50');
+  assert.deepEqual(await shownCodes(page), byDeadline.items.map((r) => r.code));
+  await screenshot(page, 'list-sorted-by-deadline-ru');
+  assert.deepEqual(await accessibilityProblems(page), []);
+
+  // Again: the other way round; then the newest registrations first, from the order select.
+  await page.focus('h1');
+  await tabTo(page, 'th button[data-sort="-deadline"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('th[aria-sort="descending"] button[data-sort="deadline"]');
+  const latest = await apiGet(page, '/api/v1/referrals?sort=-deadline&limit=50');
+  assert.deepEqual(await shownCodes(page), latest.items.map((r) => r.code));
+  await page.focus('h1');
+  await tabTo(page, '#filter-sort');
+  await page.selectOption('#filter-sort', '-created_at');
+  await tabTo(page, 'form.filters button[type=submit]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('th[aria-sort="descending"] button[data-sort="created_at"]');
+  const newest = await apiGet(page, '/api/v1/referrals?sort=-created_at&limit=50');
+  assert.deepEqual(await shownCodes(page), newest.items.map((r) => r.code));
+  // Loading more keeps the order: the next page continues from the cursor of this one.
+  if (newest.next) {
+    await page.click('#load-more');
+    await page.waitForFunction((n) => document.querySelectorAll('.results section[aria-labelledby="all-heading"] tbody tr').length > n, newest.items.length);
+    const second = await apiGet(page, `/api/v1/referrals?sort=-created_at&limit=50&after=${encodeURIComponent(newest.next)}`);
+    assert.deepEqual((await shownCodes(page)).slice(50), second.items.map((r) => r.code));
+  }
+  await signOut(page);
+
+  // The doctor's own patients: what they registered, in both languages.
+  await signIn(page, server.base, 'doctor');
+  await useLanguage(page, 'kk');
+  await page.click('header nav a[href="#/patients"]');
+  await page.waitForSelector('table.worklist tbody tr');
+  assert.equal(await page.textContent('h1'), 'Менің пациенттерім');
+  const mine = await apiGet(page, '/api/v1/referrals?mine=true&limit=50');
+  assert.deepEqual(await shownCodes(page), mine.items.map((r) => r.code));
+  await screenshot(page, 'my-patients-kk');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await useLanguage(page, 'ru');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Мои пациенты');
+  await page.waitForSelector('table.worklist tbody tr');
+  await screenshot(page, 'my-patients-ru');
+  assert.deepEqual(page.problems, []);
 });

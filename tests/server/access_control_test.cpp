@@ -285,6 +285,14 @@ std::vector<Row> matrix() {
       {"GET /api/v1/audit/verify", false, fixed("/api/v1/audit/verify"), only({"admin"})},
       {"GET /api/v1/audit/anchor", false, fixed("/api/v1/audit/anchor"), only({"admin"})},
       {"GET /api/v1/users", false, fixed("/api/v1/users"), only({"admin"})},
+      {"GET /api/v1/calendar", false, fixed("/api/v1/calendar?year=2026"), signed_in},
+      {"POST /api/v1/calendar/days-off", true,
+       [](TestServer&, Subject const&, HttpClient& c) {
+         // A Monday ahead of the test clock's 2 March 2026.
+         return c.post("/api/v1/calendar/days-off",
+                       json::object{{"date", "2026-06-15"}, {"description", "Day off by order"}});
+       },
+       only({"admin"})},
       {"POST /api/v1/users", true,
        [](TestServer&, Subject const&, HttpClient& c) {
          return c.post("/api/v1/users", json::object{{"login", "new.doctor"},

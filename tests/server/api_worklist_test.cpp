@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <limits>
 #include <set>
+#include <tuple>
 
 #include "tests/support/test_server.hpp"
 
@@ -214,6 +216,110 @@ TEST_F(WorklistTest, BadWindowsAreRefusedByTheirField) {
   refused("?created_from=2026-02-30", "created_from");
   auto const counts = republic.get("/api/v1/referrals/counts?created_from=2026-03-05&created_to=2026-03-01");
   EXPECT_EQ(counts.status, 422);
+}
+
+
+// Every order, for every role's scope and with a state filter: page by page (three rows a page)
+// the same rows as the whole list, each once, in the order sorting the whole list here gives.
+TEST_F(WorklistTest, EverySortOrderPagesThroughTheWholeListInItsOrder) {
+  Journey journey{doctor};
+  for (int i = 0; i < 6; ++i) {
+    journey.new_referral("surgery", i % 2 == 0 ? "urgent" : "routine");
+    server.clock.advance(std::chrono::minutes{2});
+  }
+  auto hospital = server.as("hospital");
+  auto const millis = [](json::value const& v) {
+    return v.is_null() ? std::numeric_limits<std::int64_t>::max() : to_millis(instant(v));
+  };
+  auto const position = [](json::value const& r) {
+    return static_cast<std::int64_t>(*parse<State>(state_of(r)));
+  };
+  auto const urgency = [](json::value const& r) { return r.at("urgency").as_string() == "urgent" ? 0 : 1; };
+  using Key = std::tuple<std::int64_t, int, std::int64_t, std::int64_t>;
+  auto const key = [&](json::value const& r, std::string const& sort) -> Key {
+    auto const id = id_of(r);
+    auto const since = millis(r.at("state_since"));
+    if (sort == "deadline") return {millis(r.at("deadline")), 0, 0, id};
+    if (sort == "-deadline") return {-millis(r.at("deadline")), 0, 0, -id};
+    if (sort == "created_at") return {millis(r.at("created_at")), 0, 0, id};
+    if (sort == "-created_at") return {-millis(r.at("created_at")), 0, 0, -id};
+    return {position(r), urgency(r), since, id};  // state
+  };
+  for (auto* client : {&doctor, &commission, &hospital, &republic}) {
+    for (std::string const filter : {"", "&state=registered,commission_review,talon_issued,waitlisted"}) {
+      auto const whole = items(*client, "?limit=200" + filter);
+      ASSERT_FALSE(whole.empty()) << filter;
+      for (std::string const sort : {"deadline", "-deadline", "created_at", "-created_at", "state"}) {
+        std::vector<json::value> expected = whole;
+        std::stable_sort(expected.begin(), expected.end(), [&](auto const& a, auto const& b) {
+          return key(a, sort) < key(b, sort);
+        });
+        std::vector<std::int64_t> seen;
+        std::string after;
+        for (int page = 0; page < 100; ++page) {
+          auto const reply = client->get("/api/v1/referrals?limit=3&sort=" + sort + filter +
+                                         (after.empty() ? "" : "&after=" + after));
+          ASSERT_EQ(reply.status, 200) << reply.body;
+          auto const body = reply.json();
+          for (auto const& r : body.at("items").as_array()) seen.push_back(id_of(r));
+          if (body.at("next").is_null()) break;
+          after = std::string{body.at("next").as_string()};
+        }
+        ASSERT_EQ(seen.size(), expected.size()) << sort << filter;
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+          EXPECT_EQ(seen[i], id_of(expected[i])) << sort << filter << " row " << i;
+        }
+      }
+    }
+  }
+  // A cursor belongs to its order; unknown orders are named.
+  auto const first = doctor.get("/api/v1/referrals?limit=1&sort=deadline").json();
+  auto const cursor = std::string{first.at("next").as_string()};
+  EXPECT_EQ(doctor.get("/api/v1/referrals?limit=1&sort=state&after=" + cursor).error_field(), "after");
+  EXPECT_EQ(doctor.get("/api/v1/referrals?limit=1&after=" + cursor).error_field(), "after");
+  EXPECT_EQ(doctor.get("/api/v1/referrals?sort=urgency").error_field(), "sort");
+  EXPECT_EQ(doctor.get("/api/v1/referrals?sort=deadline&after=deadline~x.1.2.3").error_field(),
+            "after");
+}
+
+// "My patients": a doctor's own referrals, not their colleagues' at the same polyclinic.
+TEST_F(WorklistTest, MineIsTheDoctorsOwnReferrals) {
+  auto admin = server.as("admin");
+  auto const polyclinic = doctor.get("/api/v1/me").json().at("organization").at("id");
+  auto const created = admin.post(
+      "/api/v1/users", json::object{{"login", "doctor.two"}, {"name", "Әлиев Нұрлан"},
+                                    {"role", "doctor"}, {"organization_id", polyclinic},
+                                    {"locale", "ru"}, {"password", "correct horse battery"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto colleague = server.client();
+  auto const session = colleague.post(
+      "/api/v1/session",
+      json::object{{"login", "doctor.two"}, {"password", "correct horse battery"}});
+  ASSERT_EQ(session.status, 200);
+  colleague.use_token(std::string{session.json().at("token").as_string()});
+  // The administrator set the password: the colleague chooses one of their own first.
+  ASSERT_EQ(colleague.post("/api/v1/me/password",
+                           json::object{{"current", "correct horse battery"},
+                                        {"new", "a quite different phrase"}})
+                .status,
+            204);
+  Journey theirs{colleague};
+  std::set<std::int64_t> colleagues;
+  for (int i = 0; i < 2; ++i) colleagues.insert(theirs.new_referral("surgery", "routine").at("id").as_int64());
+
+  auto const everyone = ids_of(items(doctor, "?limit=200"));
+  auto const own = ids_of(items(doctor, "?limit=200&mine=true"));
+  EXPECT_EQ(ids_of(items(colleague, "?limit=200&mine=true")), colleagues);
+  EXPECT_FALSE(own.empty());
+  for (auto id : colleagues) {
+    EXPECT_TRUE(everyone.contains(id));
+    EXPECT_FALSE(own.contains(id));
+  }
+  EXPECT_EQ(own.size() + colleagues.size(), everyone.size());
+  EXPECT_EQ(doctor.get("/api/v1/referrals/counts?mine=true").json().at("total").as_int64(),
+            static_cast<std::int64_t>(own.size()));
+  EXPECT_EQ(doctor.get("/api/v1/referrals?mine=maybe").error_field(), "mine");
+  EXPECT_EQ(commission.get("/api/v1/referrals?mine=true").error_field(), "mine");
 }
 
 }  // namespace

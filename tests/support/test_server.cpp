@@ -57,6 +57,16 @@ TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
   config.db = db_path;
   config.audit_anchor_every = 5;
   if (adjust) adjust(config);
+  start();
+}
+
+void TestServer::restart() {
+  stop();
+  tokens_.clear();
+  start();
+}
+
+void TestServer::start() {
   std::int64_t next_seq = 1;
   {
     auto db = storage::Database::open(db_path, storage::Database::Access::ReadOnly);

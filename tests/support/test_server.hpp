@@ -42,6 +42,9 @@ class TestServer {
   std::string token(std::string const& login);
 
   void stop();
+  // Stops, then starts again on the same database (a new port; signed-in clients must sign in
+  // again).
+  void restart();
 
   TempDir dir;
   std::filesystem::path db_path;
@@ -56,6 +59,8 @@ class TestServer {
   std::uint16_t port = 0;
 
  private:
+  void start();
+
   std::map<std::string, std::string> tokens_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/test_bureau.hpp"
 
@@ -117,6 +119,42 @@ TEST(Calendar, AMissingFileIsAClearError) {
   auto const loaded = WorkingCalendar::load("/nonexistent/calendar.txt");
   ASSERT_FALSE(loaded.has_value());
   EXPECT_NE(loaded.error().message.find("/nonexistent/calendar.txt"), std::string::npos);
+}
+
+TEST(Calendar, ADayOffAddedLeavesTheOriginalAloneAndCountsInEveryCopyMadeAfter) {
+  WorkingCalendar calendar = kazakhstan_calendar();
+  auto const tuesday = day("2026-03-03");
+  auto const with = calendar.with_day_off(tuesday, "by order");
+  EXPECT_TRUE(calendar.is_working_day(tuesday));
+  EXPECT_FALSE(with.is_working_day(tuesday));
+  // Monday 2 March + 1 working day: Tuesday, or Wednesday without it.
+  EXPECT_EQ(calendar.add_working_days(day("2026-03-02"), 1), tuesday);
+  EXPECT_EQ(with.add_working_days(day("2026-03-02"), 1), day("2026-03-04"));
+
+  WorkingCalendar const before = calendar;
+  calendar.announce_day_off(tuesday, "by order");
+  EXPECT_FALSE(calendar.is_working_day(tuesday));
+  EXPECT_TRUE(before.is_working_day(tuesday));
+  EXPECT_EQ(calendar.describe(tuesday), "by order");
+  WorkingCalendar const after = calendar;
+  EXPECT_FALSE(after.is_working_day(tuesday));
+}
+
+TEST(Calendar, TheDaysOfAYearAreListedByDateWithTheirKind) {
+  WorkingCalendar calendar = kazakhstan_calendar();
+  calendar.announce_day_off(day("2026-03-03"), "by order");
+  auto const days = calendar.days_of(2026);
+  ASSERT_FALSE(days.empty());
+  for (std::size_t i = 1; i < days.size(); ++i) EXPECT_LT(days[i - 1].date, days[i].date);
+  for (auto const& d : days) EXPECT_EQ(year_of(d.date), 2026);
+  auto const find = [&](char const* text) {
+    return *std::find_if(days.begin(), days.end(), [&](CalendarDay const& d) { return d.date == day(text); });
+  };
+  EXPECT_EQ(find("2026-03-23").kind, CalendarDayKind::Holiday);
+  EXPECT_FALSE(find("2026-03-23").announced);
+  EXPECT_EQ(find("2026-03-03").kind, CalendarDayKind::DayOff);
+  EXPECT_TRUE(find("2026-03-03").announced);
+  EXPECT_TRUE(kazakhstan_calendar().days_of(1999).empty());
 }
 
 }  // namespace

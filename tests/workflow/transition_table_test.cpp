@@ -358,5 +358,20 @@ TEST(TransitionTable, AllowedActionsComeFromTheSameTable) {
   }
 }
 
+// Which deadlines a day off moves: every step that counts working days (a decision, a hospital's
+// or a booking's answer, the doctor's reply, a kept commission deadline during an in-person
+// examination), never an admission's planned date.
+TEST(TransitionTable, TheStatesWhoseDeadlineCountsWorkingDays) {
+  using enum State;
+  std::set<State> expected{BookingRequested, CommissionReview, InPersonScheduled, InfoRequested,
+                           RepublicanReview, TalonIssued,      AbroadReview};
+  std::set<State> found;
+  auto const states = states_with_working_day_deadlines();
+  for (State s : all_values<State>()) {
+    if (states.contains(s)) found.insert(s);
+  }
+  EXPECT_EQ(found, expected);
+}
+
 }  // namespace
 }  // namespace joldama

@@ -27,7 +27,7 @@ export function field({ name, label, type = 'text', value = '', required = false
 
 // The browser draws a date picker in its own format (mm/dd/yyyy in an English browser); beside
 // it, the chosen day written as the interface's language writes it.
-function dateEcho(control) {
+export function dateEcho(control) {
   const echo = h('output', { class: 'date-echo', for: control.id, 'aria-live': 'polite' });
   const show = () => {
     const value = control.value;

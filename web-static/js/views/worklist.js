@@ -5,7 +5,7 @@ import { h, clear, announce } from '../dom.js';
 import { t, stateName, profileName, formatDate, formatDateTime, currentLanguage } from '../i18n.js';
 import { get, query } from '../api.js';
 import { session, loadProfiles, loadRegions, regionName } from '../state.js';
-import { explain } from '../forms.js';
+import { explain, dateEcho } from '../forms.js';
 import { bulkBar, bulkActions, selectCell } from './bulk.js';
 
 const ALL_STATES = ['registered', 'booking_requested', 'commission_review', 'in_person_scheduled', 'info_requested',
@@ -48,7 +48,45 @@ function queuePosition(referral) {
 
 // The optional columns: where a list spans regions, the patient's region; on the waitlist, the
 // urgency that orders it.
-const COLUMNS = ['code', 'patient', 'region', 'profile', 'urgency', 'state', 'deadline', 'waiting_since'];
+const COLUMNS = ['code', 'patient', 'region', 'profile', 'urgency', 'state', 'created_at', 'deadline', 'waiting_since'];
+
+// The columns a list can be sorted by: the orders a click on each asks for, the first one first
+// (a second click turns it round). The worklist's own order is urgent first, then the longest
+// waiting.
+const SORTS = {
+  urgency: ['worklist'],
+  state: ['state'],
+  created_at: ['-created_at', 'created_at'],
+  deadline: ['deadline', '-deadline'],
+  waiting_since: ['worklist'],
+};
+
+// A date input with the chosen day written beside it in the interface's language.
+const withEcho = (input) => [input, dateEcho(input)];
+
+const ORDERS = ['worklist', 'deadline', '-deadline', '-created_at', 'created_at', 'state'];
+
+function columnLabel(c) {
+  return c === 'urgency' ? t('fields.urgency') : c === 'created_at' ? t('fields.created_at') : t(`worklist.${c}`);
+}
+
+// A header cell; a sortable one holds a button that reads the list in its order, and says
+// which order the list is in (aria-sort).
+function headerCell(c, sort) {
+  if (c === 'select') return h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('bulk.select')));
+  const orders = sort && SORTS[c];
+  if (!orders) return h('th', { scope: 'col' }, columnLabel(c));
+  const current = orders.indexOf(sort.order);
+  // The worklist's order is the urgency's where that column is shown, else the waiting time's.
+  const active = current >= 0 && (sort.order !== 'worklist' || c === (sort.columns.includes('urgency') ? 'urgency' : 'waiting_since'));
+  const next = active ? orders[(current + 1) % orders.length] : orders[0];
+  const direction = active ? (sort.order.startsWith('-') ? 'descending' : 'ascending') : 'none';
+  return h('th', { scope: 'col', 'aria-sort': direction },
+    h('button', { type: 'button', class: 'sort-button', dataset: { sort: next },
+      title: t('worklist.sort_by', { column: columnLabel(c) }), onclick: () => sort.choose(next) },
+    columnLabel(c), h('span', { class: 'sort-mark', 'aria-hidden': 'true' },
+      direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ' ↕')));
+}
 
 function row(referral, columns) {
   const deadline = referral.deadline
@@ -70,16 +108,15 @@ function row(referral, columns) {
     h('td', { 'data-label': t('worklist.profile') }, profileName(referral.profile)),
     columns.includes('urgency') ? cells.urgency() : null,
     h('td', { 'data-label': t('worklist.state') }, stateBadge(referral.state), queuePosition(referral)),
+    columns.includes('created_at') ? h('td', { 'data-label': t('fields.created_at') }, formatDate(referral.created_at.slice(0, 10))) : null,
     h('td', { 'data-label': t('worklist.deadline') }, deadline),
     h('td', { 'data-label': t('worklist.waiting_since') }, formatDateTime(referral.state_since)));
 }
 
-function table(caption, referrals, columns) {
+function table(caption, referrals, columns, sort = null) {
   return h('table', { class: 'worklist' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {},
-      columns.map((c) => h('th', { scope: 'col' }, c === 'select' ? h('span', { class: 'visually-hidden' }, t('bulk.select'))
-        : c === 'urgency' ? t('fields.urgency') : t(`worklist.${c}`))))),
+    h('thead', {}, h('tr', {}, columns.map((c) => headerCell(c, sort)))),
     h('tbody', {}, referrals.map((r) => row(r, columns))));
 }
 
@@ -107,12 +144,18 @@ async function renderWorklist(main, options) {
     states: routeQuery.get('states') || '',
     due_by: routeQuery.get('due_by') || '',
     since: routeQuery.get('since') || '',
+    sort: routeQuery.get('sort') || '',
   };
+  const mine = options.mine === true;
   const scopeStates = fixed || ALL_STATES;
   const chosen = filters.states ? filters.states.split(',').filter((s) => scopeStates.includes(s)) : [];
   const states = filters.state ? [filters.state] : chosen.length ? chosen : fixed || [];
   const base = { state: states, profile: filters.profile, region: filters.region, q: filters.q,
-    created_from: filters.created_from, created_to: filters.created_to, due_by: filters.due_by, since: filters.since };
+    created_from: filters.created_from, created_to: filters.created_to, due_by: filters.due_by, since: filters.since,
+    mine: mine ? 'true' : '' };
+  // A click on a column's header reads the list again in that column's order, the filters kept.
+  const sort = { order: filters.sort || 'worklist', columns,
+    choose: (order) => { location.hash = location.hash.split('?')[0] + query({ ...filters, overdue: filters.overdue ? 'true' : '', sort: order === 'worklist' ? '' : order }); } };
 
   main.append(h('h1', {}, t(title)));
   const status = h('div', { class: 'worklist-status', 'aria-live': 'polite' });
@@ -142,9 +185,12 @@ async function renderWorklist(main, options) {
     h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, t('worklist.search')),
       h('input', { id: 'filter-q', name: 'q', type: 'search', value: filters.q, placeholder: t('worklist.search_hint') })),
     h('div', { class: 'field' }, h('label', { for: 'filter-created-from' }, t('worklist.created_from')),
-      h('input', { id: 'filter-created-from', name: 'created_from', type: 'date', value: filters.created_from })),
+      withEcho(h('input', { id: 'filter-created-from', name: 'created_from', type: 'date', value: filters.created_from }))),
     h('div', { class: 'field' }, h('label', { for: 'filter-created-to' }, t('worklist.created_to')),
-      h('input', { id: 'filter-created-to', name: 'created_to', type: 'date', value: filters.created_to })),
+      withEcho(h('input', { id: 'filter-created-to', name: 'created_to', type: 'date', value: filters.created_to }))),
+    h('div', { class: 'field' }, h('label', { for: 'filter-sort' }, t('worklist.order')),
+      h('select', { id: 'filter-sort', name: 'sort' },
+        ORDERS.map((o) => h('option', { value: o === 'worklist' ? '' : o, selected: o === sort.order }, t(`worklist.orders.${o}`))))),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary' }, t('worklist.apply')),
       h('a', { class: 'button secondary', href: location.hash.split('?')[0] }, t('worklist.reset'))));
@@ -153,7 +199,8 @@ async function renderWorklist(main, options) {
     const data = new FormData(form);
     const next = query({ state: data.get('state'), profile: data.get('profile'), region: data.get('region'),
       overdue: data.get('overdue') ? 'true' : '', q: data.get('q'), created_from: data.get('created_from'),
-      created_to: data.get('created_to'), states: filters.states, due_by: filters.due_by, since: filters.since });
+      created_to: data.get('created_to'), states: filters.states, due_by: filters.due_by, since: filters.since,
+      sort: data.get('sort') });
     location.hash = location.hash.split('?')[0] + next;
   });
   main.append(form, status);
@@ -199,7 +246,7 @@ async function renderWorklist(main, options) {
       }
     }
 
-    const listQuery = { ...base, overdue: filters.overdue ? 'true' : '', limit: 50 };
+    const listQuery = { ...base, overdue: filters.overdue ? 'true' : '', sort: filters.sort, limit: 50 };
     const first = await get(`/api/v1/referrals${query(listQuery)}`);
     // The total, for the page's position: the counts of the states the list shows.
     const total = (filters.state ? [filters.state] : Object.keys(counts.counts))
@@ -211,7 +258,7 @@ async function renderWorklist(main, options) {
     }
     const section = h('section', { 'aria-labelledby': 'all-heading' },
       h('h2', { id: 'all-heading' }, t('worklist.all_heading')));
-    const list = table(t('worklist.all_heading'), first.items, columns);
+    const list = table(t('worklist.all_heading'), first.items, columns, sort);
     section.append(list);
     results.append(section);
     status.textContent = t('worklist.shown_of', { n: first.items.length, total });
@@ -239,6 +286,12 @@ export function worklistView(main, current) {
   const title = session.user.role === 'doctor' ? 'nav.my_referrals'
     : session.user.role === 'hospital' ? 'nav.all_talons' : 'nav.all_referrals';
   return renderWorklist(main, { title, routeQuery: current.query });
+}
+
+// A doctor's own patients: the referrals they registered themselves, not their colleagues'.
+export function myPatientsView(main, current) {
+  if (session.user.role !== 'doctor') return worklistView(main, current);
+  return renderWorklist(main, { title: 'nav.my_patients', routeQuery: current.query, mine: true });
 }
 
 export function queueView(main, current) {

@@ -564,3 +564,72 @@ test('a list sorts by a column from the keyboard, and a doctor has a list of the
   await screenshot(page, 'my-patients-ru');
   assert.deepEqual(page.problems, []);
 });
+
+// Last in this file: the day off it adds moves deadlines the other tests read.
+test('the administrator reads the calendar and adds a day off, which moves the open deadlines after it', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'admin');
+  await page.click('header nav a[href="#/admin/calendar"]');
+  await page.waitForSelector('table.calendar-days tbody tr');
+  const year = Number(await page.textContent('.year-switch strong'));
+  const listed = await apiGet(page, `/api/v1/calendar?year=${year}`);
+  assert.equal(await page.locator('table.calendar-days tbody tr').count(), listed.days.length);
+  await screenshot(page, 'admin-calendar-kk');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await useLanguage(page, 'ru');
+  await page.waitForSelector('html[lang="ru"] table.calendar-days');
+  assert.equal(await page.textContent('h1'), 'Производственный календарь');
+  // Holidays are named in the interface's language, not the calendar file's English.
+  if (year === 2026) assert.match(await page.textContent('tr[data-date="2026-03-23"]'), /Наурыз мейрамы/);
+  assert.doesNotMatch(await page.textContent('main'), /null|New Year|Nauryz/);
+  // Next year by the keyboard: the year links are in the tab order.
+  await page.focus('h1');
+  await tabTo(page, '.year-switch a[rel="next"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((y) => document.querySelector('.year-switch strong')?.textContent === String(y), year + 1);
+  await page.goto(`${server.base}/#/admin/calendar`);
+  await page.waitForSelector('table.calendar-days tbody tr');
+
+  // The first working day at least two days ahead, and a step whose deadline falls after it.
+  const off = new Set((await apiGet(page, `/api/v1/calendar?year=${year}`)).days.concat((await apiGet(page, `/api/v1/calendar?year=${year + 1}`)).days)
+    .filter((d) => d.kind !== 'working_day').map((d) => d.date));
+  let day = new Date(Date.now() + 5 * 3600e3 + 2 * 86400e3);
+  while ([0, 6].includes(day.getUTCDay()) || off.has(day.toISOString().slice(0, 10))) day = new Date(day.getTime() + 86400e3);
+  const date = day.toISOString().slice(0, 10);
+  const queue = await apiGet(page, '/api/v1/referrals?state=commission_review&limit=200');
+  const open = queue.items.find((r) => r.deadline && r.deadline.slice(0, 10) >= date);
+  assert.ok(open, 'the demo has a commission step open past the day');
+
+  // A Saturday is refused next to the date field, and nothing is written.
+  let saturday = new Date(day);
+  while (saturday.getUTCDay() !== 6) saturday = new Date(saturday.getTime() + 86400e3);
+  await page.fill('#day-off-form input[name="date"]', saturday.toISOString().slice(0, 10));
+  await page.fill('#day-off-form input[name="description"]', 'Суббота');
+  await page.click('#day-off-form button[type="submit"]');
+  await page.click('dialog button[data-confirm="yes"]');
+  await page.waitForSelector('#day-off-form [data-field="date"] .field-error:not([hidden])');
+  assert.match(await page.textContent('#day-off-form [data-field="date"] .field-error'), /и так выходной/);
+
+  // The day itself, from the keyboard: the form, the question, the answer.
+  await page.fill('#day-off-form input[name="date"]', date);
+  await page.focus('#day-off-form input[name="date"]');
+  await tabTo(page, '#day-off-form input[name="description"]');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Перенесён приказом Министра труда');
+  await tabTo(page, '#day-off-form button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('dialog[open]');
+  assert.match(await page.textContent('dialog'), /сдвинутся на один рабочий день/);
+  await screenshot(page, 'admin-calendar-confirm-ru');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#calendar-result:not([hidden])');
+  assert.match(await page.textContent('#calendar-result'), /Сдвинуто сроков: [1-9]/);
+  await page.waitForSelector(`table.calendar-days tr[data-date="${date}"].announced`);
+  assert.match(await page.textContent(`table.calendar-days tr[data-date="${date}"]`), /Добавлен администратором/);
+  const moved = await apiGet(page, `/api/v1/referrals/${open.id}`);
+  assert.ok(moved.deadline > open.deadline, `${moved.deadline} after ${open.deadline}`);
+  assert.ok(moved.history.some((e) => e.action === 'deadline_moved'));
+  await screenshot(page, 'admin-calendar-added-ru');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.deepEqual(page.problems.filter((p) => !/409/.test(p)), []);
+});

@@ -13,6 +13,7 @@ import { newPatientView } from './views/patient_new.js';
 import { newReferralView } from './views/referral_new.js';
 import { quotasView } from './views/quotas.js';
 import { usersView, organizationsView, accessesView, auditView } from './views/admin.js';
+import { calendarView } from './views/calendar.js';
 import { passwordView } from './views/password.js';
 import { placesView } from './views/places.js';
 import { homeView } from './views/home.js';
@@ -35,6 +36,7 @@ route(/^\/admin\/users$/, usersView);
 route(/^\/admin\/organizations$/, organizationsView);
 route(/^\/admin\/accesses$/, accessesView);
 route(/^\/admin\/audit$/, auditView);
+route(/^\/admin\/calendar$/, calendarView);
 route(/^\/$/, async () => navigate(homeFor(session.user)), { needsUser: false });
 
 setGuard((r) => {

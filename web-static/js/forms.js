@@ -98,6 +98,7 @@ export function explain(error) {
     unsupported_media_type: 'errors.media_type', storage_full: 'errors.unavailable', unavailable: 'errors.unavailable',
   };
   if (error.code === 'duplicate' && error.field === 'login') return t('errors.login_taken');
+  if (error.code === 'duplicate' && error.field === 'date') return t('errors.day_off_exists');
   const key = known[error.code];
   // The server explains in English; the person reads what the field accepts, in their language.
   if (!key && error.field) {

@@ -12,7 +12,7 @@ const NAVIGATION = {
   commission: [HOME, ['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/quotas', 'nav.quotas']],
   republican: [HOME, ['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
   hospital: [HOME, ['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons'], ['#/places', 'nav.places']],
-  admin: [HOME, ['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/admin/audit', 'nav.audit'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
+  admin: [HOME, ['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/admin/audit', 'nav.audit'], ['#/admin/calendar', 'nav.calendar'], ['#/quotas', 'nav.quota_planning'], ['#/referrals', 'nav.all_referrals']],
 };
 
 export function homeFor(user) {

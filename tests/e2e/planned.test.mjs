@@ -120,10 +120,11 @@ test('the public sees free places by region and profile on a phone, in Kazakh an
     await page.waitForSelector(`html[lang="${language}"] form select[name=region]`);
     await page.selectOption('select[name=region]', '75');
     await page.selectOption('select[name=profile]', 'surgery');
-    await page.click('form button[type=submit]');
-    await page.waitForSelector('table.places tbody tr');
-    const rows = await page.$$eval('table.places tbody tr', (trs) => trs.map((tr) => tr.dataset.hospital));
     const api = await page.evaluate(async () => (await fetch('/api/v1/places?region=75&profile=surgery&days=7&free=true')).json());
+    await page.click('form button[type=submit]');
+    // The table of the search before (all regions) may still stand: wait for this answer's rows.
+    await page.waitForFunction((n) => document.querySelectorAll('table.places tbody tr').length === n, api.length);
+    const rows = await page.$$eval('table.places tbody tr', (trs) => trs.map((tr) => tr.dataset.hospital));
     assert.equal(rows.length, api.length);
     assert.ok(api.every((p) => p.hospital.region === '75' && p.free > 0));
     assert.equal(await page.evaluate(horizontalScroll), null);

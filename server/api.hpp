@@ -61,10 +61,10 @@ struct ApiServices {
   Accounts const& accounts;
   Transactor& writer;
   Reader& reader;
+  // The calendar the workflow counts working days by (workflow.calendar()), to add the days off
+  // administrators announce once they are durable.
+  WorkingCalendar& calendar;
   AuditAnchors* anchors = nullptr;  // the audit chain's signed checkpoints, when kept
-  // The calendar the workflow counts working days by, to add the days off administrators
-  // announce once they are durable; null where nobody may.
-  WorkingCalendar* calendar = nullptr;
 };
 
 // The one table from error codes to HTTP statuses.

@@ -23,7 +23,7 @@ std::string_view kind_name(CalendarDayKind kind) {
 }
 
 void read_calendar(Api& api, std::shared_ptr<Exchange> const& exchange) {
-  auto const& calendar = api.services().workflow.calendar();
+  auto const& calendar = api.services().calendar;
   auto year = query_integer(exchange->request, "year", 2000, 2100);
   if (!year) return api.fail(exchange, year.error());
   int const shown = static_cast<int>(
@@ -53,10 +53,7 @@ void add_day_off(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (!description) return api.fail(exchange, description.error());
   if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
   Date const day = **date;
-  auto* calendar = api.services().calendar;
-  if (!calendar) {
-    return api.fail(exchange, make_error(Errc::Forbidden, "this server's calendar is fixed"));
-  }
+  auto& calendar = api.services().calendar;
   api.write<std::vector<Id>>(
       exchange,
       [&api, exchange, day, description = *description](Store& store) {
@@ -72,7 +69,7 @@ void add_day_off(Api& api, std::shared_ptr<Exchange> const& exchange) {
       },
       // Durable: from now on every deadline counts the day off. (A command of the same batch
       // that ran after this one counted with the calendar before; see Workflow::add_day_off.)
-      [calendar, day, description = *description] { calendar->announce_day_off(day, description); });
+      [&calendar, day, description = *description] { calendar.announce_day_off(day, description); });
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ App::App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
       workflow_(clock, calendar_, icd10, config_.deadlines, config_.access),
       lookup_(clock),
       accounts_(clock),
-      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, anchors,
-                       &calendar_}),
+      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, calendar_,
+                       anchors}),
       http_(HttpServerOptions{config_.host, config_.port, config_.threads, config_.read_timeout},
             api_) {}
 

@@ -109,6 +109,25 @@ class Conditions {
   std::vector<std::variant<std::int64_t, std::string>> params_;
 };
 
+// An order by one column of its own (see key_in_order), the id breaking ties; none for the
+// worklist's and the states' orders, which read queues.
+struct KeyedOrder {
+  std::string_view column;
+  bool descending = false;
+};
+
+std::optional<KeyedOrder> keyed_order(ListOrder order) {
+  switch (order) {
+    case ListOrder::Worklist:
+    case ListOrder::State: return std::nullopt;
+    case ListOrder::Deadline: return KeyedOrder{"r.due_key", false};
+    case ListOrder::DeadlineDescending: return KeyedOrder{"r.due_key", true};
+    case ListOrder::Created: return KeyedOrder{"r.created_at", false};
+    case ListOrder::CreatedDescending: return KeyedOrder{"r.created_at", true};
+  }
+  return std::nullopt;
+}
+
 Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
   Conditions where;
   if (f.referring_organization_id) {
@@ -142,21 +161,16 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
   }
   if (f.created_by) where.add("r.created_by = ?").with(*f.created_by);
   if (with_cursor && f.after) {
-    switch (f.order) {
-      case ListOrder::Worklist:
-      case ListOrder::State:  // within the cursor's state; see list_referrals
-        where.add("(r.urgency_rank, r.state_since, r.id) > (?, ?, ?)")
-            .with(f.after->urgency_rank)
-            .with(f.after->state_since_millis)
-            .with(f.after->id);
-        break;
-      case ListOrder::Deadline: where.add("(r.due_key, r.id) > (?, ?)"); break;
-      case ListOrder::DeadlineDescending: where.add("(r.due_key, r.id) < (?, ?)"); break;
-      case ListOrder::Created: where.add("(r.created_at, r.id) > (?, ?)"); break;
-      case ListOrder::CreatedDescending: where.add("(r.created_at, r.id) < (?, ?)"); break;
-    }
-    if (f.order != ListOrder::Worklist && f.order != ListOrder::State) {
-      where.with(f.after->key).with(f.after->id);
+    if (auto const keyed = keyed_order(f.order)) {
+      where.add(fmt::format("({}, r.id) {} (?, ?)", keyed->column, keyed->descending ? "<" : ">"))
+          .with(f.after->key)
+          .with(f.after->id);
+    } else {
+      // The worklist's order; in State order, within the cursor's state (see list_referrals).
+      where.add("(r.urgency_rank, r.state_since, r.id) > (?, ?, ?)")
+          .with(f.after->urgency_rank)
+          .with(f.after->state_since_millis)
+          .with(f.after->id);
     }
   }
   return where;
@@ -350,21 +364,15 @@ Result<std::vector<SharedListing>> SqliteStore::list_referrals(ReferralFilter co
       break;
     }
     case ListOrder::Deadline:
-      if (auto s = read_page(filter, "r.due_key, r.id", filter.limit); !s) return s.error();
-      break;
     case ListOrder::DeadlineDescending:
-      if (auto s = read_page(filter, "r.due_key DESC, r.id DESC", filter.limit); !s) {
-        return s.error();
-      }
-      break;
     case ListOrder::Created:
-      if (auto s = read_page(filter, "r.created_at, r.id", filter.limit); !s) return s.error();
+    case ListOrder::CreatedDescending: {
+      auto const keyed = *keyed_order(filter.order);
+      auto const direction = keyed.descending ? " DESC" : "";
+      auto const order_by = fmt::format("{}{}, r.id{}", keyed.column, direction, direction);
+      if (auto s = read_page(filter, order_by, filter.limit); !s) return s.error();
       break;
-    case ListOrder::CreatedDescending:
-      if (auto s = read_page(filter, "r.created_at DESC, r.id DESC", filter.limit); !s) {
-        return s.error();
-      }
-      break;
+    }
   }
 
   // Then each row: as held, or read and joined.

@@ -704,16 +704,11 @@ Result<std::vector<Id>> Workflow::add_day_off(Store& store, Actor const& actor, 
   }
   auto text = validate_text("description", description, 200, Presence::Required);
   if (!text) return text.error();
-  if (!calendar_.is_working_day(day)) {
-    return make_error(Errc::Duplicate, fmt::format("{} is already a day off", format_date(day)),
-                      "date");
-  }
+  auto const already_off = make_error(
+      Errc::Duplicate, fmt::format("{} is already a day off", format_date(day)), "date");
+  if (!calendar_.is_working_day(day)) return already_off;
   if (auto s = store.insert_announced_day_off({day, *text, actor.login, now}); !s) {
-    if (s.error().code == Errc::Duplicate) {
-      return make_error(Errc::Duplicate, fmt::format("{} is already a day off", format_date(day)),
-                        "date");
-    }
-    return s.error();
+    return s.error().code == Errc::Duplicate ? already_off : s.error();
   }
 
   // Every step that counts working days and ends on or after the day has one fewer: its

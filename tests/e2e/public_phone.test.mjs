@@ -79,3 +79,28 @@ test('the status page reads well on a 360 px phone in every state and language',
   assert.deepEqual(failures, []);
   assert.deepEqual(page.problems, []);
 });
+
+// Two choices in quick succession, the strings of the first arriving last (as they may from a
+// busy server): the page ends in the second language and stays in it.
+test('the latest language choice wins when the earlier one answers later', async () => {
+  const page = await openPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await page.goto(`${server.base}/status.html`);
+  await page.waitForSelector('html[lang="kk"] form input[name=code]');
+  let releaseKazakh;
+  const kazakhHeld = new Promise((resolve) => { releaseKazakh = resolve; });
+  await page.route('**/locales/kk.json', async (route) => {
+    await kazakhHeld;
+    await route.continue();
+  });
+  await page.selectOption('#language', 'kk');
+  await page.selectOption('#language', 'ru');
+  await page.waitForSelector('html[lang="ru"] form input[name=code]');
+  const kazakhAnswered = page.waitForResponse('**/locales/kk.json');
+  releaseKazakh();
+  await kazakhAnswered;
+  await page.waitForTimeout(300);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+  assert.equal(await page.inputValue('#language'), 'ru');
+  assert.match(await page.textContent('h1'), /[а-яё]/i);
+  assert.deepEqual(page.problems, []);
+});

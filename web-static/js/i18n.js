@@ -19,13 +19,20 @@ export function savedLanguage() {
 
 // Loads `next`'s strings. `beforeShown` (if given) runs with them in place but before the page
 // says it is in the new language (html[lang]): what it redraws is never seen half-translated.
+// Only the latest choice takes effect: when two are made quickly, the strings of the first may
+// arrive after the second's, and must not put the page back in the language left behind.
+let latestChoice = 0;
 export async function useLanguage(next, beforeShown = null) {
   const chosen = LANGUAGES.includes(next) ? next : 'kk';
+  const choice = ++latestChoice;
   const response = await fetch(`/locales/${chosen}.json`);
-  dictionary = await response.json();
+  const strings = await response.json();
+  if (choice !== latestChoice) return;
+  dictionary = strings;
   language = chosen;
   localStorage.setItem(STORAGE_KEY, chosen);
   if (beforeShown) await beforeShown();
+  if (choice !== latestChoice) return;
   document.documentElement.lang = chosen;
   translateStatic(document);
   for (const listener of listeners) listener(chosen);

@@ -153,7 +153,7 @@ void add_admin_routes(Api& api) {
              });
            }});
   api.add({Method::Post, "/api/v1/organizations", Access::SignedIn, Body::Json,
-           "Add an organization: {name, kind, level, region} (administrators)",
+           "Add an organization: {name, kind, level, region, address?, phone?} (administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
              auto body = api.json_body(*exchange);
              if (!body) return api.fail(exchange, body.error());
@@ -170,12 +170,42 @@ void add_admin_routes(Api& api) {
              auto region = body->text("region");
              if (!region) return api.fail(exchange, region.error());
              organization.region = std::move(*region);
+             auto address = body->text("address", Need::Optional);
+             if (!address) return api.fail(exchange, address.error());
+             organization.address = std::move(*address);
+             auto phone = body->text("phone", Need::Optional);
+             if (!phone) return api.fail(exchange, phone.error());
+             organization.phone = std::move(*phone);
              if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
              api.write(exchange, [&api, exchange, organization](Store& store) -> Result<Response> {
                auto created = api.services().accounts.create_organization(store, exchange->actor(),
                                                                           organization);
                if (!created) return created.error();
                return Api::json(201, to_json(*created));
+             });
+           }});
+  api.add({Method::Put, "/api/v1/organizations/{id}/contacts", Access::SignedIn, Body::Json,
+           "Set where patients find an organization: {address, phone} (administrators; either "
+           "may be empty)",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             auto const id = parse_id(exchange->param("id"));
+             if (!id) {
+               return api.fail(exchange,
+                               make_error(Errc::NotFound, "no organization has this id"));
+             }
+             auto body = api.json_body(*exchange);
+             if (!body) return api.fail(exchange, body.error());
+             auto address = body->text("address", Need::Optional);
+             if (!address) return api.fail(exchange, address.error());
+             auto phone = body->text("phone", Need::Optional);
+             if (!phone) return api.fail(exchange, phone.error());
+             if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
+             api.write(exchange, [&api, exchange, id = *id, address = std::move(*address),
+                                  phone = std::move(*phone)](Store& store) -> Result<Response> {
+               auto organization = api.services().accounts.set_organization_contacts(
+                   store, exchange->actor(), id, address, phone);
+               if (!organization) return organization.error();
+               return Api::json(200, to_json(*organization));
              });
            }});
 }

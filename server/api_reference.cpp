@@ -98,6 +98,21 @@ void add_reference_routes(Api& api) {
                return Api::json(200, items);
              });
            }});
+  api.add({Method::Get, "/api/v1/organizations/{id}", Access::SignedIn, Body::None,
+           "One medical organization, with its address and telephone",
+           [&api](std::shared_ptr<Exchange> const& exchange) {
+             auto const id = parse_id(exchange->param("id"));
+             if (!id) {
+               return api.fail(exchange,
+                               make_error(Errc::NotFound, "no organization has this id"));
+             }
+             api.read(exchange, [id = *id](Store& store) -> Result<Response> {
+               auto found = store.find_organization(id);
+               if (!found) return found.error();
+               if (!*found) return make_error(Errc::NotFound, "no organization has this id");
+               return Api::json(200, to_json(**found));
+             });
+           }});
 }
 
 }  // namespace joldama::server

@@ -148,6 +148,7 @@ Result<WorklistQuery> worklist_query(Request const& request, bool paged) {
     return validation_error("mine", "must be true or false");
   }
   query.mine = mine == "true";
+  query.protocol = query_text(request, "protocol");
   if (auto sort = query_text(request, "sort"); !sort.empty()) {
     auto const order = parse<ListOrder>(sort);
     if (!order) {
@@ -412,8 +413,8 @@ void add_referral_routes(Api& api) {
            bind(register_referral)});
   api.add({Method::Get, "/api/v1/referrals", Access::SignedIn, Body::None,
            "The caller's worklist: ?state=a,b&profile=&region=&overdue=true&due_by=DATE&since=INSTANT"
-           "&created_from=DATE&created_to=DATE&q=&mine=true&sort=worklist|deadline|-deadline|created_at"
-           "|-created_at|state&limit=50&after=",
+           "&created_from=DATE&created_to=DATE&q=&mine=true&protocol=&sort=worklist|deadline"
+           "|-deadline|created_at|-created_at|state&limit=50&after=",
            bind(list_referrals)});
   api.add({Method::Get, "/api/v1/referrals/counts", Access::SignedIn, Body::None,
            "How many of the caller's referrals are in each state, for the same filters",

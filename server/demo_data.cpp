@@ -38,6 +38,7 @@ struct HospitalSeed {
   std::vector<std::string> profiles;
   EnumSet<Route> accepts;
   std::string where;  // in English, for the list of logins
+  std::string address{};  // the street; the region's name is put before it
 };
 
 constexpr std::array<std::string_view, 20> kRegionCodes{"10", "11", "15", "19", "23", "27", "31",
@@ -60,26 +61,28 @@ std::vector<HospitalSeed> const& demo_hospitals() {
     std::vector<HospitalSeed> list{
         {"hospital", "Национальный научный кардиохирургический центр", L::Republican, "71",
          {"cardiac_surgery", "cardiology"}, high_tech,
-         "National Research Cardiac Surgery Center, Astana"},
+         "National Research Cardiac Surgery Center, Astana", "пр. Туран, 38"},
         {"hospital2", "Национальный научный центр хирургии им. А.Н. Сызганова", L::Republican,
          "75", {"cardiac_surgery", "cardiology", "surgery", "transplantation", "uronephrology"}, both,
-         "Syzganov National Scientific Center of Surgery, Almaty"},
+         "Syzganov National Scientific Center of Surgery, Almaty", "ул. Желтоксан, 62"},
         {"hospital.oncology", "Казахский НИИ онкологии и радиологии", L::Republican, "75",
          {"hematology", "oncology"}, high_tech,
-         "Kazakh Research Institute of Oncology and Radiology, Almaty"},
+         "Kazakh Research Institute of Oncology and Radiology, Almaty", "пр. Абая, 91"},
         {"hospital.neuro", "Национальный центр нейрохирургии", L::Republican, "71",
-         {"neurosurgery"}, high_tech, "National Centre for Neurosurgery, Astana"},
+         {"neurosurgery"}, high_tech, "National Centre for Neurosurgery, Astana", "пр. Туран, 34/1"},
         {"hospital.eye", "Казахский НИИ глазных болезней", L::Republican, "75",
-         {"ophthalmology"}, both, "Kazakh Research Institute of Eye Diseases, Almaty"},
+         {"ophthalmology"}, both, "Kazakh Research Institute of Eye Diseases, Almaty", "пр. Толе би, 95а"},
         {"hospital.trauma", "НИИ травматологии и ортопедии им. Н.Д. Батпенова", L::Republican,
          "71", {"traumatology_orthopedics"}, high_tech,
-         "Batpenov Research Institute of Traumatology and Orthopaedics, Astana"},
+         "Batpenov Research Institute of Traumatology and Orthopaedics, Astana",
+         "пр. Абылай хана, 15а"},
         {"hospital.children", "Научный центр педиатрии и детской хирургии", L::Republican, "75",
          {"pediatric_surgery"}, high_tech,
-         "Scientific Centre of Paediatrics and Paediatric Surgery, Almaty"},
+         "Scientific Centre of Paediatrics and Paediatric Surgery, Almaty", "пр. аль-Фараби, 146"},
         {"hospital.obstetrics", "Научный центр акушерства, гинекологии и перинатологии",
          L::Republican, "75", {"obstetrics_gynecology"}, high_tech,
-         "Scientific Centre of Obstetrics, Gynaecology and Perinatology, Almaty"},
+         "Scientific Centre of Obstetrics, Gynaecology and Perinatology, Almaty",
+         "пр. Достык, 125"},
         {"hospital.local", "Городская больница №4 г. Алматы", L::Local, "75",
          {"surgery", "traumatology_orthopedics"}, planned, "City hospital No. 4, Almaty (75)"},
         {"hospital.talgar", "Талгарская центральная районная больница", L::Local, "19",
@@ -159,8 +162,12 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
     for (auto const& h : demo_hospitals()) {
       auto name = h.level == OrganizationLevel::Regional ? h.name + ", " + region_name(h.region)
                                                          : h.name;
-      hospital_ids[h.login] = organization({0, std::move(name), OrganizationKind::Hospital,
-                                            h.level, h.region, h.profiles, h.accepts});
+      // The demo's telephones are made up: +7 700 000 and a number of the hospital's own.
+      auto const street = h.address.empty() ? std::string{"ул. Больничная, 1"} : h.address;
+      hospital_ids[h.login] = organization(
+          {0, std::move(name), OrganizationKind::Hospital, h.level, h.region, h.profiles,
+           h.accepts, region_name(h.region) + ", " + street,
+           fmt::format("+7700000{:04}", hospital_ids.size() + 1)});
     }
     Id const cardiac_center = hospital_ids.at("hospital");
     Id const surgery_center = hospital_ids.at("hospital2");

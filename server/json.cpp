@@ -68,7 +68,9 @@ json::value to_json(Organization const& organization) {
                       {"level", to_string(organization.level)},
                       {"region", organization.region},
                       {"profiles", std::move(profiles)},
-                      {"accepts", std::move(accepts)}};
+                      {"accepts", std::move(accepts)},
+                      {"address", organization.address},
+                      {"phone", organization.phone}};
 }
 
 json::value to_json(PlaceListing const& listing) {
@@ -77,7 +79,9 @@ json::value to_json(PlaceListing const& listing) {
   return json::object{{"hospital", json::object{{"id", h.id},
                                                 {"name", h.name},
                                                 {"region", h.region},
-                                                {"level", to_string(h.level)}}},
+                                                {"level", to_string(h.level)},
+                                                {"address", h.address},
+                                                {"phone", h.phone}}},
                       {"profile", p.key.profile},
                       {"date", format_date(p.key.date)},
                       {"capacity", p.capacity},

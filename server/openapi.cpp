@@ -36,7 +36,9 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/profiles", {nullptr, "[Profile]", 200}},
       {"GET /api/v1/organizations", {nullptr, "[Organization]", 200}},
       {"GET /api/v1/icd10", {nullptr, "[Icd10Code]", 200}},
+      {"GET /api/v1/organizations/{id}", {nullptr, "Organization", 200}},
       {"PUT /api/v1/organizations/{id}/profiles", {"HospitalProfiles", "Organization", 200}},
+      {"PUT /api/v1/organizations/{id}/contacts", {"OrganizationContacts", "Organization", 200}},
       {"GET /api/v1/places", {nullptr, "[PlaceDay]", 200}},
       {"PUT /api/v1/places/{hospital_id}/{profile}/{date}", {"Capacity", "PlaceDay", 200}},
       {"GET /api/v1/reasons", {nullptr, "[Reason]", 200}},
@@ -145,8 +147,11 @@ json::object schemas() {
                               {"level", enum_schema<OrganizationLevel>()},
                               {"region", string_schema()},
                               {"profiles", {{"type", "array"}, {"items", string_schema()}}},
-                              {"accepts", {{"type", "array"}, {"items", enum_schema<joldama::Route>()}}}},
-                             {"id", "name", "kind", "level", "region"});
+                              {"accepts", {{"type", "array"}, {"items", enum_schema<joldama::Route>()}}},
+                              {"address", string_schema()},
+                              {"phone", string_schema()}},
+                             {"id", "name", "kind", "level", "region", "address", "phone"});
+  s["OrganizationContacts"] = object({{"address", string_schema()}, {"phone", string_schema()}}, {});
   s["HospitalProfiles"] = object(
       {{"profiles", {{"type", "array"}, {"items", string_schema()}}},
        {"accepts", {{"type", "array"}, {"items", enum_schema<joldama::Route>()}}}},
@@ -154,7 +159,9 @@ json::object schemas() {
   s["PlaceDay"] = object({{"hospital", object({{"id", {{"type", "integer"}}},
                                                {"name", string_schema()},
                                                {"region", string_schema()},
-                                               {"level", enum_schema<OrganizationLevel>()}},
+                                               {"level", enum_schema<OrganizationLevel>()},
+                                               {"address", string_schema()},
+                                               {"phone", string_schema()}},
                                               {"id", "name", "region", "level"})},
                           {"profile", string_schema()},
                           {"date", {{"type", "string"}, {"format", "date"}}},
@@ -350,7 +357,9 @@ json::object schemas() {
   s["OrganizationInput"] = object({{"name", string_schema()},
                                    {"kind", enum_schema<OrganizationKind>()},
                                    {"level", enum_schema<OrganizationLevel>()},
-                                   {"region", string_schema()}},
+                                   {"region", string_schema()},
+                                   {"address", string_schema()},
+                                   {"phone", string_schema()}},
                                   {"name", "kind", "level", "region"});
   s["AuditCheck"] =
       object({{"ok", {{"type", "boolean"}}}, {"events", {{"type", "integer"}}}}, {"ok", "events"});

@@ -591,6 +591,16 @@ CREATE TABLE announced_days_off (
 ) STRICT;
 )sql";
 
+// 17: what a talon tells the patient of the hospital (its address and telephone), and a
+// commission's sitting found by its protocol number within the region.
+constexpr std::string_view kContactsAndProtocols = R"sql(
+ALTER TABLE organizations ADD COLUMN address TEXT NOT NULL DEFAULT ''
+  CHECK (length(address) <= 300);
+ALTER TABLE organizations ADD COLUMN phone TEXT NOT NULL DEFAULT ''
+  CHECK (phone = '' OR (length(phone) = 12 AND phone GLOB '+7[0-9]*' AND substr(phone, 2) NOT GLOB '*[^0-9]*'));
+CREATE INDEX referrals_by_protocol ON referrals (patient_region, protocol) WHERE protocol <> '';
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -598,7 +608,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 16> kMigrations{{
+constexpr std::array<Migration, 17> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -615,6 +625,7 @@ constexpr std::array<Migration, 16> kMigrations{{
     {kPopulations},
     {kSortedLists},
     {kAnnouncedDaysOff},
+    {kContactsAndProtocols},
 }};
 
 // Fails if any row refers to a row that does not exist.

@@ -206,6 +206,8 @@ Result<Organization> read_organization(Statement const& row, int first) {
     start = end + 1;
   }
   std::sort(o.profiles.begin(), o.profiles.end());
+  o.address = row.text(c(8));
+  o.phone = row.text(c(9));
   return o;
 }
 

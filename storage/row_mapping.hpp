@@ -82,11 +82,12 @@ Region read_region(Statement const& row);
 inline constexpr std::string_view kOrganizationColumns =
     "o.id, o.name, o.kind, o.level, o.region, o.accepts_planned, o.accepts_high_tech, "
     "(SELECT group_concat(profile, ',') FROM organization_profiles "
-    "WHERE organization_id = o.id)";
-inline constexpr int kOrganizationColumnCount = 8;
+    "WHERE organization_id = o.id), o.address, o.phone";
+inline constexpr int kOrganizationColumnCount = 10;
 // The same columns without what the hospital treats (read as none), where it is not shown.
 inline constexpr std::string_view kOrganizationColumnsWithoutProfiles =
-    "o.id, o.name, o.kind, o.level, o.region, o.accepts_planned, o.accepts_high_tech, NULL";
+    "o.id, o.name, o.kind, o.level, o.region, o.accepts_planned, o.accepts_high_tech, NULL, "
+    "o.address, o.phone";
 Result<Organization> read_organization(Statement const& row, int first = 0);
 Result<User> read_user(Statement const& row);
 

@@ -26,8 +26,12 @@ constexpr char const* kFindProfile = R"sql(
 SELECT code, name_kk, name_ru, name_en FROM profiles WHERE code = ?1
 )sql";
 constexpr char const* kInsertOrganization = R"sql(
-INSERT INTO organizations (name, kind, level, region, accepts_planned, accepts_high_tech)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+INSERT INTO organizations (name, kind, level, region, accepts_planned, accepts_high_tech,
+                           address, phone)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+)sql";
+constexpr char const* kSetContacts = R"sql(
+UPDATE organizations SET address = ?2, phone = ?3 WHERE id = ?1
 )sql";
 constexpr char const* kSetAccepts = R"sql(
 UPDATE organizations SET accepts_planned = ?2, accepts_high_tech = ?3 WHERE id = ?1
@@ -239,7 +243,9 @@ Result<Id> SqliteStore::insert_organization(Organization const& organization) {
       .bind(3, to_string(organization.level))
       .bind(4, organization.region)
       .bind(5, organization.accepts.contains(Route::Planned) ? 1 : 0)
-      .bind(6, organization.accepts.contains(Route::HighTech) ? 1 : 0);
+      .bind(6, organization.accepts.contains(Route::HighTech) ? 1 : 0)
+      .bind(7, organization.address)
+      .bind(8, organization.phone);
   if (auto done = s->run(); !done) return done.error();
   auto const id = db_.last_insert_rowid();
   for (auto const& profile : organization.profiles) {
@@ -271,6 +277,14 @@ Status SqliteStore::save_hospital_profiles(Id organization_id,
     if (auto done = insert->run(); !done) return done;
   }
   return ok();
+}
+
+Status SqliteStore::save_organization_contacts(Id organization_id, std::string const& address,
+                                               std::string const& phone) {
+  auto set = db_.prepare(kSetContacts);
+  if (!set) return set.error();
+  set->bind(1, organization_id).bind(2, address).bind(3, phone);
+  return set->run();
 }
 
 // --- places ------------------------------------------------------------------------------------

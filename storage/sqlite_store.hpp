@@ -25,6 +25,8 @@ class SqliteStore final : public Store {
   Result<Id> insert_organization(Organization const& organization) override;
   Status save_hospital_profiles(Id organization_id, std::vector<std::string> const& profiles,
                                 EnumSet<Route> accepts) override;
+  Status save_organization_contacts(Id organization_id, std::string const& address,
+                                    std::string const& phone) override;
 
   Result<std::optional<Places>> find_places(PlaceKey const& key) override;
   Status save_places(Places const& places) override;

@@ -160,6 +160,7 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
     case SearchKind::Name: where.add("instr(p.search_name, ?) > 0").with(f.search_text); break;
   }
   if (f.created_by) where.add("r.created_by = ?").with(*f.created_by);
+  if (!f.protocol.empty()) where.add("r.protocol = ?").with(f.protocol);
   if (with_cursor && f.after) {
     if (auto const keyed = keyed_order(f.order)) {
       where.add(fmt::format("({}, r.id) {} (?, ?)", keyed->column, keyed->descending ? "<" : ">"))

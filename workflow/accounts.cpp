@@ -1,5 +1,7 @@
 #include "workflow/accounts.hpp"
 
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "workflow/validation.hpp"
@@ -13,6 +15,20 @@ SessionStatus session_status(Session const& session, Timestamp now, SessionPolic
 }
 
 namespace {
+
+// An organization's address (free text) and telephone (normalized), each optional.
+Result<std::pair<std::string, std::string>> valid_contacts(std::string_view address,
+                                                           std::string_view phone) {
+  auto checked_address = validate_text("address", address, 300, Presence::Optional);
+  if (!checked_address) return checked_address.error();
+  std::string checked_phone;
+  if (!phone.empty()) {
+    auto normalized = validate_phone("phone", phone);
+    if (!normalized) return normalized.error();
+    checked_phone = std::move(*normalized);
+  }
+  return std::pair{std::move(*checked_address), std::move(checked_phone)};
+}
 
 // Where a user of `role` belongs: their organization and region, checked against the store.
 struct Binding {
@@ -179,6 +195,9 @@ Result<Organization> Accounts::create_organization(Store& store, Actor const& by
   auto name = validate_text("name", organization.name, 300, Presence::Required);
   if (!name) return name.error();
   organization.name = std::move(*name);
+  auto contacts = valid_contacts(organization.address, organization.phone);
+  if (!contacts) return contacts.error();
+  std::tie(organization.address, organization.phone) = std::move(*contacts);
   auto region = store.find_region(organization.region);
   if (!region) return region.error();
   if (!*region) return validation_error("region", "no region has this code");
@@ -193,6 +212,36 @@ Result<Organization> Accounts::create_organization(Store& store, Actor const& by
                    {{"organization_id", std::to_string(organization.id)},
                     {"kind", std::string{to_string(organization.kind)}},
                     {"region", organization.region}}};
+  if (auto s = store.append_audit(event); !s) return s.error();
+  return organization;
+}
+
+Result<Organization> Accounts::set_organization_contacts(Store& store, Actor const& by,
+                                                         Id organization_id, std::string address,
+                                                         std::string phone) const {
+  if (by.role != Role::Admin) {
+    return make_error(Errc::Forbidden, "only an administrator sets an organization's contacts");
+  }
+  auto found = store.find_organization(organization_id);
+  if (!found) return found.error();
+  if (!*found) return make_error(Errc::NotFound, "no organization has this id");
+  auto contacts = valid_contacts(address, phone);
+  if (!contacts) return contacts.error();
+  Organization organization = **found;
+  std::tie(organization.address, organization.phone) = std::move(*contacts);
+  if (auto s = store.save_organization_contacts(organization.id, organization.address,
+                                                organization.phone);
+      !s) {
+    return s.error();
+  }
+  AuditEvent event{clock_.now(),
+                   by.login,
+                   by.role,
+                   "set_contacts",
+                   std::nullopt,
+                   {{"organization_id", std::to_string(organization.id)},
+                    {"address", organization.address},
+                    {"phone", organization.phone}}};
   if (auto s = store.append_audit(event); !s) return s.error();
   return organization;
 }

@@ -69,6 +69,9 @@ class Accounts {
   // An administrator adds a polyclinic or hospital.
   Result<Organization> create_organization(Store& store, Actor const& by,
                                            Organization organization) const;
+  // An administrator sets where patients find an organization (both may be empty).
+  Result<Organization> set_organization_contacts(Store& store, Actor const& by, Id organization_id,
+                                                 std::string address, std::string phone) const;
 
   // A signed-in user replaces their password (the caller has checked the current one and the
   // new one's quality, and hashed it): the administrator's choice, if it was one, is no longer

@@ -5,6 +5,7 @@
 
 #include "workflow/codes.hpp"
 #include "workflow/decide.hpp"
+#include "workflow/fields.hpp"
 #include "workflow/patient_scope.hpp"
 #include "workflow/validation.hpp"
 
@@ -78,6 +79,10 @@ Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query
     }
     filter.created_by = actor.user_id;
   }
+  auto protocol = validate_text("protocol", query.protocol, field_spec(Field::Protocol).max_chars,
+                                Presence::Optional);
+  if (!protocol) return protocol.error();
+  filter.protocol = std::move(*protocol);
 
   auto text = validate_text("q", query.text, kMaxSearchChars, Presence::Optional);
   if (!text) return text.error();

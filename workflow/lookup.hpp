@@ -31,6 +31,7 @@ struct WorklistQuery {
   std::size_t limit = 50;
   ListOrder order = ListOrder::Worklist;
   bool mine = false;  // only the referrals the doctor asking registered
+  std::string protocol{};  // only those a commission approved under this protocol
 };
 
 struct WorklistPage {

@@ -45,6 +45,9 @@ struct Organization {
   // A hospital's: the profiles it treats and the routes it receives patients by.
   std::vector<std::string> profiles;
   EnumSet<Route> accepts;
+  // Where patients find it (printed on the talon); empty until an administrator sets them.
+  std::string address{};
+  std::string phone{};  // "+7XXXXXXXXXX"
 
   bool treats(std::string_view profile) const {
     for (auto const& p : profiles) {
@@ -414,6 +417,7 @@ struct ReferralFilter {
   std::size_t limit = 50;
   ListOrder order{};
   std::optional<Id> created_by{};  // a doctor's own referrals
+  std::string protocol{};          // a commission's sitting: approved under this protocol
 };
 
 // A referral's first sort key in `order`: the deadline's instant (the largest value when it has

@@ -29,6 +29,9 @@ class ReferenceData {
   virtual Status save_hospital_profiles(Id organization_id,
                                         std::vector<std::string> const& profiles,
                                         EnumSet<Route> accepts) = 0;
+  // Where the patient finds the organization: its address and telephone, as the talon prints them.
+  virtual Status save_organization_contacts(Id organization_id, std::string const& address,
+                                            std::string const& phone) = 0;
 };
 
 class PlaceRepository {

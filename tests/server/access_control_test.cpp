@@ -161,6 +161,20 @@ std::vector<Row> matrix() {
                                    {"accepts", json::array{"planned"}}});
        },
        only({"admin"})},
+      {"PUT /api/v1/organizations/{id}/contacts", true,
+       [](TestServer& server, Subject const&, HttpClient& c) {
+         return c.put(fmt::format("/api/v1/organizations/{}/contacts",
+                                  organization_of(server, "hospital2")),
+                      json::object{{"address", "Алматы, ул. Желтоксан, 62"},
+                                   {"phone", "+7 727 000 00 00"}});
+       },
+       only({"admin"})},
+      {"GET /api/v1/organizations/{id}", false,
+       [](TestServer& server, Subject const&, HttpClient& c) {
+         return c.get(
+             fmt::format("/api/v1/organizations/{}", organization_of(server, "hospital2")));
+       },
+       signed_in},
       {"GET /api/v1/public/status", false, get([](Subject const& s) {
          return fmt::format("/api/v1/public/status?code={}&iin={}", s.talon_code, s.patient_iin);
        }),

@@ -180,5 +180,63 @@ TEST_F(AdminTest, AddsOrganizations) {
       403);
 }
 
+TEST_F(AdminTest, SetsWhereAPatientFindsAHospital) {
+  auto const hospital =
+      server.as("hospital2").get("/api/v1/me").json().at("organization").at("id").as_int64();
+  auto const path = fmt::format("/api/v1/organizations/{}/contacts", hospital);
+  auto reply = admin.put(path, json::object{{"address", "  Алматы, ул. Желтоксан, 62 "},
+                                            {"phone", "8 (727) 279-95-00"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json().at("address").as_string(), "Алматы, ул. Желтоксан, 62");
+  EXPECT_EQ(reply.json().at("phone").as_string(), "+77272799500");
+  // Every signed-in user reads it, as the talon prints it.
+  auto const read = server.as("doctor").get(fmt::format("/api/v1/organizations/{}", hospital));
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json().at("phone").as_string(), "+77272799500");
+  EXPECT_EQ(read.json().at("profiles").as_array().empty(), false);
+  auto const audit = admin.get("/api/v1/audit?action=set_contacts").json().as_array();
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.front().at("detail").at("phone").as_string(), "+77272799500");
+
+  // Bad input is refused whole, with its field named, and nothing changes.
+  EXPECT_EQ(admin.put(path, json::object{{"address", "Алматы"}, {"phone", "12345"}}).error_field(),
+            "phone");
+  EXPECT_EQ(admin.put(path, json::object{{"address", std::string(301, 'a')}}).error_field(),
+            "address");
+  EXPECT_EQ(admin.put(path, json::object{{"address", "x"}, {"fax", "1"}}).error_field(), "fax");
+  EXPECT_EQ(server.as("doctor").get(fmt::format("/api/v1/organizations/{}", hospital))
+                .json()
+                .at("address")
+                .as_string(),
+            "Алматы, ул. Желтоксан, 62");
+  EXPECT_EQ(admin.put("/api/v1/organizations/999999/contacts", json::object{}).status, 404);
+  EXPECT_EQ(admin.get("/api/v1/organizations/999999").status, 404);
+  EXPECT_EQ(admin.get("/api/v1/organizations/x").status, 404);
+  EXPECT_EQ(server.as("hospital2").put(path, json::object{{"address", "x"}}).status, 403);
+
+  // Emptied again: both may be empty.
+  reply = admin.put(path, json::object{{"address", ""}, {"phone", ""}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json().at("phone").as_string(), "");
+
+  // A new organization may come with its contacts.
+  auto const created = admin.post("/api/v1/organizations",
+                                  json::object{{"name", "Областная больница"},
+                                               {"kind", "hospital"},
+                                               {"level", "regional"},
+                                               {"region", "35"},
+                                               {"address", "Караганда, ул. Больничная, 1"},
+                                               {"phone", "+7 7212 00 00 00"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json().at("phone").as_string(), "+77212000000");
+  EXPECT_EQ(admin.post("/api/v1/organizations", json::object{{"name", "Б"},
+                                                             {"kind", "hospital"},
+                                                             {"level", "regional"},
+                                                             {"region", "35"},
+                                                             {"phone", "+1 555 0100"}})
+                .error_field(),
+            "phone");
+}
+
 }  // namespace
 }  // namespace joldama

@@ -322,5 +322,28 @@ TEST_F(WorklistTest, MineIsTheDoctorsOwnReferrals) {
   EXPECT_EQ(commission.get("/api/v1/referrals?mine=true").error_field(), "mine");
 }
 
+TEST_F(WorklistTest, ASittingsProtocolListsWhatItApproved) {
+  Journey journey{doctor};
+  Journey commission_journey{commission};
+  std::set<std::int64_t> sitting;
+  for (auto const* protocol : {"П-91/2026", "П-91/2026", "П-92/2026"}) {
+    auto const id = id_of(journey.new_referral("cardiac_surgery", "routine", "75"));
+    ASSERT_EQ(journey.act(id, "submit").status, 200);
+    ASSERT_EQ(commission_journey.act(id, "approve", {{"protocol", protocol}}).status, 200);
+    if (std::string_view{protocol} == "П-91/2026") sitting.insert(id);
+  }
+  // The sitting's cases, in the commission's region and for the ministry; for another region's
+  // commission, none.
+  EXPECT_EQ(ids_of(items(commission, "?protocol=%D0%9F-91%2F2026&limit=200")), sitting);
+  EXPECT_EQ(ids_of(items(republic, "?protocol=%D0%9F-91%2F2026&limit=200")), sitting);
+  auto astana = server.as("commission.astana");
+  EXPECT_TRUE(items(astana, "?protocol=%D0%9F-91%2F2026").empty());
+  EXPECT_EQ(
+      commission.get("/api/v1/referrals/counts?protocol=%D0%9F-91%2F2026").json().at("total"),
+      2);
+  EXPECT_EQ(commission.get(fmt::format("/api/v1/referrals?protocol={:7>65}", "")).error_field(),
+            "protocol");
+}
+
 }  // namespace
 }  // namespace joldama

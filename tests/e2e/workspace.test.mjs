@@ -437,6 +437,8 @@ test('a commission approves several referrals under one protocol, each its own a
     assert.equal(now.state, i === 1 ? 'rejected' : 'republican_review');
     if (i !== 1) assert.equal(now.protocol, '77/2026');
   }
+  // The sitting's protocol is one link away from the results.
+  assert.equal(await page.getAttribute('#bulk-protocol', 'href'), `#/protocols?number=${encodeURIComponent('77/2026')}`);
   await screenshot(page, 'commission-bulk-approve-kk');
   assert.deepEqual(await accessibilityProblems(page), []);
   assert.deepEqual(page.problems, []);

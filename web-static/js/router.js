@@ -33,8 +33,14 @@ export async function show() {
     if (!match) continue;
     if (!guard(r)) return;
     current = { path, params: match.slice(1), query: new URLSearchParams(search) };
-    const main = document.getElementById('main');
+    // Each page is drawn into a <main> of its own, put in place at once: a page still waiting for
+    // its data when the next one starts (a quick click, a language switch) finishes into an
+    // element no longer shown, instead of adding itself to the page that replaced it.
+    const previous = document.getElementById('main');
+    const main = previous.cloneNode(false);
+    previous.replaceWith(main);
     await r.render(main, current);
+    if (!main.isConnected) return;
     const heading = main.querySelector('h1');
     // Move focus to the new page's heading, so that a screen reader starts there.
     if (heading) {

@@ -103,6 +103,10 @@ async function run(bulk, chosen, results, reload) {
   }
   const summary = t('bulk.summary', { done, n: chosen.length });
   results.append(h('p', { role: 'status' }, summary));
+  if (done && body.protocol) {
+    results.append(h('p', {}, h('a', { href: `#/protocols?number=${encodeURIComponent(body.protocol.trim())}`, id: 'bulk-protocol' },
+      t('print.print_protocol', { number: body.protocol.trim() }))));
+  }
   announce(summary);
   await reload(results);
 }

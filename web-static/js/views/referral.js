@@ -303,7 +303,8 @@ export async function referralView(main, current) {
         onclick: () => openAction(a, r, version, reload),
       }, actionName(a)))
       : h('p', { class: 'muted' }, t('actions.none')),
-    r.talon ? h('a', { class: 'button secondary', href: `#/referrals/${r.id}/talon`, id: 'print-talon' }, t('talon.print')) : null);
+    r.talon ? h('a', { class: 'button secondary', href: `#/referrals/${r.id}/talon`, id: 'print-talon' }, t('talon.print')) : null,
+    h('a', { class: 'button secondary', href: `#/referrals/${r.id}/print`, id: 'print-referral' }, t('print.referral_print')));
   main.append(actions);
 
   if (session.user.role === 'republican' && (r.state === 'republican_review' || r.quota)) {
@@ -338,7 +339,9 @@ export async function referralView(main, current) {
         detail(t('fields.created_at'), formatDateTime(r.created_at)),
         detail(t('fields.deadline'), r.deadline ? formatDateTime(r.deadline) : null),
         detail(t('fields.decision_mode'), r.decision_mode ? t(`decision_mode.${r.decision_mode}`) : null),
-        detail(t('fields.protocol'), r.protocol),
+        detail(t('fields.protocol'), r.protocol && session.user.role !== 'doctor' && session.user.role !== 'hospital'
+          ? h('a', { href: `#/protocols?number=${encodeURIComponent(r.protocol)}` }, t('print.protocol_link', { number: r.protocol }))
+          : r.protocol),
         detail(t('fields.exam'), r.exam ? `${formatDateTime(r.exam.at)}, ${r.exam.place}` : null),
         detail(t('fields.queue_position'), r.queue_position ? String(r.queue_position) : null),
         detail(t('fields.receiving_hospital'), r.receiving_hospital && !talon ? r.receiving_hospital.name : null),

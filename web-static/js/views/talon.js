@@ -6,6 +6,7 @@ import { t, profileName, formatDate, formatDateTime, localDate, currentLanguage 
 import { get } from '../api.js';
 import { loadRegions, regionName } from '../state.js';
 import { explain } from '../forms.js';
+import { organization, formatPhone } from './printouts.js';
 
 async function qrCode(text) {
   const { renderSVG } = await import('/vendor/uqr.mjs');
@@ -65,6 +66,7 @@ async function talonArticle(r, level) {
   } catch {
     qr = h('p', { class: 'muted' }, link);
   }
+  const hospital = await organization(r.talon.hospital.id);
   const titleId = `talon-title-${r.id}`;
   return (
     h('article', { class: 'talon', 'aria-labelledby': titleId, dataset: { id: r.id } },
@@ -81,12 +83,17 @@ async function talonArticle(r, level) {
           row(t('fields.profile'), profileName(r.profile)),
           row(t('fields.care_form'), t(`care_form.${r.care_form}`)),
           row(t('fields.hospital_id'), r.talon.hospital.name),
+          row(t('talon.address'), hospital && hospital.address ? hospital.address : '—'),
+          row(t('talon.phone'), hospital && hospital.phone ? h('a', { href: `tel:${hospital.phone}` }, formatPhone(hospital.phone)) : '—'),
           row(t('fields.referral_code'), r.code),
           row(t('fields.issued_at'), formatDateTime(r.talon.issued_at)),
           row(t('fields.valid_until'), formatDate(localDate(r.talon.valid_until))),
           row(t('fields.planned_date'), r.talon.planned_date ? formatDate(r.talon.planned_date) : '—'),
           row(t('fields.referring_organization'), r.referring_organization.name))),
         h('figure', { class: 'talon-qr' }, qr, h('figcaption', {}, t('talon.qr_caption')))),
+      h('section', { class: 'talon-bring', 'aria-labelledby': `${titleId}-bring` },
+        h(level === 'h1' ? 'h2' : 'h3', { id: `${titleId}-bring` }, t('talon.bring_title')),
+        h('ul', {}, [1, 2, 3, 4].map((i) => h('li', {}, t(`talon.bring_${i}`))))),
       h('footer', { class: 'talon-footer' },
         h('p', {}, t('talon.footer')),
         h('p', { class: 'signature' }, t('talon.signature')))));

@@ -222,3 +222,37 @@ test('the talon tells the patient where the hospital is, its telephone and what 
   }
   assert.deepEqual(page.problems, []);
 });
+
+test('the administrator sets where patients find a hospital, by keyboard, a wrong telephone refused at its field', async () => {
+  const page = await openPage(browser, { bypassCSP: true });
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/#/admin/organizations`);
+  await page.waitForSelector('button[data-contacts]');
+  await useLanguage(page, 'ru');
+  const hospitals = await (await page.waitForFunction(async () => (await fetch('/api/v1/organizations?kind=hospital')).json())).jsonValue();
+  const eye = hospitals.find((o) => o.name.startsWith('Казахский НИИ глазных'));
+  await page.focus(`button[data-contacts="${eye.id}"]`);
+  await page.keyboard.press('Enter');
+  const form = page.locator(`dialog form[data-contacts="${eye.id}"]`);
+  await form.waitFor();
+  assert.match(await form.locator('[name=address]').inputValue(), /Толе би, 95а/);
+  await form.locator('[name=phone]').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('12345');
+  await page.keyboard.press('Enter');
+  await form.locator('[data-field="phone"] .field-error').waitFor({ state: 'visible' });
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await screenshot(page, 'admin-contacts-refused-ru');
+  await form.locator('[name=phone]').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('8 (727) 233-01-17');
+  await page.keyboard.press('Enter');
+  await form.waitFor({ state: 'detached' });
+  await page.waitForFunction((id) => /\+7 727 233 01 17/.test(document.querySelector(`tr[data-organization="${id}"]`)?.textContent || ''), eye.id);
+  const saved = await (await page.waitForFunction(async (id) => (await fetch(`/api/v1/organizations/${id}`)).json(), eye.id)).jsonValue();
+  assert.equal(saved.phone, '+77272330117');
+  await useLanguage(page, 'kk');
+  await page.waitForSelector(`tr[data-organization="${eye.id}"]`);
+  await screenshot(page, 'admin-organizations-kk');
+  assert.deepEqual(page.problems, []);
+});

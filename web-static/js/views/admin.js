@@ -5,6 +5,7 @@ import { t, roleName, currentLanguage, formatDateTime, profileName } from '../i1
 import { api, get, query } from '../api.js';
 import { loadRegions, loadProfiles, regionName } from '../state.js';
 import { field, dialog, confirmAction, showError, showFieldError, clearErrors, values, explain } from '../forms.js';
+import { formatPhone } from './printouts.js';
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
 
@@ -197,6 +198,32 @@ async function profilesDialog(hospital, profiles, reload) {
   });
 }
 
+// Where patients find an organization: printed on the talon.
+async function contactsDialog(organization, reload) {
+  await dialog(t('admin.contacts_title', { name: organization.name }), (close) => {
+    const form = h('form', { class: 'action-form', novalidate: true, dataset: { contacts: organization.id } },
+      h('p', { class: 'hint' }, t('admin.contacts_hint')),
+      field({ name: 'address', label: t('fields.address'), value: organization.address || '', attrs: { maxlength: 300, autocomplete: 'off' } }),
+      field({ name: 'phone', label: t('fields.phone'), type: 'tel', value: organization.phone || '', hint: t('hints.phone'), attrs: { autocomplete: 'off' } }),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('common.save')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.close'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      try {
+        await api('PUT', `/api/v1/organizations/${organization.id}/contacts`, { body: values(form) });
+        close(true);
+        announce(t('admin.contacts_saved', { name: organization.name }));
+        await reload();
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+    return form;
+  });
+}
+
 export async function organizationsView(main, current) {
   const reload = () => organizationsView(main, current);
   clear(main);
@@ -212,6 +239,9 @@ export async function organizationsView(main, current) {
         options: [{ value: '', label: t('common.choose') }, ...['local', 'regional', 'republican'].map((l) => ({ value: l, label: t(`level.${l}`) }))] }),
       field({ name: 'region', label: t('fields.region'), required: true,
         options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] })),
+    h('div', { class: 'row' },
+      field({ name: 'address', label: t('fields.address'), attrs: { maxlength: 300, autocomplete: 'off' } }),
+      field({ name: 'phone', label: t('fields.phone'), type: 'tel', hint: t('hints.phone'), attrs: { autocomplete: 'off' } })),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('admin.add_organization'))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -227,12 +257,18 @@ export async function organizationsView(main, current) {
     h('h1', {}, t('nav.organizations')),
     h('table', { class: 'worklist' },
       h('caption', {}, t('admin.organizations_caption', { n: organizations.length })),
-      h('thead', {}, h('tr', {}, ['fields.name', 'fields.kind', 'fields.level', 'fields.region', 'admin.treats'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('thead', {}, h('tr', {}, ['fields.name', 'fields.kind', 'fields.level', 'fields.region', 'admin.contacts', 'admin.treats'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, organizations.map((o) => h('tr', { dataset: { organization: o.id } },
         h('td', { 'data-label': t('fields.name') }, o.name),
         h('td', { 'data-label': t('fields.kind') }, t(`kind.${o.kind}`)),
         h('td', { 'data-label': t('fields.level') }, t(`level.${o.level}`)),
         h('td', { 'data-label': t('fields.region') }, `${o.region} ${regionName(o.region, language)}`),
+        h('td', { 'data-label': t('admin.contacts') },
+          h('span', { class: 'block' }, o.address || '—'),
+          h('span', { class: 'muted block' }, formatPhone(o.phone) || '—'),
+          h('button', { type: 'button', class: 'secondary small', dataset: { contacts: o.id },
+            'aria-label': `${t('admin.edit_contacts')} — ${o.name}`,
+            onclick: () => contactsDialog(o, reload) }, t('admin.edit'))),
         h('td', { 'data-label': t('admin.treats') }, o.kind === 'hospital'
           ? [h('span', { class: 'block' }, (o.profiles || []).map((p) => profileName(p)).join(', ') || '—'),
             h('span', { class: 'muted block' }, (o.accepts || []).map((r) => t(`route.${r}`)).join(', ') || t('admin.receives_none')),

@@ -188,6 +188,15 @@ export function freshIin() {
   }
 }
 
+// Presses Tab until the focus is on `selector`, as a keyboard user reaches a control.
+export async function tabTo(page, selector, limit = 80) {
+  for (let i = 0; i < limit; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 // A minimal, valid PDF.
 export const pdfBytes = Buffer.from('%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
 

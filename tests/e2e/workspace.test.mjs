@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, screenshot, signIn, signOut, act, apiGet, apiPost, waitForState,
-  accessibilityProblems, registerPatient } from './harness.mjs';
+  accessibilityProblems, registerPatient, tabTo } from './harness.mjs';
 
 let server;
 let browser;
@@ -497,14 +497,6 @@ test('the administrator reads the audit log by referral, actor, event and day, a
 });
 
 // Tabs forward until `selector` has the focus, as a keyboard user would; fails after `limit`.
-async function tabTo(page, selector, limit = 80) {
-  for (let i = 0; i < limit; i += 1) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`Tab never reached ${selector}`);
-}
-
 const shownCodes = (page) => page.$$eval('.results section[aria-labelledby="all-heading"] tbody tr', (rows) => rows.map((r) => r.dataset.code));
 
 test('a list sorts by a column from the keyboard, and a doctor has a list of their own patients', async () => {

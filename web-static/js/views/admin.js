@@ -9,6 +9,19 @@ import { formatPhone } from './printouts.js';
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
 
+// Sends what a dialog's form asks for: on success the dialog closes, says what was done and the
+// list behind it is redrawn; a refusal stays in the form, at the field it names.
+async function sendFromDialog(form, close, reload, send, done) {
+  try {
+    await send();
+    close(true);
+    announce(done);
+    await reload();
+  } catch (error) {
+    showError(form, error);
+  }
+}
+
 // Where a user belongs: the organization (doctors, hospital staff) and the region (commissions).
 function bindingFields(organizations, regions, { organization = '', region = '' } = {}) {
   const language = currentLanguage();
@@ -43,14 +56,7 @@ async function createUserDialog(organizations, regions, reload) {
         showFieldError(form, 'password', t('hints.password'));
         return;
       }
-      try {
-        await api('POST', '/api/v1/users', { body });
-        close(true);
-        announce(t('admin.user_created', { login: body.login }));
-        await reload();
-      } catch (error) {
-        showError(form, error);
-      }
+      await sendFromDialog(form, close, reload, () => api('POST', '/api/v1/users', { body }), t('admin.user_created', { login: body.login }));
     });
     return form;
   });
@@ -80,14 +86,7 @@ async function editUserDialog(user, organizations, regions, reload) {
       const body = { name: data.name, role: data.role };
       if (data.role === 'doctor' || data.role === 'hospital') body.organization_id = data.organization_id ? Number(data.organization_id) : undefined;
       if (data.role === 'commission') body.region = data.region;
-      try {
-        await api('PATCH', `/api/v1/users/${user.id}`, { body });
-        close(true);
-        announce(t('admin.user_saved', { login: user.login }));
-        await reload();
-      } catch (error) {
-        showError(form, error);
-      }
+      await sendFromDialog(form, close, reload, () => api('PATCH', `/api/v1/users/${user.id}`, { body }), t('admin.user_saved', { login: user.login }));
     });
     return form;
   });
@@ -103,14 +102,7 @@ async function resetPasswordDialog(user, reload) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
-      try {
-        await api('PATCH', `/api/v1/users/${user.id}`, { body: { password: form.elements.password.value } });
-        close(true);
-        announce(t('admin.password_reset', { login: user.login }));
-        await reload();
-      } catch (error) {
-        showError(form, error);
-      }
+      await sendFromDialog(form, close, reload, () => api('PATCH', `/api/v1/users/${user.id}`, { body: { password: form.elements.password.value } }), t('admin.password_reset', { login: user.login }));
     });
     return form;
   });
@@ -185,14 +177,7 @@ async function profilesDialog(hospital, profiles, reload) {
       event.preventDefault();
       clearErrors(form);
       const chosen = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
-      try {
-        await api('PUT', `/api/v1/organizations/${hospital.id}/profiles`, { body: { profiles: chosen('profiles'), accepts: chosen('accepts') } });
-        close(true);
-        announce(t('admin.profiles_saved', { name: hospital.name }));
-        await reload();
-      } catch (error) {
-        showError(form, error);
-      }
+      await sendFromDialog(form, close, reload, () => api('PUT', `/api/v1/organizations/${hospital.id}/profiles`, { body: { profiles: chosen('profiles'), accepts: chosen('accepts') } }), t('admin.profiles_saved', { name: hospital.name }));
     });
     return form;
   });
@@ -211,14 +196,7 @@ async function contactsDialog(organization, reload) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
-      try {
-        await api('PUT', `/api/v1/organizations/${organization.id}/contacts`, { body: values(form) });
-        close(true);
-        announce(t('admin.contacts_saved', { name: organization.name }));
-        await reload();
-      } catch (error) {
-        showError(form, error);
-      }
+      await sendFromDialog(form, close, reload, () => api('PUT', `/api/v1/organizations/${organization.id}/contacts`, { body: values(form) }), t('admin.contacts_saved', { name: organization.name }));
     });
     return form;
   });

@@ -51,16 +51,22 @@ async function patientRecord(iin) {
   }
 }
 
+// The referral a printout is of, with the regions it names; null, with the reason shown under
+// the page's `title`, when it cannot be read.
+export async function referralToPrint(main, id, title) {
+  try {
+    const [referral] = await Promise.all([get(`/api/v1/referrals/${id}`), loadRegions()]);
+    return referral;
+  } catch (error) {
+    main.append(h('h1', {}, title), h('p', { class: 'form-error', role: 'alert' }, explain(error)));
+    return null;
+  }
+}
+
 export async function referralPrintView(main, current) {
   clear(main);
-  let r;
-  try {
-    r = await get(`/api/v1/referrals/${current.params[0]}`);
-    await loadRegions();
-  } catch (error) {
-    main.append(h('h1', {}, t('print.referral_title')), h('p', { class: 'form-error', role: 'alert' }, explain(error)));
-    return;
-  }
+  const r = await referralToPrint(main, current.params[0], t('print.referral_title'));
+  if (!r) return;
   const [patient, diagnosis, referring] = await Promise.all([
     patientRecord(r.patient.iin), diagnosisName(r.icd10), organization(r.referring_organization.id)]);
   const history = r.history || [];

@@ -6,7 +6,7 @@ import { t, profileName, formatDate, formatDateTime, localDate, currentLanguage 
 import { get } from '../api.js';
 import { loadRegions, regionName } from '../state.js';
 import { explain } from '../forms.js';
-import { organization, formatPhone } from './printouts.js';
+import { organization, formatPhone, referralToPrint } from './printouts.js';
 
 async function qrCode(text) {
   const { renderSVG } = await import('/vendor/uqr.mjs');
@@ -19,14 +19,8 @@ async function qrCode(text) {
 
 export async function talonView(main, current) {
   clear(main);
-  let r;
-  try {
-    r = await get(`/api/v1/referrals/${current.params[0]}`);
-    await loadRegions();
-  } catch (error) {
-    main.append(h('h1', {}, t('talon.title')), h('p', { class: 'form-error', role: 'alert' }, explain(error)));
-    return;
-  }
+  const r = await referralToPrint(main, current.params[0], t('talon.title'));
+  if (!r) return;
   if (!r.talon) {
     main.append(h('h1', {}, t('talon.title')), h('p', {}, t('talon.none')));
     return;

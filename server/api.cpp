@@ -113,6 +113,7 @@ Api::Api(ApiServices services)
   add_audit_routes(*this);
   add_admin_routes(*this);
   add_calendar_routes(*this);
+  add_notification_routes(*this);
 }
 
 Api::~Api() = default;

@@ -67,6 +67,9 @@ std::map<std::string, Shapes> const& shapes() {
       {"POST /api/v1/organizations", {"OrganizationInput", "Organization", 201}},
       {"GET /api/v1/calendar", {nullptr, "Calendar", 200}},
       {"POST /api/v1/calendar/days-off", {"DayOffInput", "DayOffAdded", 201}},
+      {"GET /api/v1/notifications", {nullptr, "NotificationPage", 200}},
+      {"POST /api/v1/notifications/{id}/read", {nullptr, nullptr, 204}},
+      {"POST /api/v1/notifications/read-all", {nullptr, nullptr, 204}},
   };
   return table;
 }
@@ -212,6 +215,17 @@ json::object schemas() {
                              {"signature", string_schema()}},
                             {"seq", "hash", "at", "key_id", "signature"});
   auto const date = json::object{{"type", "string"}, {"format", "date"}};
+  s["NotificationPage"] = object(
+      {{"items", json::object{{"type", "array"},
+                              {"items", object({{"id", {{"type", "integer"}}},
+                                                {"at", {{"type", "string"}, {"format", "date-time"}}},
+                                                {"kind", enum_schema<NoticeKind>()},
+                                                {"referral", {{"type", json::array{"object", "null"}}}},
+                                                {"read", {{"type", "boolean"}}}},
+                                               {"id", "at", "kind", "referral", "read"})}}},
+       {"next", nullable("integer")},
+       {"unread", {{"type", "integer"}}}},
+      {"items", "next", "unread"});
   s["Calendar"] = object(
       {{"year", {{"type", "integer"}}},
        {"covered", {{"type", "boolean"}}},

@@ -601,6 +601,24 @@ ALTER TABLE organizations ADD COLUMN phone TEXT NOT NULL DEFAULT ''
 CREATE INDEX referrals_by_protocol ON referrals (patient_region, protocol) WHERE protocol <> '';
 )sql";
 
+// 18: the staff's inboxes, each notice written with the change it tells of; the accounts found
+// by role and region (the commission of a region, the staff of a hospital) to address them.
+constexpr std::string_view kNotifications = R"sql(
+CREATE TABLE notifications (
+  id          INTEGER PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users (id),
+  at          INTEGER NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('info_requested', 'decision_made', 'referral_arrived',
+                                            'talon_arrived', 'booking_arrived', 'promoted')),
+  referral_id INTEGER REFERENCES referrals (id),
+  read_at     INTEGER
+) STRICT;
+CREATE INDEX notifications_by_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_by_age ON notifications (at);
+CREATE INDEX users_by_role ON users (role, region, organization_id);
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -608,7 +626,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 17> kMigrations{{
+constexpr std::array<Migration, 18> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -626,6 +644,7 @@ constexpr std::array<Migration, 17> kMigrations{{
     {kSortedLists},
     {kAnnouncedDaysOff},
     {kContactsAndProtocols},
+    {kNotifications},
 }};
 
 // Fails if any row refers to a row that does not exist.

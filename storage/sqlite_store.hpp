@@ -28,6 +28,16 @@ class SqliteStore final : public Store {
   Status save_organization_contacts(Id organization_id, std::string const& address,
                                     std::string const& phone) override;
 
+  Result<std::vector<Id>> active_staff(StaffQuery const& query) override;
+  Status insert_notices(std::vector<Notice> const& notices) override;
+  Result<std::vector<NoticeListing>> list_notices(Id user_id, bool unread_only,
+                                                  std::optional<Id> before_id,
+                                                  std::size_t limit) override;
+  Result<NoticeSummary> notice_summary(Id user_id) override;
+  Result<bool> mark_notice_read(Id user_id, Id notice_id, Timestamp at) override;
+  Status mark_all_notices_read(Id user_id, Timestamp at) override;
+  Status delete_notices_of(Id user_id) override;
+
   Result<std::optional<Places>> find_places(PlaceKey const& key) override;
   Status save_places(Places const& places) override;
 

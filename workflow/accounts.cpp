@@ -133,6 +133,7 @@ Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
     detail.emplace_back("name", user.name);
   }
   bool end_sessions = false;
+  bool rebound = false;
   if (changes.role || changes.organization_id || changes.region) {
     Role const role = changes.role.value_or(user.role);
     if (role == Role::System) return validation_error("role", "no user acts as the system");
@@ -152,8 +153,9 @@ Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
     auto binding = bind(store, role, organization, region);
     if (!binding) return binding.error();
     // What the user may see changes with the binding: their sessions end.
-    end_sessions = role != user.role || binding->organization_id != user.organization_id ||
-                   binding->region != user.region;
+    rebound = role != user.role || binding->organization_id != user.organization_id ||
+              binding->region != user.region;
+    end_sessions = rebound;
     user.role = role;
     user.organization_id = binding->organization_id;
     user.region = binding->region;
@@ -181,6 +183,10 @@ Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
   if (auto s = store.update_user(user); !s) return s.error();
   if (end_sessions) {
     if (auto s = store.delete_sessions_of(user.id); !s) return s.error();
+  }
+  // The notices told of referrals of the old scope: none of them stays to be read in the new.
+  if (rebound) {
+    if (auto s = store.delete_notices_of(user.id); !s) return s.error();
   }
   AuditEvent event{clock_.now(), by.login, by.role, "change_user", std::nullopt, std::move(detail)};
   if (auto s = store.append_audit(event); !s) return s.error();

@@ -86,6 +86,16 @@ enum class Locale { Kk, Ru, En };
 // used unit (after admission).
 enum class QuotaHolding { None, Waiting, Reserved, Used };
 
+// What a notice in a member of staff's inbox tells them (see workflow/notices.hpp).
+enum class NoticeKind {
+  InfoRequested,    // the commission asks the referring doctor for documents
+  DecisionMade,     // a commission, the republican level or a hospital decided
+  ReferralArrived,  // a referral entered the queue of the reader's level
+  TalonArrived,     // a talon names the reader's hospital
+  BookingArrived,   // a planned booking asks the reader's hospital to confirm
+  Promoted,         // a waitlisted referral got its quota unit and a talon
+};
+
 // The inputs an action can take; a transition row names the ones it requires.
 enum class Field {
   Comment,
@@ -135,6 +145,8 @@ JOLDAMA_ENUM_TEXT(OrganizationKind, "polyclinic", "hospital");
 JOLDAMA_ENUM_TEXT(OrganizationLevel, "local", "regional", "republican");
 JOLDAMA_ENUM_TEXT(Locale, "kk", "ru", "en");
 JOLDAMA_ENUM_TEXT(QuotaHolding, "none", "waiting", "reserved", "used");
+JOLDAMA_ENUM_TEXT(NoticeKind, "info_requested", "decision_made", "referral_arrived",
+                  "talon_arrived", "booking_arrived", "promoted");
 JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "reason_code", "protocol", "at", "place",
                   "hospital_id", "clinic", "country", "outcome", "planned_date", "case_number",
                   "final_icd10");

@@ -363,6 +363,37 @@ struct HistoryEntry {
   std::string reason_code;  // of the action's reason catalogue, when it gave one
 };
 
+// A notice in a member of staff's inbox, written in the transaction of the change it tells of.
+struct Notice {
+  Id id = 0;
+  Id user_id = 0;
+  Timestamp at{};
+  NoticeKind kind = NoticeKind::DecisionMade;
+  std::optional<Id> referral_id;
+  std::optional<Timestamp> read_at;
+};
+
+struct NoticeListing {
+  Notice notice;
+  std::string referral_code;  // empty when the notice names no referral
+};
+
+// A reader's inbox at a glance: how many are unread and the newest notice's id (together they
+// change whenever the inbox does, and make its ETag).
+struct NoticeSummary {
+  std::int64_t unread = 0;
+  Id latest = 0;
+};
+
+// The active members of staff of a role, narrowed to a region, an organization or one account.
+struct StaffQuery {
+  Role role = Role::Doctor;
+  std::string region;
+  std::optional<Id> organization_id;
+  std::optional<Id> user_id;
+  std::string except_login;  // the one who acted is not told of their own act
+};
+
 struct Transition;  // workflow/transition_table.hpp
 
 // An action an actor may take now, with the row of the table that says which fields it takes.

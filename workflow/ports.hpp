@@ -208,6 +208,25 @@ class QueryRepository {
   virtual Result<std::vector<ActedEvent>> referral_history(Id referral_id) = 0;
 };
 
+// The staff's inboxes.
+class NoticeRepository {
+ public:
+  virtual ~NoticeRepository() = default;
+  // The ids of the active accounts the query names, by id.
+  virtual Result<std::vector<Id>> active_staff(StaffQuery const& query) = 0;
+  virtual Status insert_notices(std::vector<Notice> const& notices) = 0;
+  // A reader's notices, newest first, older than `before_id` when given.
+  virtual Result<std::vector<NoticeListing>> list_notices(Id user_id, bool unread_only,
+                                                          std::optional<Id> before_id,
+                                                          std::size_t limit) = 0;
+  virtual Result<NoticeSummary> notice_summary(Id user_id) = 0;
+  // Whether the reader had that notice (read or not); marks it read at `at` if unread.
+  virtual Result<bool> mark_notice_read(Id user_id, Id notice_id, Timestamp at) = 0;
+  virtual Status mark_all_notices_read(Id user_id, Timestamp at) = 0;
+  // A reader whose role, organization or region changed keeps nothing of what they saw before.
+  virtual Status delete_notices_of(Id user_id) = 0;
+};
+
 // One transaction's view of everything.
 class Store : public ReferenceData,
               public PlaceRepository,
@@ -220,6 +239,7 @@ class Store : public ReferenceData,
               public AccountRepository,
               public AttachmentRepository,
               public IdempotencyRepository,
+              public NoticeRepository,
               public QueryRepository {};
 
 // The signed checkpoints of the audit chain.

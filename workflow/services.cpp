@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "workflow/codes.hpp"
+#include "workflow/notices.hpp"
 #include "workflow/patient_scope.hpp"
 #include "workflow/quota.hpp"
 #include "workflow/transition_table.hpp"
@@ -322,7 +323,45 @@ Status Workflow::apply(Store& store, Decision& decision, std::int64_t expected_v
   }
 
   if (auto s = store.update_referral(referral, expected_version); !s) return s;
+  if (auto s = notify(store, decision); !s) return s;
   return store.append_audit(decision.event);
+}
+
+Status Workflow::notify(Store& store, Decision const& decision) const {
+  Referral const& referral = decision.referral;
+  std::vector<Notice> notices;
+  for (auto const& due : notices_for(decision.row->action, decision.event.role, referral.state)) {
+    StaffQuery query;
+    query.except_login = decision.event.actor;
+    switch (due.audience) {
+      case Audience::ReferringDoctor:
+        query.role = Role::Doctor;
+        query.user_id = referral.created_by;
+        break;
+      case Audience::RegionCommission:
+        query.role = Role::Commission;
+        query.region = referral.patient_region;
+        break;
+      case Audience::Republican: query.role = Role::Republican; break;
+      case Audience::ReceivingHospital: {
+        auto const hospital = addressed_hospital(referral);
+        if (!hospital) continue;
+        query.role = Role::Hospital;
+        query.organization_id = *hospital;
+        break;
+      }
+    }
+    auto staff = store.active_staff(query);
+    if (!staff) return staff.error();
+    for (Id user : *staff) {
+      bool const told = std::any_of(notices.begin(), notices.end(), [&](Notice const& n) {
+        return n.user_id == user && n.kind == due.kind;
+      });
+      if (!told) notices.push_back(Notice{0, user, decision.event.at, due.kind, referral.id, {}});
+    }
+  }
+  if (notices.empty()) return ok();
+  return store.insert_notices(notices);
 }
 
 Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey const& key,

@@ -167,6 +167,8 @@ class Workflow {
 
  private:
   Status apply(Store& store, Decision& decision, std::int64_t expected_version) const;
+  // Writes the notices the transition owes (workflow/notices.hpp) to the staff it concerns.
+  Status notify(Store& store, Decision const& decision) const;
   Result<std::vector<Id>> promote_waitlisted(Store& store, QuotaKey const& key,
                                              Timestamp now) const;
 

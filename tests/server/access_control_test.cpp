@@ -207,6 +207,18 @@ std::vector<Row> matrix() {
        signed_in},
       {"GET /api/v1/organizations", false, fixed("/api/v1/organizations"), signed_in},
       {"GET /api/v1/icd10", false, fixed("/api/v1/icd10?q=I25"), signed_in},
+      // Each reader's own inbox; a notice of nobody's is no one's to mark.
+      {"GET /api/v1/notifications", false, fixed("/api/v1/notifications"), signed_in},
+      {"POST /api/v1/notifications/{id}/read", false,
+       [](TestServer&, Subject const&, HttpClient& c) {
+         return c.post("/api/v1/notifications/999999/read", json::object{});
+       },
+       {{"*", 404}}},
+      {"POST /api/v1/notifications/read-all", false,
+       [](TestServer&, Subject const&, HttpClient& c) {
+         return c.post("/api/v1/notifications/read-all", json::object{});
+       },
+       signed_in},
       {"GET /api/v1/referrals", false, fixed("/api/v1/referrals?limit=5"), signed_in},
       {"GET /api/v1/referrals/counts", false, fixed("/api/v1/referrals/counts"), signed_in},
       {"GET /api/v1/referrals/{id}", false,

@@ -38,6 +38,10 @@ test('a planned referral is booked at the hospital the patient chose and confirm
   await page.selectOption('select[name=profile]', 'surgery');
   await page.fill('textarea[name=justification]', 'Желчнокаменная болезнь, плановая холецистэктомия');
   await page.click('form button[type=submit]');
+  // The referral's page, or the form's refusal, said in the failure if it comes.
+  await page.waitForSelector('.actions button[data-action="book"], main form .form-error, main form .field-error:not([hidden])');
+  const refused = await page.$$eval('main form .form-error, main form .field-error:not([hidden])', (errors) => errors.map((e) => e.textContent));
+  assert.deepEqual(refused, [], 'the new referral is accepted');
   await page.waitForSelector('.actions button[data-action="book"]');
   const id = Number(page.url().match(/referrals\/(\d+)/)[1]);
   assert.equal(await page.locator('.actions button[data-action="submit"]').count(), 0, 'no commission on the planned route');

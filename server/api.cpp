@@ -281,6 +281,8 @@ Result<User> Api::authenticate(Exchange& exchange) {
     }
   }
   exchange.session_hash = hash;
+  // A page's poll is not the person at work: it must not keep an idle session open.
+  if (exchange.route->background) return std::move(user);
   sessions_.seen(hash, now, now - services_.config.sessions.idle);
   if (now - session.last_seen_at >= kTouchEvery) {
     services_.writer.submit([hash, now](Store& store) { return store.touch_session(hash, now); },

@@ -74,10 +74,13 @@ Response no_content() {
 }  // namespace
 
 void add_notification_routes(Api& api) {
-  api.add({Method::Get, "/api/v1/notifications", Access::SignedIn, Body::None,
-           "The signed-in user's notices, newest first: ?unread=true&limit=30&after=ID, with the "
-           "unread count; an ETag of the inbox's state answers If-None-Match with 304",
-           [&api](std::shared_ptr<Exchange> const& exchange) { read_notifications(api, exchange); }});
+  // Polled by every page for the header's count: not activity, so it keeps no session alive.
+  api.add(polled_in_background(
+      {Method::Get, "/api/v1/notifications", Access::SignedIn, Body::None,
+       "The signed-in user's notices, newest first: ?unread=true&limit=30&after=ID, with the "
+       "unread count; an ETag of the inbox's state answers If-None-Match with 304. Reading it "
+       "does not count as activity for the session's idle timeout",
+       [&api](std::shared_ptr<Exchange> const& exchange) { read_notifications(api, exchange); }}));
   api.add({Method::Post, "/api/v1/notifications/{id}/read", Access::SignedIn, Body::None,
            "Mark one of the signed-in user's notices read → 204",
            [&api](std::shared_ptr<Exchange> const& exchange) {

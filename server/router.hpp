@@ -33,11 +33,20 @@ struct Route {
   bool changes_accounts = false;
   // Open to a user who must still choose their own password (their account, signing out).
   bool before_password_change = false;
+  // Asked by a page on its own (a poll), not by the person: it does not keep the session from
+  // ending after inactivity.
+  bool background = false;
 };
 
 // The route, open to a user who must still replace the password an administrator chose.
 inline Route open_before_password_change(Route route) {
   route.before_password_change = true;
+  return route;
+}
+
+// The route, marked as one a page polls on its own (see Route::background).
+inline Route polled_in_background(Route route) {
+  route.background = true;
   return route;
 }
 

@@ -261,5 +261,27 @@ TEST_F(NotificationsTest, AReaderMovedToAnotherRegionKeepsNothingOfTheOld) {
   EXPECT_TRUE(inbox.at("items").as_array().empty());
 }
 
+// The header's poll is the page, not the person: polling alone lets an idle session end.
+TEST_F(NotificationsTest, PollingTheInboxDoesNotKeepAnIdleSessionOpen) {
+  auto& reader = as("doctor");
+  for (int minute = 0; minute < 25; minute += 5) {
+    server.clock.advance(std::chrono::minutes{5});
+    ASSERT_EQ(reader.get("/api/v1/notifications?limit=1").status, 200) << minute;
+  }
+  server.clock.advance(std::chrono::minutes{6});  // 31 minutes since the person last acted
+  EXPECT_EQ(reader.get("/api/v1/notifications?limit=1").status, 401);
+  // Whereas the person's own requests keep a session: a fresh one, used every 20 minutes.
+  auto other = server.client();
+  auto const session = other.post("/api/v1/session", json::object{{"login", "commission"},
+                                                                  {"password", "joldama-demo"}});
+  ASSERT_EQ(session.status, 200);
+  other.use_token(std::string{session.json().at("token").as_string()});
+  for (int i = 0; i < 2; ++i) {
+    server.clock.advance(std::chrono::minutes{20});
+    ASSERT_EQ(other.get("/api/v1/referrals?limit=1").status, 200) << i;
+  }
+  EXPECT_EQ(other.get("/api/v1/notifications?limit=1").status, 200);
+}
+
 }  // namespace
 }  // namespace joldama

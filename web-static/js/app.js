@@ -10,6 +10,7 @@ import { worklistView, queueView, waitlistView, myPatientsView } from './views/w
 import { referralView } from './views/referral.js';
 import { talonView, talonsView } from './views/talon.js';
 import { referralPrintView, protocolView } from './views/printouts.js';
+import { inboxView } from './views/inbox.js';
 import { newPatientView } from './views/patient_new.js';
 import { newReferralView } from './views/referral_new.js';
 import { quotasView } from './views/quotas.js';
@@ -32,6 +33,7 @@ route(/^\/referrals\/(\d+)\/talon$/, talonView);
 route(/^\/talons$/, talonsView);
 route(/^\/referrals\/(\d+)\/print$/, referralPrintView);
 route(/^\/protocols$/, protocolView);
+route(/^\/notifications$/, inboxView);
 route(/^\/patients\/new$/, newPatientView);
 route(/^\/quotas$/, quotasView);
 route(/^\/places$/, placesView);

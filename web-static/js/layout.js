@@ -5,6 +5,7 @@ import { t, currentLanguage, useLanguage, LANGUAGES, roleName } from './i18n.js'
 import { api, signOut } from './api.js';
 import { session } from './state.js';
 import { navigate, show } from './router.js';
+import { inboxLink, forgetInbox } from './notifications.js';
 
 const HOME = ['#/home', 'nav.home'];
 const NAVIGATION = {
@@ -62,6 +63,7 @@ export function renderHeader() {
   const tools = h('div', { class: 'header-tools' }, languageSwitch(rerender));
   if (user) {
     tools.append(
+      inboxLink(),
       h('span', { class: 'who' },
         h('a', { class: 'who-name', href: '#/me/password', title: t('password.title') }, user.name), ' · ', roleName(user.role)),
       h('button', {
@@ -69,6 +71,7 @@ export function renderHeader() {
         onclick: async () => {
           await signOut();
           session.user = null;
+          forgetInbox();
           renderHeader();
           navigate('#/login');
         },

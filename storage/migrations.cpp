@@ -602,14 +602,16 @@ CREATE INDEX referrals_by_protocol ON referrals (patient_region, protocol) WHERE
 )sql";
 
 // 18: the staff's inboxes, each notice written with the change it tells of; the accounts found
-// by role and region (the commission of a region, the staff of a hospital) to address them.
+// by role and region (the commission of a region, the staff of a hospital) to address them; the
+// deadlines already reminded of.
 constexpr std::string_view kNotifications = R"sql(
 CREATE TABLE notifications (
   id          INTEGER PRIMARY KEY,
   user_id     INTEGER NOT NULL REFERENCES users (id),
   at          INTEGER NOT NULL,
   kind        TEXT NOT NULL CHECK (kind IN ('info_requested', 'decision_made', 'referral_arrived',
-                                            'talon_arrived', 'booking_arrived', 'promoted')),
+                                            'talon_arrived', 'booking_arrived', 'promoted',
+                                            'deadline_due')),
   referral_id INTEGER REFERENCES referrals (id),
   read_at     INTEGER
 ) STRICT;
@@ -617,6 +619,11 @@ CREATE INDEX notifications_by_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id, id) WHERE read_at IS NULL;
 CREATE INDEX notifications_by_age ON notifications (at);
 CREATE INDEX users_by_role ON users (role, region, organization_id);
+-- The deadline each referral's step was reminded of: once per step, again when it moves.
+CREATE TABLE deadline_reminders (
+  referral_id INTEGER PRIMARY KEY REFERENCES referrals (id),
+  deadline    INTEGER NOT NULL
+) STRICT;
 )sql";
 
 struct Migration {

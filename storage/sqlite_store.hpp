@@ -55,6 +55,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Id>> talons_past_validity(Timestamp now, std::size_t limit) override;
   Result<std::vector<Id>> unmarked_overdue(Timestamp now, std::size_t limit) override;
   Status mark_overdue(Id referral_id, Timestamp since) override;
+  Result<std::vector<Id>> deadlines_to_remind(Timestamp from, Timestamp until,
+                                              std::size_t limit) override;
+  Status mark_deadline_reminded(Id referral_id, Timestamp deadline) override;
   Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
                                                              std::string_view profile) override;
 

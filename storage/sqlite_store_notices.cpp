@@ -24,6 +24,16 @@ UPDATE notifications SET read_at = coalesce(read_at, ?3) WHERE id = ?2 AND user_
 constexpr char const* kMarkAllRead = R"sql(
 UPDATE notifications SET read_at = ?2 WHERE user_id = ?1 AND read_at IS NULL
 )sql";
+constexpr char const* kDeadlinesToRemind = R"sql(
+SELECT r.id FROM referrals AS r LEFT JOIN deadline_reminders AS d ON d.referral_id = r.id
+WHERE r.deadline IS NOT NULL AND r.overdue_since IS NULL AND r.deadline >= ?1 AND r.deadline <= ?2
+  AND (d.deadline IS NULL OR d.deadline <> r.deadline)
+ORDER BY r.deadline LIMIT ?3
+)sql";
+constexpr char const* kMarkReminded = R"sql(
+INSERT INTO deadline_reminders (referral_id, deadline) VALUES (?1, ?2)
+ON CONFLICT (referral_id) DO UPDATE SET deadline = excluded.deadline
+)sql";
 constexpr char const* kDeleteNoticesOf = R"sql(
 DELETE FROM notifications WHERE user_id = ?1
 )sql";
@@ -111,6 +121,21 @@ Status SqliteStore::mark_all_notices_read(Id user_id, Timestamp at) {
   auto s = db_.prepare(kMarkAllRead);
   if (!s) return s.error();
   s->bind(1, user_id).bind(2, to_millis(at));
+  return s->run();
+}
+
+Result<std::vector<Id>> SqliteStore::deadlines_to_remind(Timestamp from, Timestamp until,
+                                                         std::size_t limit) {
+  auto s = db_.prepare(kDeadlinesToRemind);
+  if (!s) return s.error();
+  s->bind(1, to_millis(from)).bind(2, to_millis(until)).bind(3, static_cast<std::int64_t>(limit));
+  return collect_ids(*s);
+}
+
+Status SqliteStore::mark_deadline_reminded(Id referral_id, Timestamp deadline) {
+  auto s = db_.prepare(kMarkReminded);
+  if (!s) return s.error();
+  s->bind(1, referral_id).bind(2, to_millis(deadline));
   return s->run();
 }
 

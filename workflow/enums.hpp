@@ -94,6 +94,7 @@ enum class NoticeKind {
   TalonArrived,     // a talon names the reader's hospital
   BookingArrived,   // a planned booking asks the reader's hospital to confirm
   Promoted,         // a waitlisted referral got its quota unit and a talon
+  DeadlineDue,      // the step's deadline falls due by the end of the next working day
 };
 
 // The inputs an action can take; a transition row names the ones it requires.
@@ -146,7 +147,7 @@ JOLDAMA_ENUM_TEXT(OrganizationLevel, "local", "regional", "republican");
 JOLDAMA_ENUM_TEXT(Locale, "kk", "ru", "en");
 JOLDAMA_ENUM_TEXT(QuotaHolding, "none", "waiting", "reserved", "used");
 JOLDAMA_ENUM_TEXT(NoticeKind, "info_requested", "decision_made", "referral_arrived",
-                  "talon_arrived", "booking_arrived", "promoted");
+                  "talon_arrived", "booking_arrived", "promoted", "deadline_due");
 JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "reason_code", "protocol", "at", "place",
                   "hospital_id", "clinic", "country", "outcome", "planned_date", "case_number",
                   "final_icd10");

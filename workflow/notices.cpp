@@ -31,7 +31,22 @@ constexpr NoticeRule kRules[] = {
     {NoticeKind::Promoted, {A::Promote}, {}, {}, {P::ReferringDoctor, P::ReceivingHospital}},
 };
 
+// Whose deadline each step's is.
+constexpr std::pair<State, Audience> kWhoMustAct[] = {
+    {S::BookingRequested, P::ReceivingHospital}, {S::CommissionReview, P::RegionCommission},
+    {S::InPersonScheduled, P::RegionCommission}, {S::InfoRequested, P::ReferringDoctor},
+    {S::RepublicanReview, P::Republican},        {S::AbroadReview, P::Republican},
+    {S::TalonIssued, P::ReceivingHospital},      {S::Scheduled, P::ReceivingHospital},
+};
+
 }  // namespace
+
+std::optional<Audience> who_must_act(State state) {
+  for (auto const& [s, audience] : kWhoMustAct) {
+    if (s == state) return audience;
+  }
+  return std::nullopt;
+}
 
 std::span<NoticeRule const> notice_rules() {
   return kRules;

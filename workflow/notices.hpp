@@ -5,6 +5,7 @@
 // there is no change without its notices and no notice without its change.
 
 #include <array>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ struct DueNotice {
 
 // What a transition (`action` by `by`, entering `to`) tells whom, in the table's order.
 std::vector<DueNotice> notices_for(Action action, Role by, State to);
+
+// Who must act before a step's deadline in `state` (and is reminded the working day before);
+// nobody for a state without a deadline of someone's.
+std::optional<Audience> who_must_act(State state);
 
 // A page of the reader's inbox, newest first, with its summary.
 struct InboxPage {

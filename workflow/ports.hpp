@@ -76,6 +76,11 @@ class ReferralRepository {
   virtual Result<std::vector<Id>> unmarked_overdue(Timestamp now, std::size_t limit) = 0;
   // Records that the current step became overdue; not a new version (the state is unchanged).
   virtual Status mark_overdue(Id referral_id, Timestamp since) = 0;
+  // Referrals whose deadline is in [from, until] and not yet reminded of (that deadline), by
+  // deadline, at most `limit`.
+  virtual Result<std::vector<Id>> deadlines_to_remind(Timestamp from, Timestamp until,
+                                                      std::size_t limit) = 0;
+  virtual Status mark_deadline_reminded(Id referral_id, Timestamp deadline) = 0;
   // The patient's referral of `profile` that has not ended (is_terminal), if any.
   virtual Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
                                                                      std::string_view profile) = 0;

@@ -327,37 +327,54 @@ Status Workflow::apply(Store& store, Decision& decision, std::int64_t expected_v
   return store.append_audit(decision.event);
 }
 
+namespace {
+
+// Adds to `notices` one of `kind` about `referral` for each active account of `audience` (but
+// the one who acted), once per account and kind.
+Status address_notices(Store& store, Referral const& referral, NoticeKind kind,
+                       Audience audience, std::string const& except_login, Timestamp at,
+                       std::vector<Notice>& notices) {
+  StaffQuery query;
+  query.except_login = except_login;
+  switch (audience) {
+    case Audience::ReferringDoctor:
+      query.role = Role::Doctor;
+      query.user_id = referral.created_by;
+      break;
+    case Audience::RegionCommission:
+      query.role = Role::Commission;
+      query.region = referral.patient_region;
+      break;
+    case Audience::Republican: query.role = Role::Republican; break;
+    case Audience::ReceivingHospital: {
+      auto const hospital = addressed_hospital(referral);
+      if (!hospital) return ok();
+      query.role = Role::Hospital;
+      query.organization_id = *hospital;
+      break;
+    }
+  }
+  auto staff = store.active_staff(query);
+  if (!staff) return staff.error();
+  for (Id user : *staff) {
+    bool const told = std::any_of(notices.begin(), notices.end(), [&](Notice const& n) {
+      return n.user_id == user && n.kind == kind;
+    });
+    if (!told) notices.push_back(Notice{0, user, at, kind, referral.id, {}});
+  }
+  return ok();
+}
+
+}  // namespace
+
 Status Workflow::notify(Store& store, Decision const& decision) const {
   Referral const& referral = decision.referral;
   std::vector<Notice> notices;
   for (auto const& due : notices_for(decision.row->action, decision.event.role, referral.state)) {
-    StaffQuery query;
-    query.except_login = decision.event.actor;
-    switch (due.audience) {
-      case Audience::ReferringDoctor:
-        query.role = Role::Doctor;
-        query.user_id = referral.created_by;
-        break;
-      case Audience::RegionCommission:
-        query.role = Role::Commission;
-        query.region = referral.patient_region;
-        break;
-      case Audience::Republican: query.role = Role::Republican; break;
-      case Audience::ReceivingHospital: {
-        auto const hospital = addressed_hospital(referral);
-        if (!hospital) continue;
-        query.role = Role::Hospital;
-        query.organization_id = *hospital;
-        break;
-      }
-    }
-    auto staff = store.active_staff(query);
-    if (!staff) return staff.error();
-    for (Id user : *staff) {
-      bool const told = std::any_of(notices.begin(), notices.end(), [&](Notice const& n) {
-        return n.user_id == user && n.kind == due.kind;
-      });
-      if (!told) notices.push_back(Notice{0, user, decision.event.at, due.kind, referral.id, {}});
+    if (auto s = address_notices(store, referral, due.kind, due.audience, decision.event.actor,
+                                 decision.event.at, notices);
+        !s) {
+      return s;
     }
   }
   if (notices.empty()) return ok();
@@ -488,6 +505,30 @@ Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) c
       if (!promoted) return promoted.error();
       report.promoted.insert(report.promoted.end(), promoted->begin(), promoted->end());
     }
+  }
+
+  // Deadlines that fall due by the end of the next working day: whoever must act is told, once
+  // for each step (a deadline that moves is told of again).
+  auto const until = end_of_local_day(calendar_.add_working_days(local_date(now), 1));
+  auto due = store.deadlines_to_remind(now, until, limit);
+  if (!due) return due.error();
+  for (Id id : *due) {
+    auto referral = store.find_referral(id);
+    if (!referral) return referral.error();
+    if (!*referral || !(*referral)->deadline) continue;
+    if (auto const audience = who_must_act((*referral)->state)) {
+      std::vector<Notice> notices;
+      if (auto s = address_notices(store, **referral, NoticeKind::DeadlineDue, *audience,
+                                   system.login, now, notices);
+          !s) {
+        return s.error();
+      }
+      if (!notices.empty()) {
+        if (auto s = store.insert_notices(notices); !s) return s.error();
+      }
+    }
+    if (auto s = store.mark_deadline_reminded(id, *(*referral)->deadline); !s) return s.error();
+    report.reminded.push_back(id);
   }
 
   auto overdue = store.unmarked_overdue(now, limit);

@@ -63,6 +63,7 @@ struct SweepReport {
   std::vector<Id> expired;   // talons past validity, now expired with their units released
   std::vector<Id> overdue;   // steps newly past their deadline
   std::vector<Id> promoted;  // waitlisted referrals that got a freed unit
+  std::vector<Id> reminded{};  // steps whose deadline falls due by the next working day's end
 };
 
 struct Distribution {

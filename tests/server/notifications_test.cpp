@@ -66,6 +66,23 @@ class NotificationsTest : public ::testing::Test {
     return got;
   }
 
+  // A planned surgery referral booked by the doctor on the first free day at the city hospital.
+  std::int64_t booked_at_the_city_hospital() {
+    auto const id = id_of(doctor.new_referral("surgery", "routine", "75", "planned"));
+    auto const city = organization_of("hospital.local");
+    auto const places =
+        as("doctor")
+            .get(fmt::format("/api/v1/places?hospital_id={}&profile=surgery&free=true", city))
+            .json();
+    EXPECT_FALSE(places.as_array().empty());
+    if (places.as_array().empty()) return id;
+    auto const day = std::string{places.as_array().front().at("date").as_string()};
+    auto const booked =
+        doctor.act(id, "book", {{"hospital_id", city}, {"planned_date", day}});
+    EXPECT_EQ(booked.status, 200) << booked.body;
+    return id;
+  }
+
   Id organization_of(std::string const& login) {
     return as(login).get("/api/v1/me").json().at("organization").at("id").as_int64();
   }
@@ -115,19 +132,37 @@ TEST_F(NotificationsTest, EachStepOfTheHighTechRouteTellsThoseWhoseWorkItIs) {
 }
 
 TEST_F(NotificationsTest, ABookingTellsTheChosenHospitalAndItsAnswerTheDoctor) {
-  auto const id = id_of(doctor.new_referral("surgery", "routine", "75", "planned"));
-  auto const city_hospital = organization_of("hospital.local");
-  auto const places = as("doctor")
-                          .get(fmt::format("/api/v1/places?hospital_id={}&profile=surgery&free=true",
-                                           city_hospital))
-                          .json();
-  ASSERT_FALSE(places.as_array().empty());
-  auto const day = std::string{places.as_array().front().at("date").as_string()};
-  ASSERT_EQ(doctor.act(id, "book", {{"hospital_id", city_hospital}, {"planned_date", day}}).status,
-            200);
+  auto const id = booked_at_the_city_hospital();
   EXPECT_EQ(news(), (News{{"hospital.local", {told("booking_arrived", id)}}}));
   ASSERT_EQ(Journey{as("hospital.local")}.act(id, "confirm").status, 200);
   EXPECT_EQ(news(), (News{{"doctor", {told("decision_made", id)}}}));
+}
+
+bool mentions(News const& news, std::string const& notice) {
+  for (auto const& [login, notices] : news) {
+    for (auto const& n : notices) {
+      if (n == notice) return true;
+    }
+  }
+  return false;
+}
+
+TEST_F(NotificationsTest, ADeadlineDueByTheNextWorkingDayRemindsWhoeverMustActOnce) {
+  // A commission's step ten working days away: not yet.
+  auto const far = id_of(doctor.new_referral("cardiac_surgery", "routine", "75"));
+  ASSERT_EQ(doctor.act(far, "submit").status, 200);
+  // A booking the hospital answers within a working day: now.
+  auto const id = booked_at_the_city_hospital();
+  news();
+  ASSERT_TRUE(server.app->sweep_now().has_value());
+  auto const got = news();
+  ASSERT_TRUE(got.contains("hospital.local"));
+  EXPECT_EQ(got.at("hospital.local"), std::vector<std::string>{told("deadline_due", id)});
+  EXPECT_FALSE(mentions(got, told("deadline_due", far)));
+  EXPECT_FALSE(got.contains("doctor")) << "the doctor has nothing to do for it";
+  // Once for the step.
+  ASSERT_TRUE(server.app->sweep_now().has_value());
+  EXPECT_FALSE(mentions(news(), told("deadline_due", id)));
 }
 
 TEST_F(NotificationsTest, APromotionTellsTheDoctorAndTheHospital) {

@@ -60,5 +60,19 @@ TEST(Notices, EveryRuleMatchesARowOfTheTransitionTable) {
   }
 }
 
+// Whoever's deadline a step has is reminded of it: no state with a working-day deadline is
+// nobody's.
+TEST(Notices, EveryStepWithADeadlineHasSomeoneWhoMustAct) {
+  auto const with_deadlines = states_with_working_day_deadlines();
+  for (State state : all_values<State>()) {
+    if (with_deadlines.contains(state)) {
+      EXPECT_TRUE(who_must_act(state).has_value()) << to_string(state);
+    }
+  }
+  EXPECT_EQ(who_must_act(State::InfoRequested), Audience::ReferringDoctor);
+  EXPECT_EQ(who_must_act(State::BookingRequested), Audience::ReceivingHospital);
+  EXPECT_FALSE(who_must_act(State::Completed).has_value());
+}
+
 }  // namespace
 }  // namespace joldama

@@ -95,6 +95,25 @@ export async function apiToken(base, login) {
   return (await response.json()).token;
 }
 
+// A JSON call with a bearer token; the status and the body.
+export async function apiCall(base, token, method, pathname, body, headers = {}) {
+  const response = await fetch(`${base}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+// Takes `action` on referral `id` at its current version, through the API; fails unless it is
+// done. The referral after it.
+export async function apiAct(base, token, id, action, body = {}) {
+  const current = await apiCall(base, token, 'GET', `/api/v1/referrals/${id}`);
+  const done = await apiCall(base, token, 'POST', `/api/v1/referrals/${id}/actions/${action}`, body, { 'if-match': `"${current.body.version}"` });
+  if (done.status !== 200) throw new Error(`${action}: ${done.status} ${JSON.stringify(done.body)}`);
+  return done.body;
+}
+
 // GET `pathname` with a bearer token; the parsed JSON.
 export async function apiFetch(base, token, pathname) {
   const response = await fetch(`${base}${pathname}`, { headers: { authorization: `Bearer ${token}` } });

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, screenshot, signIn, apiToken, accessibilityProblems, freshIin } from './harness.mjs';
+import { startServer, launch, openPage, screenshot, signIn, apiToken, accessibilityProblems, freshIin, apiCall, apiAct } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,21 +19,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function call(token, method, pathname, body, headers = {}) {
-  const response = await fetch(`${server.base}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
-}
-
-async function act(token, id, action, body = {}) {
-  const current = await call(token, 'GET', `/api/v1/referrals/${id}`);
-  const done = await call(token, 'POST', `/api/v1/referrals/${id}/actions/${action}`, body, { 'if-match': `"${current.body.version}"` });
-  assert.equal(done.status, 200, `${action}: ${JSON.stringify(done.body)}`);
-  return done.body;
-}
+// The API with a bearer token, on this file's server.
+const call = (token, method, pathname, body, headers) => apiCall(server.base, token, method, pathname, body, headers);
+const act = (token, id, action, body) => apiAct(server.base, token, id, action, body);
 
 // A referral of the demo doctor that the Almaty commission asks documents for.
 async function askedForDocuments() {

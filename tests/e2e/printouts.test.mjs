@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openPage, screenshot, signIn, apiToken, accessibilityProblems, freshIin, repository } from './harness.mjs';
+import { startServer, launch, openPage, screenshot, signIn, apiToken, accessibilityProblems, freshIin, repository, apiCall, apiAct } from './harness.mjs';
 
 let server;
 let browser;
@@ -29,22 +29,9 @@ after(async () => {
 });
 
 // A JSON call with a bearer token; the status and the body.
-async function call(token, method, pathname, body, headers = {}) {
-  const response = await fetch(`${server.base}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
-}
-
-// Takes `action` on referral `id` at its current version.
-async function act(token, id, action, body = {}) {
-  const current = await call(token, 'GET', `/api/v1/referrals/${id}`);
-  const done = await call(token, 'POST', `/api/v1/referrals/${id}/actions/${action}`, body, { 'if-match': `"${current.body.version}"` });
-  assert.equal(done.status, 200, `${action}: ${JSON.stringify(done.body)}`);
-  return done.body;
-}
+// The API with a bearer token, on this file's server.
+const call = (token, method, pathname, body, headers) => apiCall(server.base, token, method, pathname, body, headers);
+const act = (token, id, action, body) => apiAct(server.base, token, id, action, body);
 
 // A cardiac surgery referral of a new Almaty patient, registered and sent by the demo doctor and
 // approved by Almaty's commission under `protocol`.

@@ -99,18 +99,20 @@ test('the header counts what is unread, the inbox opens each notice, and two tab
   await page.goto(`${server.base}/#/notifications?unread=true`);
   await page.waitForSelector('ol.inbox li, main .empty');
   const first = await page.$('ol.inbox li.unread a');
-  if (first) {
-    const href = await first.getAttribute('href');
-    await first.click();
-    await page.waitForFunction((h) => location.hash === h, href);
-    await page.waitForSelector('.timeline');
-  }
+  assert.ok(first, 'the demo doctor has unread notices left');
+  const opened = await page.getAttribute('ol.inbox li.unread', 'data-id');
+  const href = await first.getAttribute('href');
+  await first.click();
+  await page.waitForFunction((h) => location.hash === h, href);
+  await page.waitForSelector('.timeline');
+  const readOnTheWay = await page.evaluate(async (id) => (await (await fetch('/api/v1/notifications?limit=100')).json())
+    .items.find((i) => String(i.id) === id)?.read, opened);
+  assert.equal(readOnTheWay, true, 'opening a notice marks it read');
   await page.goto(`${server.base}/#/notifications`);
   await page.waitForSelector('#inbox-read-all');
-  if (!(await page.isDisabled('#inbox-read-all'))) {
-    await page.click('#inbox-read-all');
-    await page.waitForSelector('#inbox-read-all[disabled]');
-  }
+  assert.equal(await page.isDisabled('#inbox-read-all'), false, 'there is something to mark read');
+  await page.click('#inbox-read-all');
+  await page.waitForSelector('#inbox-read-all[disabled]');
   // Everything is read (a reminder the sweep wrote since would be the only unread).
   const left = await page.evaluate(async () => (await (await fetch('/api/v1/notifications?unread=true&limit=100')).json()).items.map((i) => i.kind));
   assert.ok(left.every((kind) => kind === 'deadline_due'), left.join(', '));

@@ -248,6 +248,7 @@ TEST_F(NotificationsTest, AReaderSeesAndMarksOnlyTheirOwnNotices) {
   EXPECT_EQ(reader.post(fmt::format("/api/v1/notifications/{}/read", notice), json::object{}).status,
             204);
   EXPECT_EQ(reader.post("/api/v1/notifications/999999/read", json::object{}).status, 404);
+  EXPECT_EQ(reader.post("/api/v1/notifications/x/read", json::object{}).status, 404);
 
   EXPECT_EQ(reader.post("/api/v1/notifications/read-all", json::object{}).status, 204);
   auto const none = reader.get("/api/v1/notifications?unread=true").json();

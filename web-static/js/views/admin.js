@@ -9,6 +9,13 @@ import { formatPhone } from './printouts.js';
 
 const ROLES = ['doctor', 'commission', 'republican', 'hospital', 'admin'];
 
+// A dialog form's buttons: the one that submits, and the one that closes without saving.
+function dialogActions(submitLabel, closeLabel, close) {
+  return h('div', { class: 'form-actions' },
+    h('button', { type: 'submit', class: 'primary' }, submitLabel),
+    h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, closeLabel));
+}
+
 // Sends what a dialog's form asks for: on success the dialog closes, says what was done and the
 // list behind it is redrawn; a refusal stays in the form, at the field it names.
 async function sendFromDialog(form, close, reload, send, done) {
@@ -44,9 +51,7 @@ async function createUserDialog(organizations, regions, reload) {
       field({ name: 'locale', label: t('app.language'), value: 'kk',
         options: [{ value: 'kk', label: 'Қазақша' }, { value: 'ru', label: 'Русский' }, { value: 'en', label: 'English' }] }),
       field({ name: 'password', label: t('fields.password'), type: 'password', required: true, hint: t('hints.password'), attrs: { autocomplete: 'new-password' } }),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'primary' }, t('admin.create')),
-        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
+      dialogActions(t('admin.create'), t('common.cancel'), close));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
@@ -72,9 +77,7 @@ async function editUserDialog(user, organizations, regions, reload) {
       bindingFields(organizations, regions, { organization: user.organization ? String(user.organization.id) : '',
         region: user.role === 'commission' ? user.region || '' : '' }),
       h('p', { class: 'hint' }, t('errors.field.organization_id')),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'primary' }, t('admin.save')),
-        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
+      dialogActions(t('admin.save'), t('common.cancel'), close));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
@@ -96,9 +99,7 @@ async function resetPasswordDialog(user, reload) {
   await dialog(t('admin.reset_password_for', { login: user.login }), (close) => {
     const form = h('form', { novalidate: true },
       field({ name: 'password', label: t('fields.new_password'), type: 'password', required: true, hint: t('hints.password'), attrs: { autocomplete: 'new-password' } }),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'primary' }, t('admin.reset_password')),
-        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.cancel'))));
+      dialogActions(t('admin.reset_password'), t('common.cancel'), close));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
@@ -170,9 +171,7 @@ async function profilesDialog(hospital, profiles, reload) {
       h('fieldset', { class: 'field', dataset: { field: 'accepts' } }, h('legend', {}, t('admin.receives')),
         ['planned', 'high_tech'].map((r) => box('accepts', r, t(`route.${r}`), (hospital.accepts || []).includes(r))),
         h('p', { class: 'field-error', role: 'alert', hidden: true })),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'primary' }, t('common.save')),
-        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.close'))));
+      dialogActions(t('common.save'), t('common.close'), close));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
@@ -190,9 +189,7 @@ async function contactsDialog(organization, reload) {
       h('p', { class: 'hint' }, t('admin.contacts_hint')),
       field({ name: 'address', label: t('fields.address'), value: organization.address || '', attrs: { maxlength: 300, autocomplete: 'off' } }),
       field({ name: 'phone', label: t('fields.phone'), type: 'tel', value: organization.phone || '', hint: t('hints.phone'), attrs: { autocomplete: 'off' } }),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'primary' }, t('common.save')),
-        h('button', { type: 'button', class: 'secondary', onclick: () => close(null) }, t('common.close'))));
+      dialogActions(t('common.save'), t('common.close'), close));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);

@@ -511,7 +511,9 @@ class Generator {
                          Residency::Citizen,
                          region.code,
                          fmt::format("+7 701 {:03} {:04}", seed % 1000, (seed / 1000) % 10'000),
-                         true};
+                         true,
+                         "",
+                         seed % 2 == 0 ? Locale::Ru : Locale::Kk};
     auto const& doctor = doctors_[plan.region];
     auto registered = workflow_.register_patient(store, doctor, patient);
     if (!registered) return registered.error();

@@ -27,7 +27,9 @@ Result<std::vector<std::string>> register_patient_pool(Store& store, Workflow co
     PatientDraft patient{iin,   "Бенчмарк",     sex == Sex::Female ? "Айгерим" : "Ерлан",
                          "",    birth,          sex,
                          Residency::Citizen,    doctor.region,
-                         "",    true};
+                         // A phone, so that the patient's messages go to the outbox as they would.
+                         fmt::format("+7 702 {}", iin.substr(5, 7)), true,
+                         fmt::format("p{}@example.com", iin), Locale::Ru};
     auto registered = workflow.register_patient(store, doctor, patient);
     if (!registered) return registered.error();
     iins.push_back(iin);

@@ -114,6 +114,7 @@ Api::Api(ApiServices services)
   add_admin_routes(*this);
   add_calendar_routes(*this);
   add_notification_routes(*this);
+  add_outbox_routes(*this);
 }
 
 Api::~Api() = default;

@@ -236,6 +236,7 @@ void add_audit_routes(Api& api);
 void add_admin_routes(Api& api);
 void add_calendar_routes(Api& api);
 void add_notification_routes(Api& api);
+void add_outbox_routes(Api& api);
 void add_operations_routes(Api& api);
 
 // The OpenAPI 3.1 description of every route.

@@ -41,6 +41,12 @@ Result<PatientDraft> patient_draft(JsonInput& body) {
   auto insured = body.boolean("insured", Need::Required);
   if (!insured) return insured.error();
   draft.insured = **insured;
+  auto email = body.text("email", Need::Optional);
+  if (!email) return email.error();
+  draft.email = std::move(*email);
+  auto language = body.choice<Locale>("language", Need::Optional);
+  if (!language) return language.error();
+  if (*language) draft.language = **language;
   if (auto s = body.finish(); !s) return s.error();
   return draft;
 }

@@ -19,7 +19,8 @@ App::App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
       writer_(writer),
       reader_(reader),
       calendar_(std::move(calendar)),
-      workflow_(clock, calendar_, icd10, config_.deadlines, config_.access),
+      workflow_(clock, calendar_, icd10, config_.deadlines, config_.access,
+                patient_facing_url(config_)),
       lookup_(clock),
       accounts_(clock),
       api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, calendar_,
@@ -56,6 +57,7 @@ Result<std::uint16_t> App::start() {
   auto port = http_.start();
   if (!port) return port;
   sweeper_ = std::thread([this] { sweep_loop(); });
+  start_delivery();
   return port;
 }
 
@@ -67,6 +69,7 @@ void App::stop() {
   }
   sweep_wake_.notify_all();
   if (sweeper_.joinable()) sweeper_.join();
+  if (delivery_) delivery_->stop();
   if (metrics_http_) metrics_http_->stop();
   http_.stop();
   api_.flush();  // the audit events of the last requests, while the writer still runs
@@ -82,10 +85,17 @@ Result<SweepReport> App::sweep_now() {
     auto report = transact(
         writer_, [&](Store& store) { return workflow_.sweep_deadlines(store, kSweepBatch); });
     if (!report) return report.error();
-    bool const done = report->expired.size() < kSweepBatch && report->overdue.size() < kSweepBatch;
+    bool const done = report->expired.size() < kSweepBatch &&
+                      report->overdue.size() < kSweepBatch &&
+                      report->reminded.size() < kSweepBatch &&
+                      report->admissions_reminded.size() < kSweepBatch;
     total.expired.insert(total.expired.end(), report->expired.begin(), report->expired.end());
     total.overdue.insert(total.overdue.end(), report->overdue.begin(), report->overdue.end());
     total.promoted.insert(total.promoted.end(), report->promoted.begin(), report->promoted.end());
+    total.reminded.insert(total.reminded.end(), report->reminded.begin(), report->reminded.end());
+    total.admissions_reminded.insert(total.admissions_reminded.end(),
+                                     report->admissions_reminded.begin(),
+                                     report->admissions_reminded.end());
     if (done) break;
   }
   auto const now = clock_.now();
@@ -107,7 +117,42 @@ Result<SweepReport> App::sweep_now() {
     if (!forgotten) return forgotten.error();
     if (*forgotten < static_cast<std::int64_t>(kSweepBatch)) break;
   }
+  // Notices and sent messages past their keeping; a message not yet sent is kept however old.
+  auto const kept_since = now - config_.notices_kept_for;
+  for (int round = 0; round < kMaxSweepRounds; ++round) {
+    auto removed_notices = transact(writer_, [&](Store& store) {
+      return store.delete_notices_before(kept_since, kSweepBatch);
+    });
+    if (!removed_notices) return removed_notices.error();
+    auto removed_messages = transact(writer_, [&](Store& store) {
+      return store.delete_sent_messages_before(kept_since, kSweepBatch);
+    });
+    if (!removed_messages) return removed_messages.error();
+    auto const batch = static_cast<std::int64_t>(kSweepBatch);
+    if (*removed_notices < batch && *removed_messages < batch) break;
+  }
   return total;
+}
+
+void App::start_delivery() {
+  Gateways gateways;
+  if (!config_.smtp_url.empty()) {
+    smtp_ = std::make_unique<SmtpGateway>(
+        SmtpSettings{config_.smtp_url, config_.email_from, config_.smtp_user,
+                     config_.smtp_password},
+        clock_);
+    gateways.email = smtp_.get();
+  }
+  if (!config_.sms_gateway_url.empty()) {
+    sms_ = std::make_unique<HttpSmsGateway>(
+        SmsSettings{config_.sms_gateway_url, config_.sms_token});
+    gateways.sms = sms_.get();
+  }
+  // Without a gateway nothing is sent: the messages wait in the outbox for one.
+  if (!gateways.sms && !gateways.email) return;
+  delivery_ = std::make_unique<DeliveryWorker>(writer_, clock_, gateways, config_.delivery,
+                                               config_.delivery_poll);
+  delivery_->start();
 }
 
 void App::sweep_loop() {

@@ -1,5 +1,6 @@
 #pragma once
-// A running bureau: the API on the HTTP server, and the deadline sweep on its timer. Built by
+// A running bureau: the API on the HTTP server, the deadline sweep on its timer, and the
+// delivery of patients' messages when a gateway is configured. Built by
 // the composition root (main.cpp, or a test) from storage it does not know.
 
 #include <condition_variable>
@@ -10,6 +11,8 @@
 
 #include "server/api.hpp"
 #include "server/config.hpp"
+#include "server/delivery_worker.hpp"
+#include "server/gateways.hpp"
 #include "server/http_server.hpp"
 #include "server/metrics_endpoint.hpp"
 #include "workflow/accounts.hpp"
@@ -41,7 +44,8 @@ class App {
   void stop();
 
   // Runs the deadline sweep to the end now, as the timer does: expires talons past validity,
-  // marks overdue steps, and removes ended sessions.
+  // marks overdue steps, reminds, and removes ended sessions and notices and sent messages
+  // older than they are kept for.
   Result<SweepReport> sweep_now();
 
   Api& api() { return api_; }
@@ -49,6 +53,7 @@ class App {
 
  private:
   void sweep_loop();
+  void start_delivery();
 
   ServerConfig config_;
   Clock const& clock_;
@@ -63,6 +68,9 @@ class App {
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<HttpServer> metrics_http_;
   std::uint16_t metrics_port_ = 0;
+  std::unique_ptr<SmtpGateway> smtp_;
+  std::unique_ptr<HttpSmsGateway> sms_;
+  std::unique_ptr<DeliveryWorker> delivery_;  // only when a gateway is configured
 
   std::mutex sweep_mutex_;
   std::condition_variable sweep_wake_;

@@ -145,6 +145,44 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
   if (key == "limits.public_lookups_per_minute") {
     return parse_number<std::size_t>(value, c.public_lookups_per_minute, 1, 100000);
   }
+  if (key == "notifications.keep_days") {
+    if (!parse_number(value, number, 1, 3660)) return false;
+    c.notices_kept_for = std::chrono::days{number};
+    return true;
+  }
+  if (key == "sms.gateway_url") {
+    c.sms_gateway_url = std::string{value};
+    return value.starts_with("https://") || value.starts_with("http://");
+  }
+  if (key == "sms.token") return !(c.sms_token = std::string{value}).empty();
+  if (key == "email.smtp_url") {
+    c.smtp_url = std::string{value};
+    return value.starts_with("smtp://") || value.starts_with("smtps://");
+  }
+  if (key == "email.from") {
+    c.email_from = std::string{value};
+    auto const at = value.find('@');
+    return at != std::string_view::npos && at > 0 && at + 1 < value.size() &&
+           value.find_first_of(" \t<>\r\n") == std::string_view::npos;
+  }
+  if (key == "email.user") return !(c.smtp_user = std::string{value}).empty();
+  if (key == "email.password") return !(c.smtp_password = std::string{value}).empty();
+  if (key == "delivery.max_attempts") return parse_number(value, c.delivery.max_attempts, 1, 100);
+  if (key == "delivery.first_retry_seconds") {
+    if (!parse_number(value, number, 1, 86400)) return false;
+    c.delivery.first_retry = std::chrono::seconds{number};
+    return true;
+  }
+  if (key == "delivery.longest_retry_seconds") {
+    if (!parse_number(value, number, 1, 7 * 86400)) return false;
+    c.delivery.longest_retry = std::chrono::seconds{number};
+    return true;
+  }
+  if (key == "delivery.poll_milliseconds") {
+    if (!parse_number(value, number, 10, 600'000)) return false;
+    c.delivery_poll = std::chrono::milliseconds{number};
+    return true;
+  }
   (void)size;
   return false;
 }
@@ -165,6 +203,13 @@ bool secure_session_cookie(ServerConfig const& config) {
 
 std::string_view session_cookie_name(ServerConfig const& config) {
   return secure_session_cookie(config) ? "__Host-joldama_session" : "joldama_session";
+}
+
+std::string patient_facing_url(ServerConfig const& config) {
+  auto url = config.public_url;
+  if (url.empty()) url = fmt::format("http://{}:{}", config.host, config.port);
+  while (url.ends_with('/')) url.pop_back();
+  return url;
 }
 
 std::filesystem::path beside(std::filesystem::path const& db, std::string_view suffix) {

@@ -11,6 +11,7 @@
 #include "server/command_line.hpp"
 #include "workflow/accounts.hpp"
 #include "workflow/deadline_policy.hpp"
+#include "workflow/patient_messages.hpp"
 #include "workflow/result.hpp"
 #include "workflow/services.hpp"
 
@@ -65,6 +66,21 @@ struct ServerConfig {
   std::size_t password_checks_waiting = 32;
   std::size_t public_lookups_per_minute = 30;   // per address
   std::size_t public_lookups_per_minute_total = 1200;  // from every address together
+
+  // How long staff notices and messages sent to patients are kept; the sweep removes older.
+  std::chrono::days notices_kept_for{180};
+  // The gateways of patients' messages; a channel whose address is empty is not sent (its
+  // messages wait in the outbox). sms.gateway_url: http(s)://, with sms.token as the bearer
+  // token; email.smtp_url: smtp:// or smtps://, with email.from, and email.user and
+  // email.password when the server wants them.
+  std::string sms_gateway_url;
+  std::string sms_token;
+  std::string smtp_url;
+  std::string email_from;
+  std::string smtp_user;
+  std::string smtp_password;
+  DeliveryPolicy delivery;
+  std::chrono::milliseconds delivery_poll{2000};  // how often the worker looks for due messages
 };
 
 // The defaults, with the paths next to the sources.
@@ -75,6 +91,9 @@ ServerConfig default_config();
 bool secure_session_cookie(ServerConfig const& config);
 // The session cookie's name: `__Host-joldama_session` when it is Secure, else joldama_session.
 std::string_view session_cookie_name(ServerConfig const& config);
+
+// Where patients' messages point: public_url, or the address the server listens on.
+std::string patient_facing_url(ServerConfig const& config);
 
 // The audit files, as configured or beside the database.
 std::filesystem::path audit_key_file(ServerConfig const& config);

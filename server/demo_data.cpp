@@ -279,7 +279,11 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                            Residency::Citizen,
                            region,
                            "+7 701 555 " + std::to_string(1000 + serial),
-                           true};
+                           true,
+                           // Every third patient gave an e-mail address (a reserved domain);
+                           // every other one reads Russian.
+                           serial % 3 == 0 ? fmt::format("patient{}@example.com", serial) : "",
+                           serial % 2 == 0 ? Locale::Ru : Locale::Kk};
       auto registered = must(
           transact(writer, [&](Store& s) { return workflow.register_patient(s, by, patient); }));
       ReferralDraft draft{registered.iin, std::move(icd10),   std::move(profile),

@@ -159,6 +159,8 @@ json::value to_json(Patient const& p) {
                       {"covered", p.residency != Residency::ForeignTemporary},
                       {"region", p.region},
                       {"phone", text_or_null(p.phone)},
+                      {"email", text_or_null(p.email)},
+                      {"language", to_string(p.language)},
                       {"insured", p.insured},
                       {"created_at", format_timestamp(p.created_at)}};
 }

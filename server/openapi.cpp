@@ -70,6 +70,8 @@ std::map<std::string, Shapes> const& shapes() {
       {"GET /api/v1/notifications", {nullptr, "NotificationPage", 200}},
       {"POST /api/v1/notifications/{id}/read", {nullptr, nullptr, 204}},
       {"POST /api/v1/notifications/read-all", {nullptr, nullptr, 204}},
+      {"GET /api/v1/outbox", {nullptr, "OutboxPage", 200}},
+      {"POST /api/v1/outbox/{id}/retry", {nullptr, "OutboxMessage", 200}},
   };
   return table;
 }
@@ -185,6 +187,8 @@ json::object schemas() {
        {"residency", enum_schema<Residency>()},
        {"region", string_schema()},
        {"phone", string_schema()},
+       {"email", string_schema()},
+       {"language", {{"type", "string"}, {"enum", json::array{"kk", "ru"}}}},
        {"insured", {{"type", "boolean"}}}},
       {"iin", "last_name", "first_name", "birth_date", "sex", "residency", "region", "insured"});
   auto patient = s["PatientInput"].as_object();
@@ -226,6 +230,25 @@ json::object schemas() {
        {"next", nullable("integer")},
        {"unread", {{"type", "integer"}}}},
       {"items", "next", "unread"});
+  auto const moment = json::object{{"type", "string"}, {"format", "date-time"}};
+  s["OutboxMessage"] = object({{"id", {{"type", "integer"}}},
+                               {"created_at", moment},
+                               {"referral_id", {{"type", "integer"}}},
+                               {"channel", enum_schema<Channel>()},
+                               {"to", string_schema()},
+                               {"kind", enum_schema<MessageKind>()},
+                               {"language", {{"type", "string"}, {"enum", json::array{"kk", "ru"}}}},
+                               {"state", enum_schema<DeliveryState>()},
+                               {"attempts", {{"type", "integer"}}},
+                               {"next_attempt_at", {{"type", json::array{"string", "null"}}}},
+                               {"last_error", nullable("string")},
+                               {"sent_at", {{"type", json::array{"string", "null"}}}}},
+                              {"id", "created_at", "referral_id", "channel", "to", "kind", "language", "state",
+                               "attempts", "next_attempt_at", "last_error", "sent_at"});
+  s["OutboxPage"] = object(
+      {{"items", json::object{{"type", "array"}, {"items", ref("OutboxMessage")}}},
+       {"next", nullable("integer")}},
+      {"items", "next"});
   s["Calendar"] = object(
       {{"year", {{"type", "integer"}}},
        {"covered", {{"type", "boolean"}}},

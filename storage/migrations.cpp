@@ -626,6 +626,46 @@ CREATE TABLE deadline_reminders (
 ) STRICT;
 )sql";
 
+// 19: what a patient is told and how: their e-mail address and the language of their messages;
+// the outbox of messages to patients, from the change that causes each to its delivery (one
+// row per message, its idempotency key unique); the admissions whose patient was reminded the
+// day before; the scheduled referrals found by their day.
+constexpr std::string_view kPatientMessages = R"sql(
+ALTER TABLE patients ADD COLUMN email TEXT NOT NULL DEFAULT ''
+  CHECK (email = '' OR (length(email) <= 254 AND email GLOB '?*@?*.?*' AND email NOT GLOB '*[ ]*'));
+ALTER TABLE patients ADD COLUMN language TEXT NOT NULL DEFAULT 'kk' CHECK (language IN ('kk', 'ru'));
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  created_at      INTEGER NOT NULL,
+  patient_id      INTEGER NOT NULL REFERENCES patients (id),
+  referral_id     INTEGER REFERENCES referrals (id),
+  channel         TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+  recipient       TEXT NOT NULL CHECK (recipient <> ''),
+  kind            TEXT NOT NULL CHECK (kind IN ('talon_issued', 'booking_confirmed',
+                                                'booking_refused', 'admission_date_set',
+                                                'exam_date_set', 'decision_made',
+                                                'admission_tomorrow')),
+  language        TEXT NOT NULL CHECK (language IN ('kk', 'ru')),
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL CHECK (body <> ''),
+  idempotency_key TEXT NOT NULL UNIQUE,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'dead')),
+  attempts        INTEGER NOT NULL CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL,
+  sent_at         INTEGER,
+  CHECK ((state = 'sent') = (sent_at IS NOT NULL))
+) STRICT;
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state IN ('pending', 'failed');
+CREATE INDEX outbox_by_state ON outbox (state, id);
+CREATE INDEX outbox_sent_by_age ON outbox (sent_at) WHERE state = 'sent';
+CREATE TABLE admission_reminders (
+  referral_id INTEGER PRIMARY KEY REFERENCES referrals (id),
+  day         TEXT NOT NULL
+) STRICT;
+CREATE INDEX referrals_scheduled_by_day ON referrals (planned_date) WHERE state = 'scheduled';
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -633,7 +673,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 18> kMigrations{{
+constexpr std::array<Migration, 19> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -652,6 +692,7 @@ constexpr std::array<Migration, 18> kMigrations{{
     {kAnnouncedDaysOff},
     {kContactsAndProtocols},
     {kNotifications},
+    {kPatientMessages},
 }};
 
 // Fails if any row refers to a row that does not exist.

@@ -47,6 +47,10 @@ Result<Patient> read_patient(Statement const& row) {
   p.insured = row.int64(10) != 0;
   p.registered_by_organization = row.int64(11);
   p.created_at = from_millis(row.int64(12));
+  p.email = row.text(13);
+  auto language = enum_column<Locale>(row, 14, "patient language");
+  if (!language) return language.error();
+  p.language = *language;
   return p;
 }
 

@@ -54,18 +54,19 @@ SET capacity = excluded.capacity, booked = excluded.booked
 
 constexpr char const* kFindPatientById = R"sql(
 SELECT id, iin, last_name, first_name, middle_name, birth_date, sex, residency, region, phone,
-       insured, registered_by_organization, created_at
+       insured, registered_by_organization, created_at, email, language
 FROM patients WHERE id = ?1
 )sql";
 constexpr char const* kFindPatientByIin = R"sql(
 SELECT id, iin, last_name, first_name, middle_name, birth_date, sex, residency, region, phone,
-       insured, registered_by_organization, created_at
+       insured, registered_by_organization, created_at, email, language
 FROM patients WHERE iin = ?1
 )sql";
 constexpr char const* kInsertPatient = R"sql(
 INSERT INTO patients (iin, last_name, first_name, middle_name, birth_date, sex, residency, region,
-                      phone, insured, registered_by_organization, created_at, search_name)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                      phone, insured, registered_by_organization, created_at, search_name,
+                      email, language)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
 )sql";
 
 constexpr char const* kInsertPatientAccess = R"sql(
@@ -338,7 +339,9 @@ Result<Id> SqliteStore::insert_patient(Patient const& p) {
       .bind(10, p.insured ? 1 : 0)
       .bind(11, p.registered_by_organization)
       .bind(12, to_millis(p.created_at))
-      .bind(13, fold_case(p.last_name + " " + p.first_name + " " + p.middle_name));
+      .bind(13, fold_case(p.last_name + " " + p.first_name + " " + p.middle_name))
+      .bind(14, p.email)
+      .bind(15, to_string(p.language));
   if (auto done = s->run(); !done) {
     if (done.error().code == Errc::Duplicate) {
       return make_error(Errc::PatientExists, "a patient with this IIN is already registered",

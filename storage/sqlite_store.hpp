@@ -37,6 +37,17 @@ class SqliteStore final : public Store {
   Result<bool> mark_notice_read(Id user_id, Id notice_id, Timestamp at) override;
   Status mark_all_notices_read(Id user_id, Timestamp at) override;
   Status delete_notices_of(Id user_id) override;
+  Result<std::int64_t> delete_notices_before(Timestamp before, std::size_t limit) override;
+
+  Status insert_messages(std::vector<OutboxMessage> const& messages) override;
+  Result<std::vector<OutboxMessage>> due_messages(Timestamp now, EnumSet<Channel> channels,
+                                                  std::size_t limit) override;
+  Result<std::optional<OutboxMessage>> find_message(Id id) override;
+  Status save_delivery(OutboxMessage const& message) override;
+  Result<std::vector<OutboxMessage>> list_messages(std::optional<DeliveryState> state,
+                                                   std::optional<Id> before_id,
+                                                   std::size_t limit) override;
+  Result<std::int64_t> delete_sent_messages_before(Timestamp before, std::size_t limit) override;
 
   Result<std::optional<Places>> find_places(PlaceKey const& key) override;
   Status save_places(Places const& places) override;
@@ -58,6 +69,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Id>> deadlines_to_remind(Timestamp from, Timestamp until,
                                               std::size_t limit) override;
   Status mark_deadline_reminded(Id referral_id, Timestamp deadline) override;
+  Result<std::vector<Id>> admissions_to_remind(Date day, std::size_t limit) override;
+  Status mark_admission_reminded(Id referral_id, Date day) override;
   Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
                                                              std::string_view profile) override;
 

@@ -97,6 +97,25 @@ enum class NoticeKind {
   DeadlineDue,      // the step's deadline falls due by the end of the next working day
 };
 
+// What a message to a patient tells them (see workflow/patient_messages.hpp). Never the
+// diagnosis or the profile: an SMS is read by others.
+enum class MessageKind {
+  TalonIssued,        // a talon names the hospital that will admit them
+  BookingConfirmed,   // the hospital they chose confirmed the day
+  BookingRefused,     // the hospital they chose could not take them that day
+  AdmissionDateSet,   // the hospital set the day of admission
+  ExamDateSet,        // the commission set, or moved, the day of its in-person examination
+  DecisionMade,       // a commission, the republican level or a hospital decided
+  AdmissionTomorrow,  // the day before the admission
+};
+
+// How a message reaches a patient.
+enum class Channel { Sms, Email };
+
+// A message in the outbox: not yet tried, delivered, tried and to be tried again, or given up
+// (an administrator may try it again).
+enum class DeliveryState { Pending, Sent, Failed, Dead };
+
 // The inputs an action can take; a transition row names the ones it requires.
 enum class Field {
   Comment,
@@ -148,6 +167,10 @@ JOLDAMA_ENUM_TEXT(Locale, "kk", "ru", "en");
 JOLDAMA_ENUM_TEXT(QuotaHolding, "none", "waiting", "reserved", "used");
 JOLDAMA_ENUM_TEXT(NoticeKind, "info_requested", "decision_made", "referral_arrived",
                   "talon_arrived", "booking_arrived", "promoted", "deadline_due");
+JOLDAMA_ENUM_TEXT(MessageKind, "talon_issued", "booking_confirmed", "booking_refused",
+                  "admission_date_set", "exam_date_set", "decision_made", "admission_tomorrow");
+JOLDAMA_ENUM_TEXT(Channel, "sms", "email");
+JOLDAMA_ENUM_TEXT(DeliveryState, "pending", "sent", "failed", "dead");
 JOLDAMA_ENUM_TEXT(Field, "comment", "reason", "reason_code", "protocol", "at", "place",
                   "hospital_id", "clinic", "country", "outcome", "planned_date", "case_number",
                   "final_icd10");

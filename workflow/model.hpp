@@ -87,6 +87,8 @@ struct Patient {
   bool insured = false;
   Id registered_by_organization = 0;
   Timestamp created_at{};
+  std::string email;                // empty when the patient gave none
+  Locale language = Locale::Kk;     // of the messages sent to them: kk or ru
 };
 
 // A quota is counted per (period, region, profile); the period is a calendar year.
@@ -371,6 +373,28 @@ struct Notice {
   NoticeKind kind = NoticeKind::DecisionMade;
   std::optional<Id> referral_id;
   std::optional<Timestamp> read_at;
+};
+
+// A message to a patient, written to the outbox in the transaction of the change it tells of
+// and sent afterwards by the delivery worker. `idempotency_key` is the message's own: every
+// attempt carries it, so a gateway that saw an attempt whose answer was lost knows the retry.
+struct OutboxMessage {
+  Id id = 0;
+  Timestamp created_at{};
+  Id patient_id = 0;
+  std::optional<Id> referral_id;
+  Channel channel = Channel::Sms;
+  std::string recipient;  // +7XXXXXXXXXX, or an e-mail address
+  MessageKind kind = MessageKind::DecisionMade;
+  Locale language = Locale::Kk;
+  std::string subject;  // of an e-mail
+  std::string body;
+  std::string idempotency_key;
+  DeliveryState state = DeliveryState::Pending;
+  int attempts = 0;
+  Timestamp next_attempt_at{};
+  std::string last_error;
+  std::optional<Timestamp> sent_at;
 };
 
 struct NoticeListing {

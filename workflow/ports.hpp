@@ -81,6 +81,10 @@ class ReferralRepository {
   virtual Result<std::vector<Id>> deadlines_to_remind(Timestamp from, Timestamp until,
                                                       std::size_t limit) = 0;
   virtual Status mark_deadline_reminded(Id referral_id, Timestamp deadline) = 0;
+  // Scheduled referrals admitted on `day` whose patient was not yet reminded of that day, by
+  // id, at most `limit`.
+  virtual Result<std::vector<Id>> admissions_to_remind(Date day, std::size_t limit) = 0;
+  virtual Status mark_admission_reminded(Id referral_id, Date day) = 0;
   // The patient's referral of `profile` that has not ended (is_terminal), if any.
   virtual Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
                                                                      std::string_view profile) = 0;
@@ -230,6 +234,31 @@ class NoticeRepository {
   virtual Status mark_all_notices_read(Id user_id, Timestamp at) = 0;
   // A reader whose role, organization or region changed keeps nothing of what they saw before.
   virtual Status delete_notices_of(Id user_id) = 0;
+  // Forgets at most `limit` notices written before `before`; how many it forgot.
+  virtual Result<std::int64_t> delete_notices_before(Timestamp before, std::size_t limit) = 0;
+};
+
+// The messages to patients, from the change that causes them to their delivery.
+class OutboxRepository {
+ public:
+  virtual ~OutboxRepository() = default;
+  // Adds the messages, each with its id; one whose idempotency key is already there is left
+  // out (a message is written once however often its cause is seen).
+  virtual Status insert_messages(std::vector<OutboxMessage> const& messages) = 0;
+  // Messages to try now: pending or failed, due by `now`, of the channels given; oldest due
+  // first, at most `limit`.
+  virtual Result<std::vector<OutboxMessage>> due_messages(Timestamp now, EnumSet<Channel> channels,
+                                                          std::size_t limit) = 0;
+  virtual Result<std::optional<OutboxMessage>> find_message(Id id) = 0;
+  // Saves a message's delivery: state, attempts, next attempt, last error, when sent.
+  virtual Status save_delivery(OutboxMessage const& message) = 0;
+  // The outbox newest first, of one state when given, older than `before_id` when given.
+  virtual Result<std::vector<OutboxMessage>> list_messages(std::optional<DeliveryState> state,
+                                                           std::optional<Id> before_id,
+                                                           std::size_t limit) = 0;
+  // Forgets at most `limit` messages delivered before `before`; how many it forgot.
+  virtual Result<std::int64_t> delete_sent_messages_before(Timestamp before,
+                                                           std::size_t limit) = 0;
 };
 
 // One transaction's view of everything.
@@ -245,6 +274,7 @@ class Store : public ReferenceData,
               public AttachmentRepository,
               public IdempotencyRepository,
               public NoticeRepository,
+              public OutboxRepository,
               public QueryRepository {};
 
 // The signed checkpoints of the audit chain.

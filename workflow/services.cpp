@@ -7,6 +7,7 @@
 
 #include "workflow/codes.hpp"
 #include "workflow/notices.hpp"
+#include "workflow/patient_messages.hpp"
 #include "workflow/patient_scope.hpp"
 #include "workflow/quota.hpp"
 #include "workflow/transition_table.hpp"
@@ -38,8 +39,14 @@ bool needs_quota(Referral const& referral, Action action, Role role) {
 }  // namespace
 
 Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar,
-                   Icd10Catalogue const& icd10, DeadlinePolicy policy, AccessPolicy access)
-    : clock_(clock), calendar_(calendar), icd10_(icd10), policy_(policy), access_(access) {}
+                   Icd10Catalogue const& icd10, DeadlinePolicy policy, AccessPolicy access,
+                   std::string public_url)
+    : clock_(clock),
+      calendar_(calendar),
+      icd10_(icd10),
+      policy_(policy),
+      access_(access),
+      public_url_(std::move(public_url)) {}
 
 Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
                                            PatientDraft const& draft) const {
@@ -68,6 +75,15 @@ Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
     if (!checked) return checked.error();
     phone = std::move(*checked);
   }
+  std::string email;
+  if (!draft.email.empty()) {
+    auto checked = validate_email("email", draft.email);
+    if (!checked) return checked.error();
+    email = std::move(*checked);
+  }
+  if (draft.language != Locale::Kk && draft.language != Locale::Ru) {
+    return validation_error("language", "a patient is written to in Kazakh (kk) or Russian (ru)");
+  }
   auto existing = store.find_patient_by_iin(draft.iin);
   if (!existing) return existing.error();
   if (*existing) {
@@ -87,6 +103,8 @@ Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
   patient.insured = draft.insured;
   patient.registered_by_organization = *actor.organization_id;
   patient.created_at = now;
+  patient.email = std::move(email);
+  patient.language = draft.language;
   auto id = store.insert_patient(patient);
   if (!id) return id.error();
   patient.id = *id;
@@ -377,8 +395,26 @@ Status Workflow::notify(Store& store, Decision const& decision) const {
       return s;
     }
   }
-  if (notices.empty()) return ok();
-  return store.insert_notices(notices);
+  if (!notices.empty()) {
+    if (auto s = store.insert_notices(notices); !s) return s;
+  }
+  if (auto const kind =
+          patient_message_for(decision.row->action, decision.event.role, referral.state)) {
+    // The referral's version names the change: the same change writes the same keys.
+    return tell_patient(store, referral, *kind, fmt::format("v{}", referral.version),
+                        decision.event.at);
+  }
+  return ok();
+}
+
+Status Workflow::tell_patient(Store& store, Referral const& referral, MessageKind kind,
+                              std::string_view cause, Timestamp now) const {
+  auto patient = store.find_patient(referral.patient_id);
+  if (!patient) return patient.error();
+  if (!*patient) return make_error(Errc::Internal, "a referral without its patient");
+  auto messages = messages_for(**patient, referral, kind, cause, now, public_url_);
+  if (messages.empty()) return ok();
+  return store.insert_messages(messages);
 }
 
 Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey const& key,
@@ -529,6 +565,24 @@ Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) c
     }
     if (auto s = store.mark_deadline_reminded(id, *(*referral)->deadline); !s) return s.error();
     report.reminded.push_back(id);
+  }
+
+  // Patients admitted tomorrow are told the day before, once for the day (a moved admission
+  // is told of again).
+  auto const tomorrow = local_date(now) + std::chrono::days{1};
+  auto admissions = store.admissions_to_remind(tomorrow, limit);
+  if (!admissions) return admissions.error();
+  for (Id id : *admissions) {
+    auto referral = store.find_referral(id);
+    if (!referral) return referral.error();
+    if (!*referral) continue;
+    if (auto s = tell_patient(store, **referral, MessageKind::AdmissionTomorrow,
+                              fmt::format("day-{}", format_date(tomorrow)), now);
+        !s) {
+      return s.error();
+    }
+    if (auto s = store.mark_admission_reminded(id, tomorrow); !s) return s.error();
+    report.admissions_reminded.push_back(id);
   }
 
   auto overdue = store.unmarked_overdue(now, limit);

@@ -30,6 +30,8 @@ struct PatientDraft {
   std::string region;
   std::string phone;
   bool insured = false;
+  std::string email;
+  Locale language = Locale::Kk;  // of the messages the patient is sent: kk or ru
 };
 
 struct ReferralDraft {
@@ -64,6 +66,7 @@ struct SweepReport {
   std::vector<Id> overdue;   // steps newly past their deadline
   std::vector<Id> promoted;  // waitlisted referrals that got a freed unit
   std::vector<Id> reminded{};  // steps whose deadline falls due by the next working day's end
+  std::vector<Id> admissions_reminded{};  // patients told the day before their admission
 };
 
 struct Distribution {
@@ -83,7 +86,8 @@ class Workflow {
  public:
   // Keeps references: the clock, calendar and ICD-10 catalogue must outlive the workflow.
   Workflow(Clock const& clock, WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
-           DeadlinePolicy policy, AccessPolicy access = {});
+           DeadlinePolicy policy, AccessPolicy access = {},
+           std::string public_url = "http://127.0.0.1:8080");
 
   // Doctor registers a patient. Forbidden for other roles; Validation with the field;
   // PatientExists when the IIN is taken.
@@ -168,8 +172,11 @@ class Workflow {
 
  private:
   Status apply(Store& store, Decision& decision, std::int64_t expected_version) const;
-  // Writes the notices the transition owes (workflow/notices.hpp) to the staff it concerns.
+  // Writes the notices the transition owes (workflow/notices.hpp) to the staff it concerns,
+  // and the message it owes the patient (workflow/patient_messages.hpp) to the outbox.
   Status notify(Store& store, Decision const& decision) const;
+  Status tell_patient(Store& store, Referral const& referral, MessageKind kind,
+                      std::string_view cause, Timestamp now) const;
   Result<std::vector<Id>> promote_waitlisted(Store& store, QuotaKey const& key,
                                              Timestamp now) const;
 
@@ -178,6 +185,7 @@ class Workflow {
   Icd10Catalogue const& icd10_;
   DeadlinePolicy policy_;
   AccessPolicy access_;
+  std::string public_url_;  // where the patient's messages point (the public status page)
 };
 
 }  // namespace joldama

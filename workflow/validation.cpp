@@ -235,6 +235,54 @@ Result<std::string> validate_phone(std::string_view field, std::string_view text
   return "+7" + digits;
 }
 
+Result<std::string> validate_email(std::string_view field, std::string_view text) {
+  auto const refuse = [&](std::string_view why) {
+    return validation_error(std::string{field}, std::string{why});
+  };
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.size() > 254) return refuse("an e-mail address has at most 254 characters");
+  auto const at = text.find('@');
+  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) {
+    return refuse("an e-mail address has one @, as in name@example.kz");
+  }
+  auto const local = text.substr(0, at);
+  auto const domain = text.substr(at + 1);
+  constexpr std::string_view kLocalMarks = ".!#$%&'*+/=?^_`{|}~-";
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      local.find("..") != std::string_view::npos) {
+    return refuse("the part before @ is 1 to 64 characters, without dots at its ends or twice");
+  }
+  for (char c : local) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+        kLocalMarks.find(c) == std::string_view::npos) {
+      return refuse("the part before @ holds Latin letters, digits and . _ - + only");
+    }
+  }
+  std::string lowered_domain;
+  std::size_t labels = 0;
+  for (std::size_t start = 0; start <= domain.size();) {
+    auto end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    auto const label = domain.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return refuse("the part after @ is a domain, as in mail.kz");
+    }
+    for (char c : label) {
+      if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-') {
+        return refuse("the part after @ is a domain, as in mail.kz");
+      }
+    }
+    ++labels;
+    start = end + 1;
+  }
+  if (labels < 2) return refuse("the part after @ is a domain, as in mail.kz");
+  for (char c : domain) {
+    lowered_domain.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return fmt::format("{}@{}", local, lowered_domain);
+}
+
 }  // namespace joldama
 
 namespace joldama {

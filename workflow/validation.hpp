@@ -97,4 +97,7 @@ Status validate_new_password(std::string_view password);
 // A Kazakhstan phone number, normalized to "+7XXXXXXXXXX"; separators are allowed in the input.
 Result<std::string> validate_phone(std::string_view field, std::string_view text);
 
+// An e-mail address (one @, a dotted domain, ASCII), trimmed, with its domain in lower case.
+Result<std::string> validate_email(std::string_view field, std::string_view text);
+
 }  // namespace joldama

@@ -41,10 +41,17 @@ test('a referral travels from the doctor to discharge and the public page', asyn
   await page.selectOption('select[name=sex]', 'female');
   await page.selectOption('select[name=residency]', 'citizen');
   await page.selectOption('select[name=region]', '75');
+  await page.fill('input[name=email]', 'Gulnar.Zh@Mail.KZ');
+  // The UI is in Kazakh: so, at first, are the patient's messages; she reads Russian.
+  assert.equal(await page.inputValue('main select[name=language]'), 'kk');
+  await page.selectOption('main select[name=language]', 'ru');
   await page.check('input[name=insured]');
   await screenshot(page, 'doctor-new-patient');
   await page.click('form button[type=submit]');
   await page.waitForSelector('.success a[href^="#/referrals/new"]');
+  const patient = await apiGet(page, `/api/v1/patients/${iin}`);
+  assert.equal(patient.email, 'Gulnar.Zh@mail.kz');
+  assert.equal(patient.language, 'ru');
 
   // …and the referral, with a scan attached, then submits it.
   await page.click('.success a[href^="#/referrals/new"]');

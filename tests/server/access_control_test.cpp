@@ -219,6 +219,13 @@ std::vector<Row> matrix() {
          return c.post("/api/v1/notifications/read-all", json::object{});
        },
        signed_in},
+      // The outbox of patients' messages is the administrator's alone.
+      {"GET /api/v1/outbox", false, fixed("/api/v1/outbox"), only({"admin"})},
+      {"POST /api/v1/outbox/{id}/retry", false,
+       [](TestServer&, Subject const&, HttpClient& c) {
+         return c.post("/api/v1/outbox/999999/retry", json::object{});
+       },
+       {{"*", 403}, {"admin", 404}}},
       {"GET /api/v1/referrals", false, fixed("/api/v1/referrals?limit=5"), signed_in},
       {"GET /api/v1/referrals/counts", false, fixed("/api/v1/referrals/counts"), signed_in},
       {"GET /api/v1/referrals/{id}", false,

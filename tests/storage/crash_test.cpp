@@ -63,7 +63,7 @@ void report(int fd, std::string const& line) {
     clock.advance(std::chrono::minutes{1});
     PatientDraft patient{
         fresh_iin(),        "Абаев", "Ерлан", "",  testing::day("1970-01-01"), Sex::Male,
-        Residency::Citizen, "75",    "",      true};
+        Residency::Citizen, "75",    "",      true, "", Locale::Kk};
     auto p =
         transact(writer, [&](Store& s) { return workflow.register_patient(s, doctor, patient); });
     if (!p) ::_exit(4);

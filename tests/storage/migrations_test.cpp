@@ -208,6 +208,40 @@ TEST(Migrations, Version12GivesExistingHospitalsEveryProfileAndKeepsTheirTalons)
   EXPECT_FALSE(db->exec("UPDATE referrals SET hospital_id = NULL WHERE id = 1"));
 }
 
+TEST(Migrations, Version19WritesToExistingPatientsInKazakhAndKeepsOneMessagePerKey) {
+  TempDir old_dir;
+  auto opened = Database::open(old_dir.file("v18.db"), Database::Access::ReadWrite);
+  ASSERT_TRUE(opened.has_value());
+  std::optional<Database> db{std::move(*opened)};
+  ASSERT_TRUE(migrate(*db, 18));
+  ASSERT_TRUE(db->exec(
+      "INSERT INTO organizations (id, name, kind, level, region) VALUES "
+      "  (1, 'P', 'polyclinic', 'local', '75');"
+      "INSERT INTO patients (id, iin, last_name, first_name, birth_date, sex, residency, region, "
+      "  insured, registered_by_organization, created_at) VALUES (1, '850715300122', 'A', 'B', "
+      "  '1985-07-15', 'male', 'citizen', '75', 1, 1, 0);"));
+  ASSERT_TRUE(migrate(*db));
+  EXPECT_EQ(scalar(*db, "SELECT email = '' AND language = 'kk' FROM patients WHERE id = 1"), 1);
+  EXPECT_FALSE(db->exec("UPDATE patients SET language = 'en'"));
+  EXPECT_FALSE(db->exec("UPDATE patients SET email = 'not an address'"));
+  auto const message = [&](std::string const& key, std::string const& state,
+                           std::string const& sent_at) {
+    return db->exec(fmt::format(
+        "INSERT INTO outbox (created_at, patient_id, channel, recipient, kind, language, subject, "
+        "body, idempotency_key, state, attempts, next_attempt_at, last_error, sent_at) VALUES "
+        "(0, 1, 'sms', '+77011234567', 'talon_issued', 'kk', '', 'text', '{}', '{}', 0, 0, '', "
+        "{})",
+        key, state, sent_at));
+  };
+  EXPECT_TRUE(message("k1", "pending", "NULL"));
+  EXPECT_FALSE(message("k1", "pending", "NULL")) << "one message per idempotency key";
+  EXPECT_FALSE(message("k2", "lost", "NULL"));
+  EXPECT_FALSE(message("k3", "sent", "NULL")) << "a sent message says when";
+  EXPECT_FALSE(message("k4", "pending", "5")) << "an unsent one does not";
+  EXPECT_TRUE(message("k5", "sent", "5"));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM outbox"), 2);
+}
+
 TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {
   TempDir dir;
   for (int i = 0; i < 2; ++i) {

@@ -34,6 +34,11 @@ export async function newPatientView(main) {
       field({ name: 'region', label: t('fields.region'), required: true,
         options: [{ value: '', label: t('common.choose') }, ...regions.map((r) => ({ value: r.code, label: `${r.code} ${regionName(r.code, language)}` }))] }),
       field({ name: 'phone', label: t('fields.phone'), type: 'tel', hint: t('hints.phone'), attrs: { autocomplete: 'off' } })),
+    h('div', { class: 'row' },
+      field({ name: 'email', label: t('fields.email'), type: 'email', hint: t('hints.email'), attrs: { autocomplete: 'off' } }),
+      field({ name: 'language', label: t('fields.patient_language'), hint: t('hints.patient_language'),
+        value: language === 'ru' ? 'ru' : 'kk',
+        options: ['kk', 'ru'].map((code) => ({ value: code, label: t(`patient_language.${code}`) })) })),
     checkbox({ name: 'insured', label: t('fields.insured') }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('patient.register'))));
 

@@ -23,14 +23,6 @@ void DeliveryWorker::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void DeliveryWorker::wake() {
-  {
-    std::lock_guard lock{mutex_};
-    woken_ = true;
-  }
-  wake_.notify_all();
-}
-
 void DeliveryWorker::stop() {
   {
     std::lock_guard lock{mutex_};
@@ -44,7 +36,6 @@ void DeliveryWorker::run() {
   pthread_setname_np(pthread_self(), "delivery");
   std::unique_lock lock{mutex_};
   while (!stopping_) {
-    woken_ = false;
     lock.unlock();
     // A full batch means more may be due: take the next at once.
     for (;;) {
@@ -59,7 +50,7 @@ void DeliveryWorker::run() {
       if (stopping_) break;
     }
     lock.lock();
-    wake_.wait_for(lock, poll_, [&] { return stopping_ || woken_; });
+    wake_.wait_for(lock, poll_, [&] { return stopping_; });
   }
 }
 

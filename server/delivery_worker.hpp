@@ -1,5 +1,5 @@
 #pragma once
-// The delivery worker: a thread that, every poll interval (or when woken), sends the patients'
+// The delivery worker: a thread that, every poll interval, sends the patients'
 // messages that are due through the configured gateways, until stopped. The outbox in the
 // database is the queue: the worker keeps nothing of its own, so a restart carries on where
 // the last run stopped.
@@ -24,8 +24,6 @@ class DeliveryWorker {
   DeliveryWorker& operator=(DeliveryWorker const&) = delete;
 
   void start();
-  // Looks for due messages now rather than at the next poll.
-  void wake();
   // Lets the message being sent finish and stops. Idempotent.
   void stop();
 
@@ -40,7 +38,6 @@ class DeliveryWorker {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool woken_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -86,18 +86,20 @@ std::int64_t referral_for(HttpClient& doctor, std::string const& iin) {
   return id_of(reply.json());
 }
 
+// Submitted, approved by the commission and by the republic (to `hospital`): a talon.
+void take_to_talon(Journey& doctor, Journey& commission, Journey& republic, Id hospital,
+                   std::int64_t id) {
+  ASSERT_EQ(doctor.act(id, "submit").status, 200);
+  ASSERT_EQ(commission.act(id, "approve", {{"protocol", "П-7/2026"}}).status, 200);
+  auto const approved = republic.act(id, "approve", {{"hospital_id", hospital}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  ASSERT_EQ(state_of(approved.json()), "talon_issued");
+}
+
 class PatientMessagesTest : public ::testing::Test {
  protected:
-  explicit PatientMessagesTest(std::function<void(server::ServerConfig&)> const& adjust = {})
-      : server(adjust) {}
-
-  // Takes a referral to the talon: submitted, approved by the commission and the republic.
   void to_talon(std::int64_t id) {
-    ASSERT_EQ(doctor.act(id, "submit").status, 200);
-    ASSERT_EQ(commission.act(id, "approve", {{"protocol", "П-7/2026"}}).status, 200);
-    auto const approved = republic.act(id, "approve", {{"hospital_id", organization_of(hospital_client)}});
-    ASSERT_EQ(approved.status, 200) << approved.body;
-    ASSERT_EQ(state_of(approved.json()), "talon_issued");
+    take_to_talon(doctor, commission, republic, organization_of(hospital_client), id);
   }
 
   TestServer server;
@@ -287,11 +289,7 @@ class DeliveryTest : public ::testing::Test {
   }
 
   void to_talon(std::int64_t id) {
-    ASSERT_EQ(doctor.act(id, "submit").status, 200);
-    ASSERT_EQ(commission.act(id, "approve", {{"protocol", "П-7/2026"}}).status, 200);
-    auto const approved =
-        republic.act(id, "approve", {{"hospital_id", organization_of(hospital_client)}});
-    ASSERT_EQ(approved.status, 200) << approved.body;
+    take_to_talon(doctor, commission, republic, organization_of(hospital_client), id);
   }
 
   testing::TempDir dir;

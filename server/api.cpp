@@ -115,6 +115,7 @@ Api::Api(ApiServices services)
   add_calendar_routes(*this);
   add_notification_routes(*this);
   add_outbox_routes(*this);
+  add_report_routes(*this);
 }
 
 Api::~Api() = default;

@@ -29,6 +29,7 @@
 #include "workflow/accounts.hpp"
 #include "workflow/lookup.hpp"
 #include "workflow/ports.hpp"
+#include "workflow/reports.hpp"
 #include "workflow/services.hpp"
 
 namespace joldama::server {
@@ -58,6 +59,7 @@ struct ApiServices {
   ServerConfig const& config;
   Workflow const& workflow;
   Lookup const& lookup;
+  Reports const& reports;
   Accounts const& accounts;
   Transactor& writer;
   Reader& reader;
@@ -237,6 +239,7 @@ void add_admin_routes(Api& api);
 void add_calendar_routes(Api& api);
 void add_notification_routes(Api& api);
 void add_outbox_routes(Api& api);
+void add_report_routes(Api& api);
 void add_operations_routes(Api& api);
 
 // The OpenAPI 3.1 description of every route.

@@ -22,9 +22,10 @@ App::App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
       workflow_(clock, calendar_, icd10, config_.deadlines, config_.access,
                 patient_facing_url(config_)),
       lookup_(clock),
+      reports_(clock, workflow_.policy()),
       accounts_(clock),
-      api_(ApiServices{clock, config_, workflow_, lookup_, accounts_, writer, reader, calendar_,
-                       anchors}),
+      api_(ApiServices{clock, config_, workflow_, lookup_, reports_, accounts_, writer, reader,
+                       calendar_, anchors}),
       http_(HttpServerOptions{config_.host, config_.port, config_.threads, config_.read_timeout},
             api_) {}
 

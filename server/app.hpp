@@ -62,6 +62,7 @@ class App {
   WorkingCalendar calendar_;
   Workflow workflow_;
   Lookup lookup_;
+  Reports reports_;
   Accounts accounts_;
   Api api_;
   HttpServer http_;

@@ -72,6 +72,11 @@ std::map<std::string, Shapes> const& shapes() {
       {"POST /api/v1/notifications/read-all", {nullptr, nullptr, 204}},
       {"GET /api/v1/outbox", {nullptr, "OutboxPage", 200}},
       {"POST /api/v1/outbox/{id}/retry", {nullptr, "OutboxMessage", 200}},
+      {"GET /api/v1/reports/quota-use", {nullptr, "QuotaUseReport", 200}},
+      {"GET /api/v1/reports/waiting", {nullptr, "WaitingReport", 200}},
+      {"GET /api/v1/reports/stage-times", {nullptr, "StageTimesReport", 200}},
+      {"GET /api/v1/reports/reasons", {nullptr, "ReasonsReport", 200}},
+      {"GET /api/v1/reports/referrals", {nullptr, "ReferralsReport", 200}},
   };
   return table;
 }
@@ -249,6 +254,86 @@ json::object schemas() {
       {{"items", json::object{{"type", "array"}, {"items", ref("OutboxMessage")}}},
        {"next", nullable("integer")}},
       {"items", "next"});
+  // The reports: JSON as below, or with ?format=csv|xlsx a file (text/csv, or a workbook).
+  auto const count = json::object{{"type", "integer"}};
+  auto const maybe_count = nullable("integer");
+  auto const share = nullable("number");
+  auto const rows_of = [](json::object row) {
+    return json::object{{"type", "array"}, {"items", std::move(row)}};
+  };
+  auto const quota_row = object({{"region", string_schema()},
+                                 {"profile", string_schema()},
+                                 {"allocated", count},
+                                 {"reserved", count},
+                                 {"used", count},
+                                 {"available", count},
+                                 {"share_used", share}},
+                                {"region", "profile", "allocated", "reserved", "used",
+                                 "available", "share_used"});
+  s["QuotaUseReport"] = object(
+      {{"period", count},
+       {"region", nullable("string")},
+       {"profile", nullable("string")},
+       {"rows", rows_of(quota_row)},
+       {"total", quota_row},
+       {"trend", rows_of(object({{"month", string_schema()},
+                                 {"reserved", count},
+                                 {"released", count},
+                                 {"used", count}},
+                                {"month", "reserved", "released", "used"}))}},
+      {"period", "region", "profile", "rows", "total", "trend"});
+  auto const waiting_row = object({{"region", string_schema()},
+                                   {"profile", string_schema()},
+                                   {"length", count},
+                                   {"median_days", maybe_count},
+                                   {"longest_days", maybe_count}},
+                                  {"region", "profile", "length", "median_days", "longest_days"});
+  s["WaitingReport"] = object({{"as_of", date},
+                               {"region", nullable("string")},
+                               {"profile", nullable("string")},
+                               {"rows", rows_of(waiting_row)},
+                               {"total", waiting_row}},
+                              {"as_of", "region", "profile", "rows", "total"});
+  s["StageTimesReport"] = object(
+      {{"from", date},
+       {"to", date},
+       {"region", nullable("string")},
+       {"rows", rows_of(object({{"stage", enum_schema<State>()},
+                                {"stays", count},
+                                {"median_working_days", maybe_count},
+                                {"p90_working_days", maybe_count},
+                                {"deadline_working_days", maybe_count},
+                                {"overdue", count},
+                                {"share_overdue", share}},
+                               {"stage", "stays", "median_working_days", "p90_working_days",
+                                "deadline_working_days", "overdue", "share_overdue"}))}},
+      {"from", "to", "region", "rows"});
+  s["ReasonsReport"] = object(
+      {{"from", date},
+       {"to", date},
+       {"region", nullable("string")},
+       {"rows", rows_of(object({{"action", enum_schema<Action>()},
+                                {"code", string_schema()},
+                                {"count", count}},
+                               {"action", "code", "count"}))}},
+      {"from", "to", "region", "rows"});
+  s["ReferralsReport"] = object(
+      {{"from", date},
+       {"to", date},
+       {"region", nullable("string")},
+       {"profile", nullable("string")},
+       {"rows", rows_of(object({{"month", string_schema()},
+                                {"route", enum_schema<joldama::Route>()},
+                                {"registered", count},
+                                {"open", count},
+                                {"completed", count},
+                                {"rejected", count},
+                                {"cancelled", count},
+                                {"expired", count},
+                                {"no_show", count}},
+                               {"month", "route", "registered", "open", "completed", "rejected",
+                                "cancelled", "expired", "no_show"}))}},
+      {"from", "to", "region", "profile", "rows"});
   s["Calendar"] = object(
       {{"year", {{"type", "integer"}}},
        {"covered", {{"type", "boolean"}}},

@@ -666,6 +666,59 @@ CREATE TABLE admission_reminders (
 CREATE INDEX referrals_scheduled_by_day ON referrals (planned_date) WHERE state = 'scheduled';
 )sql";
 
+// 20: the reports' counters (workflow/report_counts.hpp), moved in the transaction of each
+// change so that a report reads summary rows, never every referral. What the referrals and the
+// audit log already tell is counted here once: the referrals by month, route and fate, the
+// waitlists as they stand, the reasons given. Stage times and the quota's monthly moves are
+// counted from this version on.
+constexpr std::string_view kReportCounters = R"sql(
+CREATE TABLE report_counters (
+  report  TEXT NOT NULL,
+  region  TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  bucket  TEXT NOT NULL,
+  series  TEXT NOT NULL,
+  value   INTEGER NOT NULL,
+  PRIMARY KEY (report, region, profile, bucket, series)
+) STRICT, WITHOUT ROWID;
+WITH r AS (
+  SELECT patient_region AS region, profile,
+         strftime('%Y-%m', created_at / 1000 + 18000, 'unixepoch') AS bucket,
+         route || '|' || CASE WHEN state IN ('completed', 'rejected', 'cancelled', 'expired',
+                                             'no_show') THEN state ELSE 'open' END AS series
+  FROM referrals),
+w AS (
+  SELECT patient_region AS region, profile,
+         date(waitlisted_at / 1000 + 18000, 'unixepoch') AS bucket, '' AS series
+  FROM referrals WHERE state = 'waitlisted' AND waitlisted_at IS NOT NULL),
+counted AS (
+  SELECT 'referrals' AS report, region, profile, bucket, series FROM r
+  UNION ALL SELECT 'referrals', '*', profile, bucket, series FROM r
+  UNION ALL SELECT 'referrals', region, '*', bucket, series FROM r
+  UNION ALL SELECT 'referrals', '*', '*', bucket, series FROM r
+  UNION ALL SELECT 'waiting', region, profile, bucket, series FROM w
+  UNION ALL SELECT 'waiting', '*', profile, bucket, series FROM w
+  UNION ALL SELECT 'waiting', region, '*', bucket, series FROM w
+  UNION ALL SELECT 'waiting', '*', '*', bucket, series FROM w)
+INSERT INTO report_counters (report, region, profile, bucket, series, value)
+SELECT report, region, profile, bucket, series, count(*) FROM counted
+GROUP BY report, region, profile, bucket, series;
+WITH g AS (
+  SELECT r.patient_region AS region, date(a.at / 1000 + 18000, 'unixepoch') AS day,
+         a.action || '|' || json_extract(a.detail, '$.reason_code') AS series
+  FROM audit AS a JOIN referrals AS r ON r.id = a.referral_id
+  WHERE a.referral_id IS NOT NULL AND a.action IN ('reject', 'decline', 'refuse', 'cancel')
+    AND json_extract(a.detail, '$.reason_code') IS NOT NULL),
+counted AS (
+  SELECT 'reasons_day' AS report, region, day AS bucket, series FROM g
+  UNION ALL SELECT 'reasons_day', '*', day, series FROM g
+  UNION ALL SELECT 'reasons_month', region, substr(day, 1, 7), series FROM g
+  UNION ALL SELECT 'reasons_month', '*', substr(day, 1, 7), series FROM g)
+INSERT INTO report_counters (report, region, profile, bucket, series, value)
+SELECT report, region, '*', bucket, series, count(*) FROM counted
+GROUP BY report, region, bucket, series;
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -673,7 +726,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 19> kMigrations{{
+constexpr std::array<Migration, 20> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -693,6 +746,7 @@ constexpr std::array<Migration, 19> kMigrations{{
     {kContactsAndProtocols},
     {kNotifications},
     {kPatientMessages},
+    {kReportCounters},
 }};
 
 // Fails if any row refers to a row that does not exist.

@@ -39,6 +39,9 @@ class SqliteStore final : public Store {
   Status delete_notices_of(Id user_id) override;
   Result<std::int64_t> delete_notices_before(Timestamp before, std::size_t limit) override;
 
+  Status add_to_counters(std::vector<CounterDelta> const& deltas) override;
+  Result<std::vector<CounterValue>> read_counters(CounterRange const& range) override;
+
   Status insert_messages(std::vector<OutboxMessage> const& messages) override;
   Result<std::vector<OutboxMessage>> due_messages(Timestamp now, EnumSet<Channel> channels,
                                                   std::size_t limit) override;

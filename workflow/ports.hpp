@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "workflow/model.hpp"
+#include "workflow/report_counts.hpp"
 #include "workflow/result.hpp"
 
 namespace joldama {
@@ -261,6 +262,16 @@ class OutboxRepository {
                                                            std::size_t limit) = 0;
 };
 
+// The reports' counters (workflow/report_counts.hpp), moved in the transaction of each change.
+class CounterRepository {
+ public:
+  virtual ~CounterRepository() = default;
+  // Adds each delta to its counter (a new counter starts at 0); a counter back at 0 is removed.
+  virtual Status add_to_counters(std::vector<CounterDelta> const& deltas) = 0;
+  // The counters of the range, by region, profile, bucket and series.
+  virtual Result<std::vector<CounterValue>> read_counters(CounterRange const& range) = 0;
+};
+
 // One transaction's view of everything.
 class Store : public ReferenceData,
               public PlaceRepository,
@@ -275,6 +286,7 @@ class Store : public ReferenceData,
               public IdempotencyRepository,
               public NoticeRepository,
               public OutboxRepository,
+              public CounterRepository,
               public QueryRepository {};
 
 // The signed checkpoints of the audit chain.

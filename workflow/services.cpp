@@ -191,6 +191,9 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
   if (!id) return id.error();
   decision->referral.id = *id;
   decision->event.referral_id = *id;
+  if (auto s = store.add_to_counters(counts_for_registration(decision->referral)); !s) {
+    return s.error();
+  }
   if (auto s = store.append_audit(decision->event); !s) return s.error();
   return std::move(decision->referral);
 }
@@ -284,7 +287,7 @@ Result<Referral> Workflow::perform(Store& store, Actor const& actor,
 
   auto decision = decide(referral, command.action, actor, command.input, now, context);
   if (!decision) return decision.error();
-  if (auto s = apply(store, *decision, referral.version); !s) return s.error();
+  if (auto s = apply(store, referral, *decision); !s) return s.error();
   if (decision->quota_move == QuotaMove::Release) {
     auto promoted = promote_waitlisted(store, *decision->quota_key, now);
     if (!promoted) return promoted.error();
@@ -292,7 +295,7 @@ Result<Referral> Workflow::perform(Store& store, Actor const& actor,
   return std::move(decision->referral);
 }
 
-Status Workflow::apply(Store& store, Decision& decision, std::int64_t expected_version) const {
+Status Workflow::apply(Store& store, Referral const& before, Decision& decision) const {
   Referral& referral = decision.referral;
   if (decision.needs_talon_number) {
     if (!referral.hospital_id || !referral.talon) {
@@ -340,7 +343,10 @@ Status Workflow::apply(Store& store, Decision& decision, std::int64_t expected_v
     if (auto s = store.save_places(places); !s) return s;
   }
 
-  if (auto s = store.update_referral(referral, expected_version); !s) return s;
+  if (auto s = store.update_referral(referral, before.version); !s) return s;
+  if (auto s = store.add_to_counters(counts_for_transition(before, decision, calendar_)); !s) {
+    return s;
+  }
   if (auto s = notify(store, decision); !s) return s;
   return store.append_audit(decision.event);
 }
@@ -434,7 +440,7 @@ Result<std::vector<Id>> Workflow::promote_waitlisted(Store& store, QuotaKey cons
     DecisionContext context{calendar_, policy_, *quota, std::nullopt, std::nullopt, &icd10_};
     auto decision = decide(**referral, Action::Promote, Actor::system(), {}, now, context);
     if (!decision) return decision.error();
-    if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
+    if (auto s = apply(store, **referral, *decision); !s) return s.error();
     promoted.push_back((*referral)->id);
   }
   return promoted;
@@ -534,7 +540,7 @@ Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) c
                             &icd10_};
     auto decision = decide(**referral, Action::Expire, system, {}, now, context);
     if (!decision) return decision.error();
-    if (auto s = apply(store, *decision, (*referral)->version); !s) return s.error();
+    if (auto s = apply(store, **referral, *decision); !s) return s.error();
     report.expired.push_back(id);
     if (decision->quota_move == QuotaMove::Release) {
       auto promoted = promote_waitlisted(store, *decision->quota_key, now);

@@ -171,7 +171,10 @@ class Workflow {
   AccessPolicy const& access_policy() const { return access_; }
 
  private:
-  Status apply(Store& store, Decision& decision, std::int64_t expected_version) const;
+  // Writes what `decision` made of `before` (still at its stored version): the talon's number,
+  // the quota and place movements, the referral, the reports' counters, the notices and
+  // messages, the audit event.
+  Status apply(Store& store, Referral const& before, Decision& decision) const;
   // Writes the notices the transition owes (workflow/notices.hpp) to the staff it concerns,
   // and the message it owes the patient (workflow/patient_messages.hpp) to the outbox.
   Status notify(Store& store, Decision const& decision) const;

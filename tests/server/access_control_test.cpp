@@ -226,6 +226,17 @@ std::vector<Row> matrix() {
          return c.post("/api/v1/outbox/999999/retry", json::object{});
        },
        {{"*", 403}, {"admin", 404}}},
+      // The reports: the planners of the country, and each commission for its own region.
+      {"GET /api/v1/reports/quota-use", false, fixed("/api/v1/reports/quota-use?region=75"),
+       only({"republic", "admin", "commission"})},
+      {"GET /api/v1/reports/waiting", false, fixed("/api/v1/reports/waiting?region=75"),
+       only({"republic", "admin", "commission"})},
+      {"GET /api/v1/reports/stage-times", false, fixed("/api/v1/reports/stage-times?region=75"),
+       only({"republic", "admin", "commission"})},
+      {"GET /api/v1/reports/reasons", false, fixed("/api/v1/reports/reasons?region=75"),
+       only({"republic", "admin", "commission"})},
+      {"GET /api/v1/reports/referrals", false, fixed("/api/v1/reports/referrals"),
+       only({"republic", "admin", "commission", "commission.astana"})},
       {"GET /api/v1/referrals", false, fixed("/api/v1/referrals?limit=5"), signed_in},
       {"GET /api/v1/referrals/counts", false, fixed("/api/v1/referrals/counts"), signed_in},
       {"GET /api/v1/referrals/{id}", false,

@@ -242,6 +242,58 @@ TEST(Migrations, Version19WritesToExistingPatientsInKazakhAndKeepsOneMessagePerK
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM outbox"), 2);
 }
 
+TEST(Migrations, Version20CountsTheReferralsTheWaitlistsAndTheReasonsAlreadyThere) {
+  TempDir old_dir;
+  auto opened = Database::open(old_dir.file("v19.db"), Database::Access::ReadWrite);
+  ASSERT_TRUE(opened.has_value());
+  std::optional<Database> db{std::move(*opened)};
+  ASSERT_TRUE(migrate(*db, 19));
+  // 2026-03-31T20:00Z is already 1 April in Kazakhstan (UTC+5): counted in April.
+  std::int64_t const april_local = 1774987200000;
+  std::int64_t const march = 1772960000000;  // 2026-03-08, 13:53 in Kazakhstan
+  ASSERT_TRUE(db->exec(fmt::format(
+      "INSERT INTO organizations (id, name, kind, level, region) "
+      "  VALUES (1, 'P', 'polyclinic', 'local', '75');"
+      "INSERT INTO patients (id, iin, last_name, first_name, birth_date, sex, residency, region, "
+      "  insured, registered_by_organization, created_at) VALUES "
+      "  (1, '850715300122', 'A', 'B', '1985-07-15', 'male', 'citizen', '75', 1, 1, 0),"
+      "  (2, '850715300133', 'A', 'C', '1985-07-15', 'male', 'citizen', '71', 1, 1, 0);"
+      "INSERT INTO referrals (id, code, state, version, patient_id, patient_iin, patient_region, "
+      "  icd10, profile, urgency, care_form, justification, referring_organization_id, "
+      "  created_by, created_at, updated_at, state_since, quota_holding, waitlisted_at, "
+      "  quota_period, quota_region, quota_profile) VALUES "
+      "  (1, '75-26-1000001', 'rejected', 3, 1, '850715300122', '75', 'C34.1', 'oncology', "
+      "   'routine', 'inpatient', 'x', 1, 1, {0}, {0}, {0}, 'none', NULL, NULL, NULL, NULL),"
+      "  (2, '71-26-1000001', 'waitlisted', 4, 2, '850715300133', '71', 'C34.1', 'oncology', "
+      "   'routine', 'inpatient', 'x', 1, 1, {1}, {1}, {1}, 'waiting', {1}, 2026, '71', "
+      "   'oncology');",
+      april_local, march)));
+  std::string const hashes = fmt::format("'{}', '{}'", std::string(64, '0'), std::string(64, 'a'));
+  ASSERT_TRUE(db->exec(fmt::format(
+      "INSERT INTO audit VALUES (1, {}, 'commission', 'commission', 'reject', 1, "
+      "'{{\"from\":\"commission_review\",\"reason_code\":\"duplicate\"}}', {})",
+      april_local, hashes)));
+  ASSERT_TRUE(migrate(*db));
+  auto const counter = [&](std::string const& where) {
+    return scalar(*db, "SELECT coalesce(sum(value), 0) FROM report_counters WHERE " + where);
+  };
+  EXPECT_EQ(counter("report = 'referrals' AND region = '75' AND profile = 'oncology' AND "
+                    "bucket = '2026-04' AND series = 'high_tech|rejected'"),
+            1);
+  EXPECT_EQ(counter("report = 'referrals' AND region = '*' AND profile = '*' AND "
+                    "series = 'high_tech|open' AND bucket = '2026-03'"),
+            1);
+  EXPECT_EQ(counter("report = 'referrals' AND region = '*' AND profile = '*'"), 2);
+  EXPECT_EQ(counter("report = 'waiting' AND region = '71' AND profile = 'oncology' AND "
+                    "bucket = '2026-03-08'"),
+            1);
+  EXPECT_EQ(counter("report = 'waiting' AND region = '75'"), 0);
+  EXPECT_EQ(counter("report = 'reasons_day' AND region = '75' AND bucket = '2026-04-01' AND "
+                    "series = 'reject|duplicate'"),
+            1);
+  EXPECT_EQ(counter("report = 'reasons_month' AND region = '*' AND bucket = '2026-04'"), 1);
+}
+
 TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {
   TempDir dir;
   for (int i = 0; i < 2; ++i) {

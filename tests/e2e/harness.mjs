@@ -54,6 +54,9 @@ export async function launch() {
 // A page that fails the test on any script error or unexpected console error.
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  // CI runs these beside the C++ tests on two cores: a wait for something that comes gets a
+  // minute, not Playwright's 30 s (a wait for what never comes fails all the same).
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   page.problems = [];
   page.on('pageerror', (error) => page.problems.push(`pageerror: ${error.message}`));

@@ -54,12 +54,14 @@ const screens = () => ({
     ['queue', '#/queue', '.bulk-bar'],
     ['protocol', `#/protocols?number=${encodeURIComponent(subjects.protocol)}`, 'article.printout tbody tr'],
     ['quotas', '#/quotas', 'table.quota-matrix tbody tr'],
+    ['report-stage-times', '#/reports?report=stage-times', '#report-table tbody tr'],
   ],
   republic: [
     ['home', '#/home', '.home-tiles li'],
     ['queue', '#/queue', LIST],
     ['waitlist', '#/waitlist', LIST],
     ['quota-planning', '#/quotas', '#preview-distribution'],
+    ['report-waiting', '#/reports?report=waiting', '#report-table'],
   ],
   hospital: [
     ['home', '#/home', '.home-tiles li'],
@@ -76,6 +78,7 @@ const screens = () => ({
     ['accesses', '#/admin/accesses', '#accesses, main .empty'],
     ['audit', '#/admin/audit', 'main table tbody tr'],
     ['calendar', '#/admin/calendar', '.year-switch'],
+    ['report-referrals', '#/reports?report=referrals', '#report-table tbody tr'],
   ],
 });
 
@@ -98,7 +101,7 @@ for (const login of ['doctor', 'commission', 'republic', 'hospital', 'hospital2'
         const found = await accessibilityProblems(page);
         if (found.length) problems.push(`${name} (${language}): ${found.join('; ')}`);
         const untranslated = await page.evaluate(() => document.querySelector('main').innerText.match(/\b[a-z]+(\.[a-z_]+)+\b/g) || []);
-        const keys = untranslated.filter((word) => /^(nav|fields|print|talon|admin|home|worklist|quota|calendar|audit|bulk|action|state)\./.test(word));
+        const keys = untranslated.filter((word) => /^(nav|fields|print|talon|admin|home|worklist|quota|calendar|audit|bulk|action|state|reports)\./.test(word));
         if (keys.length) problems.push(`${name} (${language}): strings without a translation: ${keys.join(', ')}`);
       }
     }

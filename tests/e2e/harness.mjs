@@ -2,7 +2,7 @@
 // Chromium driven by playwright-core, screenshots of every page visited, and axe-core.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,16 @@ const screenshots = process.env.JOLDAMA_SCREENSHOTS || path.join(repository, 'bu
 export const PASSWORD = 'joldama-demo';
 
 // Starts the server; resolves with its base URL once it prints its first line.
-export async function startServer() {
+// `config`, when given, is the text of a configuration file the server reads (key = value).
+export async function startServer({ config } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'joldama-e2e-'));
+  const configuration = [];
+  if (config) {
+    writeFileSync(path.join(dir, 'joldama.conf'), config);
+    configuration.push('--config', path.join(dir, 'joldama.conf'));
+  }
   const child = spawn(binary, ['serve', '--db', path.join(dir, 'joldama.db'), '--port', '0', '--demo',
-    '--web-root', path.join(repository, 'web-static')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--web-root', path.join(repository, 'web-static'), ...configuration], { stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr.on('data', (chunk) => { errors += chunk; });
   const base = await new Promise((resolve, reject) => {

@@ -79,6 +79,7 @@ const screens = () => ({
     ['audit', '#/admin/audit', 'main table tbody tr'],
     ['calendar', '#/admin/calendar', '.year-switch'],
     ['report-referrals', '#/reports?report=referrals', '#report-table tbody tr'],
+    ['outbox', '#/admin/outbox', '#outbox tbody tr'],
   ],
 });
 
@@ -101,7 +102,7 @@ for (const login of ['doctor', 'commission', 'republic', 'hospital', 'hospital2'
         const found = await accessibilityProblems(page);
         if (found.length) problems.push(`${name} (${language}): ${found.join('; ')}`);
         const untranslated = await page.evaluate(() => document.querySelector('main').innerText.match(/\b[a-z]+(\.[a-z_]+)+\b/g) || []);
-        const keys = untranslated.filter((word) => /^(nav|fields|print|talon|admin|home|worklist|quota|calendar|audit|bulk|action|state|reports)\./.test(word));
+        const keys = untranslated.filter((word) => /^(nav|fields|print|talon|admin|home|worklist|quota|calendar|audit|bulk|action|state|reports|outbox)\./.test(word));
         if (keys.length) problems.push(`${name} (${language}): strings without a translation: ${keys.join(', ')}`);
       }
     }

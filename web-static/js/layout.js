@@ -13,7 +13,7 @@ const NAVIGATION = {
   commission: [HOME, ['#/queue', 'nav.review_queue'], ['#/referrals', 'nav.all_referrals'], ['#/protocols', 'nav.protocols'], ['#/quotas', 'nav.quotas'], ['#/reports', 'nav.reports']],
   republican: [HOME, ['#/queue', 'nav.approval_queue'], ['#/waitlist', 'nav.waitlist'], ['#/quotas', 'nav.quota_planning'], ['#/reports', 'nav.reports'], ['#/referrals', 'nav.all_referrals']],
   hospital: [HOME, ['#/queue', 'nav.talon_inbox'], ['#/referrals', 'nav.all_talons'], ['#/places', 'nav.places']],
-  admin: [HOME, ['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/admin/audit', 'nav.audit'], ['#/admin/calendar', 'nav.calendar'], ['#/quotas', 'nav.quota_planning'], ['#/reports', 'nav.reports'], ['#/referrals', 'nav.all_referrals']],
+  admin: [HOME, ['#/admin/users', 'nav.users'], ['#/admin/organizations', 'nav.organizations'], ['#/admin/accesses', 'nav.accesses'], ['#/admin/audit', 'nav.audit'], ['#/admin/calendar', 'nav.calendar'], ['#/admin/outbox', 'nav.outbox'], ['#/quotas', 'nav.quota_planning'], ['#/reports', 'nav.reports'], ['#/referrals', 'nav.all_referrals']],
 };
 
 export function homeFor(user) {

@@ -126,6 +126,8 @@ Status Reports::check(Store& store, Actor const& actor, ReportFilter& filter) co
     case Role::Republican:
     case Role::Admin: break;
     case Role::Commission:
+      // A commission without a region sees nothing, never the country.
+      if (actor.region.empty()) return make_error(Errc::Forbidden, "the commission has no region");
       if (!filter.region.empty() && filter.region != actor.region) {
         return make_error(Errc::Forbidden, "a commission reads the reports of its own region",
                           "region");

@@ -4,6 +4,7 @@
 
 #include "storage/audit_chain.hpp"
 #include "storage/row_mapping.hpp"
+#include "workflow/quota.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama::storage {
@@ -114,24 +115,49 @@ UPDATE referrals SET
 WHERE id = ?42 AND version = ?43
 )sql";
 
-constexpr char const* kWaitlist = R"sql(
-SELECT id FROM referrals
+// The waitlist's order is the workflow's (kWaitlistOrder); here each key becomes the column
+// expression it compares, on the referrals row named `row`. The texts are our own constants.
+std::string waitlist_sort_columns(std::string_view row) {
+  std::string columns;
+  for (auto const key : kWaitlistOrder) {
+    if (!columns.empty()) columns += ", ";
+    switch (key) {
+      case WaitlistKey::UrgentFirst:
+        columns += fmt::format("CASE {}.urgency WHEN 'urgent' THEN 0 ELSE 1 END", row);
+        break;
+      case WaitlistKey::LongestWaiting: columns += fmt::format("{}.waitlisted_at", row); break;
+      case WaitlistKey::EarlierReferral: columns += fmt::format("{}.id", row); break;
+    }
+  }
+  return columns;
+}
+
+// Who draws on a freed unit of the quota (?1 region, ?2 profile, ?3 period), in order; see
+// draws_on.
+std::string const& waitlist_query() {
+  static std::string const sql = fmt::format(R"sql(
+SELECT id FROM referrals AS waiter
 WHERE state = 'waitlisted' AND quota_region = ?1 AND quota_profile = ?2 AND quota_period <= ?3
-ORDER BY CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END, waitlisted_at, id
+ORDER BY {}
 LIMIT ?4
-)sql";
-constexpr char const* kQueuePosition = R"sql(
-WITH me AS (
-  SELECT id, quota_region, quota_profile, waitlisted_at,
-         CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END AS rank
-  FROM referrals WHERE id = ?1 AND state = 'waitlisted')
+)sql",
+                                             waitlist_sort_columns("waiter"));
+  return sql;
+}
+
+// 1-based place of the waitlisted referral ?1 among the waiters of its region and profile.
+std::string const& queue_position_query() {
+  static std::string const sql = fmt::format(R"sql(
 SELECT 1 + (SELECT count(*) FROM referrals AS other
             WHERE other.state = 'waitlisted' AND other.quota_region = me.quota_region
               AND other.quota_profile = me.quota_profile
-              AND (CASE other.urgency WHEN 'urgent' THEN 0 ELSE 1 END, other.waitlisted_at, other.id)
-                  < (me.rank, me.waitlisted_at, me.id))
-FROM me
-)sql";
+              AND ({}) < ({}))
+FROM referrals AS me WHERE me.id = ?1 AND me.state = 'waitlisted'
+)sql",
+                                             waitlist_sort_columns("other"),
+                                             waitlist_sort_columns("me"));
+  return sql;
+}
 constexpr char const* kTalonsPastValidity = R"sql(
 SELECT id FROM referrals
 WHERE state IN ('talon_issued', 'scheduled') AND talon_valid_until < ?1
@@ -406,7 +432,7 @@ Status SqliteStore::update_referral(Referral const& referral, std::int64_t expec
 }
 
 Result<std::vector<Id>> SqliteStore::waitlist(QuotaKey const& key, std::size_t limit) {
-  auto s = db_.prepare(kWaitlist);
+  auto s = db_.prepare(waitlist_query());
   if (!s) return s.error();
   s->bind(1, key.region)
       .bind(2, key.profile)
@@ -417,7 +443,7 @@ Result<std::vector<Id>> SqliteStore::waitlist(QuotaKey const& key, std::size_t l
 
 Result<std::optional<int>> SqliteStore::queue_position(Id referral_id) {
   return query_one<int>(
-      db_, kQueuePosition, [&](Statement& s) { s.bind(1, referral_id); },
+      db_, queue_position_query(), [&](Statement& s) { s.bind(1, referral_id); },
       [](Statement const& row) -> Result<int> { return row.int32(0); });
 }
 

@@ -48,9 +48,25 @@ Result<std::vector<int>> distribute_largest_remainder(int total,
 }
 
 bool waits_before(WaitlistEntry const& a, WaitlistEntry const& b) {
-  if (a.urgency != b.urgency) return a.urgency == Urgency::Urgent;
-  if (a.waitlisted_at != b.waitlisted_at) return a.waitlisted_at < b.waitlisted_at;
-  return a.referral_id < b.referral_id;
+  for (auto const key : kWaitlistOrder) {
+    switch (key) {
+      case WaitlistKey::UrgentFirst:
+        if (a.urgency != b.urgency) return a.urgency == Urgency::Urgent;
+        break;
+      case WaitlistKey::LongestWaiting:
+        if (a.waitlisted_at != b.waitlisted_at) return a.waitlisted_at < b.waitlisted_at;
+        break;
+      case WaitlistKey::EarlierReferral:
+        if (a.referral_id != b.referral_id) return a.referral_id < b.referral_id;
+        break;
+    }
+  }
+  return false;
+}
+
+bool draws_on(QuotaKey const& waiting_for, QuotaKey const& freed) {
+  return waiting_for.region == freed.region && waiting_for.profile == freed.profile &&
+         waiting_for.period <= freed.period;
 }
 
 }  // namespace joldama

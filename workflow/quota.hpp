@@ -1,6 +1,7 @@
 #pragma once
 // Quota arithmetic that needs no storage: proportional distribution and waitlist order.
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -31,7 +32,23 @@ struct WaitlistEntry {
   Timestamp waitlisted_at{};
 };
 
-// Waitlist order: urgent before routine, then the longest waiting, then the earlier referral.
+// The waitlist's order, declared once: the first key on which two waiters differ decides who
+// gets a freed unit first. Storage renders these keys into its queries (the promotion's "who
+// is next" and the place a patient is told) and does not decide the order itself.
+enum class WaitlistKey {
+  UrgentFirst,      // urgent before routine
+  LongestWaiting,   // then whoever joined the waitlist earlier
+  EarlierReferral,  // then the earlier referral (ids rise with registration)
+};
+inline constexpr std::array kWaitlistOrder{WaitlistKey::UrgentFirst, WaitlistKey::LongestWaiting,
+                                           WaitlistKey::EarlierReferral};
+
+// Waitlist order by kWaitlistOrder.
 bool waits_before(WaitlistEntry const& a, WaitlistEntry const& b);
+
+// Whether a referral waiting for the quota `waiting_for` may take a unit freed in `freed`:
+// the same region and profile, and a waiter of an earlier year draws on this year's quota
+// (one of a later year waits for its own).
+bool draws_on(QuotaKey const& waiting_for, QuotaKey const& freed);
 
 }  // namespace joldama

@@ -67,5 +67,29 @@ TEST(Waitlist, UrgentFirstThenLongestWaiting) {
   EXPECT_EQ(order, (std::vector<Id>{4, 2, 3, 5, 1}));
 }
 
+TEST(Waitlist, OrderIsStrictAndDecidedKeyByKey) {
+  WaitlistEntry const a{1, Urgency::Routine, at("2026-03-01T09:00:00+05:00")};
+  EXPECT_FALSE(waits_before(a, a));
+  // Urgency outweighs any wait; the wait outweighs the referral's number.
+  WaitlistEntry const later_urgent{9, Urgency::Urgent, at("2026-03-09T09:00:00+05:00")};
+  EXPECT_TRUE(waits_before(later_urgent, a));
+  EXPECT_FALSE(waits_before(a, later_urgent));
+  WaitlistEntry const longer{7, Urgency::Routine, at("2026-02-01T09:00:00+05:00")};
+  EXPECT_TRUE(waits_before(longer, a));
+  WaitlistEntry const same_moment{2, Urgency::Routine, a.waitlisted_at};
+  EXPECT_TRUE(waits_before(a, same_moment));
+  EXPECT_FALSE(waits_before(same_moment, a));
+  EXPECT_EQ(kWaitlistOrder.front(), WaitlistKey::UrgentFirst);
+}
+
+TEST(Waitlist, EarlierYearsDrawOnThisYearsQuotaOfTheSameRegionAndProfile) {
+  QuotaKey const freed{2026, "75", "oncology"};
+  EXPECT_TRUE(draws_on({2026, "75", "oncology"}, freed));
+  EXPECT_TRUE(draws_on({2024, "75", "oncology"}, freed));
+  EXPECT_FALSE(draws_on({2027, "75", "oncology"}, freed));
+  EXPECT_FALSE(draws_on({2026, "71", "oncology"}, freed));
+  EXPECT_FALSE(draws_on({2026, "75", "hematology"}, freed));
+}
+
 }  // namespace
 }  // namespace joldama

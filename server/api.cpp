@@ -384,7 +384,7 @@ Result<Response> Api::metrics_response(Store& store) {
   if (!counts) return counts.error();
   Response response;
   response.status = 200;
-  response.body = metrics_->render(*counts, services_.writer.statistics());
+  response.body = metrics_->render(*counts, services_.writer);
   response.set_header("content-type", "text/plain; version=0.0.4; charset=utf-8");
   return response;
 }

@@ -25,13 +25,27 @@ void describe(std::string& out, std::string_view name, std::string_view type,
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
-// A metric without labels: its description and its one value.
-template <class Value>
-void single(std::string& out, std::string_view name, std::string_view type, std::string_view help,
-            Value value) {
-  describe(out, name, type, help);
-  out += fmt::format("{} {}\n", name, value);
-}
+// The engine's figures, each under the program's prefix.
+class EngineFigures final : public FigureSink {
+ public:
+  explicit EngineFigures(std::string& out) : out_(out) {}
+  void figure(std::string_view name, FigureKind kind, std::string_view help,
+              std::span<FigureSample const> samples) override {
+    auto const full = fmt::format("joldama_{}", name);
+    describe(out_, full, kind == FigureKind::Counter ? "counter" : "gauge", help);
+    for (auto const& sample : samples) {
+      if (sample.label.empty()) {
+        out_ += fmt::format("{} {}\n", full, sample.value);
+      } else {
+        out_ += fmt::format("{}{{{}=\"{}\"}} {}\n", full, sample.label, label(sample.label_value),
+                            sample.value);
+      }
+    }
+  }
+
+ private:
+  std::string& out_;
+};
 
 }  // namespace
 
@@ -47,7 +61,7 @@ void Metrics::observe(std::string_view route, std::string_view method, int statu
 }
 
 std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state,
-                            TransactorStatistics const& writer) const {
+                            Transactor const& engine) const {
   std::string out;
   std::lock_guard lock{mutex_};
   describe(out, "joldama_http_requests_total", "counter",
@@ -82,28 +96,8 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
     }
     out += fmt::format("joldama_referrals{{state=\"{}\"}} {}\n", to_string(state), count);
   }
-  single(out, "joldama_writer_commits_total", "counter",
-         "Commits of the single writer (one fsync each).", writer.commits);
-  describe(out, "joldama_writer_commands_total", "counter",
-           "Commands the writer ran; a failed one rolled back alone.");
-  out += fmt::format("joldama_writer_commands_total{{outcome=\"ok\"}} {}\n",
-                     writer.commands - writer.failed_commands);
-  out += fmt::format("joldama_writer_commands_total{{outcome=\"failed\"}} {}\n",
-                     writer.failed_commands);
-  single(out, "joldama_writer_reruns_total", "counter",
-         "Batches undone and run again with a savepoint per command.", writer.reruns);
-  single(out, "joldama_writer_checkpoints_total", "counter",
-         "Copies of the write-ahead log into the database file.", writer.checkpoints);
-  single(out, "joldama_writer_checkpoints_busy_total", "counter",
-         "Checkpoints given up because another connection was copying the log; the next "
-         "commit asks again.",
-         writer.checkpoints_busy);
-  single(out, "joldama_writer_checkpoints_failed_total", "counter",
-         "Checkpoints that failed (the disk full, say); the log keeps what they did not copy and "
-         "grows until one succeeds.",
-         writer.checkpoints_failed);
-  single(out, "joldama_writer_queue", "gauge", "Commands waiting for the writer now.",
-         writer.queued);
+  EngineFigures figures{out};
+  engine.report_figures(figures);
   return out;
 }
 

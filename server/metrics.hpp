@@ -22,9 +22,10 @@ class Metrics {
   // kept as views, so that counting a request allocates nothing.
   void observe(std::string_view route, std::string_view method, int status, double seconds);
 
-  // The exposition, with the referral counts by state taken at scrape time.
+  // The exposition, with the referral counts by state taken at scrape time and what the
+  // storage engine reports of itself.
   std::string render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state,
-                     TransactorStatistics const& writer) const;
+                     Transactor const& engine) const;
 
  private:
   static constexpr std::array<double, 13> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

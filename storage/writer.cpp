@@ -63,14 +63,14 @@ void Writer::submit(Work work, Done done) {
   done(make_error(Errc::Unavailable, "the database is closing"));
 }
 
-TransactorStatistics Writer::statistics() const {
+WriterStatistics Writer::statistics() const {
   std::size_t queued = 0;
   {
     std::lock_guard lock{mutex_};
     queued = queue_.size();
   }
   auto const checkpoints = checkpointer_->counts();
-  return TransactorStatistics{.commits = commits_,
+  return WriterStatistics{.commits = commits_,
                               .commands = commands_,
                               .failed_commands = failed_commands_,
                               .reruns = reruns_,
@@ -78,6 +78,30 @@ TransactorStatistics Writer::statistics() const {
                               .checkpoints_busy = checkpoints.found_busy,
                               .checkpoints_failed = checkpoints.failed,
                               .queued = queued};
+}
+
+void Writer::report_figures(FigureSink& sink) const {
+  auto const now = statistics();
+  sink.figure("writer_commits_total", FigureKind::Counter,
+              "Commits of the single writer (one fsync each).", now.commits);
+  FigureSample const outcomes[] = {{"outcome", "ok", now.commands - now.failed_commands},
+                                   {"outcome", "failed", now.failed_commands}};
+  sink.figure("writer_commands_total", FigureKind::Counter,
+              "Commands the writer ran; a failed one rolled back alone.", outcomes);
+  sink.figure("writer_reruns_total", FigureKind::Counter,
+              "Batches undone and run again with a savepoint per command.", now.reruns);
+  sink.figure("writer_checkpoints_total", FigureKind::Counter,
+              "Copies of the write-ahead log into the database file.", now.checkpoints);
+  sink.figure("writer_checkpoints_busy_total", FigureKind::Counter,
+              "Checkpoints given up because another connection was copying the log; the next "
+              "commit asks again.",
+              now.checkpoints_busy);
+  sink.figure("writer_checkpoints_failed_total", FigureKind::Counter,
+              "Checkpoints that failed (the disk full, say); the log keeps what they did not "
+              "copy and grows until one succeeds.",
+              now.checkpoints_failed);
+  sink.figure("writer_queue", FigureKind::Gauge, "Commands waiting for the writer now.",
+              now.queued);
 }
 
 void Writer::stop() {

@@ -42,6 +42,19 @@ struct WriterOptions {
   AnchorFile* anchors = nullptr;
 };
 
+// How much the writer has done: commits and the commands they carried, and the checkpoints
+// that copied SQLite's log into the database file.
+struct WriterStatistics {
+  std::uint64_t commits = 0;
+  std::uint64_t commands = 0;
+  std::uint64_t failed_commands = 0;
+  std::uint64_t reruns = 0;              // batches run again with a savepoint per command
+  std::uint64_t checkpoints = 0;         // copies of the write-ahead log into the database file
+  std::uint64_t checkpoints_busy = 0;    // given up: another connection was copying the log
+  std::uint64_t checkpoints_failed = 0;  // the disk full, say; the log keeps what was not copied
+  std::size_t queued = 0;                // waiting now
+};
+
 class Writer final : public Transactor {
  public:
   // Opens (creating if needed) and migrates the database, then starts the writer thread.
@@ -50,7 +63,8 @@ class Writer final : public Transactor {
   ~Writer() override;
 
   void submit(Work work, Done done) override;
-  TransactorStatistics statistics() const override;
+  WriterStatistics statistics() const;
+  void report_figures(FigureSink& sink) const override;
 
   // Finishes every queued command, then stops the thread and closes the connection. Commands
   // submitted afterwards fail with Unavailable. Idempotent.

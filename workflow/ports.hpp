@@ -4,9 +4,11 @@
 // so a command's reads and writes are all or nothing.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -297,16 +299,25 @@ class AuditAnchors {
   virtual Result<std::optional<AuditAnchor>> latest_anchor() = 0;
 };
 
-// How much the writer has done: commits and the commands they carried.
-struct TransactorStatistics {
-  std::uint64_t commits = 0;
-  std::uint64_t commands = 0;
-  std::uint64_t failed_commands = 0;
-  std::uint64_t reruns = 0;              // batches run again with a savepoint per command
-  std::uint64_t checkpoints = 0;         // copies of the write-ahead log into the database file
-  std::uint64_t checkpoints_busy = 0;    // given up: another connection was copying the log
-  std::uint64_t checkpoints_failed = 0;  // the disk full, say; the log keeps what was not copied
-  std::size_t queued = 0;                // waiting now
+// Where an engine reports figures about itself, under names of its own: the commits of a
+// writer, the checkpoints of SQLite's log, a PostgreSQL pool's reconnections. The server renders
+// whatever it is given as metrics, knowing nothing of the engine.
+enum class FigureKind { Counter, Gauge };
+struct FigureSample {
+  std::string_view label;  // one label's name and value, or both empty for a figure without
+  std::string_view label_value;
+  std::uint64_t value = 0;
+};
+class FigureSink {
+ public:
+  virtual ~FigureSink() = default;
+  // `name` in snake_case (the sink adds the program's prefix); `help` one plain sentence.
+  virtual void figure(std::string_view name, FigureKind kind, std::string_view help,
+                      std::span<FigureSample const> samples) = 0;
+  void figure(std::string_view name, FigureKind kind, std::string_view help, std::uint64_t value) {
+    FigureSample const sample{{}, {}, value};
+    figure(name, kind, help, std::span{&sample, 1});
+  }
 };
 
 // Runs write commands, one at a time, on the single writer.
@@ -320,7 +331,8 @@ class Transactor {
   // may run more than once (only its last run counts), so it acts on the Store alone.
   // Thread-safe. `done` runs on the writer's thread and must not block.
   virtual void submit(Work work, Done done) = 0;
-  virtual TransactorStatistics statistics() const { return {}; }
+  // What the engine has done so far. Thread-safe.
+  virtual void report_figures(FigureSink& /*sink*/) const {}
 };
 
 // Runs read-only work on a consistent snapshot.

@@ -84,6 +84,11 @@ TEST(Operations, HealthAndMetrics) {
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_total "), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_busy_total 0\n"), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_checkpoints_failed_total 0\n"), std::string::npos);
+  // The engine's figures come with their type, and a labelled one with its label.
+  EXPECT_NE(text.find("\n# TYPE joldama_writer_commits_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("\n# TYPE joldama_writer_queue gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("\njoldama_writer_commands_total{outcome=\"ok\"} "), std::string::npos);
+  EXPECT_NE(text.find("\njoldama_writer_commands_total{outcome=\"failed\"} "), std::string::npos);
 }
 
 TEST(Operations, MetricsOnAnAddressOfTheirOwnAndNotOnTheMainOne) {

@@ -373,14 +373,14 @@ TEST(Checkpointer, ACheckpointThatFindsTheLogBeingCopiedIsCountedAsGivenUp) {
                   : 0;
     before = now;
   }
-  auto const while_held = commit_until(bureau, "While held", [&](TransactorStatistics const& now) {
+  auto const while_held = commit_until(bureau, "While held", [&](WriterStatistics const& now) {
     return now.checkpoints_busy > before.checkpoints_busy;
   });
   ASSERT_TRUE(while_held) << "no checkpoint was tried while another held the lock";
   EXPECT_EQ(bureau.writer->statistics().checkpoints, before.checkpoints);
 
   other.release();
-  auto const released = commit_until(bureau, "Released", [&](TransactorStatistics const& now) {
+  auto const released = commit_until(bureau, "Released", [&](WriterStatistics const& now) {
     return now.checkpoints > before.checkpoints;
   });
   ASSERT_TRUE(released) << "no checkpoint was made once the lock was released";
@@ -435,7 +435,7 @@ TEST(Checkpointer, ACheckpointThatCannotWriteIsCountedAsFailedAndLosesNothing) {
     // smaller than the database; only the database file must grow, and cannot.
     FileSizeLimit const full{database_bytes};
     ASSERT_TRUE(full.set());
-    while_full = commit_until(bureau, long_name, [&](TransactorStatistics const& now) {
+    while_full = commit_until(bureau, long_name, [&](WriterStatistics const& now) {
       return now.checkpoints_failed > before.checkpoints_failed;
     });
     EXPECT_EQ(std::filesystem::file_size(bureau.db_path), database_bytes);
@@ -449,7 +449,7 @@ TEST(Checkpointer, ACheckpointThatCannotWriteIsCountedAsFailedAndLosesNothing) {
   // the log. (Taken here, before the reads below: a checkpoint that meets one of them may be
   // given up for it, which is busy and right.)
   EXPECT_EQ(when_full.checkpoints_busy, before.checkpoints_busy);
-  auto const with_room = commit_until(bureau, "With room", [&](TransactorStatistics const& now) {
+  auto const with_room = commit_until(bureau, "With room", [&](WriterStatistics const& now) {
     return now.checkpoints > when_full.checkpoints;
   });
   ASSERT_TRUE(with_room) << "no checkpoint was made once there was room";
@@ -485,7 +485,7 @@ TEST(Checkpointer, TheWritersOwnCheckpointReportsItsFailureToo) {
     FileSizeLimit const full{database_bytes};
     ASSERT_TRUE(full.set());
     auto const first_failure =
-        commit_until(bureau, long_name, [&](TransactorStatistics const& now) {
+        commit_until(bureau, long_name, [&](WriterStatistics const& now) {
           return now.checkpoints_failed > before.checkpoints_failed;
         });
     EXPECT_TRUE(first_failure) << "no checkpoint failed while the database file could not grow";

@@ -1,10 +1,10 @@
 #include "server/json_writer.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <utility>
 
 namespace joldama::server {
@@ -76,7 +76,7 @@ char* write_raw(char* out, std::string_view text) {
   return out + text.size();
 }
 
-[[maybe_unused]] bool is_plain(std::string_view text) {
+bool is_plain(std::string_view text) {
   return std::none_of(text.begin(), text.end(), [](char c) {
     auto const u = static_cast<unsigned char>(c);
     return u < 0x20 || u == '"' || u == '\\';
@@ -112,7 +112,8 @@ char* JsonWriter::start_value(std::size_t bytes) {
 }
 
 void JsonWriter::open(char bracket) {
-  assert(depth_ < kMaxDepth);
+  // Checked in every build: past the limit, the bits that place the commas would run out.
+  if (depth_ >= kMaxDepth) throw std::logic_error{"JsonWriter: nested deeper than 64 levels"};
   char* out = start_value(1);
   *out++ = bracket;
   finish(out);
@@ -121,7 +122,7 @@ void JsonWriter::open(char bracket) {
 }
 
 void JsonWriter::close(char bracket) {
-  assert(depth_ > 0);
+  if (depth_ == 0) throw std::logic_error{"JsonWriter: closed more than was opened"};
   char* out = room(1);
   *out++ = bracket;
   finish(out);
@@ -149,11 +150,16 @@ JsonWriter& JsonWriter::end_array() {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  assert(is_plain(name));
-  char* out = start_value(name.size() + 3);
-  *out++ = '"';
-  out = write_raw(out, name);
-  *out++ = '"';
+  // Names are ours and plain; one that is not is escaped rather than trusted, in every build.
+  bool const plain_name = is_plain(name);
+  char* out = start_value((plain_name ? name.size() + 2 : escaped_size_at_most(name)) + 1);
+  if (plain_name) {
+    *out++ = '"';
+    out = write_raw(out, name);
+    *out++ = '"';
+  } else {
+    out = write_escaped(out, name);
+  }
   *out++ = ':';
   finish(out);
   after_key_ = true;
@@ -161,7 +167,8 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 }
 
 JsonWriter& JsonWriter::plain(std::string_view text) {
-  assert(is_plain(text));
+  // The check costs one pass over a short text; a text that needs escaping is escaped.
+  if (!is_plain(text)) return value(text);
   char* out = start_value(text.size() + 2);
   *out++ = '"';
   out = write_raw(out, text);

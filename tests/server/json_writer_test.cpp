@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <stdexcept>
 #include <string>
 
 namespace joldama::server {
@@ -127,6 +128,26 @@ TEST(JsonWriter, TextThatIsAllEscapesFitsItsRoom) {
   auto const written = out.take();
   EXPECT_EQ(written.size(), 2 + 2 * (2 + 6 * controls.size()) + 1);
   EXPECT_EQ(json::parse(written), (json::array{json::string{controls}, json::string{controls}}));
+}
+
+// `plain` and `key` trust nothing in a release build either: a text that needs escaping is
+// escaped, so the document stays valid JSON whatever a caller passed.
+TEST(JsonWriter, PlainTextAndNamesThatNeedEscapingAreEscapedInEveryBuild) {
+  JsonWriter out;
+  out.begin_object()
+      .plain_member("code", "I25.1")
+      .plain_member("quote\"d", "line\nbreak \\ and \"quote\"")
+      .end_object();
+  auto const parsed = json::parse(out.take());
+  EXPECT_EQ(parsed, (json::object{{"code", "I25.1"}, {"quote\"d", "line\nbreak \\ and \"quote\""}}));
+}
+
+TEST(JsonWriter, NestingPastTheLimitOrClosingTooMuchIsRefusedInEveryBuild) {
+  JsonWriter deep;
+  for (int i = 0; i < 64; ++i) deep.begin_array();
+  EXPECT_THROW(deep.begin_array(), std::logic_error);
+  JsonWriter closed;
+  EXPECT_THROW(closed.end_object(), std::logic_error);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "server/api.hpp"
 #include "server/crypto.hpp"
 #include "server/handler_support.hpp"
+#include "workflow/access.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama::server {
@@ -44,8 +45,8 @@ void create_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto password = body->text("password");
   if (!password) return api.fail(exchange, password.error());
   if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
-  if (exchange->actor().role != Role::Admin) {
-    return api.fail(exchange, make_error(Errc::Forbidden, "only an administrator creates users"));
+  if (auto s = require(exchange->actor(), Capability::ManageUsers); !s) {
+    return api.fail(exchange, s.error());
   }
   auto hash = new_password_hash(api, *password, draft.login);
   if (!hash) return api.fail(exchange, hash.error());
@@ -83,8 +84,8 @@ void change_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto password = body->text("password", Need::Optional);
   if (!password) return api.fail(exchange, password.error());
   if (auto s = body->finish(); !s) return api.fail(exchange, s.error());
-  if (exchange->actor().role != Role::Admin) {
-    return api.fail(exchange, make_error(Errc::Forbidden, "only an administrator changes users"));
+  if (auto s = require(exchange->actor(), Capability::ManageUsers); !s) {
+    return api.fail(exchange, s.error());
   }
   if (!password->empty()) {
     auto target = query(api.services().reader, [&](Store& store) { return store.find_user(*id); });

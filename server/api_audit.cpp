@@ -2,6 +2,7 @@
 
 #include "server/api.hpp"
 #include "server/handler_support.hpp"
+#include "workflow/access.hpp"
 #include "workflow/time.hpp"
 #include "workflow/validation.hpp"
 
@@ -61,9 +62,8 @@ void add_audit_routes(Api& api) {
            "The newest signed checkpoint of the audit chain: {seq, hash, at, key_id, signature} "
            "(administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             if (exchange->actor().role != Role::Admin) {
-               return api.fail(exchange, make_error(Errc::Forbidden,
-                                                    "the audit anchors are for administrators"));
+             if (auto s = require(exchange->actor(), Capability::VerifyAudit); !s) {
+               return api.fail(exchange, s.error());
              }
              auto* anchors = api.services().anchors;
              auto latest = anchors ? anchors->latest_anchor()

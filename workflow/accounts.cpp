@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "workflow/access.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama {
@@ -68,9 +69,7 @@ Result<Binding> bind(Store& store, Role role, std::optional<Id> organization_id,
 }  // namespace
 
 Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft const& draft) const {
-  if (by.role != Role::Admin && by.role != Role::System) {
-    return make_error(Errc::Forbidden, "only an administrator creates users");
-  }
+  if (auto s = require(by, Capability::ManageUsers); !s) return s.error();
   if (auto s = validate_login(draft.login); !s) return s.error();
   auto name = validate_text("name", draft.name, 200, Presence::Required);
   if (!name) return name.error();
@@ -112,15 +111,13 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
 }
 
 Result<std::vector<User>> Accounts::users(Store& store, Actor const& by) const {
-  if (by.role != Role::Admin)
-    return make_error(Errc::Forbidden, "only an administrator lists users");
+  if (auto s = require(by, Capability::ManageUsers); !s) return s.error();
   return store.list_users();
 }
 
 Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
                                    UserChanges const& changes) const {
-  if (by.role != Role::Admin)
-    return make_error(Errc::Forbidden, "only an administrator changes users");
+  if (auto s = require(by, Capability::ManageUsers); !s) return s.error();
   auto found = store.find_user(user_id);
   if (!found) return found.error();
   if (!*found) return make_error(Errc::NotFound, "no such user");
@@ -195,9 +192,7 @@ Result<User> Accounts::change_user(Store& store, Actor const& by, Id user_id,
 
 Result<Organization> Accounts::create_organization(Store& store, Actor const& by,
                                                    Organization organization) const {
-  if (by.role != Role::Admin && by.role != Role::System) {
-    return make_error(Errc::Forbidden, "only an administrator adds organizations");
-  }
+  if (auto s = require(by, Capability::ManageOrganizations); !s) return s.error();
   auto name = validate_text("name", organization.name, 300, Presence::Required);
   if (!name) return name.error();
   organization.name = std::move(*name);
@@ -225,9 +220,7 @@ Result<Organization> Accounts::create_organization(Store& store, Actor const& by
 Result<Organization> Accounts::set_organization_contacts(Store& store, Actor const& by,
                                                          Id organization_id, std::string address,
                                                          std::string phone) const {
-  if (by.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "only an administrator sets an organization's contacts");
-  }
+  if (auto s = require(by, Capability::ManageOrganizations); !s) return s.error();
   auto found = store.find_organization(organization_id);
   if (!found) return found.error();
   if (!*found) return make_error(Errc::NotFound, "no organization has this id");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "workflow/access.hpp"
 #include "workflow/fields.hpp"
 #include "workflow/quota.hpp"
 #include "workflow/reasons.hpp"
@@ -203,17 +204,8 @@ Result<ActionInput> check_inputs(Transition const& row, Referral const& referral
 }  // namespace
 
 bool can_see(Actor const& actor, Referral const& referral) {
-  switch (actor.role) {
-    case Role::Doctor:
-      return actor.organization_id && *actor.organization_id == referral.referring_organization_id;
-    case Role::Commission: return !actor.region.empty() && actor.region == referral.patient_region;
-    case Role::Hospital:
-      return actor.organization_id && addressed_hospital(referral) == actor.organization_id;
-    case Role::Republican:
-    case Role::Admin:
-    case Role::System: return true;
-  }
-  return false;
+  auto const scope = referral_scope(actor);
+  return scope && scope->covers(referral);
 }
 
 std::optional<Id> addressed_hospital(Referral const& referral) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "workflow/access.hpp"
 #include "workflow/codes.hpp"
 #include "workflow/decide.hpp"
 #include "workflow/fields.hpp"
@@ -21,24 +22,10 @@ Error not_found() {
 
 // Narrows `filter` to what the actor may see; Forbidden for a role bound to nothing it lacks.
 Status apply_scope(Actor const& actor, ReferralFilter& filter) {
-  switch (actor.role) {
-    case Role::Doctor:
-      if (!actor.organization_id) return make_error(Errc::Forbidden, "no organization");
-      filter.referring_organization_id = actor.organization_id;
-      return ok();
-    case Role::Commission:
-      if (actor.region.empty()) return make_error(Errc::Forbidden, "no region");
-      filter.patient_region_scope = actor.region;
-      return ok();
-    case Role::Hospital:
-      if (!actor.organization_id) return make_error(Errc::Forbidden, "no organization");
-      filter.addressed_hospital_id = actor.organization_id;
-      return ok();
-    case Role::Republican:
-    case Role::Admin:
-    case Role::System: return ok();
-  }
-  return make_error(Errc::Forbidden, "unknown role");
+  auto scope = referral_scope(actor);
+  if (!scope) return scope.error();
+  scope->narrow(filter);
+  return ok();
 }
 
 Result<ReferralFilter> filter_for(Actor const& actor, WorklistQuery const& query, Timestamp now) {
@@ -282,23 +269,17 @@ Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
 
 Result<std::vector<Quota>> Lookup::quotas(Store& store, Actor const& actor,
                                           QuotaFilter filter) const {
-  switch (actor.role) {
-    case Role::Republican:
-    case Role::Admin: break;
-    case Role::Commission:
-      if (!filter.region.empty() && filter.region != actor.region) return std::vector<Quota>{};
-      filter.region = actor.region;
-      break;
-    default: return make_error(Errc::Forbidden, "quotas are planned at the republican level");
+  if (auto s = require(actor, Capability::ReadQuotas); !s) return s.error();
+  if (actor.role == Role::Commission) {
+    if (!filter.region.empty() && filter.region != actor.region) return std::vector<Quota>{};
+    filter.region = actor.region;
   }
   return store.list_quotas(filter);
 }
 
 Result<std::vector<StoredAuditEvent>> Lookup::audit(Store& store, Actor const& actor,
                                                     AuditFilter const& filter) const {
-  if (actor.role != Role::Admin && actor.role != Role::Republican) {
-    return make_error(Errc::Forbidden, "the audit log is for administrators and the ministry");
-  }
+  if (auto s = require(actor, Capability::ReadAudit); !s) return s.error();
   if (filter.limit < 1 || filter.limit > 1000) {
     return validation_error("limit", "the page size is between 1 and 1000");
   }
@@ -307,9 +288,7 @@ Result<std::vector<StoredAuditEvent>> Lookup::audit(Store& store, Actor const& a
 
 Result<std::vector<PatientAccessListing>> Lookup::patient_accesses(
     Store& store, Actor const& actor, PatientAccessFilter const& filter) const {
-  if (actor.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "accesses to patients' records are for administrators");
-  }
+  if (auto s = require(actor, Capability::ReadPatientAccesses); !s) return s.error();
   if (filter.limit < 1 || filter.limit > 1000) {
     return validation_error("limit", "the page size is between 1 and 1000");
   }
@@ -317,9 +296,7 @@ Result<std::vector<PatientAccessListing>> Lookup::patient_accesses(
 }
 
 Result<AuditCheck> Lookup::verify_audit(Store& store, Actor const& actor) const {
-  if (actor.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "only an administrator verifies the audit log");
-  }
+  if (auto s = require(actor, Capability::VerifyAudit); !s) return s.error();
   return store.verify_audit_chain();
 }
 

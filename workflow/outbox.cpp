@@ -1,14 +1,13 @@
 #include "workflow/outbox.hpp"
 
+#include "workflow/access.hpp"
+
 namespace joldama {
 
 namespace {
 
 Status must_be_admin(Actor const& actor) {
-  if (actor.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "only an administrator reads the outbox");
-  }
-  return ok();
+  return require(actor, Capability::ReadOutbox);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "workflow/access.hpp"
 #include "workflow/report_counts.hpp"
 
 namespace joldama {
@@ -122,22 +123,14 @@ BucketRanges split_into_buckets(Date from, Date to) {
 }
 
 Status Reports::check(Store& store, Actor const& actor, ReportFilter& filter) const {
-  switch (actor.role) {
-    case Role::Republican:
-    case Role::Admin: break;
-    case Role::Commission:
-      // A commission without a region sees nothing, never the country.
-      if (actor.region.empty()) return make_error(Errc::Forbidden, "the commission has no region");
-      if (!filter.region.empty() && filter.region != actor.region) {
-        return make_error(Errc::Forbidden, "a commission reads the reports of its own region",
-                          "region");
-      }
-      filter.region = actor.region;
-      break;
-    default:
-      return make_error(Errc::Forbidden,
-                        "the reports are for the republican level, commissions and "
-                        "administrators");
+  // A commission without a region is refused here: it sees nothing, never the country.
+  if (auto s = require(actor, Capability::ReadReports); !s) return s.error();
+  if (actor.role == Role::Commission) {
+    if (!filter.region.empty() && filter.region != actor.region) {
+      return make_error(Errc::Forbidden, "a commission reads the reports of its own region",
+                        "region");
+    }
+    filter.region = actor.region;
   }
   if (!filter.region.empty()) {
     auto region = store.find_region(filter.region);

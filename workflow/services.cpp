@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "workflow/access.hpp"
 #include "workflow/codes.hpp"
 #include "workflow/notices.hpp"
 #include "workflow/patient_messages.hpp"
@@ -50,10 +51,7 @@ Workflow::Workflow(Clock const& clock, WorkingCalendar const& calendar,
 
 Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
                                            PatientDraft const& draft) const {
-  if (actor.role != Role::Doctor || !actor.organization_id) {
-    return make_error(Errc::Forbidden,
-                      "only a doctor of a medical organization registers patients");
-  }
+  if (auto s = require(actor, Capability::RegisterPatients); !s) return s.error();
   auto const now = clock_.now();
   if (auto s = validate_iin(draft.iin); !s) return s.error();
   auto last_name = validate_person_name("last_name", draft.last_name, Presence::Required);
@@ -119,10 +117,7 @@ Result<Patient> Workflow::register_patient(Store& store, Actor const& actor,
 
 Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
                                              ReferralDraft const& draft) const {
-  if (actor.role != Role::Doctor || !actor.organization_id) {
-    return make_error(Errc::Forbidden,
-                      "only a doctor of a medical organization registers referrals");
-  }
+  if (auto s = require(actor, Capability::RegisterReferrals); !s) return s.error();
   auto const now = clock_.now();
   if (auto s = validate_iin(draft.patient_iin, "patient_iin"); !s) return s.error();
   auto patient = store.find_patient_by_iin(draft.patient_iin);
@@ -201,9 +196,7 @@ Result<Referral> Workflow::register_referral(Store& store, Actor const& actor,
 Result<std::optional<Patient>> Workflow::request_patient_access(Store& store, Actor const& actor,
                                                                 std::string_view iin,
                                                                 std::string_view reason) const {
-  if (actor.role != Role::Doctor || !actor.organization_id) {
-    return make_error(Errc::Forbidden, "only a doctor asks for access to a patient's record");
-  }
+  if (auto s = require(actor, Capability::AskPatientAccess); !s) return s.error();
   if (auto s = validate_iin(iin); !s) return s.error();
   auto checked_reason =
       validate_text("reason", reason, kMaxJustificationChars, Presence::Required, Lines::Multi);
@@ -467,9 +460,7 @@ Result<AttachmentInfo> Workflow::attach(Store& store, Actor const& actor, Id ref
   if (!found) return found.error();
   if (!*found || !can_see(actor, **found)) return make_error(Errc::NotFound, "no such referral");
   Referral const& referral = **found;
-  if (actor.role != Role::Doctor) {
-    return make_error(Errc::Forbidden, "documents are attached by the referring doctor");
-  }
+  if (auto s = require(actor, Capability::AttachDocuments); !s) return s.error();
   if (!kAttachable.contains(referral.state)) {
     return make_error(Errc::InvalidTransition,
                       "documents can be attached until the commission has decided");
@@ -613,9 +604,7 @@ Result<SweepReport> Workflow::sweep_deadlines(Store& store, std::size_t limit) c
 
 Result<Quota> Workflow::set_allocation(Store& store, Actor const& actor, QuotaKey const& key,
                                        int allocated) const {
-  if (actor.role != Role::Republican && actor.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "only the republican level or an administrator sets quotas");
-  }
+  if (auto s = require(actor, Capability::SetQuotas); !s) return s.error();
   auto const now = clock_.now();
   if (auto s = check_period(key.period); !s) return s.error();
   auto region = store.find_region(key.region);
@@ -661,9 +650,7 @@ Result<Quota> Workflow::set_allocation(Store& store, Actor const& actor, QuotaKe
 
 Result<std::vector<Quota>> Workflow::distribute(Store& store, Actor const& actor,
                                                 Distribution const& distribution) const {
-  if (actor.role != Role::Republican) {
-    return make_error(Errc::Forbidden, "only the republican level distributes quotas");
-  }
+  if (auto s = require(actor, Capability::DistributeQuotas); !s) return s.error();
   auto const now = clock_.now();
   if (auto s = check_period(distribution.period); !s) return s.error();
   auto profile = store.find_profile(distribution.profile);
@@ -727,9 +714,7 @@ Result<Organization> Workflow::set_hospital_profiles(Store& store, Actor const& 
                                                      Id hospital_id,
                                                      std::vector<std::string> profiles,
                                                      EnumSet<Route> accepts) const {
-  if (actor.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "only an administrator sets what a hospital treats");
-  }
+  if (auto s = require(actor, Capability::SetHospitalCare); !s) return s.error();
   auto found = store.find_organization(hospital_id);
   if (!found) return found.error();
   if (!*found || (*found)->kind != OrganizationKind::Hospital) {
@@ -775,9 +760,9 @@ Result<Organization> Workflow::set_hospital_profiles(Store& store, Actor const& 
 
 Result<PlaceListing> Workflow::set_places(Store& store, Actor const& actor, PlaceKey const& key,
                                     int capacity) const {
-  bool const own_hospital = actor.role == Role::Hospital && actor.organization_id &&
-                            *actor.organization_id == key.hospital_id;
-  if (!own_hospital && actor.role != Role::Admin) {
+  if (auto s = require(actor, Capability::SetPlaces); !s) return s.error();
+  // The staff of a hospital publish its places and no other's.
+  if (actor.role == Role::Hospital && *actor.organization_id != key.hospital_id) {
     return make_error(Errc::Forbidden,
                       "a hospital's places are published by its staff or an administrator");
   }
@@ -831,9 +816,7 @@ Result<PlaceListing> Workflow::set_places(Store& store, Actor const& actor, Plac
 
 Result<std::vector<Id>> Workflow::add_day_off(Store& store, Actor const& actor, Date day,
                                               std::string_view description) const {
-  if (actor.role != Role::Admin) {
-    return make_error(Errc::Forbidden, "only an administrator changes the calendar");
-  }
+  if (auto s = require(actor, Capability::ChangeCalendar); !s) return s.error();
   auto const now = clock_.now();
   auto const today = local_date(now);
   if (day <= today) {

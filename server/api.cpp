@@ -101,7 +101,8 @@ Api::Api(ApiServices services)
              std::fwrite(text.data(), 1, text.size(), stderr);
              std::fflush(stderr);
            }),
-      read_audit_(services.writer) {
+      read_audit_(services.writer),
+      reads_(services.config.read_threads) {
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);
@@ -216,81 +217,112 @@ void Api::route_request(std::shared_ptr<Exchange> const& exchange) {
                                      "Idempotency-Key is 1 to 200 printable ASCII characters"));
   }
 
-  if (match.route->access == Access::SignedIn) {
-    auto user = authenticate(*exchange);
-    if (!user) return fail(exchange, user.error());
-    exchange->user = std::move(*user);
-    if (exchange->user->must_change_password && !match.route->before_password_change) {
-      return fail(exchange, make_error(Errc::PasswordChangeRequired,
-                                       "choose a password of your own first: the one you have "
-                                       "was set by an administrator"));
-    }
-  }
+  if (match.route->access == Access::SignedIn) return authenticate_then_handle(exchange);
   match.route->handler(exchange);
 }
 
-Result<User> Api::authenticate(Exchange& exchange) {
-  auto const& request = exchange.request;
+void Api::guarded(std::shared_ptr<Exchange> const& exchange, std::function<void()> const& step) {
+  try {
+    step();
+  } catch (std::exception const& e) {
+    fmt::print(stderr, "joldama: a handler failed: {}\n", e.what());
+    fail(exchange, make_error(Errc::Internal, "an internal error occurred"));
+  } catch (...) {
+    fail(exchange, make_error(Errc::Internal, "an internal error occurred"));
+  }
+}
+
+void Api::on_connection_thread(std::shared_ptr<Exchange> const& exchange,
+                               std::function<void()> step) {
+  if (!reads_.pooled()) return step();
+  exchange->dispatch(std::move(step));
+}
+
+void Api::read(std::shared_ptr<Exchange> const& exchange,
+               std::function<Result<Response>(Store&)> work) {
+  read_then<Response>(exchange, std::move(work),
+                      [this, exchange](Response& response) { reply(exchange, std::move(response)); });
+}
+
+void Api::authenticate_then_handle(std::shared_ptr<Exchange> const& exchange) {
+  auto const& request = exchange->request;
   std::optional<std::string> token;
   if (auto header = request.header("authorization")) {
     token = bearer_token(*header);
   } else if (auto cookies = request.header("cookie")) {
     token = cookie_value(*cookies, session_cookie_name(services_.config));
-    exchange.cookie_session = token.has_value();
+    exchange->cookie_session = token.has_value();
   }
   auto const unauthenticated = make_error(Errc::Unauthenticated, "sign in first");
-  if (!token || token->empty() || token->size() > 128) return unauthenticated;
+  if (!token || token->empty() || token->size() > 128) return fail(exchange, unauthenticated);
 
-  auto const hash = sha256_hex(*token);
-  auto const now = services_.clock.now();
-  auto known = sessions_.find(hash, now);
-  if (!known) {
-    auto const generation = sessions_.generation();
-    auto found =
-        query(services_.reader, [&](Store& store) -> Result<std::optional<SessionCache::Entry>> {
-          auto session = store.find_session(hash);
-          if (!session) return session.error();
-          if (!*session) return std::optional<SessionCache::Entry>{};
-          auto user = store.find_user((*session)->user_id);
-          if (!user) return user.error();
-          if (!*user) return std::optional<SessionCache::Entry>{};
-          return std::optional<SessionCache::Entry>{SessionCache::Entry{**session, **user}};
-        });
-    if (!found) return found.error();
-    if (!*found) return unauthenticated;
-    // The stored last-seen time is updated only now and then; the cache holds the latest, so
-    // that a request right after another one never finds a stale time.
-    known = sessions_.keep(hash, std::move(**found), generation, now);
+  auto hash = sha256_hex(*token);
+  if (auto known = sessions_.find(hash, services_.clock.now())) {
+    return handle_signed_in(exchange, hash, std::move(*known));
   }
-  auto& [session, user] = *known;
+  auto const generation = sessions_.generation();
+  read_then<std::optional<SessionCache::Entry>>(
+      exchange,
+      [hash](Store& store) -> Result<std::optional<SessionCache::Entry>> {
+        auto session = store.find_session(hash);
+        if (!session) return session.error();
+        if (!*session) return std::optional<SessionCache::Entry>{};
+        auto user = store.find_user((*session)->user_id);
+        if (!user) return user.error();
+        if (!*user) return std::optional<SessionCache::Entry>{};
+        return std::optional<SessionCache::Entry>{SessionCache::Entry{**session, **user}};
+      },
+      [this, exchange, hash, generation, unauthenticated](
+          std::optional<SessionCache::Entry>& found) {
+        if (!found) return fail(exchange, unauthenticated);
+        // The stored last-seen time is updated only now and then; the cache holds the latest,
+        // so that a request right after another one never finds a stale time.
+        auto known = sessions_.keep(hash, std::move(*found), generation, services_.clock.now());
+        handle_signed_in(exchange, hash, std::move(known));
+      });
+}
+
+void Api::handle_signed_in(std::shared_ptr<Exchange> const& exchange, std::string const& hash,
+                           SessionCache::Entry entry) {
+  auto const& request = exchange->request;
+  auto const now = services_.clock.now();
+  auto& [session, user] = entry;
   auto const status = session_status(session, now, services_.config.sessions);
   if (status != SessionStatus::Active || user.disabled) {
     sessions_.forget_all();
     services_.writer.submit([hash](Store& store) { return store.delete_session(hash); },
                             [this](Status) { sessions_.forget_all(); });
-    return make_error(Errc::Unauthenticated,
-                      status == SessionStatus::Idle
-                          ? "the session ended after inactivity; sign in again"
-                          : "the session has ended; sign in again");
+    return fail(exchange, make_error(Errc::Unauthenticated,
+                                     status == SessionStatus::Idle
+                                         ? "the session ended after inactivity; sign in again"
+                                         : "the session has ended; sign in again"));
   }
   // A cookie is sent by the browser on its own, so a write with it must also prove that the
   // page making it could read the CSRF token that came with the session.
-  if (exchange.cookie_session && is_write(request.method) &&
-      exchange.route->csrf == Csrf::Required) {
+  if (exchange->cookie_session && is_write(request.method) &&
+      exchange->route->csrf == Csrf::Required) {
     auto const csrf = request.header("x-csrf-token");
     if (!csrf || !constant_time_equal(sha256_hex(*csrf), session.csrf_hash)) {
-      return make_error(Errc::Forbidden, "a write with the session cookie needs its X-CSRF-Token");
+      return fail(exchange, make_error(Errc::Forbidden,
+                                       "a write with the session cookie needs its X-CSRF-Token"));
     }
   }
-  exchange.session_hash = hash;
+  exchange->session_hash = hash;
   // A page's poll is not the person at work: it must not keep an idle session open.
-  if (exchange.route->background) return std::move(user);
-  sessions_.seen(hash, now, now - services_.config.sessions.idle);
-  if (now - session.last_seen_at >= kTouchEvery) {
-    services_.writer.submit([hash, now](Store& store) { return store.touch_session(hash, now); },
-                            [](Status) {});
+  if (!exchange->route->background) {
+    sessions_.seen(hash, now, now - services_.config.sessions.idle);
+    if (now - session.last_seen_at >= kTouchEvery) {
+      services_.writer.submit([hash, now](Store& store) { return store.touch_session(hash, now); },
+                              [](Status) {});
+    }
   }
-  return std::move(user);
+  exchange->user = std::move(user);
+  if (exchange->user->must_change_password && !exchange->route->before_password_change) {
+    return fail(exchange, make_error(Errc::PasswordChangeRequired,
+                                     "choose a password of your own first: the one you have "
+                                     "was set by an administrator"));
+  }
+  exchange->route->handler(exchange);
 }
 
 void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
@@ -319,21 +351,17 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
   respond(std::move(response));
 }
 
-void Api::read(std::shared_ptr<Exchange> const& exchange,
-               std::function<Result<Response>(Store&)> const& work) {
-  auto response = query(services_.reader, work);
-  if (!response) return fail(exchange, response.error());
-  reply(exchange, std::move(*response));
+void Api::read_audited(std::shared_ptr<Exchange> const& exchange,
+                       std::function<Result<Audited>(Store&)> work) {
+  read_then<Audited>(exchange, std::move(work),
+                     [this, exchange](Audited& read) { record_then_reply(exchange, read); });
 }
 
-void Api::read_audited(std::shared_ptr<Exchange> const& exchange,
-                       std::function<Result<Audited>(Store&)> const& work) {
-  auto read = query(services_.reader, work);
-  if (!read) return fail(exchange, read.error());
-  if (read->events.empty()) return reply(exchange, std::move(read->response));
-  auto shared = std::make_shared<Response>(std::move(read->response));
+void Api::record_then_reply(std::shared_ptr<Exchange> const& exchange, Audited& read) {
+  if (read.events.empty()) return reply(exchange, std::move(read.response));
+  auto shared = std::make_shared<Response>(std::move(read.response));
   read_audit_.append(
-      std::move(read->events), [this, exchange, shared](Status status) {
+      std::move(read.events), [this, exchange, shared](Status status) {
         exchange->dispatch([this, exchange, shared, status] {
           if (!status) {
             // What was read is not shown unless its reading is on record.

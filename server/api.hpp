@@ -22,6 +22,7 @@
 #include "server/password_hasher.hpp"
 #include "server/password_quality.hpp"
 #include "server/rate_limiter.hpp"
+#include "server/read_executor.hpp"
 #include "server/audit_queue.hpp"
 #include "server/batching_thread.hpp"
 #include "server/router.hpp"
@@ -108,7 +109,14 @@ class Api final : public RequestHandler {
 
   // Runs `work` on a consistent read snapshot and replies with its response or error.
   void read(std::shared_ptr<Exchange> const& exchange,
-            std::function<Result<Response>(Store&)> const& work);
+            std::function<Result<Response>(Store&)> work);
+
+  // Runs `work` on a read snapshot (on the read executor), then `then` with what it found on
+  // the connection's thread; an error, or an exception, is the answer instead. `work` may
+  // outlive the handler that asks: it captures by value.
+  template <class T>
+  void read_then(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,
+                 std::function<void(T&)> then);
 
   // An answer that shows patients' data, and the audit events of the reading that made it.
   struct Audited {
@@ -120,7 +128,7 @@ class Api final : public RequestHandler {
   // written, the answer is 503 and shows nothing: no read of a patient's record goes unrecorded,
   // even across a kill -9.
   void read_audited(std::shared_ptr<Exchange> const& exchange,
-                    std::function<Result<Audited>(Store&)> const& work);
+                    std::function<Result<Audited>(Store&)> work);
 
   // Runs `work` as one write command on the single writer and answers with `present(outcome)`
   // once the batch holding it is durable. `work` does all the reading the answer needs, inside
@@ -162,8 +170,18 @@ class Api final : public RequestHandler {
   // IdempotencyKeyReused if it was used for another.
   static Result<std::optional<Response>> replay(Store& store, IdempotencyRecord const& key);
   static Status remember(Store& store, IdempotencyRecord key, Response const& response);
-  // The signed-in user of the request's token or cookie; Unauthenticated otherwise.
-  Result<User> authenticate(Exchange& exchange);
+  // The signed-in user of the request's token or cookie, read from the session cache or else
+  // from the store (on the read executor), then the route's handler; Unauthenticated otherwise.
+  void authenticate_then_handle(std::shared_ptr<Exchange> const& exchange);
+  // The rest of it, once the session is known.
+  void handle_signed_in(std::shared_ptr<Exchange> const& exchange, std::string const& hash,
+                        SessionCache::Entry entry);
+  // Runs `step` guarded: an exception becomes a 500, as in handle().
+  void guarded(std::shared_ptr<Exchange> const& exchange, std::function<void()> const& step);
+  // Runs `step` on the connection's thread: at once when reads run there, else dispatched.
+  void on_connection_thread(std::shared_ptr<Exchange> const& exchange, std::function<void()> step);
+  // Appends a read's audit events, and answers once they are durable.
+  void record_then_reply(std::shared_ptr<Exchange> const& exchange, Audited& read);
 
   ApiServices services_;
   Router router_;
@@ -177,7 +195,25 @@ class Api final : public RequestHandler {
   SessionCache sessions_;
   BatchingThread<std::string> log_;  // one line per request on standard error
   AuditQueue read_audit_;            // the events of reads, committed in groups
+  // Last, so that it stops (waiting for the reads in hand) before what they use.
+  ReadExecutor reads_;
 };
+
+template <class T>
+void Api::read_then(std::shared_ptr<Exchange> const& exchange,
+                    std::function<Result<T>(Store&)> work, std::function<void(T&)> then) {
+  reads_.run([this, exchange, work = std::move(work), then = std::move(then)] {
+    guarded(exchange, [&] {
+      auto found = std::make_shared<Result<T>>(query(services_.reader, work));
+      on_connection_thread(exchange, [this, exchange, found, then] {
+        guarded(exchange, [&] {
+          if (!*found) return fail(exchange, found->error());
+          then(**found);
+        });
+      });
+    });
+  });
+}
 
 template <class T>
 void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,

@@ -87,22 +87,27 @@ void change_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (auto s = require(exchange->actor(), Capability::ManageUsers); !s) {
     return api.fail(exchange, s.error());
   }
-  if (!password->empty()) {
-    auto target = query(api.services().reader, [&](Store& store) { return store.find_user(*id); });
-    if (!target) return api.fail(exchange, target.error());
-    if (!*target) return api.fail(exchange, make_error(Errc::NotFound, "no such user"));
-    auto hash = new_password_hash(api, *password, (*target)->login);
-    if (!hash) return api.fail(exchange, hash.error());
-    changes.password_hash = std::move(*hash);
-  }
-  api.write(
-      exchange,
-      [&api, exchange, id = *id, changes = std::move(changes)](Store& store) -> Result<Response> {
-        auto user = api.services().accounts.change_user(store, exchange->actor(), id, changes);
-        if (!user) return user.error();
-        auto shown = api.user_json(store, *user);
-        if (!shown) return shown.error();
-        return Api::json(200, json::object{{"user", *shown}, {"disabled", user->disabled}});
+  auto save = [&api, exchange, id = *id](UserChanges& ready) {
+    api.write(exchange, [&api, exchange, id, changes = std::move(ready)](
+                            Store& store) -> Result<Response> {
+      auto user = api.services().accounts.change_user(store, exchange->actor(), id, changes);
+      if (!user) return user.error();
+      auto shown = api.user_json(store, *user);
+      if (!shown) return shown.error();
+      return Api::json(200, json::object{{"user", *shown}, {"disabled", user->disabled}});
+    });
+  };
+  if (password->empty()) return save(changes);
+  // A new password is checked against the user's login: read it first.
+  api.read_then<std::optional<User>>(
+      exchange, [id = *id](Store& store) { return store.find_user(id); },
+      [&api, exchange, save, changes = std::move(changes),
+       password = std::move(*password)](std::optional<User>& target) mutable {
+        if (!target) return api.fail(exchange, make_error(Errc::NotFound, "no such user"));
+        auto hash = new_password_hash(api, password, target->login);
+        if (!hash) return api.fail(exchange, hash.error());
+        changes.password_hash = std::move(*hash);
+        save(changes);
       });
 }
 

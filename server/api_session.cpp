@@ -228,7 +228,7 @@ void add_session_routes(Api& api) {
        Csrf::Exempt})));
   api.add(open_before_password_change({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [&](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange](Store& store) -> Result<Response> {
                auto user = api.user_json(store, *exchange->user);
                if (!user) return user.error();
                return Api::json(200, *user);

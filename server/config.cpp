@@ -119,6 +119,7 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
     return parse_number<std::size_t>(value, c.writer_max_batch, 1, 10000);
   if (key == "read_connections")
     return parse_number<std::size_t>(value, c.read_connections, 1, 256);
+  if (key == "read_threads") return parse_number<std::size_t>(value, c.read_threads, 0, 256);
   if (key == "limits.login_failures_per_login") {
     return parse_number<std::size_t>(value, c.login_failures_per_login, 1, 1000);
   }

@@ -54,6 +54,9 @@ struct ServerConfig {
   std::int64_t audit_anchor_every = 1000;
   std::size_t writer_max_batch = 64;
   std::size_t read_connections = 8;
+  // Threads that run the API's reads: 0 runs each on the I/O thread that took the request,
+  // which suits SQLite in the process; an engine across a socket wants a pool of its own.
+  std::size_t read_threads = 0;
 
   // Sign-in: failures of one login at one address before delays begin; failures per address
   // in 15 minutes; failures of one login from every address before its (short) delays begin.

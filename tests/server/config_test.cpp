@@ -17,6 +17,7 @@ idempotency_keys_hours = 48
 limits.public_lookups_per_minute = 100
 deadlines.booking_working_days = 2
 deadlines.info_reply_working_days = 15
+read_threads = 4
 )"));
   EXPECT_EQ(config.deadlines.booking_working_days, 2);
   EXPECT_EQ(config.deadlines.info_reply_working_days, 15);
@@ -24,6 +25,8 @@ deadlines.info_reply_working_days = 15
   EXPECT_EQ(config.read_timeout, std::chrono::seconds{7});
   EXPECT_EQ(config.idempotency_keys_for, std::chrono::hours{48});
   EXPECT_EQ(config.public_lookups_per_minute, 100u);
+  EXPECT_EQ(config.read_threads, 4u);
+  EXPECT_EQ(default_config().read_threads, 0u) << "SQLite's reads run where they are asked";
 }
 
 TEST(Config, TheGatewaysOfPatientsMessagesAndTheirRetries) {
@@ -80,7 +83,8 @@ TEST(Config, ABadLineIsRefusedByItsNumber) {
   for (auto const* text :
        {"idempotency_keys_hours = 0", "idempotency_keys_hours = 9000",
         "idempotency_keys_hours = a day", "no_such_setting = 1", "read_timeout_seconds",
-        "deadlines.info_reply_working_days = 0", "deadlines.booking_horizon_days = 400"}) {
+        "deadlines.info_reply_working_days = 0", "deadlines.booking_horizon_days = 400",
+        "read_threads = 1000", "read_threads = -1"}) {
     auto config = default_config();
     auto const applied = apply_config_text(config, std::string{"# first\n"} + text);
     ASSERT_FALSE(applied.has_value()) << text;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
@@ -56,6 +57,11 @@ TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
   config.read_timeout = std::chrono::seconds{5};
   config.db = db_path;
   config.audit_anchor_every = 5;
+  // The suites run a second time with the API's reads on a pool of their own, as an engine
+  // across a socket runs them (see tests/CMakeLists.txt).
+  if (char const* threads = std::getenv("JOLDAMA_TEST_READ_THREADS")) {
+    config.read_threads = static_cast<std::size_t>(std::strtoul(threads, nullptr, 10));
+  }
   if (adjust) adjust(config);
   start();
 }

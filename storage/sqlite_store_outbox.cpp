@@ -26,9 +26,11 @@ constexpr char const* kSaveDelivery = R"sql(
 UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, sent_at = ?6
 WHERE id = ?1
 )sql";
+// INDEXED BY: the planner would take the state index and sort every message ever sent.
 constexpr char const* kDeleteSentBefore = R"sql(
 DELETE FROM outbox WHERE id IN (
-  SELECT id FROM outbox WHERE state = 'sent' AND sent_at < ?1 ORDER BY sent_at LIMIT ?2)
+  SELECT id FROM outbox INDEXED BY outbox_sent_by_age
+  WHERE state = 'sent' AND sent_at < ?1 ORDER BY sent_at LIMIT ?2)
 )sql";
 constexpr char const* kDeleteNoticesBefore = R"sql(
 DELETE FROM notifications WHERE id IN (

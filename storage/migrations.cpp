@@ -719,6 +719,28 @@ SELECT report, region, '*', bucket, series, count(*) FROM counted
 GROUP BY report, region, bucket, series;
 )sql";
 
+// 21: each waitlist summed up (workflow/report_counts.hpp, counter::kWaitingSummary) from its
+// rows by the day joined: how many wait, the day the longest waiter joined and the day joined of
+// the waiter at the median wait (nearest rank counted from the latest joined), in days since
+// 1970-01-01. From this version on the workflow sums a list up again whenever someone joins or
+// leaves it, and the report reads these rows alone.
+constexpr std::string_view kWaitlistSummaries = R"sql(
+WITH days AS (
+  SELECT region, profile, CAST(julianday(bucket) - 2440587.5 AS INTEGER) AS day,
+         sum(value) OVER (PARTITION BY region, profile ORDER BY bucket DESC
+                          ROWS UNBOUNDED PRECEDING) AS joined_since,
+         sum(value) OVER (PARTITION BY region, profile) AS length
+  FROM report_counters WHERE report = 'waiting' AND value > 0),
+lists AS (
+  SELECT region, profile, max(length) AS length, min(day) AS earliest,
+         max(CASE WHEN joined_since >= (length + 1) / 2 THEN day END) AS median
+  FROM days GROUP BY region, profile)
+INSERT INTO report_counters (report, region, profile, bucket, series, value)
+SELECT 'waiting_summary', region, profile, '', 'length', length FROM lists
+UNION ALL SELECT 'waiting_summary', region, profile, '', 'earliest', earliest FROM lists
+UNION ALL SELECT 'waiting_summary', region, profile, '', 'median', median FROM lists;
+)sql";
+
 struct Migration {
   std::string_view sql;
   // Rebuilds a table others refer to: foreign keys are off while it runs (SQLite's documented
@@ -726,7 +748,7 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 20> kMigrations{{
+constexpr std::array<Migration, 21> kMigrations{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -747,6 +769,7 @@ constexpr std::array<Migration, 20> kMigrations{{
     {kNotifications},
     {kPatientMessages},
     {kReportCounters},
+    {kWaitlistSummaries},
 }};
 
 // Fails if any row refers to a row that does not exist.

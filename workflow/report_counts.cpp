@@ -125,14 +125,98 @@ std::vector<CounterDelta> counts_for_transition(Referral const& before, Decision
     }
   }
 
-  bool const was_waiting = before.state == State::Waitlisted && before.waitlisted_at;
-  bool const is_waiting = after.state == State::Waitlisted && after.waitlisted_at;
-  if (was_waiting != is_waiting) {
-    Referral const& waiter = was_waiting ? before : after;
-    count_everywhere(counts, counter::kWaiting, waiter.patient_region, waiter.profile,
-                     format_date(local_date(*waiter.waitlisted_at)), "", is_waiting ? 1 : -1);
+  if (Referral const* waiter = waitlist_joined_or_left(before, after)) {
+    count_everywhere(counts, counter::kWaiting, waiter->patient_region, waiter->profile,
+                     format_date(local_date(*waiter->waitlisted_at)), "",
+                     waiter == &after ? 1 : -1);
   }
   return nonzero(counts);
+}
+
+Referral const* waitlist_joined_or_left(Referral const& before, Referral const& after) {
+  bool const was_waiting = before.state == State::Waitlisted && before.waitlisted_at;
+  bool const is_waiting = after.state == State::Waitlisted && after.waitlisted_at;
+  if (was_waiting == is_waiting) return nullptr;
+  return was_waiting ? &before : &after;
+}
+
+std::vector<std::pair<std::string, std::string>> waitlists_counted_in(std::string_view region,
+                                                                      std::string_view profile) {
+  std::vector<std::pair<std::string, std::string>> lists;
+  for (std::string_view r : {region, kAllOfThem}) {
+    for (std::string_view p : {profile, kAllOfThem}) lists.emplace_back(r, p);
+  }
+  return lists;
+}
+
+WaitlistSummary summarize_waitlist(std::vector<CounterValue> const& joined_by_day) {
+  std::vector<std::pair<Date, std::int64_t>> days;
+  for (auto const& row : joined_by_day) {
+    auto const day = parse_date(row.key.bucket);
+    if (day && row.value > 0) days.emplace_back(*day, row.value);
+  }
+  WaitlistSummary summary;
+  if (days.empty()) return summary;
+  // The latest joiners wait the least: the median wait, by nearest rank, is that of the waiter
+  // at rank ceil(n / 2) counted from the latest joined.
+  std::sort(days.begin(), days.end(), [](auto const& a, auto const& b) { return a.first > b.first; });
+  for (auto const& entry : days) summary.length += entry.second;
+  std::int64_t const rank = (summary.length + 1) / 2;
+  std::int64_t seen = 0;
+  for (auto const& [day, count] : days) {
+    seen += count;
+    if (seen >= rank) {
+      summary.median_joined = day;
+      break;
+    }
+  }
+  summary.earliest_joined = days.back().first;
+  return summary;
+}
+
+namespace {
+
+std::map<std::string, std::int64_t> summary_series(WaitlistSummary const& summary) {
+  std::map<std::string, std::int64_t> series;
+  if (summary.length == 0) return series;
+  series[std::string{counter::kWaitingLength}] = summary.length;
+  if (summary.earliest_joined) {
+    series[std::string{counter::kWaitingEarliest}] =
+        summary.earliest_joined->time_since_epoch().count();
+  }
+  if (summary.median_joined) {
+    series[std::string{counter::kWaitingMedian}] =
+        summary.median_joined->time_since_epoch().count();
+  }
+  return series;
+}
+
+}  // namespace
+
+std::vector<CounterDelta> waitlist_summary_deltas(std::string_view region, std::string_view profile,
+                                                  WaitlistSummary const& summary,
+                                                  std::vector<CounterValue> const& standing) {
+  std::map<std::string, std::int64_t> by;
+  for (auto const& [series, value] : summary_series(summary)) by[series] += value;
+  for (auto const& row : standing) by[row.key.series] -= row.value;
+  std::vector<CounterDelta> deltas;
+  for (auto const& [series, delta] : by) {
+    if (delta == 0) continue;
+    deltas.push_back(CounterDelta{CounterKey{std::string{counter::kWaitingSummary},
+                                             std::string{region}, std::string{profile}, "", series},
+                                  delta});
+  }
+  return deltas;
+}
+
+WaitlistSummary read_waitlist_summary(std::span<CounterValue const> rows) {
+  WaitlistSummary summary;
+  for (auto const& row : rows) {
+    if (row.key.series == counter::kWaitingLength) summary.length = row.value;
+    if (row.key.series == counter::kWaitingEarliest) summary.earliest_joined = Date{std::chrono::days{row.value}};
+    if (row.key.series == counter::kWaitingMedian) summary.median_joined = Date{std::chrono::days{row.value}};
+  }
+  return summary;
 }
 
 std::optional<int> deadline_working_days(State state, DeadlinePolicy const& policy) {

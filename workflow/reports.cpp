@@ -205,43 +205,32 @@ Result<WaitingReport> Reports::waiting(Store& store, Actor const& actor,
   report.as_of = local_date(clock_.now());
   report.region = filter.region;
   report.profile = filter.profile;
-  CounterRange range{std::string{counter::kWaiting}, std::nullopt, std::nullopt, "0", "~"};
+  CounterRange range{std::string{counter::kWaitingSummary}, std::nullopt, std::nullopt, "", ""};
   if (!filter.region.empty()) range.region = filter.region;
   if (!filter.profile.empty()) range.profile = filter.profile;
   auto counted = store.read_counters(range);
   if (!counted) return counted.error();
 
-  // Each list's waiters by the day they joined.
-  std::map<std::pair<std::string, std::string>, std::vector<std::pair<int, std::int64_t>>> lists;
-  for (auto const& row : *counted) {
-    auto const joined = parse_date(row.key.bucket);
-    if (!joined || row.value <= 0) continue;
-    int const waited = static_cast<int>(std::max<std::int64_t>(0, (report.as_of - *joined).count()));
-    lists[{row.key.region, row.key.profile}].emplace_back(waited, row.value);
-  }
-  auto summarize = [](std::string region, std::string profile,
-                      std::vector<std::pair<int, std::int64_t>> const& waits) {
-    WaitingRow row;
-    row.region = std::move(region);
-    row.profile = std::move(profile);
-    for (auto const& [days_waited, count] : waits) {
-      row.length += count;
-      row.longest_days = std::max(row.longest_days.value_or(0), days_waited);
-    }
-    row.median_days = nearest_rank(waits, 0.5);
-    return row;
+  // Each list's summary: rows come by region, then profile.
+  auto const days_since = [&report](std::optional<Date> joined) -> std::optional<int> {
+    if (!joined) return std::nullopt;
+    return static_cast<int>(std::max<std::int64_t>(0, (report.as_of - *joined).count()));
   };
   std::string const total_region = region_or_all(filter.region);
   std::string const total_profile = region_or_all(filter.profile);
-  report.total = summarize(total_region, total_profile, {});
-  for (auto const& [list, waits] : lists) {
-    if (list.first == total_region && list.second == total_profile) {
-      report.total = summarize(list.first, list.second, waits);
-    }
-    if (list.first == std::string_view{kAllOfThem} || list.second == std::string_view{kAllOfThem}) {
-      continue;
-    }
-    report.rows.push_back(summarize(list.first, list.second, waits));
+  report.total = WaitingRow{total_region, total_profile, 0, std::nullopt, std::nullopt};
+  for (auto first = counted->begin(); first != counted->end();) {
+    auto last = std::find_if(first, counted->end(), [&first](CounterValue const& row) {
+      return row.key.region != first->key.region || row.key.profile != first->key.profile;
+    });
+    WaitlistSummary const summary = read_waitlist_summary(std::span<CounterValue const>{first, last});
+    WaitingRow row{first->key.region, first->key.profile, summary.length,
+                   days_since(summary.median_joined), days_since(summary.earliest_joined)};
+    first = last;
+    if (row.length <= 0) continue;
+    if (row.region == total_region && row.profile == total_profile) report.total = row;
+    if (row.region == kAllOfThem || row.profile == kAllOfThem) continue;
+    report.rows.push_back(std::move(row));
   }
   return report;
 }

@@ -20,6 +20,23 @@ namespace {
 
 constexpr std::size_t kMaxJustificationChars = 4000;
 
+// Sums up again, from their rows by the day joined, the waitlists a waiter has just joined or
+// left (their kWaitingSummary counters), in the transaction of the change.
+Status sum_up_waitlists_of(Store& store, Referral const& waiter) {
+  for (auto const& [region, profile] : waitlists_counted_in(waiter.patient_region, waiter.profile)) {
+    auto by_day = store.read_counters(
+        CounterRange{std::string{counter::kWaiting}, region, profile, "0", "~"});
+    if (!by_day) return by_day.error();
+    auto standing = store.read_counters(
+        CounterRange{std::string{counter::kWaitingSummary}, region, profile, "", ""});
+    if (!standing) return standing.error();
+    auto const deltas =
+        waitlist_summary_deltas(region, profile, summarize_waitlist(*by_day), *standing);
+    if (auto s = store.add_to_counters(deltas); !s) return s;
+  }
+  return ok();
+}
+
 Status check_period(int period) {
   if (period < 2000 || period > 2999) {
     return validation_error("period", "the period is a year between 2000 and 2999");
@@ -339,6 +356,9 @@ Status Workflow::apply(Store& store, Referral const& before, Decision& decision)
   if (auto s = store.update_referral(referral, before.version); !s) return s;
   if (auto s = store.add_to_counters(counts_for_transition(before, decision, calendar_)); !s) {
     return s;
+  }
+  if (Referral const* waiter = waitlist_joined_or_left(before, referral)) {
+    if (auto s = sum_up_waitlists_of(store, *waiter); !s) return s;
   }
   if (auto s = notify(store, decision); !s) return s;
   return store.append_audit(decision.event);

@@ -366,9 +366,38 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
   EXPECT_EQ(reported(all), expected);
   EXPECT_EQ(all.at("total").at("length").as_int64(), static_cast<std::int64_t>(everyone.size()));
   EXPECT_EQ(all.at("total").at("median_days").as_int64(), *nearest_rank(everyone, 0.5));
+  // The report reads each list's summary; a list emptied leaves none behind.
+  EXPECT_EQ(rows_of(server.db_path,
+                    "SELECT count(*) FROM report_counters AS s WHERE s.report = 'waiting_summary' "
+                    "AND NOT EXISTS (SELECT 1 FROM report_counters AS w WHERE w.report = "
+                    "'waiting' AND w.region = s.region AND w.profile = s.profile)",
+                    1)
+                .at(0)
+                .at(0),
+            "0");
   auto const astana = report("commission.astana", "/api/v1/reports/waiting");
   for (auto const& row : astana.at("rows").as_array()) EXPECT_EQ(text(row.at("region")), "71");
   EXPECT_FALSE(reported(astana).contains("75 neurosurgery"));
+
+  // Units enough for Almaty's neurosurgery: its waiters are promoted, and the list is gone from
+  // the report and from the summaries.
+  auto r = as("republic");
+  auto const quota = r.get("/api/v1/quotas?period=2026&region=75&profile=neurosurgery").json();
+  auto const allocated = quota.as_array().at(0).at("allocated").as_int64();
+  ASSERT_EQ(r.put("/api/v1/quotas/2026/75/neurosurgery", json::object{{"allocated", allocated + 10}})
+                .status,
+            200);
+  auto const after = report("republic", "/api/v1/reports/waiting");
+  EXPECT_FALSE(reported(after).contains("75 neurosurgery"));
+  EXPECT_EQ(rows_of(server.db_path,
+                    "SELECT count(*) FROM report_counters WHERE report = 'waiting_summary' AND "
+                    "region = '75' AND profile = 'neurosurgery'",
+                    1)
+                .at(0)
+                .at(0),
+            "0");
+  EXPECT_EQ(after.at("total").at("length").as_int64(),
+            static_cast<std::int64_t>(everyone.size() - lists.at("75 neurosurgery").size()));
 }
 
 TEST_F(ReportsTest, QuotaUseIsTheQuotasAndTheirMonthsAddUpToThem) {

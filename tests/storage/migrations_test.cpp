@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <tuple>
+#include <vector>
 
 #include "storage/writer.hpp"
+#include "workflow/report_counts.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace joldama::storage {
@@ -292,6 +295,65 @@ TEST(Migrations, Version20CountsTheReferralsTheWaitlistsAndTheReasonsAlreadyTher
                     "series = 'reject|duplicate'"),
             1);
   EXPECT_EQ(counter("report = 'reasons_month' AND region = '*' AND bucket = '2026-04'"), 1);
+}
+
+TEST(Migrations, Version21SumsUpTheWaitlistsAsTheWorkflowDoes) {
+  TempDir old_dir;
+  auto opened = Database::open(old_dir.file("v20.db"), Database::Access::ReadWrite);
+  ASSERT_TRUE(opened.has_value());
+  std::optional<Database> db{std::move(*opened)};
+  ASSERT_TRUE(migrate(*db, 20));
+  // Three lists: an odd number waiting, an even number (the median is the later-joined of the two
+  // middle waiters, the shorter wait, as nearest rank takes it), and one
+  // whose only day has emptied (a row of zero never stays, but the migration must not count it).
+  std::vector<CounterValue> const rows{
+      {{"waiting", "75", "oncology", "2026-01-05", ""}, 2},
+      {{"waiting", "75", "oncology", "2026-02-10", ""}, 1},
+      {{"waiting", "75", "oncology", "2026-03-01", ""}, 2},
+      {{"waiting", "71", "oncology", "2025-12-30", ""}, 1},
+      {{"waiting", "71", "oncology", "2026-02-01", ""}, 1},
+      {{"waiting", "71", "oncology", "2026-02-20", ""}, 1},
+      {{"waiting", "71", "oncology", "2026-02-27", ""}, 1},
+      {{"waiting", "73", "cardiology", "2026-02-27", ""}, 0},
+  };
+  for (auto const& row : rows) {
+    ASSERT_TRUE(db->exec(fmt::format(
+        "INSERT INTO report_counters VALUES ('waiting', '{}', '{}', '{}', '', {})",
+        row.key.region, row.key.profile, row.key.bucket, row.value)));
+  }
+  ASSERT_TRUE(migrate(*db));
+  auto const summed = [&](std::string const& region, std::string const& profile) {
+    std::vector<CounterValue> list;
+    for (auto const& row : rows) {
+      if (row.key.region == region && row.key.profile == profile) list.push_back(row);
+    }
+    std::map<std::string, std::int64_t> expected;
+    for (auto const& delta : waitlist_summary_deltas(region, profile, summarize_waitlist(list), {})) {
+      expected[delta.key.series] = delta.by;
+    }
+    return expected;
+  };
+  auto const stored = [&](std::string const& region, std::string const& profile) {
+    std::map<std::string, std::int64_t> got;
+    auto s = db->prepare(
+        "SELECT series, value FROM report_counters WHERE report = 'waiting_summary' AND "
+        "region = ?1 AND profile = ?2 AND bucket = ''");
+    EXPECT_TRUE(s.has_value());
+    s->bind(1, region).bind(2, profile);
+    while (s->step().value()) got[s->text(0)] = s->int64(1);
+    return got;
+  };
+  EXPECT_EQ(stored("75", "oncology"), summed("75", "oncology"));
+  EXPECT_EQ(stored("71", "oncology"), summed("71", "oncology"));
+  EXPECT_EQ(stored("75", "oncology").at("length"), 5);
+  EXPECT_EQ(stored("75", "oncology").at("median"),
+            parse_date("2026-02-10")->time_since_epoch().count());
+  EXPECT_EQ(stored("71", "oncology").at("median"),
+            parse_date("2026-02-20")->time_since_epoch().count())
+      << "4 waiting: the 2nd counted from the latest joined";
+  EXPECT_EQ(stored("71", "oncology").at("earliest"),
+            parse_date("2025-12-30")->time_since_epoch().count());
+  EXPECT_TRUE(stored("73", "cardiology").empty());
 }
 
 TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {

@@ -131,6 +131,72 @@ TEST(ReportCounts, TheWaitlistCountsAWaiterByTheDayTheyJoinedUntilTheyLeave) {
   EXPECT_EQ(left.at("quota * * 2026|2026-05 reserved"), 1);
 }
 
+TEST(ReportCounts, AWaitlistSummedUpHasItsLengthItsLongestWaiterAndItsMedianByNearestRank) {
+  auto const joined = [](std::string const& day_joined, std::int64_t count) {
+    return CounterValue{{"waiting", "75", "oncology", day_joined, ""}, count};
+  };
+  EXPECT_EQ(summarize_waitlist({}).length, 0);
+  EXPECT_EQ(summarize_waitlist({}).median_joined, std::nullopt);
+  EXPECT_EQ(summarize_waitlist({joined("2026-03-01", 0)}).length, 0) << "an emptied day";
+
+  // Unsorted, as rows may come: the summary's median wait is nearest_rank over the waits.
+  std::vector<CounterValue> const rows{joined("2026-02-10", 1), joined("2026-03-01", 2),
+                                       joined("2026-01-05", 3), joined("2026-02-27", 1),
+                                       joined("not a day", 4)};
+  Date const today = day("2026-03-02");
+  std::vector<std::pair<int, std::int64_t>> waits;
+  for (auto const& row : rows) {
+    if (auto const d = parse_date(row.key.bucket)) {
+      waits.emplace_back(static_cast<int>((today - *d).count()), row.value);
+    }
+  }
+  auto const summary = summarize_waitlist(rows);
+  EXPECT_EQ(summary.length, 7);
+  EXPECT_EQ(summary.earliest_joined, day("2026-01-05"));
+  ASSERT_TRUE(summary.median_joined.has_value());
+  EXPECT_EQ((today - *summary.median_joined).count(), *nearest_rank(waits, 0.5));
+  EXPECT_EQ(summary.median_joined, day("2026-02-10")) << "the 4th of 7 from the latest joined";
+  std::vector<CounterValue> const one_more{joined("2026-03-02", 1), joined("2026-02-27", 0)};
+  waits.emplace_back(0, 1);
+  auto rows_and_one = rows;
+  rows_and_one.insert(rows_and_one.end(), one_more.begin(), one_more.end());
+  EXPECT_EQ((today - *summarize_waitlist(rows_and_one).median_joined).count(),
+            *nearest_rank(waits, 0.5))
+      << "an even number waiting";
+}
+
+TEST(ReportCounts, AWaitlistsSummaryRowsMoveByTheDifferenceAndVanishWhenItEmpties) {
+  WaitlistSummary const before{3, day("2026-01-05"), day("2026-02-10")};
+  auto const standing = [](WaitlistSummary const& s) {
+    std::vector<CounterValue> rows;
+    for (auto const& delta : waitlist_summary_deltas("75", "oncology", s, {})) {
+      rows.push_back(CounterValue{delta.key, delta.by});
+    }
+    return rows;
+  };
+  auto const stored = standing(before);
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(read_waitlist_summary(stored).length, 3);
+  EXPECT_EQ(read_waitlist_summary(stored).earliest_joined, day("2026-01-05"));
+  EXPECT_EQ(read_waitlist_summary(stored).median_joined, day("2026-02-10"));
+
+  WaitlistSummary const after{4, day("2026-01-05"), day("2026-02-27")};
+  auto const moved = by_name(waitlist_summary_deltas("75", "oncology", after, stored));
+  EXPECT_EQ(moved, (std::map<std::string, std::int64_t>{
+                       {"waiting_summary 75 oncology  length", 1},
+                       {"waiting_summary 75 oncology  median", 17}}))
+      << "the earliest day is unchanged: no delta for it";
+
+  auto const emptied = by_name(waitlist_summary_deltas("75", "oncology", {}, stored));
+  EXPECT_EQ(emptied.size(), 3u);
+  for (auto const& row : stored) {
+    EXPECT_EQ(emptied.at("waiting_summary 75 oncology  " + row.key.series), -row.value);
+  }
+  EXPECT_EQ(waitlists_counted_in("75", "oncology"),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"75", "oncology"}, {"75", "*"}, {"*", "oncology"}, {"*", "*"}}));
+}
+
 TEST(Reports, NearestRankGivesTheMedianAndTheNinetiethPercentile) {
   EXPECT_EQ(nearest_rank({}, 0.5), std::nullopt);
   EXPECT_EQ(nearest_rank({{4, 1}}, 0.5), 4);

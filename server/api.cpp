@@ -132,6 +132,7 @@ Status Api::restore_login_failures() {
 }
 
 void Api::flush() {
+  reads_.finish();  // before the connections' io_context goes, since reads answer through it
   read_audit_.drain();
   log_.flush();
 }

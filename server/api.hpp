@@ -149,8 +149,9 @@ class Api final : public RequestHandler {
     write<Response>(exchange, std::move(work), [](Response const& r) { return r; });
   }
 
-  // Waits for the reads' audit events in flight and writes out the request log; before the
-  // writer stops.
+  // Waits for the reads in flight and their audit events, and writes out the request log; before
+  // the writer stops and before the HTTP server that handed over the requests is destroyed (a
+  // pooled read answers through its connection's executor).
   void flush();
 
   // The Prometheus text of the metrics, with the referrals by state read from `store`.

@@ -9,12 +9,29 @@ ReadExecutor::ReadExecutor(std::size_t threads)
     : pool_(threads == 0 ? nullptr : std::make_unique<boost::asio::thread_pool>(threads)) {}
 
 ReadExecutor::~ReadExecutor() {
-  if (pool_) pool_->join();
+  finish();
 }
 
 void ReadExecutor::run(std::function<void()> read) {
   if (!pool_) return read();
-  boost::asio::post(*pool_, std::move(read));
+  {
+    std::shared_lock lock{finishing_};
+    if (!finished_) {
+      boost::asio::post(*pool_, std::move(read));
+      return;
+    }
+  }
+  read();
+}
+
+void ReadExecutor::finish() {
+  if (!pool_) return;
+  {
+    std::unique_lock lock{finishing_};
+    if (finished_) return;
+    finished_ = true;
+  }
+  pool_->join();
 }
 
 }  // namespace joldama::server

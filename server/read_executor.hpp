@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 
 namespace joldama::server {
 
@@ -17,17 +18,24 @@ class ReadExecutor {
   // `threads` 0: each read runs at once on the thread that hands it over. Otherwise a pool of
   // that many threads runs them, in the order given, several at a time.
   explicit ReadExecutor(std::size_t threads);
-  ~ReadExecutor();  // waits for the reads in hand
+  ~ReadExecutor();  // finish()
   ReadExecutor(ReadExecutor const&) = delete;
   ReadExecutor& operator=(ReadExecutor const&) = delete;
 
   void run(std::function<void()> read);
+  // Waits for the reads in hand; from then on a read runs at once on the thread that hands it
+  // over. For shutting down: a pooled read brings its answer back to a connection's I/O
+  // executor, so its reads must be done before that executor's io_context is destroyed.
+  // Idempotent.
+  void finish();
   // Whether reads leave the thread that hands them over (so that their answers must be brought
   // back to the connection's thread).
   bool pooled() const { return pool_ != nullptr; }
 
  private:
   std::unique_ptr<boost::asio::thread_pool> pool_;
+  std::shared_mutex finishing_;  // shared while a read is handed to the pool
+  bool finished_ = false;
 };
 
 }  // namespace joldama::server

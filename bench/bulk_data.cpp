@@ -264,7 +264,7 @@ class Generator {
     replay(progress);
     sweep(now_);
     report_.referrals = static_cast<std::int64_t>(plans_.size());
-    auto counts = must(query(reader_, [](Store& s) {
+    auto counts = must(query(reader_, [](StoreReads& s) {
       return s.count_referrals_by_state(ReferralFilter{});
     }));
     for (auto const& [state, count] : counts) report_.by_state[state] = count;
@@ -273,8 +273,8 @@ class Generator {
 
  private:
   void load_reference() {
-    regions_ = must(query(reader_, [](Store& s) { return s.list_regions(); }));
-    auto const profiles = must(query(reader_, [](Store& s) { return s.list_profiles(); }));
+    regions_ = must(query(reader_, [](StoreReads& s) { return s.list_regions(); }));
+    auto const profiles = must(query(reader_, [](StoreReads& s) { return s.list_profiles(); }));
     for (auto const& cases : profile_cases()) {
       bool const known = std::any_of(profiles.begin(), profiles.end(),
                                      [&](Profile const& p) { return p.code == cases.profile; });
@@ -283,7 +283,7 @@ class Generator {
   }
 
   Actor actor_of(std::string const& login) {
-    auto user = must(query(reader_, [&](Store& s) { return s.find_user_by_login(login); }));
+    auto user = must(query(reader_, [&](StoreReads& s) { return s.find_user_by_login(login); }));
     if (!user) throw ScriptFailure{make_error(Errc::Internal, "the demo has no user " + login)};
     return user->actor();
   }
@@ -339,7 +339,7 @@ class Generator {
       filter.kind = OrganizationKind::Hospital;
       filter.profile = cases.profile;
       filter.route = Route::HighTech;
-      auto const hospitals = must(query(reader_, [&](Store& s) { return s.list_organizations(filter); }));
+      auto const hospitals = must(query(reader_, [&](StoreReads& s) { return s.list_organizations(filter); }));
       auto const chosen = std::find_if(hospitals.begin(), hospitals.end(), [&](Organization const& h) {
         return staff.contains(h.id);
       });

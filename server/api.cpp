@@ -123,7 +123,7 @@ Api::~Api() = default;
 
 Status Api::restore_login_failures() {
   auto const now = services_.clock.now();
-  auto stored = query(services_.reader, [&](Store& store) {
+  auto stored = query(services_.reader, [&](StoreReads& store) {
     return store.list_login_failures(login_throttle_.forget_before(now));
   });
   if (!stored) return stored.error();
@@ -240,7 +240,7 @@ void Api::on_connection_thread(std::shared_ptr<Exchange> const& exchange,
 }
 
 void Api::read(std::shared_ptr<Exchange> const& exchange,
-               std::function<Result<Response>(Store&)> work) {
+               std::function<Result<Response>(StoreReads&)> work) {
   read_then<Response>(exchange, std::move(work),
                       [this, exchange](Response& response) { reply(exchange, std::move(response)); });
 }
@@ -264,7 +264,7 @@ void Api::authenticate_then_handle(std::shared_ptr<Exchange> const& exchange) {
   auto const generation = sessions_.generation();
   read_then<std::optional<SessionCache::Entry>>(
       exchange,
-      [hash](Store& store) -> Result<std::optional<SessionCache::Entry>> {
+      [hash](StoreReads& store) -> Result<std::optional<SessionCache::Entry>> {
         auto session = store.find_session(hash);
         if (!session) return session.error();
         if (!*session) return std::optional<SessionCache::Entry>{};
@@ -353,7 +353,7 @@ void Api::reply(std::shared_ptr<Exchange> const& exchange, Response response) {
 }
 
 void Api::read_audited(std::shared_ptr<Exchange> const& exchange,
-                       std::function<Result<Audited>(Store&)> work) {
+                       std::function<Result<Audited>(StoreReads&)> work) {
   read_then<Audited>(exchange, std::move(work),
                      [this, exchange](Audited& read) { record_then_reply(exchange, read); });
 }
@@ -389,7 +389,7 @@ std::optional<IdempotencyRecord> Api::idempotency_for(Exchange const& exchange) 
       exchange.user->id, std::string{*key}, sha256_hex(fingerprint), {}, services_.clock.now()};
 }
 
-Result<std::optional<Response>> Api::replay(Store& store, IdempotencyRecord const& key) {
+Result<std::optional<Response>> Api::replay(StoreReads& store, IdempotencyRecord const& key) {
   auto found = store.find_idempotency(key.user_id, key.key);
   if (!found) return found.error();
   if (!*found) return std::optional<Response>{};
@@ -408,7 +408,7 @@ Status Api::remember(Store& store, IdempotencyRecord key, Response const& respon
   return store.insert_idempotency(key);
 }
 
-Result<Response> Api::metrics_response(Store& store) {
+Result<Response> Api::metrics_response(StoreReads& store) {
   auto counts = store.count_referrals_by_state(ReferralFilter{});
   if (!counts) return counts.error();
   Response response;
@@ -427,7 +427,7 @@ Result<JsonInput> Api::json_body(Exchange const& exchange) const {
   return JsonInput::parse(exchange.request.body);
 }
 
-Result<json::value> Api::user_json(Store& store, User const& user) const {
+Result<json::value> Api::user_json(StoreReads& store, User const& user) const {
   std::optional<Organization> organization;
   if (user.organization_id) {
     auto found = store.find_organization(*user.organization_id);

@@ -109,13 +109,14 @@ class Api final : public RequestHandler {
 
   // Runs `work` on a consistent read snapshot and replies with its response or error.
   void read(std::shared_ptr<Exchange> const& exchange,
-            std::function<Result<Response>(Store&)> work);
+            std::function<Result<Response>(StoreReads&)> work);
 
   // Runs `work` on a read snapshot (on the read executor), then `then` with what it found on
   // the connection's thread; an error, or an exception, is the answer instead. `work` may
   // outlive the handler that asks: it captures by value.
   template <class T>
-  void read_then(std::shared_ptr<Exchange> const& exchange, std::function<Result<T>(Store&)> work,
+  void read_then(std::shared_ptr<Exchange> const& exchange,
+                 std::function<Result<T>(StoreReads&)> work,
                  std::function<void(T&)> then);
 
   // An answer that shows patients' data, and the audit events of the reading that made it.
@@ -128,7 +129,7 @@ class Api final : public RequestHandler {
   // written, the answer is 503 and shows nothing: no read of a patient's record goes unrecorded,
   // even across a kill -9.
   void read_audited(std::shared_ptr<Exchange> const& exchange,
-                    std::function<Result<Audited>(Store&)> work);
+                    std::function<Result<Audited>(StoreReads&)> work);
 
   // Runs `work` as one write command on the single writer and answers with `present(outcome)`
   // once the batch holding it is durable. `work` does all the reading the answer needs, inside
@@ -155,13 +156,13 @@ class Api final : public RequestHandler {
   void flush();
 
   // The Prometheus text of the metrics, with the referrals by state read from `store`.
-  Result<Response> metrics_response(Store& store);
+  Result<Response> metrics_response(StoreReads& store);
 
   // The request body as a JSON object (415 unless declared as JSON, 400 unless valid).
   Result<JsonInput> json_body(Exchange const& exchange) const;
 
   // A user as the API shows it, with the organization's name.
-  Result<boost::json::value> user_json(Store& store, User const& user) const;
+  Result<boost::json::value> user_json(StoreReads& store, User const& user) const;
 
  private:
   void route_request(std::shared_ptr<Exchange> const& exchange);
@@ -169,7 +170,7 @@ class Api final : public RequestHandler {
   std::optional<IdempotencyRecord> idempotency_for(Exchange const& exchange) const;
   // Inside the transaction: the answer stored under the key, if it was used for this request;
   // IdempotencyKeyReused if it was used for another.
-  static Result<std::optional<Response>> replay(Store& store, IdempotencyRecord const& key);
+  static Result<std::optional<Response>> replay(StoreReads& store, IdempotencyRecord const& key);
   static Status remember(Store& store, IdempotencyRecord key, Response const& response);
   // The signed-in user of the request's token or cookie, read from the session cache or else
   // from the store (on the read executor), then the route's handler; Unauthenticated otherwise.
@@ -202,7 +203,7 @@ class Api final : public RequestHandler {
 
 template <class T>
 void Api::read_then(std::shared_ptr<Exchange> const& exchange,
-                    std::function<Result<T>(Store&)> work, std::function<void(T&)> then) {
+                    std::function<Result<T>(StoreReads&)> work, std::function<void(T&)> then) {
   reads_.run([this, exchange, work = std::move(work), then = std::move(then)] {
     guarded(exchange, [&] {
       auto found = std::make_shared<Result<T>>(query(services_.reader, work));

@@ -100,7 +100,7 @@ void change_user(Api& api, std::shared_ptr<Exchange> const& exchange) {
   if (password->empty()) return save(changes);
   // A new password is checked against the user's login: read it first.
   api.read_then<std::optional<User>>(
-      exchange, [id = *id](Store& store) { return store.find_user(id); },
+      exchange, [id = *id](StoreReads& store) { return store.find_user(id); },
       [&api, exchange, save, changes = std::move(changes),
        password = std::move(*password)](std::optional<User>& target) mutable {
         if (!target) return api.fail(exchange, make_error(Errc::NotFound, "no such user"));
@@ -117,7 +117,7 @@ void add_admin_routes(Api& api) {
   api.add({Method::Get, "/api/v1/users", Access::SignedIn, Body::None,
            "Every user, with whether they are disabled (administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [&api, exchange](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange](StoreReads& store) -> Result<Response> {
                auto users = api.services().accounts.users(store, exchange->actor());
                if (!users) return users.error();
                json::array items;
@@ -149,7 +149,7 @@ void add_admin_routes(Api& api) {
              auto before = query_integer(exchange->request, "before", 1, INT64_MAX);
              if (!before) return api.fail(exchange, before.error());
              filter.before_id = *before;
-             api.read(exchange, [&api, exchange, filter](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange, filter](StoreReads& store) -> Result<Response> {
                auto accesses =
                    api.services().lookup.patient_accesses(store, exchange->actor(), filter);
                if (!accesses) return accesses.error();

@@ -50,7 +50,7 @@ void add_audit_routes(Api& api) {
              }
              if (from) filter.from = start_of_local_day(*from);
              if (to) filter.before = end_of_local_day(*to) + std::chrono::milliseconds{1};
-             api.read(exchange, [&api, exchange, filter](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange, filter](StoreReads& store) -> Result<Response> {
                auto events = api.services().lookup.audit(store, exchange->actor(), filter);
                if (!events) return events.error();
                json::array items;
@@ -83,7 +83,7 @@ void add_audit_routes(Api& api) {
   api.add({Method::Get, "/api/v1/audit/verify", Access::SignedIn, Body::None,
            "Check the audit log's hash chain (administrators)",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [&api, exchange](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange](StoreReads& store) -> Result<Response> {
                auto check = api.services().lookup.verify_audit(store, exchange->actor());
                if (!check) return check.error();
                json::object out{{"ok", check->ok}, {"events", check->events}};

@@ -41,7 +41,7 @@ void read_notifications(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto after = query_integer(exchange->request, "after", 1, INT64_MAX);
   if (!after) return api.fail(exchange, after.error());
   api.read(exchange, [exchange, unread_only = unread == "true", limit = limit->value_or(30),
-                      after = *after](Store& store) -> Result<Response> {
+                      after = *after](StoreReads& store) -> Result<Response> {
     auto page = read_inbox(store, exchange->actor(), unread_only, after,
                            static_cast<std::size_t>(limit));
     if (!page) return page.error();

@@ -12,7 +12,7 @@ void add_operations_routes(Api& api) {
   api.add({Method::Get, "/healthz", Access::Public, Body::None,
            "200 {\"status\":\"ok\"} while the database answers",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [](Store& store) -> Result<Response> {
+             api.read(exchange, [](StoreReads& store) -> Result<Response> {
                if (auto regions = store.find_region("75"); !regions) return regions.error();
                return Api::json(200, boost::json::object{{"status", "ok"}});
              });
@@ -29,7 +29,7 @@ void add_operations_routes(Api& api) {
              if (token.empty() || !bearer || !constant_time_equal(*bearer, token)) {
                return api.fail(exchange, make_error(Errc::NotFound, "no such endpoint"));
              }
-             api.read(exchange, [&api](Store& store) { return api.metrics_response(store); });
+             api.read(exchange, [&api](StoreReads& store) { return api.metrics_response(store); });
            }});
   api.add({Method::Get, "/api/v1/openapi.json", Access::Public, Body::None,
            "This API described in OpenAPI 3.1", [&api](std::shared_ptr<Exchange> const& exchange) {

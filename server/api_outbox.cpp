@@ -48,7 +48,7 @@ void read_outbox_page(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto after = query_integer(exchange->request, "after", 1, INT64_MAX);
   if (!after) return api.fail(exchange, after.error());
   api.read(exchange, [exchange, state, limit = limit->value_or(50),
-                      after = *after](Store& store) -> Result<Response> {
+                      after = *after](StoreReads& store) -> Result<Response> {
     auto page =
         read_outbox(store, exchange->actor(), state, after, static_cast<std::size_t>(limit));
     if (!page) return page.error();

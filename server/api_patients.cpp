@@ -78,7 +78,7 @@ void add_patient_routes(Api& api) {
            [&api](std::shared_ptr<Exchange> const& exchange) {
              auto const actor = exchange->actor();
              api.read_audited(exchange, [&api, exchange,
-                                         actor](Store& store) -> Result<Api::Audited> {
+                                         actor](StoreReads& store) -> Result<Api::Audited> {
                auto patient = api.services().lookup.patient(store, actor, exchange->param("iin"));
                if (!patient) return patient.error();
                return Api::Audited{Api::json(200, to_json(*patient)),

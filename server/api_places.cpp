@@ -77,7 +77,7 @@ void add_place_routes(Api& api) {
              filter.only_free = free->value_or(false);
              filter.profile = query_text(request, "profile");
              filter.region = query_text(request, "region");
-             api.read(exchange, [filter](Store& store) -> Result<Response> {
+             api.read(exchange, [filter](StoreReads& store) -> Result<Response> {
                if (!filter.profile.empty()) {
                  auto profile = store.find_profile(filter.profile);
                  if (!profile) return profile.error();

@@ -36,7 +36,7 @@ void add_public_routes(Api& api) {
                return api.fail(exchange, make_error(Errc::Malformed, "give both code and iin"));
              }
              auto const peer = exchange->request.peer;
-             api.read_audited(exchange, [&api, code, iin, peer](Store& store) -> Result<Api::Audited> {
+             api.read_audited(exchange, [&api, code, iin, peer](StoreReads& store) -> Result<Api::Audited> {
                auto status = api.services().lookup.public_status(store, code, iin);
                if (!status) return status.error();
                // The patient (or whoever holds the code and the IIN) read the referral: a read

@@ -30,7 +30,7 @@ void add_quota_routes(Api& api) {
              if (*period) filter.period = static_cast<int>(**period);
              filter.region = query_text(exchange->request, "region");
              filter.profile = query_text(exchange->request, "profile");
-             api.read(exchange, [&api, exchange, filter](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange, filter](StoreReads& store) -> Result<Response> {
                auto quotas = api.services().lookup.quotas(store, exchange->actor(), filter);
                if (!quotas) return quotas.error();
                return quota_list(*quotas);

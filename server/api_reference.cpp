@@ -12,7 +12,7 @@ void add_reference_routes(Api& api) {
   api.add({Method::Get, "/api/v1/regions", Access::Public, Body::None,
            "The 20 regions with their KATO codes, names and population",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [](Store& store) -> Result<Response> {
+             api.read(exchange, [](StoreReads& store) -> Result<Response> {
                auto regions = store.list_regions();
                if (!regions) return regions.error();
                json::array items;
@@ -23,7 +23,7 @@ void add_reference_routes(Api& api) {
   api.add({Method::Get, "/api/v1/profiles", Access::Public, Body::None,
            "The care profiles with their names in Kazakh, Russian and English",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [](Store& store) -> Result<Response> {
+             api.read(exchange, [](StoreReads& store) -> Result<Response> {
                auto profiles = store.list_profiles();
                if (!profiles) return profiles.error();
                json::array items;
@@ -85,7 +85,7 @@ void add_reference_routes(Api& api) {
                                  validation_error("route", "must be planned or high_tech"));
                }
              }
-             api.read(exchange, [filter](Store& store) -> Result<Response> {
+             api.read(exchange, [filter](StoreReads& store) -> Result<Response> {
                if (!filter.profile.empty()) {
                  auto profile = store.find_profile(filter.profile);
                  if (!profile) return profile.error();
@@ -106,7 +106,7 @@ void add_reference_routes(Api& api) {
                return api.fail(exchange,
                                make_error(Errc::NotFound, "no organization has this id"));
              }
-             api.read(exchange, [id = *id](Store& store) -> Result<Response> {
+             api.read(exchange, [id = *id](StoreReads& store) -> Result<Response> {
                auto found = store.find_organization(id);
                if (!found) return found.error();
                if (!*found) return make_error(Errc::NotFound, "no organization has this id");

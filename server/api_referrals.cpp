@@ -223,7 +223,7 @@ void list_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto query = worklist_query(exchange->request, true);
   if (!query) return api.fail(exchange, query.error());
   api.read_audited(exchange, [&api, exchange, query = std::move(*query)](
-                                 Store& store) -> Result<Api::Audited> {
+                                 StoreReads& store) -> Result<Api::Audited> {
     auto const actor = exchange->actor();
     auto page = api.services().lookup.worklist(store, actor, query);
     if (!page) return page.error();
@@ -258,7 +258,7 @@ void count_referrals(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto query = worklist_query(exchange->request, false);
   if (!query) return api.fail(exchange, query.error());
   api.read_audited(exchange, [&api, exchange, query = std::move(*query)](
-                                 Store& store) -> Result<Api::Audited> {
+                                 StoreReads& store) -> Result<Api::Audited> {
     auto const actor = exchange->actor();
     auto counts = api.services().lookup.counts(store, actor, query);
     if (!counts) return counts.error();
@@ -286,7 +286,7 @@ void read_referral(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const id = parse_id(exchange->param("id"));
   if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
   auto const actor = exchange->actor();
-  api.read_audited(exchange, [&api, actor, id = *id](Store& store) -> Result<Api::Audited> {
+  api.read_audited(exchange, [&api, actor, id = *id](StoreReads& store) -> Result<Api::Audited> {
     auto view = api.services().lookup.referral(store, actor, id);
     if (!view) return view.error();
     return Api::Audited{
@@ -361,7 +361,7 @@ void upload_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
 void list_attachments(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const id = parse_id(exchange->param("id"));
   if (!id) return api.fail(exchange, make_error(Errc::NotFound, "no such referral"));
-  api.read(exchange, [&api, exchange, id = *id](Store& store) -> Result<Response> {
+  api.read(exchange, [&api, exchange, id = *id](StoreReads& store) -> Result<Response> {
     auto items = api.services().lookup.attachments(store, exchange->actor(), id);
     if (!items) return items.error();
     json::array out;
@@ -377,7 +377,7 @@ void download_attachment(Api& api, std::shared_ptr<Exchange> const& exchange) {
     return api.fail(exchange, make_error(Errc::NotFound, "no such attachment"));
   auto const actor = exchange->actor();
   api.read_audited(exchange, [&api, actor, id = *id,
-                              aid = *attachment_id](Store& store) -> Result<Api::Audited> {
+                              aid = *attachment_id](StoreReads& store) -> Result<Api::Audited> {
              auto attachment = api.services().lookup.attachment(store, actor, id, aid);
              if (!attachment) return attachment.error();
              AuditEvent event{api.services().clock.now(),

@@ -71,7 +71,7 @@ struct Names {
   std::map<std::string, LocalizedName, std::less<>> regions;
   std::map<std::string, LocalizedName, std::less<>> profiles;
 
-  static Result<Names> read(Store& store, Locale locale) {
+  static Result<Names> read(StoreReads& store, Locale locale) {
     Names names;
     names.locale = locale;
     auto regions = store.list_regions();
@@ -316,7 +316,7 @@ void add_report(Api& api, std::string path, std::string summary,
              auto request = report_request(exchange->request, allowed);
              if (!request) return api.fail(exchange, request.error());
              api.read(exchange, [&api, exchange, request = *request,
-                                 make](Store& store) -> Result<Response> {
+                                 make](StoreReads& store) -> Result<Response> {
                auto const actor = exchange->actor();
                auto report = make(api.services().reports, store, actor, request.filter);
                if (!report) return report.error();
@@ -340,35 +340,35 @@ void add_report_routes(Api& api) {
              "?region=&profile=&format=json|csv|xlsx (republican level, administrators; a "
              "commission its region)",
              {"period", "region", "profile"},
-             [](Reports const& r, Store& s, Actor const& a, ReportFilter const& f) {
+             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
                return r.quota_use(s, a, f);
              });
   add_report(api, "/api/v1/reports/waiting",
              "The waitlists by region and profile: length, median and longest wait in days; "
              "?region=&profile=&format=",
              {"region", "profile"},
-             [](Reports const& r, Store& s, Actor const& a, ReportFilter const& f) {
+             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
                return r.waiting(s, a, f);
              });
   add_report(api, "/api/v1/reports/stage-times",
              "Time spent in each stage left in ?from=&to= (days, at most five years): median "
              "and p90 in working days, the deadline, the share overdue; ?region=&format=",
              {"from", "to", "region"},
-             [](Reports const& r, Store& s, Actor const& a, ReportFilter const& f) {
+             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
                return r.stage_times(s, a, f);
              });
   add_report(api, "/api/v1/reports/reasons",
              "Reasons of rejection, decline, refusal and cancellation by code, given in "
              "?from=&to=; ?region=&format=",
              {"from", "to", "region"},
-             [](Reports const& r, Store& s, Actor const& a, ReportFilter const& f) {
+             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
                return r.reasons(s, a, f);
              });
   add_report(api, "/api/v1/reports/referrals",
              "Referrals per month of registration in ?from=&to=, by route and by what became "
              "of them; ?region=&profile=&format=",
              {"from", "to", "region", "profile"},
-             [](Reports const& r, Store& s, Actor const& a, ReportFilter const& f) {
+             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
                return r.referrals(s, a, f);
              });
 }

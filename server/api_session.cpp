@@ -49,7 +49,7 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
                                         "too many failed sign-ins; wait and try again"),
                              reservation.retry_after));
   }
-  auto user = query(services.reader, [&](Store& s) { return s.find_user_by_login(*login); });
+  auto user = query(services.reader, [&](StoreReads& s) { return s.find_user_by_login(*login); });
   if (!user) return api.fail(exchange, user.error());
 
   auto check = [&api, exchange, attempt = reservation.attempt, user = *user,
@@ -228,7 +228,7 @@ void add_session_routes(Api& api) {
        Csrf::Exempt})));
   api.add(open_before_password_change({Method::Get, "/api/v1/me", Access::SignedIn, Body::None, "The signed-in user",
            [&api](std::shared_ptr<Exchange> const& exchange) {
-             api.read(exchange, [&api, exchange](Store& store) -> Result<Response> {
+             api.read(exchange, [&api, exchange](StoreReads& store) -> Result<Response> {
                auto user = api.user_json(store, *exchange->user);
                if (!user) return user.error();
                return Api::json(200, *user);

@@ -36,7 +36,7 @@ App::~App() {
 Result<std::uint16_t> App::start() {
   if (auto s = api_.restore_login_failures(); !s) return s.error();
   // The days off administrators added, on top of the calendar file's.
-  auto restored = reader_.read([this](Store& store) -> Status {
+  auto restored = reader_.read([this](StoreReads& store) -> Status {
     auto days = store.list_announced_days_off();
     if (!days) return days.error();
     for (auto const& day : *days) calendar_.announce_day_off(day.date, day.description);

@@ -118,7 +118,7 @@ std::vector<DemoLogin> demo_logins() {
 Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
                        WorkingCalendar const& calendar, Icd10Catalogue const& diagnoses,
                        DeadlinePolicy const& policy) {
-  auto const empty = query(reader, [](Store& s) -> Result<bool> {
+  auto const empty = query(reader, [](StoreReads& s) -> Result<bool> {
     auto users = s.count_users();
     if (!users) return users.error();
     auto referrals = s.count_referrals_by_state(ReferralFilter{});
@@ -140,8 +140,8 @@ Result<bool> seed_demo(Transactor& writer, Reader& reader, Clock const& clock,
   Actor const system = Actor::system();
 
   try {
-    auto const regions = must(query(reader, [](Store& s) { return s.list_regions(); }));
-    auto const profiles = must(query(reader, [](Store& s) { return s.list_profiles(); }));
+    auto const regions = must(query(reader, [](StoreReads& s) { return s.list_regions(); }));
+    auto const profiles = must(query(reader, [](StoreReads& s) { return s.list_profiles(); }));
     auto const region_name = [&](std::string const& code) {
       for (auto const& r : regions) {
         if (r.code == code) return r.name.ru;

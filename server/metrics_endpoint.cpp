@@ -20,7 +20,7 @@ void MetricsEndpoint::handle(Request request, Respond respond, Dispatch) {
     if (path == "/healthz") return Api::json(200, boost::json::object{{"status", "ok"}});
     if (path != "/metrics") return Api::error_response(make_error(Errc::NotFound, "no such endpoint"));
     auto metrics = joldama::query(api_.services().reader,
-                         [&](Store& store) { return api_.metrics_response(store); });
+                         [&](StoreReads& store) { return api_.metrics_response(store); });
     if (!metrics) return Api::error_response(metrics.error());
     return std::move(*metrics);
   };

@@ -18,7 +18,7 @@ Result<std::unique_ptr<ReadPool>> ReadPool::open(std::filesystem::path const& pa
     pool->idle_.push_back(std::make_unique<Connection>(std::move(*db), pool->listings_, keys));
   }
   // Refuse a database the writer has not brought to this program's schema.
-  Status checked = pool->read([](Store&) { return ok(); });
+  Status checked = pool->read([](StoreReads&) { return ok(); });
   if (!checked) return checked.error();
   auto& db = pool->idle_.front()->db;
   auto version = db.prepare("PRAGMA user_version");

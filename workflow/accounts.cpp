@@ -110,7 +110,7 @@ Result<User> Accounts::create_user(Store& store, Actor const& by, UserDraft cons
   return user;
 }
 
-Result<std::vector<User>> Accounts::users(Store& store, Actor const& by) const {
+Result<std::vector<User>> Accounts::users(StoreReads& store, Actor const& by) const {
   if (auto s = require(by, Capability::ManageUsers); !s) return s.error();
   return store.list_users();
 }

@@ -57,7 +57,7 @@ class Accounts {
   Result<User> create_user(Store& store, Actor const& by, UserDraft const& draft) const;
 
   // Administrators list users (never their password hashes: the server does not show them).
-  Result<std::vector<User>> users(Store& store, Actor const& by) const;
+  Result<std::vector<User>> users(StoreReads& store, Actor const& by) const;
 
   // An administrator renames, disables or re-enables a user, or resets their password (which
   // the user must then change at their next sign-in). Disabling or a new password ends the

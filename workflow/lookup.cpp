@@ -148,14 +148,14 @@ WorklistCursor cursor_after(Referral const& referral, ListOrder order) {
                         key_in_order(referral, order)};
 }
 
-Result<Referral> Lookup::visible_referral(Store& store, Actor const& actor, Id id) const {
+Result<Referral> Lookup::visible_referral(StoreReads& store, Actor const& actor, Id id) const {
   auto found = store.find_referral(id);
   if (!found) return found.error();
   if (!*found || !can_see(actor, **found)) return not_found();
   return std::move(**found);
 }
 
-Result<ReferralView> Lookup::view(Store& store, Actor const& actor, SharedListing listing) const {
+Result<ReferralView> Lookup::view(StoreReads& store, Actor const& actor, SharedListing listing) const {
   ReferralView view;
   Referral const& r = listing->referral;
   view.overdue = r.overdue_at(clock_.now());
@@ -169,7 +169,7 @@ Result<ReferralView> Lookup::view(Store& store, Actor const& actor, SharedListin
   return view;
 }
 
-Result<ReferralView> Lookup::referral(Store& store, Actor const& actor, Id id) const {
+Result<ReferralView> Lookup::referral(StoreReads& store, Actor const& actor, Id id) const {
   auto listing = store.find_referral_listing(id);
   if (!listing) return listing.error();
   if (!*listing || !can_see(actor, (*listing)->referral)) return not_found();
@@ -181,14 +181,14 @@ Result<ReferralView> Lookup::referral(Store& store, Actor const& actor, Id id) c
   return result;
 }
 
-Result<ReferralView> Lookup::acted_on(Store& store, Actor const& actor, Id id) const {
+Result<ReferralView> Lookup::acted_on(StoreReads& store, Actor const& actor, Id id) const {
   auto listing = store.find_referral_listing(id);
   if (!listing) return listing.error();
   if (!*listing) return not_found();
   return view(store, actor, std::move(*listing));
 }
 
-Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,
+Result<WorklistPage> Lookup::worklist(StoreReads& store, Actor const& actor,
                                       WorklistQuery const& query) const {
   auto filter = filter_for(actor, query, clock_.now());
   if (!filter) return filter.error();
@@ -210,13 +210,13 @@ Result<WorklistPage> Lookup::worklist(Store& store, Actor const& actor,
 }
 
 Result<std::vector<std::pair<State, std::int64_t>>> Lookup::counts(
-    Store& store, Actor const& actor, WorklistQuery const& query) const {
+    StoreReads& store, Actor const& actor, WorklistQuery const& query) const {
   auto filter = filter_for(actor, query, clock_.now());
   if (!filter) return filter.error();
   return store.count_referrals_by_state(*filter);
 }
 
-Result<Patient> Lookup::patient(Store& store, Actor const& actor, std::string_view iin) const {
+Result<Patient> Lookup::patient(StoreReads& store, Actor const& actor, std::string_view iin) const {
   if (auto s = validate_iin(iin); !s) return s.error();
   auto found = store.find_patient_by_iin(iin);
   if (!found) return found.error();
@@ -228,7 +228,7 @@ Result<Patient> Lookup::patient(Store& store, Actor const& actor, std::string_vi
   return std::move(**found);
 }
 
-Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
+Result<PublicStatus> Lookup::public_status(StoreReads& store, std::string_view code,
                                            std::string_view iin) const {
   // One answer for every kind of mismatch, so the page cannot be used to probe codes or IINs.
   auto const missing = make_error(Errc::NotFound, "no referral matches this code and IIN");
@@ -267,7 +267,7 @@ Result<PublicStatus> Lookup::public_status(Store& store, std::string_view code,
   return status;
 }
 
-Result<std::vector<Quota>> Lookup::quotas(Store& store, Actor const& actor,
+Result<std::vector<Quota>> Lookup::quotas(StoreReads& store, Actor const& actor,
                                           QuotaFilter filter) const {
   if (auto s = require(actor, Capability::ReadQuotas); !s) return s.error();
   if (actor.role == Role::Commission) {
@@ -277,7 +277,7 @@ Result<std::vector<Quota>> Lookup::quotas(Store& store, Actor const& actor,
   return store.list_quotas(filter);
 }
 
-Result<std::vector<StoredAuditEvent>> Lookup::audit(Store& store, Actor const& actor,
+Result<std::vector<StoredAuditEvent>> Lookup::audit(StoreReads& store, Actor const& actor,
                                                     AuditFilter const& filter) const {
   if (auto s = require(actor, Capability::ReadAudit); !s) return s.error();
   if (filter.limit < 1 || filter.limit > 1000) {
@@ -287,7 +287,7 @@ Result<std::vector<StoredAuditEvent>> Lookup::audit(Store& store, Actor const& a
 }
 
 Result<std::vector<PatientAccessListing>> Lookup::patient_accesses(
-    Store& store, Actor const& actor, PatientAccessFilter const& filter) const {
+    StoreReads& store, Actor const& actor, PatientAccessFilter const& filter) const {
   if (auto s = require(actor, Capability::ReadPatientAccesses); !s) return s.error();
   if (filter.limit < 1 || filter.limit > 1000) {
     return validation_error("limit", "the page size is between 1 and 1000");
@@ -295,18 +295,18 @@ Result<std::vector<PatientAccessListing>> Lookup::patient_accesses(
   return store.list_patient_accesses(filter);
 }
 
-Result<AuditCheck> Lookup::verify_audit(Store& store, Actor const& actor) const {
+Result<AuditCheck> Lookup::verify_audit(StoreReads& store, Actor const& actor) const {
   if (auto s = require(actor, Capability::VerifyAudit); !s) return s.error();
   return store.verify_audit_chain();
 }
 
-Result<std::vector<AttachmentInfo>> Lookup::attachments(Store& store, Actor const& actor,
+Result<std::vector<AttachmentInfo>> Lookup::attachments(StoreReads& store, Actor const& actor,
                                                         Id referral_id) const {
   if (auto r = visible_referral(store, actor, referral_id); !r) return r.error();
   return store.list_attachments(referral_id);
 }
 
-Result<Attachment> Lookup::attachment(Store& store, Actor const& actor, Id referral_id,
+Result<Attachment> Lookup::attachment(StoreReads& store, Actor const& actor, Id referral_id,
                                       Id attachment_id) const {
   if (auto r = visible_referral(store, actor, referral_id); !r) return r.error();
   auto found = store.find_attachment(referral_id, attachment_id);

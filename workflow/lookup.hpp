@@ -61,50 +61,50 @@ class Lookup {
   explicit Lookup(Clock const& clock) : clock_(clock) {}
 
   // One referral with its allowed actions, queue position and history.
-  Result<ReferralView> referral(Store& store, Actor const& actor, Id id) const;
+  Result<ReferralView> referral(StoreReads& store, Actor const& actor, Id id) const;
 
   // The referral an actor has just acted on, as the action left it, even when the action took
   // it out of their scope (a hospital that declined a talon). Without history.
-  Result<ReferralView> acted_on(Store& store, Actor const& actor, Id id) const;
+  Result<ReferralView> acted_on(StoreReads& store, Actor const& actor, Id id) const;
 
   // A page of the actor's worklist in order: urgent first, then the longest in its state.
   // Validation: limit outside 1..200, an unknown state, search text over 100 characters.
-  Result<WorklistPage> worklist(Store& store, Actor const& actor, WorklistQuery const& query) const;
+  Result<WorklistPage> worklist(StoreReads& store, Actor const& actor, WorklistQuery const& query) const;
 
   // The number of the actor's referrals in each state, for the same filters.
-  Result<std::vector<std::pair<State, std::int64_t>>> counts(Store& store, Actor const& actor,
+  Result<std::vector<std::pair<State, std::int64_t>>> counts(StoreReads& store, Actor const& actor,
                                                              WorklistQuery const& query) const;
 
   // A patient the actor deals with (see patient_in_scope); NotFound otherwise, as for an IIN
   // nobody registered.
-  Result<Patient> patient(Store& store, Actor const& actor, std::string_view iin) const;
+  Result<Patient> patient(StoreReads& store, Actor const& actor, std::string_view iin) const;
 
   // The public status page: the same NotFound for a wrong code and for a wrong IIN.
-  Result<PublicStatus> public_status(Store& store, std::string_view code,
+  Result<PublicStatus> public_status(StoreReads& store, std::string_view code,
                                      std::string_view iin) const;
 
   // Quotas: the republican level and administrators see all, a commission its region's.
-  Result<std::vector<Quota>> quotas(Store& store, Actor const& actor, QuotaFilter filter) const;
+  Result<std::vector<Quota>> quotas(StoreReads& store, Actor const& actor, QuotaFilter filter) const;
 
   // The audit log, newest first: administrators and the republican level.
-  Result<std::vector<StoredAuditEvent>> audit(Store& store, Actor const& actor,
+  Result<std::vector<StoredAuditEvent>> audit(StoreReads& store, Actor const& actor,
                                               AuditFilter const& filter) const;
 
   // Doctors' accesses to records of patients from elsewhere, newest first: administrators.
-  Result<std::vector<PatientAccessListing>> patient_accesses(Store& store, Actor const& actor,
+  Result<std::vector<PatientAccessListing>> patient_accesses(StoreReads& store, Actor const& actor,
                                                              PatientAccessFilter const& filter) const;
 
   // Checks the audit log's hash chain: administrators only.
-  Result<AuditCheck> verify_audit(Store& store, Actor const& actor) const;
+  Result<AuditCheck> verify_audit(StoreReads& store, Actor const& actor) const;
 
-  Result<std::vector<AttachmentInfo>> attachments(Store& store, Actor const& actor,
+  Result<std::vector<AttachmentInfo>> attachments(StoreReads& store, Actor const& actor,
                                                   Id referral_id) const;
-  Result<Attachment> attachment(Store& store, Actor const& actor, Id referral_id,
+  Result<Attachment> attachment(StoreReads& store, Actor const& actor, Id referral_id,
                                 Id attachment_id) const;
 
  private:
-  Result<Referral> visible_referral(Store& store, Actor const& actor, Id id) const;
-  Result<ReferralView> view(Store& store, Actor const& actor, SharedListing listing) const;
+  Result<Referral> visible_referral(StoreReads& store, Actor const& actor, Id id) const;
+  Result<ReferralView> view(StoreReads& store, Actor const& actor, SharedListing listing) const;
 
   Clock const& clock_;
 };

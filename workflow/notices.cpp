@@ -76,7 +76,7 @@ Status must_be_staff(Actor const& reader) {
 
 }  // namespace
 
-Result<InboxPage> read_inbox(Store& store, Actor const& reader, bool unread_only,
+Result<InboxPage> read_inbox(StoreReads& store, Actor const& reader, bool unread_only,
                              std::optional<Id> before_id, std::size_t limit) {
   if (auto s = must_be_staff(reader); !s) return s.error();
   if (limit < 1 || limit > kMaxInboxPage) {

@@ -62,7 +62,7 @@ inline constexpr std::size_t kMaxInboxPage = 100;
 
 // Only the reader's own notices: a notice is read, and marked, by the account it was written
 // for and no other.
-Result<InboxPage> read_inbox(Store& store, Actor const& reader, bool unread_only,
+Result<InboxPage> read_inbox(StoreReads& store, Actor const& reader, bool unread_only,
                              std::optional<Id> before_id, std::size_t limit);
 Result<bool> mark_notice_read(Store& store, Actor const& reader, Id notice_id, Timestamp now);
 Status mark_inbox_read(Store& store, Actor const& reader, Timestamp now);

@@ -64,7 +64,7 @@ Status finish_delivery(Store& store, Id message_id, int attempt, DeliveryOutcome
   return store.save_delivery(message);
 }
 
-Result<OutboxPage> read_outbox(Store& store, Actor const& reader,
+Result<OutboxPage> read_outbox(StoreReads& store, Actor const& reader,
                                std::optional<DeliveryState> state, std::optional<Id> before_id,
                                std::size_t limit) {
   if (auto s = must_be_admin(reader); !s) return s.error();

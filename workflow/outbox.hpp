@@ -56,7 +56,7 @@ struct OutboxPage {
 inline constexpr std::size_t kMaxOutboxPage = 200;
 
 // The outbox, newest first: an administrator's only.
-Result<OutboxPage> read_outbox(Store& store, Actor const& reader,
+Result<OutboxPage> read_outbox(StoreReads& store, Actor const& reader,
                                std::optional<DeliveryState> state, std::optional<Id> before_id,
                                std::size_t limit);
 

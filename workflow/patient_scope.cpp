@@ -2,7 +2,7 @@
 
 namespace joldama {
 
-Result<bool> patient_in_scope(Store& store, Actor const& actor, Patient const& patient) {
+Result<bool> patient_in_scope(StoreReads& store, Actor const& actor, Patient const& patient) {
   switch (actor.role) {
     case Role::Doctor:
       if (!actor.organization_id) return false;

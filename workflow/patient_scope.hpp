@@ -11,6 +11,6 @@ namespace joldama {
 // Whether `actor` deals with `patient`: a doctor's organization registered or referred them, or
 // was granted access to their record with a reason; the patient lives in the commission's
 // region, or holds a talon at the hospital; the republican level and administrators see all.
-Result<bool> patient_in_scope(Store& store, Actor const& actor, Patient const& patient);
+Result<bool> patient_in_scope(StoreReads& store, Actor const& actor, Patient const& patient);
 
 }  // namespace joldama

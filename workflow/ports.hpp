@@ -1,7 +1,8 @@
 #pragma once
 // The ports through which the workflow reaches storage. storage/ implements them over SQLite;
 // the workflow never sees SQL. Every call made on a Store runs inside the caller's transaction,
-// so a command's reads and writes are all or nothing.
+// so a command's reads and writes are all or nothing. StoreReads is the read side alone, what a
+// read on a snapshot is given; Store adds the writes, what a command is given.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,55 +20,30 @@
 
 namespace joldama {
 
-class ReferenceData {
+// Every call that only reads: what a read on a snapshot (Reader) may ask, and what a command
+// reads inside its transaction.
+class StoreReads {
  public:
-  virtual ~ReferenceData() = default;
+  virtual ~StoreReads() = default;
+
+  // Reference data: regions, profiles, organizations.
   virtual Result<std::optional<Region>> find_region(std::string_view code) = 0;
   virtual Result<std::vector<Region>> list_regions() = 0;  // by code
   virtual Result<std::optional<Profile>> find_profile(std::string_view code) = 0;
   virtual Result<std::optional<Organization>> find_organization(Id id) = 0;
-  // The new organization's id, with a hospital's profiles and routes.
-  virtual Result<Id> insert_organization(Organization const& organization) = 0;
-  // Replaces what a hospital treats and the routes it receives patients by.
-  virtual Status save_hospital_profiles(Id organization_id,
-                                        std::vector<std::string> const& profiles,
-                                        EnumSet<Route> accepts) = 0;
-  // Where the patient finds the organization: its address and telephone, as the talon prints them.
-  virtual Status save_organization_contacts(Id organization_id, std::string const& address,
-                                            std::string const& phone) = 0;
-};
 
-class PlaceRepository {
- public:
-  virtual ~PlaceRepository() = default;
+  // The hospitals' planned places.
   // The day's places, if the hospital published any for the profile and day.
   virtual Result<std::optional<Places>> find_places(PlaceKey const& key) = 0;
-  // Inserts or replaces the counters; storage enforces booked <= capacity.
-  virtual Status save_places(Places const& places) = 0;
-};
 
-class PatientRepository {
- public:
-  virtual ~PatientRepository() = default;
+  // Patients.
   virtual Result<std::optional<Patient>> find_patient(Id id) = 0;
   virtual Result<std::optional<Patient>> find_patient_by_iin(std::string_view iin) = 0;
-  // The new patient's id; PatientExists when the IIN is already registered.
-  virtual Result<Id> insert_patient(Patient const& patient) = 0;
-  // Records a doctor's access to a patient's record; the new access's id.
-  virtual Result<Id> insert_patient_access(PatientAccess const& access) = 0;
   // How many accesses `user_id` asked for since `since` (found or not).
   virtual Result<std::int64_t> count_patient_accesses_since(Id user_id, Timestamp since) = 0;
-};
 
-class ReferralRepository {
- public:
-  virtual ~ReferralRepository() = default;
+  // Referrals.
   virtual Result<std::optional<Referral>> find_referral(Id id) = 0;
-  // The new referral's id; Duplicate when its code is taken.
-  virtual Result<Id> insert_referral(Referral const& referral) = 0;
-  // Writes `referral` only if the stored version is still `expected_version`; StaleVersion
-  // when another command changed it first. Never a silent overwrite.
-  virtual Status update_referral(Referral const& referral, std::int64_t expected_version) = 0;
   // Waitlisted referrals of the region and profile of `key` that wait for a quota of
   // `key.period` or earlier, in promotion order (urgent first, then longest waiting).
   virtual Result<std::vector<Id>> waitlist(QuotaKey const& key, std::size_t limit) = 0;
@@ -77,120 +53,50 @@ class ReferralRepository {
   virtual Result<std::vector<Id>> talons_past_validity(Timestamp now, std::size_t limit) = 0;
   // Referrals whose step deadline passed before `now` and that the sweep has not marked yet.
   virtual Result<std::vector<Id>> unmarked_overdue(Timestamp now, std::size_t limit) = 0;
-  // Records that the current step became overdue; not a new version (the state is unchanged).
-  virtual Status mark_overdue(Id referral_id, Timestamp since) = 0;
   // Referrals whose deadline is in [from, until] and not yet reminded of (that deadline), by
   // deadline, at most `limit`.
   virtual Result<std::vector<Id>> deadlines_to_remind(Timestamp from, Timestamp until,
                                                       std::size_t limit) = 0;
-  virtual Status mark_deadline_reminded(Id referral_id, Timestamp deadline) = 0;
   // Scheduled referrals admitted on `day` whose patient was not yet reminded of that day, by
   // id, at most `limit`.
   virtual Result<std::vector<Id>> admissions_to_remind(Date day, std::size_t limit) = 0;
-  virtual Status mark_admission_reminded(Id referral_id, Date day) = 0;
   // The patient's referral of `profile` that has not ended (is_terminal), if any.
   virtual Result<std::optional<ExistingReferral>> find_open_referral(Id patient_id,
                                                                      std::string_view profile) = 0;
-};
 
-class CalendarRepository {
- public:
-  virtual ~CalendarRepository() = default;
-  // Duplicate when the day was announced before.
-  virtual Status insert_announced_day_off(AnnouncedDayOff const& day) = 0;
+  // The calendar's announced days off.
   // By date.
   virtual Result<std::vector<AnnouncedDayOff>> list_announced_days_off() = 0;
   // The referrals whose deadline falls at or after `from`, by deadline.
   virtual Result<std::vector<Id>> deadlines_from(Timestamp from) = 0;
-};
 
-class QuotaRepository {
- public:
-  virtual ~QuotaRepository() = default;
+  // Quotas.
   virtual Result<std::optional<Quota>> find_quota(QuotaKey const& key) = 0;
-  // Inserts or replaces the counters; storage enforces reserved + used <= allocated.
-  virtual Status save_quota(Quota const& quota) = 0;
-};
 
-class Sequences {
- public:
-  virtual ~Sequences() = default;
-  // The next value (1, 2, …) of the named sequence. Values are never handed out twice.
-  virtual Result<std::int64_t> next_value(std::string_view name) = 0;
-};
-
-class AuditLog {
- public:
-  virtual ~AuditLog() = default;
-  // Appends to the hash-chained, append-only log.
-  virtual Status append_audit(AuditEvent const& event) = 0;
-  // Appends `events` in order; the same as appending each, with what they share done once.
-  virtual Status append_audit(std::vector<AuditEvent> const& events) {
-    for (auto const& event : events) {
-      if (auto s = append_audit(event); !s) return s;
-    }
-    return ok();
-  }
+  // The audit log.
   // Walks the whole chain and reports the first event that does not verify.
   virtual Result<AuditCheck> verify_audit_chain() = 0;
-};
 
-class AccountRepository {
- public:
-  virtual ~AccountRepository() = default;
+  // Accounts, sessions and the sign-in throttle.
   virtual Result<std::optional<User>> find_user(Id id) = 0;
   virtual Result<std::optional<User>> find_user_by_login(std::string_view login) = 0;
-  // The new user's id; Duplicate when the login is taken.
-  virtual Result<Id> insert_user(User const& user) = 0;
-  virtual Status update_user(User const& user) = 0;
   virtual Result<std::vector<User>> list_users() = 0;
   virtual Result<std::int64_t> count_users() = 0;
-
-  virtual Status insert_session(Session const& session) = 0;
   virtual Result<std::optional<Session>> find_session(std::string_view token_hash) = 0;
-  virtual Status touch_session(std::string_view token_hash, Timestamp at) = 0;
-  virtual Status set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) = 0;
-  virtual Status delete_session(std::string_view token_hash) = 0;
-  virtual Status delete_sessions_of(Id user_id) = 0;
-  // Ends every session of `user_id` but the one of `keep_token_hash`.
-  virtual Status delete_other_sessions(Id user_id, std::string_view keep_token_hash) = 0;
-  // Removes sessions whose absolute end passed or that were idle since before `idle_before`.
-  virtual Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) = 0;
-
   // The sign-in throttle's counters, kept so that a restart does not forgive failures: those
   // whose last failure came after `since`.
   virtual Result<std::vector<LoginFailures>> list_login_failures(Timestamp since) = 0;
-  // Inserts or replaces the counters of `failures.key`.
-  virtual Status save_login_failures(LoginFailures const& failures) = 0;
-  virtual Status delete_login_failures(std::string_view key) = 0;
-  // Forgets counters whose last failure came before `before`; returns how many.
-  virtual Result<std::int64_t> delete_login_failures_before(Timestamp before) = 0;
-};
 
-class AttachmentRepository {
- public:
-  virtual ~AttachmentRepository() = default;
-  virtual Result<Id> insert_attachment(Attachment const& attachment) = 0;
+  // Attachments.
   virtual Result<std::vector<AttachmentInfo>> list_attachments(Id referral_id) = 0;
   // The attachment with its bytes, if it belongs to `referral_id`.
   virtual Result<std::optional<Attachment>> find_attachment(Id referral_id, Id attachment_id) = 0;
-};
 
-class IdempotencyRepository {
- public:
-  virtual ~IdempotencyRepository() = default;
+  // Idempotency keys.
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(Id user_id,
                                                                     std::string_view key) = 0;
-  virtual Status insert_idempotency(IdempotencyRecord const& record) = 0;
-  // Forgets up to `limit` records made before `before` (a key that old is new again); returns
-  // how many.
-  virtual Result<std::int64_t> delete_idempotency_before(Timestamp before, int limit) = 0;
-};
 
-// Reads for worklists, lookups and reports. Scope comes in the filters, set by the workflow.
-class QueryRepository {
- public:
-  virtual ~QueryRepository() = default;
+  // Worklists, lookups and reports; scope comes in the filters, set by the workflow.
   virtual Result<std::vector<Organization>> list_organizations(
       OrganizationFilter const& filter) = 0;
   virtual Result<std::vector<Profile>> list_profiles() = 0;
@@ -218,20 +124,120 @@ class QueryRepository {
       PatientAccessFilter const& filter) = 0;
   // A referral's events except the reads of it, oldest first, with their actors' names.
   virtual Result<std::vector<ActedEvent>> referral_history(Id referral_id) = 0;
-};
 
-// The staff's inboxes.
-class NoticeRepository {
- public:
-  virtual ~NoticeRepository() = default;
+  // The staff's inboxes.
   // The ids of the active accounts the query names, by id.
   virtual Result<std::vector<Id>> active_staff(StaffQuery const& query) = 0;
-  virtual Status insert_notices(std::vector<Notice> const& notices) = 0;
   // A reader's notices, newest first, older than `before_id` when given.
   virtual Result<std::vector<NoticeListing>> list_notices(Id user_id, bool unread_only,
                                                           std::optional<Id> before_id,
                                                           std::size_t limit) = 0;
   virtual Result<NoticeSummary> notice_summary(Id user_id) = 0;
+
+  // The messages to patients, from the change that causes them to their delivery.
+  // Messages to try now: pending or failed, due by `now`, of the channels given; oldest due
+  // first, at most `limit`.
+  virtual Result<std::vector<OutboxMessage>> due_messages(Timestamp now, EnumSet<Channel> channels,
+                                                          std::size_t limit) = 0;
+  virtual Result<std::optional<OutboxMessage>> find_message(Id id) = 0;
+  // The outbox newest first, of one state when given, older than `before_id` when given.
+  virtual Result<std::vector<OutboxMessage>> list_messages(std::optional<DeliveryState> state,
+                                                           std::optional<Id> before_id,
+                                                           std::size_t limit) = 0;
+
+  // The reports' counters (workflow/report_counts.hpp), moved in the transaction of each change.
+  // The counters of the range, by region, profile, bucket and series.
+  virtual Result<std::vector<CounterValue>> read_counters(CounterRange const& range) = 0;
+};
+
+// One transaction's view of everything: the reads, and the writes only a command may make.
+class Store : public StoreReads {
+ public:
+  // Reference data: regions, profiles, organizations.
+  // The new organization's id, with a hospital's profiles and routes.
+  virtual Result<Id> insert_organization(Organization const& organization) = 0;
+  // Replaces what a hospital treats and the routes it receives patients by.
+  virtual Status save_hospital_profiles(Id organization_id,
+                                        std::vector<std::string> const& profiles,
+                                        EnumSet<Route> accepts) = 0;
+  // Where the patient finds the organization: its address and telephone, as the talon prints them.
+  virtual Status save_organization_contacts(Id organization_id, std::string const& address,
+                                            std::string const& phone) = 0;
+
+  // The hospitals' planned places.
+  // Inserts or replaces the counters; storage enforces booked <= capacity.
+  virtual Status save_places(Places const& places) = 0;
+
+  // Patients.
+  // The new patient's id; PatientExists when the IIN is already registered.
+  virtual Result<Id> insert_patient(Patient const& patient) = 0;
+  // Records a doctor's access to a patient's record; the new access's id.
+  virtual Result<Id> insert_patient_access(PatientAccess const& access) = 0;
+
+  // Referrals.
+  // The new referral's id; Duplicate when its code is taken.
+  virtual Result<Id> insert_referral(Referral const& referral) = 0;
+  // Writes `referral` only if the stored version is still `expected_version`; StaleVersion
+  // when another command changed it first. Never a silent overwrite.
+  virtual Status update_referral(Referral const& referral, std::int64_t expected_version) = 0;
+  // Records that the current step became overdue; not a new version (the state is unchanged).
+  virtual Status mark_overdue(Id referral_id, Timestamp since) = 0;
+  virtual Status mark_deadline_reminded(Id referral_id, Timestamp deadline) = 0;
+  virtual Status mark_admission_reminded(Id referral_id, Date day) = 0;
+
+  // The calendar's announced days off.
+  // Duplicate when the day was announced before.
+  virtual Status insert_announced_day_off(AnnouncedDayOff const& day) = 0;
+
+  // Quotas.
+  // Inserts or replaces the counters; storage enforces reserved + used <= allocated.
+  virtual Status save_quota(Quota const& quota) = 0;
+
+  // Sequences.
+  // The next value (1, 2, …) of the named sequence. Values are never handed out twice.
+  virtual Result<std::int64_t> next_value(std::string_view name) = 0;
+
+  // The audit log.
+  // Appends to the hash-chained, append-only log.
+  virtual Status append_audit(AuditEvent const& event) = 0;
+  // Appends `events` in order; the same as appending each, with what they share done once.
+  virtual Status append_audit(std::vector<AuditEvent> const& events) {
+    for (auto const& event : events) {
+      if (auto s = append_audit(event); !s) return s;
+    }
+    return ok();
+  }
+
+  // Accounts, sessions and the sign-in throttle.
+  // The new user's id; Duplicate when the login is taken.
+  virtual Result<Id> insert_user(User const& user) = 0;
+  virtual Status update_user(User const& user) = 0;
+  virtual Status insert_session(Session const& session) = 0;
+  virtual Status touch_session(std::string_view token_hash, Timestamp at) = 0;
+  virtual Status set_session_csrf(std::string_view token_hash, std::string_view csrf_hash) = 0;
+  virtual Status delete_session(std::string_view token_hash) = 0;
+  virtual Status delete_sessions_of(Id user_id) = 0;
+  // Ends every session of `user_id` but the one of `keep_token_hash`.
+  virtual Status delete_other_sessions(Id user_id, std::string_view keep_token_hash) = 0;
+  // Removes sessions whose absolute end passed or that were idle since before `idle_before`.
+  virtual Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) = 0;
+  // Inserts or replaces the counters of `failures.key`.
+  virtual Status save_login_failures(LoginFailures const& failures) = 0;
+  virtual Status delete_login_failures(std::string_view key) = 0;
+  // Forgets counters whose last failure came before `before`; returns how many.
+  virtual Result<std::int64_t> delete_login_failures_before(Timestamp before) = 0;
+
+  // Attachments.
+  virtual Result<Id> insert_attachment(Attachment const& attachment) = 0;
+
+  // Idempotency keys.
+  virtual Status insert_idempotency(IdempotencyRecord const& record) = 0;
+  // Forgets up to `limit` records made before `before` (a key that old is new again); returns
+  // how many.
+  virtual Result<std::int64_t> delete_idempotency_before(Timestamp before, int limit) = 0;
+
+  // The staff's inboxes.
+  virtual Status insert_notices(std::vector<Notice> const& notices) = 0;
   // Whether the reader had that notice (read or not); marks it read at `at` if unread.
   virtual Result<bool> mark_notice_read(Id user_id, Id notice_id, Timestamp at) = 0;
   virtual Status mark_all_notices_read(Id user_id, Timestamp at) = 0;
@@ -239,57 +245,21 @@ class NoticeRepository {
   virtual Status delete_notices_of(Id user_id) = 0;
   // Forgets at most `limit` notices written before `before`; how many it forgot.
   virtual Result<std::int64_t> delete_notices_before(Timestamp before, std::size_t limit) = 0;
-};
 
-// The messages to patients, from the change that causes them to their delivery.
-class OutboxRepository {
- public:
-  virtual ~OutboxRepository() = default;
+  // The messages to patients, from the change that causes them to their delivery.
   // Adds the messages, each with its id; one whose idempotency key is already there is left
   // out (a message is written once however often its cause is seen).
   virtual Status insert_messages(std::vector<OutboxMessage> const& messages) = 0;
-  // Messages to try now: pending or failed, due by `now`, of the channels given; oldest due
-  // first, at most `limit`.
-  virtual Result<std::vector<OutboxMessage>> due_messages(Timestamp now, EnumSet<Channel> channels,
-                                                          std::size_t limit) = 0;
-  virtual Result<std::optional<OutboxMessage>> find_message(Id id) = 0;
   // Saves a message's delivery: state, attempts, next attempt, last error, when sent.
   virtual Status save_delivery(OutboxMessage const& message) = 0;
-  // The outbox newest first, of one state when given, older than `before_id` when given.
-  virtual Result<std::vector<OutboxMessage>> list_messages(std::optional<DeliveryState> state,
-                                                           std::optional<Id> before_id,
-                                                           std::size_t limit) = 0;
   // Forgets at most `limit` messages delivered before `before`; how many it forgot.
   virtual Result<std::int64_t> delete_sent_messages_before(Timestamp before,
                                                            std::size_t limit) = 0;
-};
 
-// The reports' counters (workflow/report_counts.hpp), moved in the transaction of each change.
-class CounterRepository {
- public:
-  virtual ~CounterRepository() = default;
+  // The reports' counters (workflow/report_counts.hpp), moved in the transaction of each change.
   // Adds each delta to its counter (a new counter starts at 0); a counter back at 0 is removed.
   virtual Status add_to_counters(std::vector<CounterDelta> const& deltas) = 0;
-  // The counters of the range, by region, profile, bucket and series.
-  virtual Result<std::vector<CounterValue>> read_counters(CounterRange const& range) = 0;
 };
-
-// One transaction's view of everything.
-class Store : public ReferenceData,
-              public PlaceRepository,
-              public PatientRepository,
-              public ReferralRepository,
-              public QuotaRepository,
-              public CalendarRepository,
-              public Sequences,
-              public AuditLog,
-              public AccountRepository,
-              public AttachmentRepository,
-              public IdempotencyRepository,
-              public NoticeRepository,
-              public OutboxRepository,
-              public CounterRepository,
-              public QueryRepository {};
 
 // The signed checkpoints of the audit chain.
 class AuditAnchors {
@@ -338,9 +308,10 @@ class Transactor {
 // Runs read-only work on a consistent snapshot.
 class Reader {
  public:
-  using Work = std::function<Status(Store&)>;
+  using Work = std::function<Status(StoreReads&)>;
   virtual ~Reader() = default;
-  // Thread-safe; blocks until the work is done. Writes inside `work` fail.
+  // Thread-safe; blocks until the work is done. `work` sees the read side alone: a read cannot
+  // even name a write.
   virtual Status read(Work const& work) = 0;
 };
 
@@ -367,12 +338,12 @@ auto transact(Transactor& transactor, F&& work) -> std::invoke_result_t<F&, Stor
   return std::move(*produced);
 }
 
-// Runs read-only `work` (Store& -> Result<T>) and returns its result.
+// Runs read-only `work` (StoreReads& -> Result<T>) and returns its result.
 template <class F>
-auto query(Reader& reader, F&& work) -> std::invoke_result_t<F&, Store&> {
-  using R = std::invoke_result_t<F&, Store&>;
+auto query(Reader& reader, F&& work) -> std::invoke_result_t<F&, StoreReads&> {
+  using R = std::invoke_result_t<F&, StoreReads&>;
   std::optional<R> produced;
-  Status status = reader.read([&](Store& store) -> Status {
+  Status status = reader.read([&](StoreReads& store) -> Status {
     produced.emplace(work(store));
     if constexpr (std::is_same_v<R, Status>) {
       return *produced;

@@ -33,7 +33,7 @@ Date next_month(Date day) {
 
 // The counters of `report` for (region, profile) over the ranges, added together by series.
 Result<std::map<std::string, std::int64_t>> sum_by_series(
-    Store& store, std::string_view by_day, std::string_view by_month, std::string const& region,
+    StoreReads& store, std::string_view by_day, std::string_view by_month, std::string const& region,
     BucketRanges const& ranges) {
   std::map<std::string, std::int64_t> sums;
   auto add = [&](std::string_view report, std::pair<std::string, std::string> const& range)
@@ -122,7 +122,7 @@ BucketRanges split_into_buckets(Date from, Date to) {
   return ranges;
 }
 
-Status Reports::check(Store& store, Actor const& actor, ReportFilter& filter) const {
+Status Reports::check(StoreReads& store, Actor const& actor, ReportFilter& filter) const {
   // A commission without a region is refused here: it sees nothing, never the country.
   if (auto s = require(actor, Capability::ReadReports); !s) return s.error();
   if (actor.role == Role::Commission) {
@@ -155,7 +155,7 @@ Status Reports::check(Store& store, Actor const& actor, ReportFilter& filter) co
   return ok();
 }
 
-Result<QuotaUseReport> Reports::quota_use(Store& store, Actor const& actor,
+Result<QuotaUseReport> Reports::quota_use(StoreReads& store, Actor const& actor,
                                           ReportFilter filter) const {
   if (auto s = check(store, actor, filter); !s) return s.error();
   QuotaUseReport report;
@@ -198,7 +198,7 @@ Result<QuotaUseReport> Reports::quota_use(Store& store, Actor const& actor,
   return report;
 }
 
-Result<WaitingReport> Reports::waiting(Store& store, Actor const& actor,
+Result<WaitingReport> Reports::waiting(StoreReads& store, Actor const& actor,
                                        ReportFilter filter) const {
   if (auto s = check(store, actor, filter); !s) return s.error();
   WaitingReport report;
@@ -235,7 +235,7 @@ Result<WaitingReport> Reports::waiting(Store& store, Actor const& actor,
   return report;
 }
 
-Result<StageTimesReport> Reports::stage_times(Store& store, Actor const& actor,
+Result<StageTimesReport> Reports::stage_times(StoreReads& store, Actor const& actor,
                                               ReportFilter filter) const {
   if (auto s = check(store, actor, filter); !s) return s.error();
   StageTimesReport report{*filter.from, *filter.to, filter.region, {}};
@@ -268,7 +268,7 @@ Result<StageTimesReport> Reports::stage_times(Store& store, Actor const& actor,
   return report;
 }
 
-Result<ReasonsReport> Reports::reasons(Store& store, Actor const& actor,
+Result<ReasonsReport> Reports::reasons(StoreReads& store, Actor const& actor,
                                        ReportFilter filter) const {
   if (auto s = check(store, actor, filter); !s) return s.error();
   ReasonsReport report{*filter.from, *filter.to, filter.region, {}};
@@ -290,7 +290,7 @@ Result<ReasonsReport> Reports::reasons(Store& store, Actor const& actor,
   return report;
 }
 
-Result<ReferralsReport> Reports::referrals(Store& store, Actor const& actor,
+Result<ReferralsReport> Reports::referrals(StoreReads& store, Actor const& actor,
                                            ReportFilter filter) const {
   if (auto s = check(store, actor, filter); !s) return s.error();
   ReferralsReport report{*filter.from, *filter.to, filter.region, filter.profile, {}};

@@ -145,17 +145,17 @@ class Reports {
   // `region` when a commission asks for another region; Validation naming `region` or
   // `profile` for a code that does not exist, `to` for a range reversed or longer than five
   // years.
-  Result<QuotaUseReport> quota_use(Store& store, Actor const& actor, ReportFilter filter) const;
-  Result<WaitingReport> waiting(Store& store, Actor const& actor, ReportFilter filter) const;
-  Result<StageTimesReport> stage_times(Store& store, Actor const& actor,
+  Result<QuotaUseReport> quota_use(StoreReads& store, Actor const& actor, ReportFilter filter) const;
+  Result<WaitingReport> waiting(StoreReads& store, Actor const& actor, ReportFilter filter) const;
+  Result<StageTimesReport> stage_times(StoreReads& store, Actor const& actor,
                                        ReportFilter filter) const;
-  Result<ReasonsReport> reasons(Store& store, Actor const& actor, ReportFilter filter) const;
-  Result<ReferralsReport> referrals(Store& store, Actor const& actor, ReportFilter filter) const;
+  Result<ReasonsReport> reasons(StoreReads& store, Actor const& actor, ReportFilter filter) const;
+  Result<ReferralsReport> referrals(StoreReads& store, Actor const& actor, ReportFilter filter) const;
 
  private:
   // Checks the reader and the filter, narrows the region to the reader's scope, and fills the
   // default range.
-  Status check(Store& store, Actor const& actor, ReportFilter& filter) const;
+  Status check(StoreReads& store, Actor const& actor, ReportFilter& filter) const;
 
   Clock const& clock_;
   DeadlinePolicy const& policy_;

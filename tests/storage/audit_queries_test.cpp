@@ -83,7 +83,7 @@ class ReferralAuditTest : public ::testing::Test {
   // What the view shows, by sequence number.
   std::vector<std::int64_t> shown(Id referral_id, std::optional<std::int64_t> before,
                                   std::size_t limit) {
-    auto events = bureau.read([&](Store& s) {
+    auto events = bureau.read([&](StoreReads& s) {
       return s.list_audit(AuditFilter{referral_id, before, limit});
     });
     std::vector<std::int64_t> seqs;

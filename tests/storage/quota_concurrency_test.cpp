@@ -92,11 +92,11 @@ TEST_P(QuotaConcurrency, ExactlyKTalonsAndAnOrderedWaitlist) {
     }
   }
   std::sort(expected.begin(), expected.end(), waits_before);
-  auto const waitlist = bureau.read([&](Store& s) { return s.waitlist(key, 1000); });
+  auto const waitlist = bureau.read([&](StoreReads& s) { return s.waitlist(key, 1000); });
   ASSERT_EQ(waitlist->size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ((*waitlist)[i], expected[i].referral_id);
-    auto const position = bureau.read([&](Store& s) { return s.queue_position((*waitlist)[i]); });
+    auto const position = bureau.read([&](StoreReads& s) { return s.queue_position((*waitlist)[i]); });
     EXPECT_EQ(*position, static_cast<int>(i) + 1);
   }
 

@@ -63,7 +63,7 @@ TEST(ReferralScope, TheChecksAndTheListFiltersAgreeForEveryActor) {
     ReferralFilter filter;
     filter.limit = 1000;
     scope->narrow(filter);
-    auto const listed = bureau.read([&](Store& s) { return s.list_referrals(filter); });
+    auto const listed = bureau.read([&](StoreReads& s) { return s.list_referrals(filter); });
     ASSERT_TRUE(listed.has_value()) << listed.error().message;
     std::set<Id> in_list;
     for (auto const& row : *listed) {

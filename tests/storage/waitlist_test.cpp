@@ -54,19 +54,19 @@ TEST(Waitlist, StorageFollowsTheDeclaredOrderAcrossYearsAndRegions) {
       if (draws_on(w.waiting_for, quota)) expected.push_back(w.entry);
     }
     std::sort(expected.begin(), expected.end(), waits_before);
-    auto const listed = bureau.read([&](Store& s) { return s.waitlist(quota, 100); });
+    auto const listed = bureau.read([&](StoreReads& s) { return s.waitlist(quota, 100); });
     ASSERT_TRUE(listed.has_value()) << listed.error().message;
     std::vector<Id> expected_ids;
     for (auto const& e : expected) expected_ids.push_back(e.referral_id);
     EXPECT_EQ(*listed, expected_ids);
-    auto const first_two = bureau.read([&](Store& s) { return s.waitlist(quota, 2); });
+    auto const first_two = bureau.read([&](StoreReads& s) { return s.waitlist(quota, 2); });
     EXPECT_EQ(first_two->size(), std::min<std::size_t>(2, expected_ids.size()));
   }
   // The 2026 quota of Almaty: urgent waiters of both years first, then the routine ones by
   // how long they waited, so last year's routine waiters come before this year's.
   ASSERT_EQ(waiters.size(), 8U);
   auto const id = [&](std::size_t i) { return waiters[i].entry.referral_id; };
-  EXPECT_EQ(*bureau.read([&](Store& s) { return s.waitlist({2026, "75", "ophthalmology"}, 100); }),
+  EXPECT_EQ(*bureau.read([&](StoreReads& s) { return s.waitlist({2026, "75", "ophthalmology"}, 100); }),
             (std::vector<Id>{id(1), id(4), id(5), id(0), id(2), id(6)}));
 
   // A patient's place counts the waiters of the region and profile ahead in the same order.
@@ -76,7 +76,7 @@ TEST(Waitlist, StorageFollowsTheDeclaredOrderAcrossYearsAndRegions) {
     std::sort(line.begin(), line.end(), waits_before);
     for (std::size_t i = 0; i < line.size(); ++i) {
       auto const position =
-          bureau.read([&](Store& s) { return s.queue_position(line[i].referral_id); });
+          bureau.read([&](StoreReads& s) { return s.queue_position(line[i].referral_id); });
       ASSERT_TRUE(position.has_value());
       EXPECT_EQ(*position, std::optional<int>{static_cast<int>(i) + 1});
     }
@@ -84,7 +84,7 @@ TEST(Waitlist, StorageFollowsTheDeclaredOrderAcrossYearsAndRegions) {
   // No place for a referral that does not wait.
   auto const holder = bureau.referral_awaiting_republic("ophthalmology");
   ASSERT_TRUE(holder.has_value());
-  EXPECT_EQ(*bureau.read([&](Store& s) { return s.queue_position(holder->id); }), std::nullopt);
+  EXPECT_EQ(*bureau.read([&](StoreReads& s) { return s.queue_position(holder->id); }), std::nullopt);
 
   // A unit of 2026 goes to the first in that order.
   ASSERT_TRUE(bureau.set_quota({2026, "75", "ophthalmology"}, 1));

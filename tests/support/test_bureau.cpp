@@ -132,7 +132,7 @@ Result<Referral> TestBureau::act(Actor const& actor, Id referral_id, Action acti
 }
 
 Result<Referral> TestBureau::get(Id referral_id) {
-  return read([&](Store& s) -> Result<Referral> {
+  return read([&](StoreReads& s) -> Result<Referral> {
     auto found = s.find_referral(referral_id);
     if (!found) return found.error();
     if (!*found) return make_error(Errc::NotFound, "no such referral");
@@ -141,7 +141,7 @@ Result<Referral> TestBureau::get(Id referral_id) {
 }
 
 Result<Quota> TestBureau::quota(QuotaKey const& k) {
-  return read([&](Store& s) -> Result<Quota> {
+  return read([&](StoreReads& s) -> Result<Quota> {
     auto found = s.find_quota(k);
     if (!found) return found.error();
     if (!*found) return make_error(Errc::NotFound, "no such quota");
@@ -154,7 +154,7 @@ Result<Quota> TestBureau::set_quota(QuotaKey const& k, int allocated) {
 }
 
 Result<std::int64_t> TestBureau::count(std::string const& sql) {
-  return read([&](Store& s) -> Result<std::int64_t> {
+  return read([&](StoreReads& s) -> Result<std::int64_t> {
     auto& db = static_cast<storage::SqliteStore&>(s).database();
     auto statement = db.prepare(sql);
     if (!statement) return statement.error();

@@ -277,7 +277,7 @@ TEST_F(ServicesTest, AllocationMayNotDropBelowUsageAndRaisingItPromotesInOrder) 
     bureau.clock.advance(std::chrono::minutes{5});
   }
   auto const position = [&](Id id) {
-    return *bureau.read([&](Store& s) { return s.queue_position(id); });
+    return *bureau.read([&](StoreReads& s) { return s.queue_position(id); });
   };
   EXPECT_EQ(position(waiting[1]), 1);  // urgent first
   EXPECT_EQ(position(waiting[0]), 2);
@@ -332,7 +332,7 @@ TEST_F(ServicesTest, DistributingAThousandUnitsOverTwentyRegions) {
       bureau.write([&](Store& s) { return bureau.workflow.distribute(s, bureau.republic, plan); });
   ASSERT_TRUE(quotas.has_value()) << quotas.error().message;
   ASSERT_EQ(quotas->size(), 20u);
-  auto const regions = bureau.read([](Store& s) { return s.list_regions(); });
+  auto const regions = bureau.read([](StoreReads& s) { return s.list_regions(); });
   std::int64_t population = 0;
   for (auto const& r : *regions) population += r.population;
   int total = 0;

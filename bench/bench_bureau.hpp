@@ -7,7 +7,7 @@
 #include <memory>
 #include <string_view>
 
-#include "server/system_clock.hpp"
+#include "server/program/system_clock.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflow/lookup.hpp"

@@ -13,8 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "server/crypto.hpp"
-#include "server/demo_data.hpp"
+#include "server/security/crypto.hpp"
+#include "server/program/demo_data.hpp"
 #include "workflow/accounts.hpp"
 #include "workflow/services.hpp"
 #include "workflow/validation.hpp"

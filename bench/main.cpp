@@ -27,9 +27,9 @@
 #include "bench/bookings.hpp"
 #include "bench/patient_pool.hpp"
 #include "bench/sqlite_anchor.hpp"
-#include "server/command_line.hpp"
-#include "server/crypto.hpp"
-#include "server/system_clock.hpp"
+#include "server/program/command_line.hpp"
+#include "server/security/crypto.hpp"
+#include "server/program/system_clock.hpp"
 #include "storage/read_pool.hpp"
 #include "storage/writer.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/crypto.hpp"
+#include "server/security/crypto.hpp"
 #include "storage/audit_chain.hpp"
 #include "storage/read_pool.hpp"
 #include "storage/sqlite.hpp"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "server/http.hpp"
-#include "server/router.hpp"
+#include "server/transport/http.hpp"
+#include "server/transport/router.hpp"
 
 namespace joldama::fuzz {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/handler_support.hpp"
-#include "server/http.hpp"
+#include "server/api/handler_support.hpp"
+#include "server/transport/http.hpp"
 
 using namespace joldama;
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "server/json.hpp"
+#include "server/api/json.hpp"
 
 using namespace joldama;
 using Need = server::JsonInput::Need;

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/json.hpp"
-#include "server/router.hpp"
+#include "server/api/json.hpp"
+#include "server/transport/router.hpp"
 #include "tests/fuzz/fuzz_bureau.hpp"
 
 using namespace joldama;

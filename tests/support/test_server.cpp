@@ -8,8 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "server/crypto.hpp"
-#include "server/demo_data.hpp"
+#include "server/security/crypto.hpp"
+#include "server/program/demo_data.hpp"
 #include "tests/support/test_bureau.hpp"
 
 namespace joldama::testing {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "server/app.hpp"
-#include "server/config.hpp"
+#include "server/program/app.hpp"
+#include "server/program/config.hpp"
 #include "storage/audit_anchors.hpp"
 #include "storage/audit_keys.hpp"
 #include "storage/read_pool.hpp"

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <exception>
 
 #include "server/security/crypto.hpp"
+#include "server/api/idempotency.hpp"
 #include "server/api/metrics.hpp"
 #include "server/transport/static_files.hpp"
 
@@ -26,28 +26,6 @@ bool is_write(Method m) {
 
 bool is_api_path(std::string_view path) {
   return path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
-}
-
-std::string encode_response(Response const& response) {
-  json::array headers;
-  for (auto const& [name, value] : response.headers) headers.emplace_back(json::array{name, value});
-  return json::serialize(
-      json::object{{"status", response.status}, {"headers", headers}, {"body", response.body}});
-}
-
-std::optional<Response> decode_response(std::string_view text) {
-  boost::system::error_code ec;
-  auto const value = json::parse(text, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  auto const& o = value.as_object();
-  Response response;
-  response.status = static_cast<int>(o.at("status").as_int64());
-  for (auto const& pair : o.at("headers").as_array()) {
-    response.headers.emplace_back(std::string{pair.as_array()[0].as_string()},
-                                  std::string{pair.as_array()[1].as_string()});
-  }
-  response.body = std::string{o.at("body").as_string()};
-  return response;
 }
 
 }  // namespace
@@ -377,35 +355,9 @@ void Api::record_then_reply(std::shared_ptr<Exchange> const& exchange, Audited& 
 }
 
 std::optional<IdempotencyRecord> Api::idempotency_for(Exchange const& exchange) const {
-  auto const& request = exchange.request;
-  auto key = request.header("idempotency-key");  // its form was checked by route_request()
-  if (!key || !exchange.user) return std::nullopt;
-  // The request is what the key promises not to repeat: method, target, body and the headers
-  // that carry content.
-  auto const fingerprint = fmt::format("{} {}\n{}\n{}\n{}", to_string(request.method),
-                                       request.target, request.header("content-type").value_or(""),
-                                       request.header("x-filename").value_or(""), request.body);
-  return IdempotencyRecord{
-      exchange.user->id, std::string{*key}, sha256_hex(fingerprint), {}, services_.clock.now()};
-}
-
-Result<std::optional<Response>> Api::replay(StoreReads& store, IdempotencyRecord const& key) {
-  auto found = store.find_idempotency(key.user_id, key.key);
-  if (!found) return found.error();
-  if (!*found) return std::optional<Response>{};
-  if ((*found)->request_hash != key.request_hash) {
-    return make_error(Errc::IdempotencyKeyReused,
-                      "this Idempotency-Key was used for a different request");
-  }
-  auto replayed = decode_response((*found)->response);
-  if (!replayed) return make_error(Errc::Internal, "a stored response is unreadable");
-  replayed->set_header("idempotent-replayed", "true");
-  return std::optional<Response>{std::move(*replayed)};
-}
-
-Status Api::remember(Store& store, IdempotencyRecord key, Response const& response) {
-  key.response = encode_response(response);
-  return store.insert_idempotency(key);
+  // The key's form was checked by route_request().
+  if (!exchange.user) return std::nullopt;
+  return idempotency_record(exchange.request, exchange.user->id, services_.clock.now());
 }
 
 Result<Response> Api::metrics_response(StoreReads& store) {

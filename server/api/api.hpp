@@ -17,6 +17,7 @@
 
 #include "server/program/config.hpp"
 #include "server/transport/http.hpp"
+#include "server/api/idempotency.hpp"
 #include "server/api/json.hpp"
 #include "server/security/login_throttle.hpp"
 #include "server/security/password_hasher.hpp"
@@ -168,10 +169,6 @@ class Api final : public RequestHandler {
   void route_request(std::shared_ptr<Exchange> const& exchange);
   // The idempotency record to check and keep for this request, if it carries a key.
   std::optional<IdempotencyRecord> idempotency_for(Exchange const& exchange) const;
-  // Inside the transaction: the answer stored under the key, if it was used for this request;
-  // IdempotencyKeyReused if it was used for another.
-  static Result<std::optional<Response>> replay(StoreReads& store, IdempotencyRecord const& key);
-  static Status remember(Store& store, IdempotencyRecord key, Response const& response);
   // The signed-in user of the request's token or cookie, read from the session cache or else
   // from the store (on the read executor), then the route's handler; Unauthenticated otherwise.
   void authenticate_then_handle(std::shared_ptr<Exchange> const& exchange);
@@ -233,7 +230,7 @@ void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<
         shared->outcome.reset();  // the writer may run a command again; start afresh
         shared->response.reset();
         if (idempotency) {
-          auto replayed = replay(store, *idempotency);
+          auto replayed = replay_answer(store, *idempotency);
           if (!replayed) return replayed.error();
           if (*replayed) {
             shared->response = std::move(**replayed);
@@ -244,7 +241,7 @@ void Api::write(std::shared_ptr<Exchange> const& exchange, std::function<Result<
         if (!outcome) return outcome.error();
         if (idempotency) {
           auto response = present(*outcome);
-          if (auto s = remember(store, *idempotency, response); !s) return s;
+          if (auto s = keep_answer(store, *idempotency, response); !s) return s;
           shared->response = std::move(response);
         } else {
           shared->outcome = std::move(*outcome);

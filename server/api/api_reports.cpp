@@ -3,6 +3,7 @@
 // error, so that a typing mistake never silently widens a report.
 
 #include <array>
+#include <functional>
 
 #include "server/api/api.hpp"
 #include "server/api/handler_support.hpp"
@@ -306,7 +307,7 @@ Result<Response> present(ReferralsReport const& report, Format format, Names con
                        format, {table});
 }
 
-// Adds GET `path` answering with `make(reports, store, actor, filter)`, presented.
+// Adds GET `path` answering with the report `make` (a member of Reports), presented.
 template <class Make>
 void add_report(Api& api, std::string path, std::string summary,
                 std::initializer_list<std::string_view> filters, Make make) {
@@ -318,7 +319,8 @@ void add_report(Api& api, std::string path, std::string summary,
              api.read(exchange, [&api, exchange, request = *request,
                                  make](StoreReads& store) -> Result<Response> {
                auto const actor = exchange->actor();
-               auto report = make(api.services().reports, store, actor, request.filter);
+               auto report =
+                   std::invoke(make, api.services().reports, store, actor, request.filter);
                if (!report) return report.error();
                Names names;
                if (request.format != Format::Json) {
@@ -339,38 +341,23 @@ void add_report_routes(Api& api) {
              "Quota use by region and profile for ?period= (a year), with the months' moves; "
              "?region=&profile=&format=json|csv|xlsx (republican level, administrators; a "
              "commission its region)",
-             {"period", "region", "profile"},
-             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
-               return r.quota_use(s, a, f);
-             });
+             {"period", "region", "profile"}, &Reports::quota_use);
   add_report(api, "/api/v1/reports/waiting",
              "The waitlists by region and profile: length, median and longest wait in days; "
              "?region=&profile=&format=",
-             {"region", "profile"},
-             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
-               return r.waiting(s, a, f);
-             });
+             {"region", "profile"}, &Reports::waiting);
   add_report(api, "/api/v1/reports/stage-times",
              "Time spent in each stage left in ?from=&to= (days, at most five years): median "
              "and p90 in working days, the deadline, the share overdue; ?region=&format=",
-             {"from", "to", "region"},
-             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
-               return r.stage_times(s, a, f);
-             });
+             {"from", "to", "region"}, &Reports::stage_times);
   add_report(api, "/api/v1/reports/reasons",
              "Reasons of rejection, decline, refusal and cancellation by code, given in "
              "?from=&to=; ?region=&format=",
-             {"from", "to", "region"},
-             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
-               return r.reasons(s, a, f);
-             });
+             {"from", "to", "region"}, &Reports::reasons);
   add_report(api, "/api/v1/reports/referrals",
              "Referrals per month of registration in ?from=&to=, by route and by what became "
              "of them; ?region=&profile=&format=",
-             {"from", "to", "region", "profile"},
-             [](Reports const& r, StoreReads& s, Actor const& a, ReportFilter const& f) {
-               return r.referrals(s, a, f);
-             });
+             {"from", "to", "region", "profile"}, &Reports::referrals);
 }
 
 }  // namespace joldama::server

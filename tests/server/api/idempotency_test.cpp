@@ -1,6 +1,6 @@
 // Idempotency keys (server/api/idempotency.hpp): what a key promises not to repeat, and the
-// answer kept under it, read back exactly. The replay over HTTP, across servers' restarts and
-// with another request under the same key, is in api_security_test.cpp.
+// answer kept under it, read back exactly. The replay over HTTP, for a day, and with another
+// request under the same key is in api_security_test.cpp; across kill -9, in the torture.
 
 #include "server/api/idempotency.hpp"
 

@@ -40,6 +40,8 @@ TEST(ReadExecutor, FinishWaitsForTheReadsInHandAndLaterReadsRunAtOnce) {
     finished = true;
   }};
   // finish() cannot return while the read is held: it returns only after the read ends.
+  std::this_thread::yield();
+  EXPECT_FALSE(finished.load()) << "finish() returned while a read was held";
   may_end.set_value();
   finisher.join();
   EXPECT_TRUE(ended.load()) << "finish() returned before the read in hand was done";

@@ -41,7 +41,11 @@ test('an administrator sees the messages given up on, masked, and sends one agai
   await page.click('nav a[href="#/admin/outbox"]');
   await page.waitForSelector('html[lang="kk"] #outbox tbody tr');
   await page.selectOption('select[name="state"]', 'dead');
+  // The router draws the filtered page into a new <main> once the address has changed: until
+  // the old one goes, its table (of every state) is still there to be found.
+  let shownBefore = await page.$('#outbox');
   await page.click('main form button[type="submit"]');
+  await shownBefore.waitForElementState('hidden');
   await page.waitForSelector('#outbox tbody tr[data-state="dead"] button[data-retry]');
   const shown = await page.$$eval('#outbox tbody tr', (rows) => rows.map((r) => r.dataset.state));
   assert.ok(shown.every((s) => s === 'dead'), 'only the state asked for');
@@ -51,7 +55,9 @@ test('an administrator sees the messages given up on, masked, and sends one agai
   assert.deepEqual(await accessibilityProblems(page), []);
   await screenshot(page, 'admin-outbox-dead-kk');
 
+  shownBefore = await page.$('#outbox');
   await page.selectOption('#language', 'ru');
+  await shownBefore.waitForElementState('hidden');
   await page.waitForSelector('html[lang="ru"] #outbox tbody tr');
   const first = await page.getAttribute('#outbox tbody tr[data-state="dead"]', 'data-id');
   await page.click(`#outbox tbody tr[data-id="${first}"] button[data-retry]`);

@@ -41,6 +41,8 @@ class SqliteStore final : public Store {
 
   Status add_to_counters(std::vector<CounterDelta> const& deltas) override;
   Result<std::vector<CounterValue>> read_counters(CounterRange const& range) override;
+  Status save_waitlist(SummedWaitlist const& waitlist) override;
+  Result<std::vector<SummedWaitlist>> read_waitlists(WaitlistSelection const& selection) override;
 
   Status insert_messages(std::vector<OutboxMessage> const& messages) override;
   Result<std::vector<OutboxMessage>> due_messages(Timestamp now, EnumSet<Channel> channels,

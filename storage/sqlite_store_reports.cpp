@@ -16,6 +16,16 @@ INSERT INTO report_counters (report, region, profile, bucket, series, value)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
 ON CONFLICT (report, region, profile, bucket, series) DO UPDATE SET value = value + excluded.value
 )sql";
+constexpr char const* kSaveWaitlist = R"sql(
+INSERT INTO waitlist_summaries (region, profile, length, earliest_day, median_day)
+VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (region, profile) DO UPDATE SET
+  length = excluded.length, earliest_day = excluded.earliest_day, median_day = excluded.median_day
+)sql";
+constexpr char const* kForgetWaitlist = R"sql(
+DELETE FROM waitlist_summaries WHERE region = ?1 AND profile = ?2
+)sql";
+
 constexpr char const* kForgetZero = R"sql(
 DELETE FROM report_counters
 WHERE report = ?1 AND region = ?2 AND profile = ?3 AND bucket = ?4 AND series = ?5 AND value = 0
@@ -64,6 +74,48 @@ Result<std::vector<CounterValue>> SqliteStore::read_counters(CounterRange const&
     return CounterValue{
         CounterKey{range.report, row.text(0), row.text(1), row.text(2), row.text(3)},
         row.int64(4)};
+  });
+}
+
+Status SqliteStore::save_waitlist(SummedWaitlist const& waitlist) {
+  auto const& summary = waitlist.summary;
+  if (summary.length <= 0) {
+    auto forget = db_.prepare(kForgetWaitlist);
+    if (!forget) return forget.error();
+    forget->bind(1, waitlist.region).bind(2, waitlist.profile);
+    return forget->run();
+  }
+  if (!summary.earliest_joined || !summary.median_joined) {
+    return make_error(Errc::Internal, "a waitlist with waiters has a longest and a median wait");
+  }
+  auto save = db_.prepare(kSaveWaitlist);
+  if (!save) return save.error();
+  save->bind(1, waitlist.region)
+      .bind(2, waitlist.profile)
+      .bind(3, summary.length)
+      .bind(4, static_cast<std::int64_t>(summary.earliest_joined->time_since_epoch().count()))
+      .bind(5, static_cast<std::int64_t>(summary.median_joined->time_since_epoch().count()));
+  return save->run();
+}
+
+Result<std::vector<SummedWaitlist>> SqliteStore::read_waitlists(
+    WaitlistSelection const& selection) {
+  // Four shapes, each a statement of its own so that a given region or profile is a search of
+  // the primary key; the sums are the rows of kAllOfThem.
+  std::string sql =
+      "SELECT region, profile, length, earliest_day, median_day FROM waitlist_summaries WHERE ";
+  sql += selection.region ? "region = ?1" : "region <> ?3";
+  sql += selection.profile ? " AND profile = ?2" : " AND profile <> ?3";
+  sql += " ORDER BY region, profile";
+  auto s = db_.prepare(sql);
+  if (!s) return s.error();
+  if (selection.region) s->bind(1, *selection.region);
+  if (selection.profile) s->bind(2, *selection.profile);
+  if (!selection.region || !selection.profile) s->bind(3, kAllOfThem);
+  return query_all<SummedWaitlist>(*s, [](Statement const& row) -> Result<SummedWaitlist> {
+    return SummedWaitlist{row.text(0), row.text(1),
+                          WaitlistSummary{row.int64(2), Date{std::chrono::days{row.int64(3)}},
+                                          Date{std::chrono::days{row.int64(4)}}}};
   });
 }
 

@@ -148,6 +148,9 @@ class StoreReads {
   // The reports' counters (workflow/report_counts.hpp), moved in the transaction of each change.
   // The counters of the range, by region, profile, bucket and series.
   virtual Result<std::vector<CounterValue>> read_counters(CounterRange const& range) = 0;
+  // The waitlists of the selection that someone waits on, summed up, by region and profile.
+  virtual Result<std::vector<SummedWaitlist>> read_waitlists(
+      WaitlistSelection const& selection) = 0;
 };
 
 // One transaction's view of everything: the reads, and the writes only a command may make.
@@ -259,6 +262,8 @@ class Store : public StoreReads {
   // The reports' counters (workflow/report_counts.hpp), moved in the transaction of each change.
   // Adds each delta to its counter (a new counter starts at 0); a counter back at 0 is removed.
   virtual Status add_to_counters(std::vector<CounterDelta> const& deltas) = 0;
+  // Keeps the waitlist's summary as it now stands; an emptied list (length 0) is removed.
+  virtual Status save_waitlist(SummedWaitlist const& waitlist) = 0;
 };
 
 // The signed checkpoints of the audit chain.

@@ -174,51 +174,6 @@ WaitlistSummary summarize_waitlist(std::vector<CounterValue> const& joined_by_da
   return summary;
 }
 
-namespace {
-
-std::map<std::string, std::int64_t> summary_series(WaitlistSummary const& summary) {
-  std::map<std::string, std::int64_t> series;
-  if (summary.length == 0) return series;
-  series[std::string{counter::kWaitingLength}] = summary.length;
-  if (summary.earliest_joined) {
-    series[std::string{counter::kWaitingEarliest}] =
-        summary.earliest_joined->time_since_epoch().count();
-  }
-  if (summary.median_joined) {
-    series[std::string{counter::kWaitingMedian}] =
-        summary.median_joined->time_since_epoch().count();
-  }
-  return series;
-}
-
-}  // namespace
-
-std::vector<CounterDelta> waitlist_summary_deltas(std::string_view region, std::string_view profile,
-                                                  WaitlistSummary const& summary,
-                                                  std::vector<CounterValue> const& standing) {
-  std::map<std::string, std::int64_t> by;
-  for (auto const& [series, value] : summary_series(summary)) by[series] += value;
-  for (auto const& row : standing) by[row.key.series] -= row.value;
-  std::vector<CounterDelta> deltas;
-  for (auto const& [series, delta] : by) {
-    if (delta == 0) continue;
-    deltas.push_back(CounterDelta{CounterKey{std::string{counter::kWaitingSummary},
-                                             std::string{region}, std::string{profile}, "", series},
-                                  delta});
-  }
-  return deltas;
-}
-
-WaitlistSummary read_waitlist_summary(std::span<CounterValue const> rows) {
-  WaitlistSummary summary;
-  for (auto const& row : rows) {
-    if (row.key.series == counter::kWaitingLength) summary.length = row.value;
-    if (row.key.series == counter::kWaitingEarliest) summary.earliest_joined = Date{std::chrono::days{row.value}};
-    if (row.key.series == counter::kWaitingMedian) summary.median_joined = Date{std::chrono::days{row.value}};
-  }
-  return summary;
-}
-
 std::optional<int> deadline_working_days(State state, DeadlinePolicy const& policy) {
   // The deadline a stage runs under is the one the rows that enter it set.
   for (auto const& row : transition_table()) {

@@ -37,17 +37,9 @@ inline constexpr std::string_view kReasonsByMonth = "reasons_month";
 inline constexpr std::string_view kStagesByDay = "stages_day";
 inline constexpr std::string_view kStagesByMonth = "stages_month";
 // The waitlists as they stand: bucket the day a waiter joined ("YYYY-MM-DD"), series "".
+// Each list is also kept summed up (SummedWaitlist, one row per list), so that the report reads
+// one row per list whatever the days its waiters joined.
 inline constexpr std::string_view kWaiting = "waiting";
-// Each waitlist summed up from its kWaiting rows, kept beside them so that the report reads one
-// row per list and series whatever the days its waiters joined: bucket "", series
-// kWaitingLength (how many wait), kWaitingEarliest (the day the longest waiter joined) and
-// kWaitingMedian (the day joined of the waiter at the median wait), days as days since
-// 1970-01-01. A wait is the days since joining, so these days do not move until someone joins or
-// leaves.
-inline constexpr std::string_view kWaitingSummary = "waiting_summary";
-inline constexpr std::string_view kWaitingLength = "length";
-inline constexpr std::string_view kWaitingEarliest = "earliest";
-inline constexpr std::string_view kWaitingMedian = "median";
 }  // namespace counter
 
 // The region or profile of a counter that sums all of them.
@@ -111,22 +103,31 @@ Referral const* waitlist_joined_or_left(Referral const& before, Referral const& 
 std::vector<std::pair<std::string, std::string>> waitlists_counted_in(std::string_view region,
                                                                       std::string_view profile);
 
-// One waitlist summed up from its kWaiting rows (the day joined, how many joined that day).
+// One waitlist summed up from its kWaiting rows (the day joined, how many joined that day). A
+// wait is the days since joining, so these days do not move until someone joins or leaves.
 struct WaitlistSummary {
   std::int64_t length = 0;
   std::optional<Date> earliest_joined;  // the longest waiter's day
   std::optional<Date> median_joined;    // the day of the waiter at the median wait, nearest rank
+
+  friend bool operator==(WaitlistSummary const&, WaitlistSummary const&) = default;
 };
 WaitlistSummary summarize_waitlist(std::vector<CounterValue> const& joined_by_day);
 
-// The kWaitingSummary counters of one waitlist as `summary` says, given them as they stand
-// (`standing`: that list's kWaitingSummary rows): what to add to each, none zero.
-std::vector<CounterDelta> waitlist_summary_deltas(std::string_view region, std::string_view profile,
-                                                  WaitlistSummary const& summary,
-                                                  std::vector<CounterValue> const& standing);
+// A waitlist of a region (or kAllOfThem, the sum over every region) and a profile (likewise),
+// summed up; kept by storage as one row, written whenever someone joins or leaves.
+struct SummedWaitlist {
+  std::string region;
+  std::string profile;
+  WaitlistSummary summary;
+};
 
-// A list's summary as its kWaitingSummary rows hold it (the inverse of the above).
-WaitlistSummary read_waitlist_summary(std::span<CounterValue const> rows);
+// Which summed-up waitlists to read: of one region (kAllOfThem for the sums over every region)
+// when given, else of each region but not their sums; profiles likewise.
+struct WaitlistSelection {
+  std::optional<std::string> region;
+  std::optional<std::string> profile;
+};
 
 // How many working days a step may take, by the policy (none for a state without a deadline of
 // working days).

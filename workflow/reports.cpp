@@ -205,33 +205,34 @@ Result<WaitingReport> Reports::waiting(StoreReads& store, Actor const& actor,
   report.as_of = local_date(clock_.now());
   report.region = filter.region;
   report.profile = filter.profile;
-  CounterRange range{std::string{counter::kWaitingSummary}, std::nullopt, std::nullopt, "", ""};
-  if (!filter.region.empty()) range.region = filter.region;
-  if (!filter.profile.empty()) range.profile = filter.profile;
-  auto counted = store.read_counters(range);
-  if (!counted) return counted.error();
-
-  // Each list's summary: rows come by region, then profile.
-  auto const days_since = [&report](std::optional<Date> joined) -> std::optional<int> {
-    if (!joined) return std::nullopt;
-    return static_cast<int>(std::max<std::int64_t>(0, (report.as_of - *joined).count()));
-  };
+  // The lists the report shows (each region and profile of the filter, not their sums), then
+  // the one total: the sum over what the filter leaves open.
+  WaitlistSelection shown;
+  if (!filter.region.empty()) shown.region = filter.region;
+  if (!filter.profile.empty()) shown.profile = filter.profile;
+  auto lists = store.read_waitlists(shown);
+  if (!lists) return lists.error();
   std::string const total_region = region_or_all(filter.region);
   std::string const total_profile = region_or_all(filter.profile);
-  report.total = WaitingRow{total_region, total_profile, 0, std::nullopt, std::nullopt};
-  for (auto first = counted->begin(); first != counted->end();) {
-    auto last = std::find_if(first, counted->end(), [&first](CounterValue const& row) {
-      return row.key.region != first->key.region || row.key.profile != first->key.profile;
-    });
-    WaitlistSummary const summary = read_waitlist_summary(std::span<CounterValue const>{first, last});
-    WaitingRow row{first->key.region, first->key.profile, summary.length,
-                   days_since(summary.median_joined), days_since(summary.earliest_joined)};
-    first = last;
-    if (row.length <= 0) continue;
-    if (row.region == total_region && row.profile == total_profile) report.total = row;
-    if (row.region == kAllOfThem || row.profile == kAllOfThem) continue;
-    report.rows.push_back(std::move(row));
+  auto total = store.read_waitlists(WaitlistSelection{total_region, total_profile});
+  if (!total) return total.error();
+
+  auto const row_of = [&report](std::string region, std::string profile,
+                                WaitlistSummary const& summary) {
+    auto const days_since = [&report](std::optional<Date> joined) -> std::optional<int> {
+      if (!joined) return std::nullopt;
+      return static_cast<int>(std::max<std::int64_t>(0, (report.as_of - *joined).count()));
+    };
+    return WaitingRow{std::move(region), std::move(profile), summary.length,
+                      days_since(summary.median_joined), days_since(summary.earliest_joined)};
+  };
+  report.rows.reserve(lists->size());
+  for (auto& list : *lists) {
+    if (list.summary.length <= 0) continue;
+    report.rows.push_back(row_of(std::move(list.region), std::move(list.profile), list.summary));
   }
+  report.total = row_of(total_region, total_profile,
+                        total->empty() ? WaitlistSummary{} : total->front().summary);
   return report;
 }
 

@@ -21,18 +21,16 @@ namespace {
 constexpr std::size_t kMaxJustificationChars = 4000;
 
 // Sums up again, from their rows by the day joined, the waitlists a waiter has just joined or
-// left (their kWaitingSummary counters), in the transaction of the change.
+// left, in the transaction of the change.
 Status sum_up_waitlists_of(Store& store, Referral const& waiter) {
   for (auto const& [region, profile] : waitlists_counted_in(waiter.patient_region, waiter.profile)) {
     auto by_day = store.read_counters(
         CounterRange{std::string{counter::kWaiting}, region, profile, "0", "~"});
     if (!by_day) return by_day.error();
-    auto standing = store.read_counters(
-        CounterRange{std::string{counter::kWaitingSummary}, region, profile, "", ""});
-    if (!standing) return standing.error();
-    auto const deltas =
-        waitlist_summary_deltas(region, profile, summarize_waitlist(*by_day), *standing);
-    if (auto s = store.add_to_counters(deltas); !s) return s;
+    if (auto s = store.save_waitlist(SummedWaitlist{region, profile, summarize_waitlist(*by_day)});
+        !s) {
+      return s;
+    }
   }
   return ok();
 }

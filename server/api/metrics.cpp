@@ -60,6 +60,16 @@ void Metrics::observe(std::string_view route, std::string_view method, int statu
   histogram.sum += seconds;
 }
 
+void Metrics::sweep_done(SweepReport const& report) {
+  std::lock_guard lock{mutex_};
+  ++sweeps_;
+  swept_["expired"] += report.expired.size();
+  swept_["overdue"] += report.overdue.size();
+  swept_["promoted"] += report.promoted.size();
+  swept_["reminded"] += report.reminded.size();
+  swept_["admissions_reminded"] += report.admissions_reminded.size();
+}
+
 std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& referrals_by_state,
                             Transactor const& engine) const {
   std::string out;
@@ -95,6 +105,14 @@ std::string Metrics::render(std::vector<std::pair<State, std::int64_t>> const& r
       if (s == state) count = n;
     }
     out += fmt::format("joldama_referrals{{state=\"{}\"}} {}\n", to_string(state), count);
+  }
+  describe(out, "joldama_sweeps_total", "counter",
+           "Passes of the deadline sweep finished since the server started.");
+  out += fmt::format("joldama_sweeps_total {}\n", sweeps_);
+  describe(out, "joldama_swept_referrals_total", "counter",
+           "Referrals the deadline sweep acted on, by what it did.");
+  for (auto const& [what, count] : swept_) {
+    out += fmt::format("joldama_swept_referrals_total{{action=\"{}\"}} {}\n", what, count);
   }
   EngineFigures figures{out};
   engine.report_figures(figures);

@@ -13,6 +13,7 @@
 
 #include "workflow/enums.hpp"
 #include "workflow/ports.hpp"
+#include "workflow/services.hpp"
 
 namespace joldama::server {
 
@@ -21,6 +22,8 @@ class Metrics {
   // `route` and `method` must outlive the metrics (the router's patterns, literals): they are
   // kept as views, so that counting a request allocates nothing.
   void observe(std::string_view route, std::string_view method, int status, double seconds);
+  // Counts a finished pass of the deadline sweep and what it did.
+  void sweep_done(SweepReport const& report);
 
   // The exposition, with the referral counts by state taken at scrape time and what the
   // storage engine reports of itself.
@@ -39,6 +42,8 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string_view, std::string_view, int>, std::uint64_t> requests_;
   std::map<std::string_view, Histogram> latency_;
+  std::uint64_t sweeps_ = 0;
+  std::map<std::string_view, std::uint64_t> swept_;  // by what the sweep did
 };
 
 }  // namespace joldama::server

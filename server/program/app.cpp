@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include "server/api/metrics.hpp"
+
 namespace joldama::server {
 
 namespace {
@@ -162,6 +164,7 @@ void App::sweep_loop() {
   while (!stopping_) {
     lock.unlock();
     auto report = sweep_now();
+    if (report) api_.metrics().sweep_done(*report);
     if (!report) {
       fmt::print(stderr, "joldama: the deadline sweep failed: {}\n", report.error().message);
     } else if (!report->expired.empty() || !report->overdue.empty()) {

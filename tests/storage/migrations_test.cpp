@@ -297,7 +297,7 @@ TEST(Migrations, Version20CountsTheReferralsTheWaitlistsAndTheReasonsAlreadyTher
   EXPECT_EQ(counter("report = 'reasons_month' AND region = '*' AND bucket = '2026-04'"), 1);
 }
 
-TEST(Migrations, Version21SumsUpTheWaitlistsAsTheWorkflowDoes) {
+TEST(Migrations, Versions21And22SumUpTheWaitlistsAsTheWorkflowDoes) {
   TempDir old_dir;
   auto opened = Database::open(old_dir.file("v20.db"), Database::Access::ReadWrite);
   ASSERT_TRUE(opened.has_value());
@@ -321,39 +321,39 @@ TEST(Migrations, Version21SumsUpTheWaitlistsAsTheWorkflowDoes) {
         "INSERT INTO report_counters VALUES ('waiting', '{}', '{}', '{}', '', {})",
         row.key.region, row.key.profile, row.key.bucket, row.value)));
   }
+  // 21 sums each list up into three counters, 22 moves them into a row of the list's own.
+  ASSERT_TRUE(migrate(*db, 21));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM report_counters WHERE report = 'waiting_summary'"),
+            6);
   ASSERT_TRUE(migrate(*db));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM report_counters WHERE report = 'waiting_summary'"),
+            0);
   auto const summed = [&](std::string const& region, std::string const& profile) {
     std::vector<CounterValue> list;
     for (auto const& row : rows) {
       if (row.key.region == region && row.key.profile == profile) list.push_back(row);
     }
-    std::map<std::string, std::int64_t> expected;
-    for (auto const& delta : waitlist_summary_deltas(region, profile, summarize_waitlist(list), {})) {
-      expected[delta.key.series] = delta.by;
-    }
-    return expected;
+    return summarize_waitlist(list);
   };
-  auto const stored = [&](std::string const& region, std::string const& profile) {
-    std::map<std::string, std::int64_t> got;
+  auto const stored = [&](std::string const& region,
+                          std::string const& profile) -> std::optional<WaitlistSummary> {
     auto s = db->prepare(
-        "SELECT series, value FROM report_counters WHERE report = 'waiting_summary' AND "
-        "region = ?1 AND profile = ?2 AND bucket = ''");
+        "SELECT length, earliest_day, median_day FROM waitlist_summaries WHERE region = ?1 AND "
+        "profile = ?2");
     EXPECT_TRUE(s.has_value());
     s->bind(1, region).bind(2, profile);
-    while (s->step().value()) got[s->text(0)] = s->int64(1);
-    return got;
+    if (!s->step().value()) return std::nullopt;
+    return WaitlistSummary{s->int64(0), Date{std::chrono::days{s->int64(1)}},
+                           Date{std::chrono::days{s->int64(2)}}};
   };
   EXPECT_EQ(stored("75", "oncology"), summed("75", "oncology"));
   EXPECT_EQ(stored("71", "oncology"), summed("71", "oncology"));
-  EXPECT_EQ(stored("75", "oncology").at("length"), 5);
-  EXPECT_EQ(stored("75", "oncology").at("median"),
-            parse_date("2026-02-10")->time_since_epoch().count());
-  EXPECT_EQ(stored("71", "oncology").at("median"),
-            parse_date("2026-02-20")->time_since_epoch().count())
+  EXPECT_EQ(stored("75", "oncology")->length, 5);
+  EXPECT_EQ(stored("75", "oncology")->median_joined, parse_date("2026-02-10"));
+  EXPECT_EQ(stored("71", "oncology")->median_joined, parse_date("2026-02-20"))
       << "4 waiting: the 2nd counted from the latest joined";
-  EXPECT_EQ(stored("71", "oncology").at("earliest"),
-            parse_date("2025-12-30")->time_since_epoch().count());
-  EXPECT_TRUE(stored("73", "cardiology").empty());
+  EXPECT_EQ(stored("71", "oncology")->earliest_joined, parse_date("2025-12-30"));
+  EXPECT_EQ(stored("73", "cardiology"), std::nullopt) << "no one waits there";
 }
 
 TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {

@@ -18,6 +18,8 @@ template <class S>
 concept CanMoveACounter =
     requires(S& s, std::vector<CounterDelta> const& d) { s.add_to_counters(d); };
 template <class S>
+concept CanSaveAWaitlist = requires(S& s, SummedWaitlist const& w) { s.save_waitlist(w); };
+template <class S>
 concept CanStartASession = requires(S& s, Session const& session) { s.insert_session(session); };
 template <class S>
 concept CanTakeATicket = requires(S& s) { s.next_value("talon-2026"); };
@@ -29,11 +31,13 @@ concept CanReadTheCounters = requires(S& s, CounterRange const& r) { s.read_coun
 static_assert(!CanUpdateAReferral<StoreReads>);
 static_assert(!CanAppendToTheAudit<StoreReads>);
 static_assert(!CanMoveACounter<StoreReads>);
+static_assert(!CanSaveAWaitlist<StoreReads>);
 static_assert(!CanStartASession<StoreReads>);
 static_assert(!CanTakeATicket<StoreReads>);
 static_assert(CanReadAReferral<StoreReads> && CanReadTheCounters<StoreReads>);
 
 static_assert(CanUpdateAReferral<Store> && CanAppendToTheAudit<Store> && CanMoveACounter<Store> &&
+              CanSaveAWaitlist<Store> &&
               CanStartASession<Store> && CanTakeATicket<Store>);
 static_assert(CanReadAReferral<Store> && std::is_base_of_v<StoreReads, Store>);
 

@@ -165,33 +165,7 @@ TEST(ReportCounts, AWaitlistSummedUpHasItsLengthItsLongestWaiterAndItsMedianByNe
       << "an even number waiting";
 }
 
-TEST(ReportCounts, AWaitlistsSummaryRowsMoveByTheDifferenceAndVanishWhenItEmpties) {
-  WaitlistSummary const before{3, day("2026-01-05"), day("2026-02-10")};
-  auto const standing = [](WaitlistSummary const& s) {
-    std::vector<CounterValue> rows;
-    for (auto const& delta : waitlist_summary_deltas("75", "oncology", s, {})) {
-      rows.push_back(CounterValue{delta.key, delta.by});
-    }
-    return rows;
-  };
-  auto const stored = standing(before);
-  ASSERT_EQ(stored.size(), 3u);
-  EXPECT_EQ(read_waitlist_summary(stored).length, 3);
-  EXPECT_EQ(read_waitlist_summary(stored).earliest_joined, day("2026-01-05"));
-  EXPECT_EQ(read_waitlist_summary(stored).median_joined, day("2026-02-10"));
-
-  WaitlistSummary const after{4, day("2026-01-05"), day("2026-02-27")};
-  auto const moved = by_name(waitlist_summary_deltas("75", "oncology", after, stored));
-  EXPECT_EQ(moved, (std::map<std::string, std::int64_t>{
-                       {"waiting_summary 75 oncology  length", 1},
-                       {"waiting_summary 75 oncology  median", 17}}))
-      << "the earliest day is unchanged: no delta for it";
-
-  auto const emptied = by_name(waitlist_summary_deltas("75", "oncology", {}, stored));
-  EXPECT_EQ(emptied.size(), 3u);
-  for (auto const& row : stored) {
-    EXPECT_EQ(emptied.at("waiting_summary 75 oncology  " + row.key.series), -row.value);
-  }
+TEST(ReportCounts, AWaiterIsCountedInTheirListAndInTheSumsOverRegionsAndProfiles) {
   EXPECT_EQ(waitlists_counted_in("75", "oncology"),
             (std::vector<std::pair<std::string, std::string>>{
                 {"75", "oncology"}, {"75", "*"}, {"*", "oncology"}, {"*", "*"}}));

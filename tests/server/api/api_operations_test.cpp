@@ -89,6 +89,19 @@ TEST(Operations, HealthAndMetrics) {
   EXPECT_NE(text.find("\n# TYPE joldama_writer_queue gauge\n"), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_commands_total{outcome=\"ok\"} "), std::string::npos);
   EXPECT_NE(text.find("\njoldama_writer_commands_total{outcome=\"failed\"} "), std::string::npos);
+
+  // The deadline sweep's passes, counted once each is done (the first runs as the server
+  // starts), with what it did.
+  std::string swept;
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    swept = anonymous.get("/metrics", {{"authorization", std::string{"Bearer "} + kMetricsToken}})
+                .body;
+    if (swept.find("\njoldama_sweeps_total 0\n") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  EXPECT_NE(swept.find("\njoldama_sweeps_total 1\n"), std::string::npos) << swept;
+  EXPECT_NE(swept.find("\n# TYPE joldama_swept_referrals_total counter\n"), std::string::npos);
+  EXPECT_NE(swept.find("\njoldama_swept_referrals_total{action=\"overdue\"} "), std::string::npos);
 }
 
 TEST(Operations, MetricsOnAnAddressOfTheirOwnAndNotOnTheMainOne) {

@@ -366,11 +366,20 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
   EXPECT_EQ(reported(all), expected);
   EXPECT_EQ(all.at("total").at("length").as_int64(), static_cast<std::int64_t>(everyone.size()));
   EXPECT_EQ(all.at("total").at("median_days").as_int64(), *nearest_rank(everyone, 0.5));
-  // The report reads each list's summary; a list emptied leaves none behind.
+  // The report reads each list's summary; a list emptied leaves none behind, and every list
+  // with waiters has one.
   EXPECT_EQ(rows_of(server.db_path,
-                    "SELECT count(*) FROM report_counters AS s WHERE s.report = 'waiting_summary' "
-                    "AND NOT EXISTS (SELECT 1 FROM report_counters AS w WHERE w.report = "
-                    "'waiting' AND w.region = s.region AND w.profile = s.profile)",
+                    "SELECT count(*) FROM waitlist_summaries AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                    "report_counters AS w WHERE w.report = 'waiting' AND w.region = s.region AND "
+                    "w.profile = s.profile)",
+                    1)
+                .at(0)
+                .at(0),
+            "0");
+  EXPECT_EQ(rows_of(server.db_path,
+                    "SELECT count(DISTINCT w.region || ' ' || w.profile) FROM report_counters AS w "
+                    "WHERE w.report = 'waiting' AND NOT EXISTS (SELECT 1 FROM waitlist_summaries "
+                    "AS s WHERE w.region = s.region AND w.profile = s.profile)",
                     1)
                 .at(0)
                 .at(0),
@@ -390,8 +399,8 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
   auto const after = report("republic", "/api/v1/reports/waiting");
   EXPECT_FALSE(reported(after).contains("75 neurosurgery"));
   EXPECT_EQ(rows_of(server.db_path,
-                    "SELECT count(*) FROM report_counters WHERE report = 'waiting_summary' AND "
-                    "region = '75' AND profile = 'neurosurgery'",
+                    "SELECT count(*) FROM waitlist_summaries WHERE region = '75' AND "
+                    "profile = 'neurosurgery'",
                     1)
                 .at(0)
                 .at(0),

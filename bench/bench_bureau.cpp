@@ -4,7 +4,7 @@
 
 namespace joldama::bench {
 
-BenchBureau::BenchBureau(storage::Database db, WorkingCalendar const& calendar,
+BenchBureau::BenchBureau(storage::SqliteDatabase db, WorkingCalendar const& calendar,
                          Icd10Catalogue const& icd10, DeadlinePolicy const& policy)
     : db_(std::move(db)),
       store_(db_),
@@ -15,7 +15,7 @@ Result<std::unique_ptr<BenchBureau>> BenchBureau::open(std::filesystem::path con
                                                        WorkingCalendar const& calendar,
                                                        Icd10Catalogue const& icd10,
                                                        DeadlinePolicy const& policy) {
-  auto db = storage::Database::open(path, storage::Database::Access::ReadWrite);
+  auto db = storage::SqliteDatabase::open(path, storage::SqliteDatabase::Access::ReadWrite);
   if (!db) return db.error();
   return std::make_unique<BenchBureau>(std::move(*db), calendar, icd10, policy);
 }

@@ -43,13 +43,13 @@ class BenchBureau {
     return done;
   }
 
-  BenchBureau(storage::Database db, WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
+  BenchBureau(storage::SqliteDatabase db, WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
               DeadlinePolicy const& policy);
   BenchBureau(BenchBureau const&) = delete;
   BenchBureau& operator=(BenchBureau const&) = delete;
 
  private:
-  storage::Database db_;
+  storage::SqliteDatabase db_;
   storage::SqliteStore store_;
   server::SystemClock clock_;
   Workflow workflow_;

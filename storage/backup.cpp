@@ -24,11 +24,11 @@ Result<BackupReport> backup_database(std::filesystem::path const& source,
   auto const partial = std::filesystem::path{destination.string() + ".partial"};
   std::filesystem::remove(partial, ec);
 
-  auto from = Database::open(source, Database::Access::ReadOnly);
+  auto from = SqliteDatabase::open(source, SqliteDatabase::Access::ReadOnly);
   if (!from) return from.error();
   BackupReport report;
   {
-    auto to = Database::open(partial, Database::Access::ReadWrite);
+    auto to = SqliteDatabase::open(partial, SqliteDatabase::Access::ReadWrite);
     if (!to) return to.error();
     sqlite3_backup* backup = sqlite3_backup_init(to->handle(), "main", from->handle(), "main");
     if (!backup) return to->error(sqlite3_errcode(to->handle()), "starting the backup");

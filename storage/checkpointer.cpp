@@ -10,14 +10,14 @@ namespace joldama::storage {
 Result<std::unique_ptr<Checkpointer>> Checkpointer::start(std::filesystem::path const& path,
                                                           int threshold_frames, int nice) {
   // A small cache: copying pages needs none of them twice.
-  auto db = Database::open(path, Database::Access::ReadWrite, 1024);
+  auto db = SqliteDatabase::open(path, SqliteDatabase::Access::ReadWrite, 1024);
   if (!db) return db.error();
   // This connection never writes, so it never checkpoints on its own either.
   if (auto s = db->exec("PRAGMA wal_autocheckpoint = 0"); !s) return s.error();
   return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*db), threshold_frames, nice));
 }
 
-Checkpointer::Checkpointer(Database db, int threshold_frames, int nice)
+Checkpointer::Checkpointer(SqliteDatabase db, int threshold_frames, int nice)
     : db_(std::move(db)),
       threshold_frames_(threshold_frames),
       nice_(nice),

@@ -52,13 +52,13 @@ class Checkpointer {
   Counts counts() const;
 
  private:
-  Checkpointer(Database db, int threshold_frames, int nice);
+  Checkpointer(SqliteDatabase db, int threshold_frames, int nice);
   void run();
   // Copies what it can of the log into the database on `connection` (passive), counts the
   // checkpoint by what SQLite answered, and reports a failure as `whose` checkpoint.
   void checkpoint(sqlite3* connection, char const* whose);
 
-  Database db_;
+  SqliteDatabase db_;
   int const threshold_frames_;
   int const nice_;
   mutable std::mutex mutex_;

@@ -13,7 +13,7 @@ Result<std::unique_ptr<ReadPool>> ReadPool::open(std::filesystem::path const& pa
                                                  AuditKeys const* keys) {
   std::unique_ptr<ReadPool> pool{new ReadPool};
   for (std::size_t i = 0; i < std::max<std::size_t>(connections, 1); ++i) {
-    auto db = Database::open(path, Database::Access::ReadOnly);
+    auto db = SqliteDatabase::open(path, SqliteDatabase::Access::ReadOnly);
     if (!db) return db.error();
     pool->idle_.push_back(std::make_unique<Connection>(std::move(*db), pool->listings_, keys));
   }

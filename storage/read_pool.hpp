@@ -30,9 +30,9 @@ class ReadPool final : public Reader {
 
  private:
   struct Connection {
-    Connection(Database database, ListingCache& listings, AuditKeys const* keys)
+    Connection(SqliteDatabase database, ListingCache& listings, AuditKeys const* keys)
         : db(std::move(database)), store(db, &listings, keys) {}
-    Database db;
+    SqliteDatabase db;
     SqliteStore store;
   };
 

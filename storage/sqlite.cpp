@@ -36,107 +36,63 @@ Errc errc_for(int rc) {
 
 // --- Statement ---------------------------------------------------------------------------------
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)),
-      stmt_(std::exchange(other.stmt_, nullptr)),
-      cached_(other.cached_),
-      bind_error_(other.bind_error_) {}
-
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    release();
-    db_ = std::exchange(other.db_, nullptr);
-    stmt_ = std::exchange(other.stmt_, nullptr);
-    cached_ = other.cached_;
-    bind_error_ = other.bind_error_;
-  }
-  return *this;
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
 }
 
-Statement::~Statement() {
-  release();
+void SqliteStatement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = 0;
+  changes_ = 0;
 }
 
-void Statement::release() {
-  if (!stmt_) return;
-  if (cached_) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  } else {
-    sqlite3_finalize(stmt_);
-  }
-  stmt_ = nullptr;
+void SqliteStatement::bind_int64(int index, std::int64_t value) {
+  remember(sqlite3_bind_int64(stmt_, index, value));
 }
 
-Statement& Statement::bind(int index, std::int64_t value) {
-  int const rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+void SqliteStatement::bind_text(int index, std::string_view text) {
+  remember(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-Statement& Statement::bind(int index, std::string_view text) {
-  int const rc =
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+void SqliteStatement::bind_blob(int index, std::string_view bytes) {
+  remember(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
 }
 
-Statement& Statement::bind_blob(int index, std::string_view bytes) {
-  int const rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+void SqliteStatement::bind_null(int index) {
+  remember(sqlite3_bind_null(stmt_, index));
 }
 
-Statement& Statement::bind_null(int index) {
-  int const rc = sqlite3_bind_null(stmt_, index);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
-}
-
-Result<bool> Statement::step() {
-  if (bind_error_ != 0) return db_->error(bind_error_, "binding a parameter");
+Result<bool> SqliteStatement::step() {
+  if (bind_error_ != 0) return sqlite_error(db_, bind_error_, "binding a parameter");
   int const rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return db_->error(rc, sqlite3_sql(stmt_));
-}
-
-Status Statement::run() {
-  for (;;) {
-    auto row = step();
-    if (!row) return row.error();
-    if (!*row) return ok();
+  if (rc == SQLITE_DONE) {
+    changes_ = sqlite3_changes64(db_);
+    return false;
   }
+  return sqlite_error(db_, rc, sqlite3_sql(stmt_));
 }
 
-bool Statement::is_null(int column) const {
+bool SqliteStatement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::int64(int column) const {
+std::int64_t SqliteStatement::int64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-std::string Statement::text(int column) const {
+std::string SqliteStatement::text(int column) const {
   auto const* data = sqlite3_column_blob(stmt_, column);
   auto const size = sqlite3_column_bytes(stmt_, column);
   return data ? std::string{static_cast<char const*>(data), static_cast<std::size_t>(size)}
               : std::string{};
 }
 
-std::optional<std::int64_t> Statement::optional_int64(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return int64(column);
-}
-
-std::optional<std::string> Statement::optional_text(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return text(column);
-}
-
 // --- Database ----------------------------------------------------------------------------------
 
-Result<Database> Database::open(std::filesystem::path const& path, Access access, int cache_kib) {
+Result<SqliteDatabase> SqliteDatabase::open(std::filesystem::path const& path, Access access, int cache_kib) {
   // Once per process, before SQLite starts: no global memory statistics, which would take a
   // process-wide lock on every allocation of every connection.
   static int const configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -145,7 +101,7 @@ Result<Database> Database::open(std::filesystem::path const& path, Access access
   int const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
                     (access == Access::ReadWrite ? SQLITE_OPEN_CREATE : 0);
   int const rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
-  Database db{handle};
+  SqliteDatabase db{handle};
   if (rc != SQLITE_OK) {
     return make_error(errc_for(rc),
                       fmt::format("cannot open database {}: {}", path.string(),
@@ -173,12 +129,12 @@ Result<Database> Database::open(std::filesystem::path const& path, Access access
   return db;
 }
 
-Database::Database(Database&& other) noexcept
+SqliteDatabase::SqliteDatabase(SqliteDatabase&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {
   other.cache_.clear();
 }
 
-Database& Database::operator=(Database&& other) noexcept {
+SqliteDatabase& SqliteDatabase::operator=(SqliteDatabase&& other) noexcept {
   if (this != &other) {
     close();
     db_ = std::exchange(other.db_, nullptr);
@@ -188,20 +144,19 @@ Database& Database::operator=(Database&& other) noexcept {
   return *this;
 }
 
-Database::~Database() {
+SqliteDatabase::~SqliteDatabase() {
   close();
 }
 
-void Database::close() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-  cache_.clear();
+void SqliteDatabase::close() {
+  cache_.clear();  // finalizes every statement, before the connection closes
   if (db_) {
     sqlite3_close_v2(db_);
     db_ = nullptr;
   }
 }
 
-Status Database::exec(std::string_view sql) {
+Status SqliteDatabase::exec(std::string_view sql) {
   std::string const text{sql};
   char* message = nullptr;
   int const rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
@@ -211,42 +166,33 @@ Status Database::exec(std::string_view sql) {
   return make_error(errc_for(sqlite3_extended_errcode(db_)), detail);
 }
 
-Status Database::run(std::string_view sql) {
-  auto statement = prepare(sql);
-  if (!statement) return statement.error();
-  return statement->run();
-}
-
-Result<Statement> Database::prepare(std::string_view sql) {
+Result<Statement> SqliteDatabase::prepare(std::string_view sql) {
   std::string key{sql};
-  if (auto it = cache_.find(key); it != cache_.end()) return Statement{this, it->second, true};
+  if (auto it = cache_.find(key); it != cache_.end()) return Statement{it->second.get()};
   sqlite3_stmt* stmt = nullptr;
   int const rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return error(rc, fmt::format("preparing `{}`", sql));
-  cache_.emplace(std::move(key), stmt);
-  return Statement{this, stmt, true};
+  auto const kept =
+      cache_.emplace(std::move(key), std::make_unique<SqliteStatement>(db_, stmt)).first;
+  return Statement{kept->second.get()};
 }
 
-std::int64_t Database::last_insert_rowid() const {
-  return sqlite3_last_insert_rowid(db_);
-}
-
-int Database::changes() const {
-  return sqlite3_changes(db_);
-}
-
-std::int64_t Database::total_changes() const {
+std::int64_t SqliteDatabase::total_changes() const {
   return sqlite3_total_changes64(db_);
 }
 
-bool Database::in_transaction() const {
+bool SqliteDatabase::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
 
-Error Database::error(int rc, std::string_view context) const {
-  int const code = db_ ? sqlite3_extended_errcode(db_) : rc;
-  auto const* message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+Error SqliteDatabase::error(int rc, std::string_view context) const {
+  return sqlite_error(db_, rc, context);
+}
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view context) {
+  int const code = db ? sqlite3_extended_errcode(db) : rc;
+  auto const* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   auto const errc = errc_for(code != 0 ? code : rc);
   if (errc == Errc::StorageFull) {
     return make_error(errc, fmt::format("the disk is full: nothing of this request was saved; "

@@ -30,6 +30,7 @@ constexpr char const* kInsertOrganization = R"sql(
 INSERT INTO organizations (name, kind, level, region, accepts_planned, accepts_high_tech,
                            address, phone)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+RETURNING id
 )sql";
 constexpr char const* kSetContacts = R"sql(
 UPDATE organizations SET address = ?2, phone = ?3 WHERE id = ?1
@@ -68,11 +69,13 @@ INSERT INTO patients (iin, last_name, first_name, middle_name, birth_date, sex, 
                       phone, insured, registered_by_organization, created_at, search_name,
                       email, language)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+RETURNING id
 )sql";
 
 constexpr char const* kInsertPatientAccess = R"sql(
 INSERT INTO patient_accesses (at, user_id, organization_id, patient_id, reason)
 VALUES (?1, ?2, ?3, ?4, ?5)
+RETURNING id
 )sql";
 constexpr char const* kCountPatientAccesses = R"sql(
 SELECT count(*) FROM patient_accesses WHERE user_id = ?1 AND at >= ?2
@@ -100,6 +103,7 @@ INSERT INTO referrals (
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38,
         ?39, ?40, ?41)
+RETURNING id
 )sql";
 constexpr char const* kUpdateReferral = R"sql(
 UPDATE referrals SET
@@ -275,8 +279,9 @@ Result<Id> SqliteStore::insert_organization(Organization const& organization) {
       .bind(6, organization.accepts.contains(Route::HighTech) ? 1 : 0)
       .bind(7, organization.address)
       .bind(8, organization.phone);
-  if (auto done = s->run(); !done) return done.error();
-  auto const id = db_.last_insert_rowid();
+  auto inserted = single_int64(*s);
+  if (!inserted) return inserted.error();
+  auto const id = *inserted;
   for (auto const& profile : organization.profiles) {
     auto insert = db_.prepare(kInsertProfile);
     if (!insert) return insert.error();
@@ -370,14 +375,11 @@ Result<Id> SqliteStore::insert_patient(Patient const& p) {
       .bind(13, fold_case(p.last_name + " " + p.first_name + " " + p.middle_name))
       .bind(14, p.email)
       .bind(15, to_string(p.language));
-  if (auto done = s->run(); !done) {
-    if (done.error().code == Errc::Duplicate) {
-      return make_error(Errc::PatientExists, "a patient with this IIN is already registered",
-                        "iin");
-    }
-    return done.error();
+  auto inserted = single_int64(*s);
+  if (!inserted && inserted.error().code == Errc::Duplicate) {
+    return make_error(Errc::PatientExists, "a patient with this IIN is already registered", "iin");
   }
-  return db_.last_insert_rowid();
+  return inserted;
 }
 
 Result<Id> SqliteStore::insert_patient_access(PatientAccess const& access) {
@@ -388,8 +390,7 @@ Result<Id> SqliteStore::insert_patient_access(PatientAccess const& access) {
       .bind(3, access.organization_id)
       .bind(4, access.patient_id)
       .bind(5, access.reason);
-  if (auto done = s->run(); !done) return done.error();
-  return db_.last_insert_rowid();
+  return single_int64(*s);
 }
 
 Result<std::int64_t> SqliteStore::count_patient_accesses_since(Id user_id, Timestamp since) {
@@ -412,8 +413,7 @@ Result<Id> SqliteStore::insert_referral(Referral const& referral) {
   auto s = db_.prepare(kInsertReferral);
   if (!s) return s.error();
   bind_referral(*s, referral);
-  if (auto done = s->run(); !done) return done.error();
-  return db_.last_insert_rowid();
+  return single_int64(*s);
 }
 
 Status SqliteStore::update_referral(Referral const& referral, std::int64_t expected_version) {
@@ -426,7 +426,7 @@ Status SqliteStore::update_referral(Referral const& referral, std::int64_t expec
   bind_referral(*s, referral);
   s->bind(42, referral.id).bind(43, expected_version);
   if (auto done = s->run(); !done) return done;
-  if (db_.changes() == 0) {
+  if (s->changes() == 0) {
     return make_error(Errc::StaleVersion,
                       "the referral changed since it was read; reload and try again");
   }

@@ -28,6 +28,7 @@ constexpr char const* kInsertUser = R"sql(
 INSERT INTO users (login, name, role, organization_id, region, locale, password_hash, disabled,
                    created_at, must_change_password)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+RETURNING id
 )sql";
 constexpr char const* kUpdateUser = R"sql(
 UPDATE users SET name = ?2, role = ?3, organization_id = ?4, region = ?5, locale = ?6,
@@ -87,6 +88,7 @@ constexpr char const* kInsertAttachment = R"sql(
 INSERT INTO attachments (referral_id, filename, content_type, size, sha256, bytes, uploaded_by,
                          uploaded_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+RETURNING id
 )sql";
 constexpr char const* kListAttachments = R"sql(
 SELECT id, referral_id, filename, content_type, size, sha256, uploaded_by, uploaded_at
@@ -143,8 +145,7 @@ Result<Id> SqliteStore::insert_user(User const& user) {
   s->bind(1, user.login);
   bind_user(*s, user);
   s->bind(9, to_millis(user.created_at));
-  if (auto done = s->run(); !done) return done.error();
-  return db_.last_insert_rowid();
+  return single_int64(*s);
 }
 
 Status SqliteStore::update_user(User const& user) {
@@ -153,7 +154,7 @@ Status SqliteStore::update_user(User const& user) {
   s->bind(1, user.id);
   bind_user(*s, user);
   if (auto done = s->run(); !done) return done;
-  if (db_.changes() == 0) return make_error(Errc::NotFound, "no such user");
+  if (s->changes() == 0) return make_error(Errc::NotFound, "no such user");
   return ok();
 }
 
@@ -230,7 +231,7 @@ Result<std::int64_t> SqliteStore::delete_stale_sessions(Timestamp now, Timestamp
   if (!s) return s.error();
   s->bind(1, to_millis(now)).bind(2, to_millis(idle_before));
   if (auto done = s->run(); !done) return done.error();
-  return db_.changes();
+  return s->changes();
 }
 
 // --- the sign-in throttle ---------------------------------------------------------------------
@@ -267,7 +268,7 @@ Result<std::int64_t> SqliteStore::delete_login_failures_before(Timestamp before)
   if (!s) return s.error();
   s->bind(1, to_millis(before));
   if (auto done = s->run(); !done) return done.error();
-  return db_.changes();
+  return s->changes();
 }
 
 // --- idempotency -------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ Result<std::int64_t> SqliteStore::delete_idempotency_before(Timestamp before, in
   if (!s) return s.error();
   s->bind(1, to_millis(before)).bind(2, limit);
   if (auto done = s->run(); !done) return done.error();
-  return db_.changes();
+  return s->changes();
 }
 
 // --- attachments -------------------------------------------------------------------------------
@@ -315,8 +316,7 @@ Result<Id> SqliteStore::insert_attachment(Attachment const& attachment) {
       .bind_blob(6, attachment.bytes)
       .bind(7, info.uploaded_by)
       .bind(8, to_millis(info.uploaded_at));
-  if (auto done = s->run(); !done) return done.error();
-  return db_.last_insert_rowid();
+  return single_int64(*s);
 }
 
 Result<std::vector<AttachmentInfo>> SqliteStore::list_attachments(Id referral_id) {
@@ -332,7 +332,7 @@ Result<std::optional<Attachment>> SqliteStore::find_attachment(Id referral_id, I
       [](Statement const& row) -> Result<Attachment> {
         auto info = read_attachment_info(row);
         if (!info) return info.error();
-        return Attachment{std::move(*info), row.text(8)};
+        return Attachment{std::move(*info), row.blob(8)};
       });
 }
 

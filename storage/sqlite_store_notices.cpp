@@ -114,7 +114,7 @@ Result<bool> SqliteStore::mark_notice_read(Id user_id, Id notice_id, Timestamp a
   if (!s) return s.error();
   s->bind(1, user_id).bind(2, notice_id).bind(3, to_millis(at));
   if (auto done = s->run(); !done) return done.error();
-  return db_.changes() > 0;
+  return s->changes() > 0;
 }
 
 Status SqliteStore::mark_all_notices_read(Id user_id, Timestamp at) {

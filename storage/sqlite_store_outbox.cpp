@@ -136,7 +136,7 @@ Status SqliteStore::save_delivery(OutboxMessage const& m) {
       .bind(5, m.last_error)
       .bind(6, optional_millis(m.sent_at));
   if (auto done = s->run(); !done) return done;
-  if (db_.changes() == 0) return make_error(Errc::NotFound, "no such message");
+  if (s->changes() == 0) return make_error(Errc::NotFound, "no such message");
   return ok();
 }
 
@@ -161,7 +161,7 @@ Result<std::int64_t> SqliteStore::delete_sent_messages_before(Timestamp before,
   if (!s) return s.error();
   s->bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(limit));
   if (auto done = s->run(); !done) return done.error();
-  return static_cast<std::int64_t>(db_.changes());
+  return static_cast<std::int64_t>(s->changes());
 }
 
 Result<std::int64_t> SqliteStore::delete_notices_before(Timestamp before, std::size_t limit) {
@@ -169,7 +169,7 @@ Result<std::int64_t> SqliteStore::delete_notices_before(Timestamp before, std::s
   if (!s) return s.error();
   s->bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(limit));
   if (auto done = s->run(); !done) return done.error();
-  return static_cast<std::int64_t>(db_.changes());
+  return static_cast<std::int64_t>(s->changes());
 }
 
 Result<std::vector<Id>> SqliteStore::admissions_to_remind(Date day, std::size_t limit) {

@@ -24,7 +24,7 @@ int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
 
 Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
                                               WriterOptions options) {
-  auto db = Database::open(path, Database::Access::ReadWrite, options.cache_kib);
+  auto db = SqliteDatabase::open(path, SqliteDatabase::Access::ReadWrite, options.cache_kib);
   if (!db) return db.error();
   if (auto s = migrate(*db); !s) return s.error();
   // Commits never copy the log into the database themselves; the checkpointer does, off the
@@ -40,7 +40,7 @@ Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
   return std::unique_ptr<Writer>(new Writer(std::move(*db), std::move(*checkpointer), options));
 }
 
-Writer::Writer(Database db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options)
+Writer::Writer(SqliteDatabase db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options)
     : db_(std::move(db)),
       checkpointer_(std::move(checkpointer)),
       store_(db_, nullptr, options.audit_keys),

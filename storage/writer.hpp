@@ -80,7 +80,7 @@ class Writer final : public Transactor {
   // also in its own savepoint, so that one failing after it wrote rolls back alone.
   enum class Isolation { Direct, Savepoints };
 
-  Writer(Database db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options);
+  Writer(SqliteDatabase db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options);
   void run();
   void run_batch(std::deque<Item>& batch);
   // Runs and answers the batch; false (nothing committed or answered) when a Direct run met a
@@ -90,7 +90,7 @@ class Writer final : public Transactor {
   // Anchors the audit chain if it has grown enough since the last anchor (or at all, at stop).
   void anchor(bool at_stop);
 
-  Database db_;
+  SqliteDatabase db_;
   std::unique_ptr<Checkpointer> checkpointer_;
   SqliteStore store_;
   WriterOptions options_;

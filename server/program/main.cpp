@@ -82,7 +82,7 @@ joldama::Result<AuditFiles> open_audit(std::filesystem::path const& db_path,
                                        std::int64_t every) {
   std::int64_t next = 1;
   {
-    auto db = storage::Database::open(db_path, storage::Database::Access::ReadWrite);
+    auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadWrite);
     if (!db) return db.error();
     if (auto s = storage::migrate(*db); !s) return s.error();
     auto seq = storage::next_audit_seq(*db);
@@ -199,7 +199,7 @@ std::optional<std::filesystem::path> given_or_existing(CommandLine const& line,
 int verify_audit(CommandLine const& line) {
   auto const path = line.option("--db");
   if (!path) return fail("verify-audit needs --db FILE");
-  auto db = storage::Database::open(*path, storage::Database::Access::ReadOnly);
+  auto db = storage::SqliteDatabase::open(*path, storage::SqliteDatabase::Access::ReadOnly);
   if (!db) return fail(db.error().message);
 
   storage::AuditEvidence evidence;
@@ -259,7 +259,7 @@ int rotate_audit_key(CommandLine const& line) {
   if (!lock) return fail(lock.error().message);
   auto keys = storage::AuditKeys::load(key_path);
   if (!keys) return fail(keys.error().message);
-  auto db = storage::Database::open(*path, storage::Database::Access::ReadWrite);
+  auto db = storage::SqliteDatabase::open(*path, storage::SqliteDatabase::Access::ReadWrite);
   if (!db) return fail(db.error().message);
   auto next = storage::next_audit_seq(*db);
   if (!next) return fail(next.error().message);

@@ -41,7 +41,7 @@ TEST(BulkData, AGeneratedBureauIsWhatRealUseWouldLeave) {
   EXPECT_GE(report->by_state.size(), 6u) << "referrals at many kinds of step";
   EXPECT_GT(report->by_state.at(State::Completed), 0);
 
-  auto db = storage::Database::open(path, storage::Database::Access::ReadWrite);
+  auto db = storage::SqliteDatabase::open(path, storage::SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(db.has_value());
   EXPECT_EQ(testing::scalar_text(*db, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(testing::scalar_text(*db, "SELECT count(*) FROM pragma_foreign_key_check"), "0");

@@ -35,7 +35,7 @@ void tamper(std::filesystem::path const& db_path, std::string const& sql) {
 }
 
 std::vector<AuditRecord> records(std::filesystem::path const& db_path) {
-  auto db = Database::open(db_path, Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(db_path, SqliteDatabase::Access::ReadOnly);
   auto rows = db->prepare(
       "SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit "
       "ORDER BY seq");
@@ -96,7 +96,7 @@ class KeyedChainTest : public ::testing::Test {
   }
 
   AuditVerification verify(bool with_key = true) {
-    auto db = Database::open(db_path, Database::Access::ReadOnly);
+    auto db = SqliteDatabase::open(db_path, SqliteDatabase::Access::ReadOnly);
     auto anchors = read_anchors(dir.file("audit.anchors"));
     EXPECT_TRUE(anchors.has_value());
     auto public_keys = load_public_keys(AuditKeys::public_key_path(dir.file("audit.key")));
@@ -176,7 +176,7 @@ TEST_F(KeyedChainTest, ACutTailIsNamedAsTruncated) {
   EXPECT_EQ(result.broken_seq, kEvents - 50 + 1);
   EXPECT_NE(result.reason.find("tail was cut off"), std::string::npos);
   // Without the anchors, the shorter chain would have verified: that is what they are for.
-  auto db = Database::open(db_path, Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(db_path, SqliteDatabase::Access::ReadOnly);
   EXPECT_TRUE(verify_audit(*db, AuditEvidence{&*keys, nullptr, nullptr})->ok);
 }
 

@@ -26,7 +26,7 @@ void tamper(std::filesystem::path const& db_path, std::string const& sql) {
 }
 
 AuditVerification verify(std::filesystem::path const& db_path) {
-  auto db = Database::open(db_path, Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(db_path, SqliteDatabase::Access::ReadOnly);
   EXPECT_TRUE(db.has_value());
   auto result = verify_audit(*db);
   EXPECT_TRUE(result.has_value());
@@ -73,7 +73,7 @@ TEST_F(AuditChainTest, AChangedEventBreaksTheChainThere) {
 TEST_F(AuditChainTest, ARehashedForgeryBreaksTheNextLink) {
   // Recomputing the changed event's own hash does not help: the next event still points at the
   // original.
-  auto db = Database::open(bureau.db_path, Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadOnly);
   auto row = db->prepare(
       "SELECT seq, at, actor, role, action, referral_id, prev_hash FROM audit "
       "WHERE seq = 2");

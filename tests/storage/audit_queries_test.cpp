@@ -29,7 +29,7 @@ std::string plan_of(Database& db, std::string const& sql) {
 
 TEST(AuditQueries, EachStatementIsAnsweredByItsIndexNotByAScanOfTheLog) {
   TestBureau bureau;
-  auto db = Database::open(bureau.db_path, Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadOnly);
   ASSERT_TRUE(db.has_value());
   // The partition expression must match the index's to the letter, or every read of a
   // referral's audit would scan the whole log.
@@ -70,7 +70,7 @@ class ReferralAuditTest : public ::testing::Test {
   // The next event appended lands at the start of `partition`: an event of no referral is put
   // just before it, straight into the file (the chain is not what this test is about).
   void skip_to_partition(std::int64_t partition) {
-    auto db = Database::open(bureau.db_path, Database::Access::ReadWrite);
+    auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadWrite);
     ASSERT_TRUE(db.has_value()) << db.error().message;
     std::string const hash(64, '0');
     auto const inserted = db->exec(fmt::format(
@@ -99,7 +99,7 @@ class ReferralAuditTest : public ::testing::Test {
   // How many partitions the view of a referral looks in: the runs of the query of its reads in
   // a partition, on a connection of this test's own.
   int partitions_looked_in(Id referral_id) {
-    auto db = Database::open(bureau.db_path, Database::Access::ReadOnly);
+    auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadOnly);
     EXPECT_TRUE(db.has_value());
     if (!db) return -1;
     int runs = 0;
@@ -120,7 +120,7 @@ class ReferralAuditTest : public ::testing::Test {
   // Every event of the referral, newest first, found by reading the whole log.
   std::vector<std::int64_t> every_event_of(Id referral_id) {
     std::vector<std::int64_t> seqs;
-    auto db = Database::open(bureau.db_path, Database::Access::ReadOnly);
+    auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadOnly);
     EXPECT_TRUE(db.has_value());
     auto s =
         db->prepare("SELECT seq FROM audit NOT INDEXED WHERE referral_id = ?1 ORDER BY seq DESC");

@@ -31,7 +31,7 @@ TEST(Backup, ACopyTakenWhileWritingIsConsistent) {
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_GT(report->pages, 0);
 
-  auto db = Database::open(copy, Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(copy, SqliteDatabase::Access::ReadOnly);
   ASSERT_TRUE(db.has_value());
   auto const chain = verify_audit(*db);
   ASSERT_TRUE(chain.has_value());

@@ -195,7 +195,7 @@ TEST(Crash, SigkillInTheMiddleOfAStreamLosesNothingAcknowledged) {
     auto writer = Writer::start(db_path);
     ASSERT_TRUE(writer.has_value()) << writer.error().message;
     (*writer)->stop();
-    auto db = Database::open(db_path, Database::Access::ReadOnly);
+    auto db = SqliteDatabase::open(db_path, SqliteDatabase::Access::ReadOnly);
     ASSERT_TRUE(db.has_value());
     EXPECT_EQ(scalar_text(*db, "PRAGMA integrity_check"), "ok");
     auto foreign_keys = db->prepare("PRAGMA foreign_key_check");

@@ -26,14 +26,14 @@ std::int64_t scalar(Database& db, std::string const& sql) {
 class MigrationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = Database::open(dir.file("j.db"), Database::Access::ReadWrite);
+    auto opened = SqliteDatabase::open(dir.file("j.db"), SqliteDatabase::Access::ReadWrite);
     ASSERT_TRUE(opened.has_value());
     db.emplace(std::move(*opened));
     auto const migrated = migrate(*db);
     ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
   }
   TempDir dir;
-  std::optional<Database> db;
+  std::optional<SqliteDatabase> db;
 };
 
 TEST_F(MigrationsTest, BringsAFreshDatabaseToTheCurrentVersionWithReferenceData) {
@@ -141,9 +141,9 @@ TEST_F(MigrationsTest, TheAuditLogIsAppendOnly) {
 TEST(Migrations, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
   // A database of version 6: its reads were in audit_by_referral.
   TempDir old_dir;
-  auto opened = Database::open(old_dir.file("v6.db"), Database::Access::ReadWrite);
+  auto opened = SqliteDatabase::open(old_dir.file("v6.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(opened.has_value());
-  std::optional<Database> db{std::move(*opened)};
+  std::optional<SqliteDatabase> db{std::move(*opened)};
   ASSERT_TRUE(migrate(*db, 6));
   ASSERT_EQ(scalar(*db, "PRAGMA user_version"), 6);
   ASSERT_TRUE(db->exec(
@@ -176,9 +176,9 @@ TEST(Migrations, ReadsRecordedBeforeVersion7AreIndexedByPartition) {
 
 TEST(Migrations, Version12GivesExistingHospitalsEveryProfileAndKeepsTheirTalons) {
   TempDir old_dir;
-  auto opened = Database::open(old_dir.file("v11.db"), Database::Access::ReadWrite);
+  auto opened = SqliteDatabase::open(old_dir.file("v11.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(opened.has_value());
-  std::optional<Database> db{std::move(*opened)};
+  std::optional<SqliteDatabase> db{std::move(*opened)};
   ASSERT_TRUE(migrate(*db, 11));
   ASSERT_TRUE(db->exec(
       "INSERT INTO organizations (id, name, kind, level, region) VALUES "
@@ -213,9 +213,9 @@ TEST(Migrations, Version12GivesExistingHospitalsEveryProfileAndKeepsTheirTalons)
 
 TEST(Migrations, Version19WritesToExistingPatientsInKazakhAndKeepsOneMessagePerKey) {
   TempDir old_dir;
-  auto opened = Database::open(old_dir.file("v18.db"), Database::Access::ReadWrite);
+  auto opened = SqliteDatabase::open(old_dir.file("v18.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(opened.has_value());
-  std::optional<Database> db{std::move(*opened)};
+  std::optional<SqliteDatabase> db{std::move(*opened)};
   ASSERT_TRUE(migrate(*db, 18));
   ASSERT_TRUE(db->exec(
       "INSERT INTO organizations (id, name, kind, level, region) VALUES "
@@ -247,9 +247,9 @@ TEST(Migrations, Version19WritesToExistingPatientsInKazakhAndKeepsOneMessagePerK
 
 TEST(Migrations, Version20CountsTheReferralsTheWaitlistsAndTheReasonsAlreadyThere) {
   TempDir old_dir;
-  auto opened = Database::open(old_dir.file("v19.db"), Database::Access::ReadWrite);
+  auto opened = SqliteDatabase::open(old_dir.file("v19.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(opened.has_value());
-  std::optional<Database> db{std::move(*opened)};
+  std::optional<SqliteDatabase> db{std::move(*opened)};
   ASSERT_TRUE(migrate(*db, 19));
   // 2026-03-31T20:00Z is already 1 April in Kazakhstan (UTC+5): counted in April.
   std::int64_t const april_local = 1774987200000;
@@ -299,9 +299,9 @@ TEST(Migrations, Version20CountsTheReferralsTheWaitlistsAndTheReasonsAlreadyTher
 
 TEST(Migrations, Versions21And22SumUpTheWaitlistsAsTheWorkflowDoes) {
   TempDir old_dir;
-  auto opened = Database::open(old_dir.file("v20.db"), Database::Access::ReadWrite);
+  auto opened = SqliteDatabase::open(old_dir.file("v20.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(opened.has_value());
-  std::optional<Database> db{std::move(*opened)};
+  std::optional<SqliteDatabase> db{std::move(*opened)};
   ASSERT_TRUE(migrate(*db, 20));
   // Three lists: an odd number waiting, an even number (the median is the later-joined of the two
   // middle waiters, the shorter wait, as nearest rank takes it), and one
@@ -362,7 +362,7 @@ TEST(Migrations, TheWriterMigratesAndReopensAnExistingFile) {
     auto writer = Writer::start(dir.file("j.db"));
     ASSERT_TRUE(writer.has_value()) << writer.error().message;
   }
-  auto db = Database::open(dir.file("j.db"), Database::Access::ReadOnly);
+  auto db = SqliteDatabase::open(dir.file("j.db"), SqliteDatabase::Access::ReadOnly);
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM regions"), 20);
 }
 

@@ -20,7 +20,7 @@ std::string pragma(Database& db, std::string const& name) {
 
 TEST(Sqlite, OpensWithTheHouseSettings) {
   TempDir dir;
-  auto db = Database::open(dir.file("a.db"), Database::Access::ReadWrite);
+  auto db = SqliteDatabase::open(dir.file("a.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(db.has_value()) << db.error().message;
   EXPECT_EQ(pragma(*db, "journal_mode"), "wal");
   EXPECT_EQ(pragma(*db, "synchronous"), "2");  // FULL
@@ -30,9 +30,9 @@ TEST(Sqlite, OpensWithTheHouseSettings) {
 
 TEST(Sqlite, ReadOnlyConnectionsRefuseWrites) {
   TempDir dir;
-  auto writer = Database::open(dir.file("a.db"), Database::Access::ReadWrite);
+  auto writer = SqliteDatabase::open(dir.file("a.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(writer->exec("CREATE TABLE t (x INTEGER)"));
-  auto reader = Database::open(dir.file("a.db"), Database::Access::ReadOnly);
+  auto reader = SqliteDatabase::open(dir.file("a.db"), SqliteDatabase::Access::ReadOnly);
   ASSERT_TRUE(reader.has_value());
   auto const refused = reader->exec("INSERT INTO t VALUES (1)");
   ASSERT_FALSE(refused.has_value());
@@ -41,7 +41,7 @@ TEST(Sqlite, ReadOnlyConnectionsRefuseWrites) {
 
 TEST(Sqlite, AMissingFileIsNotCreatedByAReader) {
   TempDir dir;
-  auto reader = Database::open(dir.file("missing.db"), Database::Access::ReadOnly);
+  auto reader = SqliteDatabase::open(dir.file("missing.db"), SqliteDatabase::Access::ReadOnly);
   ASSERT_FALSE(reader.has_value());
   EXPECT_EQ(reader.error().code, Errc::Unavailable);
   EXPECT_FALSE(std::filesystem::exists(dir.file("missing.db")));
@@ -49,7 +49,7 @@ TEST(Sqlite, AMissingFileIsNotCreatedByAReader) {
 
 TEST(Sqlite, BindsAndReadsValuesIncludingNullsAndBytes) {
   TempDir dir;
-  auto db = Database::open(dir.file("a.db"), Database::Access::ReadWrite);
+  auto db = SqliteDatabase::open(dir.file("a.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(db->exec("CREATE TABLE t (i INTEGER, s TEXT, b BLOB, n TEXT)"));
   auto insert = db->prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)");
   ASSERT_TRUE(insert.has_value());
@@ -68,7 +68,7 @@ TEST(Sqlite, BindsAndReadsValuesIncludingNullsAndBytes) {
 
 TEST(Sqlite, CachedStatementsAreResetForReuse) {
   TempDir dir;
-  auto db = Database::open(dir.file("a.db"), Database::Access::ReadWrite);
+  auto db = SqliteDatabase::open(dir.file("a.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(db->exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)"));
   for (int round = 0; round < 3; ++round) {
     auto s = db->prepare("SELECT x FROM t WHERE x >= ?1 ORDER BY x");
@@ -80,7 +80,7 @@ TEST(Sqlite, CachedStatementsAreResetForReuse) {
 
 TEST(Sqlite, ErrorsMapToDomainCodes) {
   TempDir dir;
-  auto db = Database::open(dir.file("a.db"), Database::Access::ReadWrite);
+  auto db = SqliteDatabase::open(dir.file("a.db"), SqliteDatabase::Access::ReadWrite);
   ASSERT_TRUE(db->exec("CREATE TABLE t (x INTEGER UNIQUE CHECK (x > 0))"));
   ASSERT_TRUE(db->exec("INSERT INTO t VALUES (1)"));
   EXPECT_EQ(db->exec("INSERT INTO t VALUES (1)").error().code, Errc::Duplicate);

@@ -75,7 +75,7 @@ void TestServer::restart() {
 void TestServer::start() {
   std::int64_t next_seq = 1;
   {
-    auto db = storage::Database::open(db_path, storage::Database::Access::ReadOnly);
+    auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadOnly);
     if (!db) throw std::runtime_error(db.error().message);
     next_seq = storage::next_audit_seq(*db).value();
   }

@@ -387,7 +387,7 @@ class Torture {
 // The checks on a stopped server's database.
 void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::string const& when) {
   {
-    auto opened = storage::Database::open(bureau.db(), storage::Database::Access::ReadWrite);
+    auto opened = storage::SqliteDatabase::open(bureau.db(), storage::SqliteDatabase::Access::ReadWrite);
     if (!opened) return fail(when + ": cannot open the database: " + opened.error().message);
     auto& db = *opened;
     if (auto const integrity = joldama::testing::scalar_text(db, "PRAGMA integrity_check");

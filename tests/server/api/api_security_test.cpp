@@ -28,7 +28,7 @@ using testing::state_of;
 using testing::TestServer;
 
 std::int64_t scalar(std::filesystem::path const& db_path, std::string const& sql) {
-  auto db = storage::Database::open(db_path, storage::Database::Access::ReadOnly);
+  auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadOnly);
   auto s = db->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   EXPECT_TRUE(s->step().value());

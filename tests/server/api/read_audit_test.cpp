@@ -22,7 +22,7 @@ using testing::Journey;
 using testing::TestServer;
 
 std::int64_t count(std::filesystem::path const& db, std::string const& sql) {
-  auto file = storage::Database::open(db, storage::Database::Access::ReadOnly);
+  auto file = storage::SqliteDatabase::open(db, storage::SqliteDatabase::Access::ReadOnly);
   auto s = file->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   EXPECT_TRUE(s->step().value());
@@ -30,7 +30,7 @@ std::int64_t count(std::filesystem::path const& db, std::string const& sql) {
 }
 
 std::string text(std::filesystem::path const& db, std::string const& sql) {
-  auto file = storage::Database::open(db, storage::Database::Access::ReadOnly);
+  auto file = storage::SqliteDatabase::open(db, storage::SqliteDatabase::Access::ReadOnly);
   auto s = file->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   if (!s->step().value()) return "no row";
@@ -100,7 +100,7 @@ TEST_F(ReadAuditTest, AReadWhoseEventCannotBeWrittenShowsNothing) {
   auto const iin = std::string{referral.at("patient").at("iin").as_string()};
   {
     // The audit log refuses reads' events, as a full or failing disk would.
-    auto db = storage::Database::open(server.db_path, storage::Database::Access::ReadWrite);
+    auto db = storage::SqliteDatabase::open(server.db_path, storage::SqliteDatabase::Access::ReadWrite);
     ASSERT_TRUE(db->exec("CREATE TRIGGER refuse_reads BEFORE INSERT ON audit "
                          "WHEN NEW.action LIKE 'read_%' BEGIN SELECT RAISE(ABORT, 'the disk "
                          "failed'); END;"));

@@ -32,7 +32,7 @@ using testing::TestServer;
 // Every row of `sql`, each as its columns' text.
 std::vector<std::vector<std::string>> rows_of(std::filesystem::path const& db_path,
                                               std::string const& sql, int columns) {
-  auto db = storage::Database::open(db_path, storage::Database::Access::ReadOnly);
+  auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadOnly);
   EXPECT_TRUE(db.has_value());
   auto s = db->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;

@@ -140,7 +140,7 @@ class AnchoredCliTest : public ::testing::Test {
                                quoted(std::filesystem::path{db.string() + ".audit-key.pub"})));
   }
   static std::int64_t events(std::filesystem::path const& db) {
-    auto file = storage::Database::open(db, storage::Database::Access::ReadOnly);
+    auto file = storage::SqliteDatabase::open(db, storage::SqliteDatabase::Access::ReadOnly);
     auto s = file->prepare("SELECT max(seq) FROM audit");
     EXPECT_TRUE(s->step().value());
     return s->int64(0);
@@ -186,7 +186,7 @@ TEST_F(AnchoredCliTest, AnEditedEventWithTheChainRecomputedIsNamedAsRecomputed) 
   // the database but not the key.
   std::vector<storage::AuditRecord> all;
   {
-    auto file = storage::Database::open(db, storage::Database::Access::ReadOnly);
+    auto file = storage::SqliteDatabase::open(db, storage::SqliteDatabase::Access::ReadOnly);
     auto rows = file->prepare(
         "SELECT seq, at, actor, role, action, referral_id, detail, prev_hash, hash FROM audit "
         "WHERE seq >= 39 ORDER BY seq");

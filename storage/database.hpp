@@ -7,8 +7,9 @@
 // A Database and its statements belong to one thread at a time.
 //
 // SQL given to either engine names its parameters ?1, ?2, … (or ? for the next one); the
-// PostgreSQL connection renders them as $1, $2, …. Where the engines' SQL differs, the caller
-// asks dialect() and gives each its own.
+// PostgreSQL connection renders them as $1, $2, …. Where the engines' SQL differs, a statement
+// says so in place: <<sqlite: TEXT>> is TEXT for SQLite alone, <<postgres: TEXT>> for
+// PostgreSQL alone (render_marks), as the schema's description does (storage/schema.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -132,6 +133,17 @@ class Database {
   // Rows inserted, updated or deleted through this connection since it opened.
   virtual std::int64_t total_changes() const = 0;
 };
+
+// `sql` with its <<sqlite: …>> and <<postgres: …>> marks rendered for `dialect`: the text of
+// the dialect's own marks kept (without the space after the colon), the other's dropped. Other
+// marks are left as they are. A mark ends at the first ">>": its text cannot hold one (write
+// PostgreSQL's ->> as json_extract_path_text). Throws std::logic_error on a mark that does not
+// end.
+std::string render_marks(Dialect dialect, std::string_view sql);
+
+// An engine's failure as the domain's error: `code` with the engine's `message` after what was
+// being done (`context`); a full disk in the words the people who see it need.
+Error engine_error(Errc code, std::string_view context, std::string_view message);
 
 // The first column of the first row of `sql` (an INSERT … RETURNING id, say), which must give
 // one; Internal when it gives none.

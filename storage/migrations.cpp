@@ -6,6 +6,8 @@
 #include <array>
 #include <string_view>
 
+#include "storage/schema.hpp"
+
 namespace joldama::storage {
 
 namespace {
@@ -771,7 +773,8 @@ struct Migration {
   bool rebuilds_tables = false;
 };
 
-constexpr std::array<Migration, 22> kMigrations{{
+// SQLite's history up to the baseline (storage/schema.hpp), for files made before it.
+constexpr std::array<Migration, kBaselineVersion> kHistory{{
     {kSchema},
     {kReferenceData},
     {kAccountsAndDocuments},
@@ -796,6 +799,25 @@ constexpr std::array<Migration, 22> kMigrations{{
     {kWaitlistSummaryRows},
 }};
 
+
+// The migrations after the baseline, written once for both engines (see render_schema).
+//
+// 23: the profiles in the order the bureau lists them, which SQLite kept as the order they were
+// added in (its rowid) and PostgreSQL has no word for.
+constexpr std::string_view kProfileOrder = R"sql(
+ALTER TABLE profiles ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+UPDATE profiles SET position = CASE code
+  WHEN 'cardiac_surgery' THEN 1 WHEN 'cardiology' THEN 2 WHEN 'neurosurgery' THEN 3
+  WHEN 'oncology' THEN 4 WHEN 'hematology' THEN 5 WHEN 'transplantation' THEN 6
+  WHEN 'ophthalmology' THEN 7 WHEN 'traumatology_orthopedics' THEN 8 WHEN 'uronephrology' THEN 9
+  WHEN 'obstetrics_gynecology' THEN 10 WHEN 'pediatric_surgery' THEN 11 WHEN 'surgery' THEN 12
+  ELSE 100 END;
+)sql";
+
+constexpr std::array<std::string_view, 1> kForward{{
+    kProfileOrder,
+}};
+
 // Fails if any row refers to a row that does not exist.
 Status check_foreign_keys(Database& db) {
   auto check = db.prepare("PRAGMA foreign_key_check");
@@ -813,7 +835,142 @@ Status check_foreign_keys(Database& db) {
 }  // namespace
 
 int schema_version() {
-  return static_cast<int>(kMigrations.size());
+  return kBaselineVersion + static_cast<int>(kForward.size());
+}
+
+namespace {
+
+Error newer_than_this_program(int version) {
+  return make_error(Errc::Unavailable,
+                    fmt::format("the database has schema version {}, newer than this program's "
+                                "{}; use a newer Joldama",
+                                version, schema_version()));
+}
+
+// --- SQLite ------------------------------------------------------------------------------------
+
+Result<int> sqlite_version(Database& db) {
+  auto version_query = db.prepare("PRAGMA user_version");
+  if (!version_query) return version_query.error();
+  auto row = version_query->step();
+  if (!row) return row.error();
+  return *row ? version_query->int32(0) : 0;
+}
+
+// Runs `sql` as migration `version` in a transaction of its own, and records the version.
+Status sqlite_apply(Database& db, std::string_view sql, int version, bool rebuilds_tables) {
+  // The pragma is a no-op inside a transaction, so it is set before and after.
+  if (rebuilds_tables) {
+    if (auto s = db.exec("PRAGMA foreign_keys = OFF"); !s) return s;
+  }
+  if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+  auto applied = db.exec(sql);
+  if (applied && rebuilds_tables) applied = check_foreign_keys(db);
+  // user_version takes no bound parameter; the value is our own integer, never input.
+  if (applied) applied = db.exec(fmt::format("PRAGMA user_version = {}", version));
+  if (applied) applied = db.exec("COMMIT");
+  if (!applied) (void)db.exec("ROLLBACK");
+  if (rebuilds_tables) {
+    if (auto s = db.exec("PRAGMA foreign_keys = ON"); !s && applied) return s;
+  }
+  if (!applied) {
+    auto error = applied.error();
+    error.message = fmt::format("migration {} failed: {}", version, error.message);
+    return error;
+  }
+  return ok();
+}
+
+Status sqlite_migrate(Database& db, int current, int target) {
+  if (current == 0 && target >= kBaselineVersion) {
+    if (auto s = sqlite_apply(db, baseline_schema(Dialect::Sqlite), kBaselineVersion, false); !s) {
+      return s;
+    }
+    current = kBaselineVersion;
+  }
+  for (int version = current; version < std::min(target, kBaselineVersion); ++version) {
+    auto const& migration = kHistory[static_cast<std::size_t>(version)];
+    if (auto s = sqlite_apply(db, migration.sql, version + 1, migration.rebuilds_tables); !s) {
+      return s;
+    }
+  }
+  for (int version = std::max(current, kBaselineVersion); version < target; ++version) {
+    auto const sql =
+        render_schema(Dialect::Sqlite, kForward[static_cast<std::size_t>(version - kBaselineVersion)]);
+    if (auto s = sqlite_apply(db, sql, version + 1, false); !s) return s;
+  }
+  return ok();
+}
+
+// --- PostgreSQL --------------------------------------------------------------------------------
+
+// Whichever server takes it migrates; the others wait, then find the work done.
+constexpr char const* kMigrationLock = "SELECT pg_advisory_xact_lock(7470001)";
+
+Result<int> postgres_version(Database& db) {
+  auto exists = db.prepare("SELECT to_regclass('schema_version') IS NOT NULL");
+  if (!exists) return exists.error();
+  auto row = exists->step();
+  if (!row) return row.error();
+  if (!*row || exists->text(0) != "t") return 0;
+  *exists = Statement{};
+  auto version = db.prepare("SELECT version FROM schema_version");
+  if (!version) return version.error();
+  row = version->step();
+  if (!row) return row.error();
+  return *row ? version->int32(0) : 0;
+}
+
+Status postgres_migrate(Database& db, int target) {
+  for (;;) {
+    if (auto s = db.exec("BEGIN"); !s) return s;
+    auto step = [&]() -> Result<bool> {
+      if (auto s = db.run(kMigrationLock); !s) return s.error();
+      auto current = postgres_version(db);
+      if (!current) return current.error();
+      if (*current > schema_version()) return newer_than_this_program(*current);
+      if (*current >= target) return false;
+      std::string sql;
+      int next = 0;
+      if (*current == 0) {
+        sql = baseline_schema(Dialect::Postgres) +
+              "\nCREATE TABLE schema_version (version INTEGER NOT NULL);\n"
+              "INSERT INTO schema_version (version) VALUES (0);\n";
+        next = kBaselineVersion;
+      } else if (*current < kBaselineVersion) {
+        return make_error(Errc::Unavailable,
+                          fmt::format("the database has schema version {}, below the baseline "
+                                      "{} that PostgreSQL starts from",
+                                      *current, kBaselineVersion));
+      } else {
+        sql = render_schema(Dialect::Postgres,
+                            kForward[static_cast<std::size_t>(*current - kBaselineVersion)]);
+        next = *current + 1;
+      }
+      if (auto s = db.exec(sql); !s) return s.error();
+      auto record = db.prepare("UPDATE schema_version SET version = ?1");
+      if (!record) return record.error();
+      record->bind(1, next);
+      if (auto s = record->run(); !s) return s.error();
+      return true;
+    };
+    auto advanced = step();
+    if (!advanced || !*advanced) {
+      (void)db.exec("ROLLBACK");
+      if (!advanced) return advanced.error();
+      return ok();
+    }
+    if (auto s = db.exec("COMMIT"); !s) {
+      (void)db.exec("ROLLBACK");
+      return s;
+    }
+  }
+}
+
+}  // namespace
+
+Result<int> stored_schema_version(Database& db) {
+  return db.dialect() == Dialect::Sqlite ? sqlite_version(db) : postgres_version(db);
 }
 
 Status migrate(Database& db) {
@@ -821,41 +978,16 @@ Status migrate(Database& db) {
 }
 
 Status migrate(Database& db, int target) {
-  auto version_query = db.prepare("PRAGMA user_version");
-  if (!version_query) return version_query.error();
-  auto row = version_query->step();
-  if (!row) return row.error();
-  int const current = *row ? version_query->int32(0) : 0;
-  *version_query = Statement{};
-  if (current > schema_version()) {
-    return make_error(Errc::Unavailable,
-                      fmt::format("the database has schema version {}, newer than this program's "
-                                  "{}; use a newer Joldama",
-                                  current, schema_version()));
+  Status migrated = ok();
+  if (db.dialect() == Dialect::Postgres) {
+    migrated = postgres_migrate(db, target);
+  } else {
+    auto current = sqlite_version(db);
+    if (!current) return current.error();
+    if (*current > schema_version()) return newer_than_this_program(*current);
+    migrated = sqlite_migrate(db, *current, target);
   }
-  for (int version = current; version < std::min(target, schema_version()); ++version) {
-    auto const& migration = kMigrations[static_cast<std::size_t>(version)];
-    // The pragma is a no-op inside a transaction, so it is set before and after.
-    if (migration.rebuilds_tables) {
-      if (auto s = db.exec("PRAGMA foreign_keys = OFF"); !s) return s;
-    }
-    if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
-    auto applied = db.exec(migration.sql);
-    if (applied && migration.rebuilds_tables) applied = check_foreign_keys(db);
-    // user_version takes no bound parameter; the value is our own integer, never input.
-    if (applied) applied = db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
-    if (applied) applied = db.exec("COMMIT");
-    if (!applied) (void)db.exec("ROLLBACK");
-    if (migration.rebuilds_tables) {
-      if (auto s = db.exec("PRAGMA foreign_keys = ON"); !s && applied) return s;
-    }
-    if (!applied) {
-      auto error = applied.error();
-      error.message = fmt::format("migration {} failed: {}", version + 1, error.message);
-      return error;
-    }
-  }
-  return ok();
+  return migrated;
 }
 
 }  // namespace joldama::storage

@@ -81,7 +81,7 @@ Region read_region(Statement const& row);
 // An organization's columns, with a hospital's routes and profiles, for `FROM organizations AS o`.
 inline constexpr std::string_view kOrganizationColumns =
     "o.id, o.name, o.kind, o.level, o.region, o.accepts_planned, o.accepts_high_tech, "
-    "(SELECT group_concat(profile, ',') FROM organization_profiles "
+    "(SELECT <<sqlite: group_concat>><<postgres: string_agg>>(profile, ',') FROM organization_profiles "
     "WHERE organization_id = o.id), o.address, o.phone";
 inline constexpr int kOrganizationColumnCount = 10;
 // The same columns without what the hospital treats (read as none), where it is not shown.

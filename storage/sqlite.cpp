@@ -169,8 +169,9 @@ Status SqliteDatabase::exec(std::string_view sql) {
 Result<Statement> SqliteDatabase::prepare(std::string_view sql) {
   std::string key{sql};
   if (auto it = cache_.find(key); it != cache_.end()) return Statement{it->second.get()};
+  auto const text = key.find("<<") == std::string::npos ? key : render_marks(Dialect::Sqlite, key);
   sqlite3_stmt* stmt = nullptr;
-  int const rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+  int const rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return error(rc, fmt::format("preparing `{}`", sql));
   auto const kept =
@@ -193,13 +194,7 @@ Error SqliteDatabase::error(int rc, std::string_view context) const {
 Error sqlite_error(sqlite3* db, int rc, std::string_view context) {
   int const code = db ? sqlite3_extended_errcode(db) : rc;
   auto const* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  auto const errc = errc_for(code != 0 ? code : rc);
-  if (errc == Errc::StorageFull) {
-    return make_error(errc, fmt::format("the disk is full: nothing of this request was saved; "
-                                        "try again later ({}: {})",
-                                        context, message));
-  }
-  return make_error(errc, fmt::format("{}: {}", context, message));
+  return engine_error(errc_for(code != 0 ? code : rc), context, message);
 }
 
 }  // namespace joldama::storage

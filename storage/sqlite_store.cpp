@@ -162,10 +162,11 @@ FROM referrals AS me WHERE me.id = ?1 AND me.state = 'waitlisted'
                                              waitlist_sort_columns("me"));
   return sql;
 }
-// INDEXED BY: without statistics the planner takes the state index and reads every live talon
-// (a second at a million referrals, on every sweep); the partial index reads only those past.
+// INDEXED BY: without statistics SQLite's planner takes the state index and reads every live
+// talon (a second at a million referrals, on every sweep); the partial index reads only those
+// past. PostgreSQL keeps statistics of its own.
 constexpr char const* kTalonsPastValidity = R"sql(
-SELECT id FROM referrals INDEXED BY referrals_talon_validity
+SELECT id FROM referrals <<sqlite: INDEXED BY referrals_talon_validity>>
 WHERE state IN ('talon_issued', 'scheduled') AND talon_valid_until < ?1
 ORDER BY talon_valid_until LIMIT ?2
 )sql";
@@ -219,7 +220,7 @@ SET allocated = excluded.allocated, reserved = excluded.reserved, used = exclude
 
 constexpr char const* kNextValue = R"sql(
 INSERT INTO sequences (name, value) VALUES (?1, 1)
-ON CONFLICT (name) DO UPDATE SET value = value + 1
+ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1
 RETURNING value
 )sql";
 

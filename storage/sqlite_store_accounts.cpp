@@ -46,7 +46,8 @@ SELECT token_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at
 FROM sessions WHERE token_hash = ?1
 )sql";
 constexpr char const* kTouchSession = R"sql(
-UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE token_hash = ?1
+UPDATE sessions SET last_seen_at = <<sqlite: max>><<postgres: greatest>>(last_seen_at, ?2)
+WHERE token_hash = ?1
 )sql";
 constexpr char const* kSetSessionCsrf = R"sql(
 UPDATE sessions SET csrf_hash = ?2 WHERE token_hash = ?1

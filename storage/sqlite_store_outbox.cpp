@@ -26,10 +26,10 @@ constexpr char const* kSaveDelivery = R"sql(
 UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, sent_at = ?6
 WHERE id = ?1
 )sql";
-// INDEXED BY: the planner would take the state index and sort every message ever sent.
+// INDEXED BY: SQLite's planner would take the state index and sort every message ever sent.
 constexpr char const* kDeleteSentBefore = R"sql(
 DELETE FROM outbox WHERE id IN (
-  SELECT id FROM outbox INDEXED BY outbox_sent_by_age
+  SELECT id FROM outbox <<sqlite: INDEXED BY outbox_sent_by_age>>
   WHERE state = 'sent' AND sent_at < ?1 ORDER BY sent_at LIMIT ?2)
 )sql";
 constexpr char const* kDeleteNoticesBefore = R"sql(
@@ -143,7 +143,7 @@ Status SqliteStore::save_delivery(OutboxMessage const& m) {
 Result<std::vector<OutboxMessage>> SqliteStore::list_messages(std::optional<DeliveryState> state,
                                                               std::optional<Id> before_id,
                                                               std::size_t limit) {
-  std::string sql = fmt::format("SELECT {} FROM outbox WHERE 1", kMessageColumns);
+  std::string sql = fmt::format("SELECT {} FROM outbox WHERE TRUE", kMessageColumns);
   if (state) sql += " AND state = ?2";
   if (before_id) sql += " AND id < ?3";
   sql += " ORDER BY id DESC LIMIT ?1";

@@ -69,7 +69,7 @@ WHERE a.referral_id = ?1 AND a.action NOT IN ('read_referral', 'read_attachment'
 ORDER BY a.seq LIMIT 10000
 )sql";
 constexpr char const* kListProfiles = R"sql(
-SELECT code, name_kk, name_ru, name_en FROM profiles ORDER BY rowid
+SELECT code, name_kk, name_ru, name_en FROM profiles ORDER BY position, code
 )sql";
 
 // WHERE clauses assembled from fixed fragments; every value is a bound parameter.
@@ -157,7 +157,7 @@ Conditions referral_conditions(ReferralFilter const& f, bool with_cursor) {
     // Codes and IINs hold only digits and dashes, so a prefix cannot contain a wildcard.
     case SearchKind::CodePrefix: where.add("r.code LIKE ?").with(f.search_text + "%"); break;
     case SearchKind::IinPrefix: where.add("r.patient_iin LIKE ?").with(f.search_text + "%"); break;
-    case SearchKind::Name: where.add("instr(p.search_name, ?) > 0").with(f.search_text); break;
+    case SearchKind::Name: where.add("<<sqlite: instr>><<postgres: strpos>>(p.search_name, ?) > 0").with(f.search_text); break;
   }
   if (f.created_by) where.add("r.created_by = ?").with(*f.created_by);
   if (!f.protocol.empty()) where.add("r.protocol = ?").with(f.protocol);
@@ -238,13 +238,13 @@ Result<std::vector<PlaceListing>> SqliteStore::list_places(PlaceFilter const& fi
   if (filter.hospital_id) where.add("pl.hospital_id = ?").with(*filter.hospital_id);
   if (filter.only_free) where.add("pl.booked < pl.capacity");
   // A region or a hospital names few hospitals: start from them and take each one's days by the
-  // primary key (CROSS JOIN fixes that order); else start from the days of the profile.
+  // primary key (SQLite's CROSS JOIN fixes that order); else start from the days of the profile.
   bool const by_hospital = !filter.region.empty() || filter.hospital_id.has_value();
   auto s = db_.prepare(fmt::format(
       "SELECT pl.hospital_id, pl.profile, pl.date, pl.capacity, pl.booked, {} FROM {}{} "
       "ORDER BY pl.date, o.region, o.name, pl.hospital_id, pl.profile LIMIT ?",
       kOrganizationColumnsWithoutProfiles,
-      by_hospital ? "organizations AS o CROSS JOIN places AS pl ON pl.hospital_id = o.id"
+      by_hospital ? "organizations AS o <<sqlite: CROSS>> JOIN places AS pl ON pl.hospital_id = o.id"
                   : "places AS pl JOIN organizations AS o ON o.id = pl.hospital_id",
       where.sql()));
   if (!s) return s.error();

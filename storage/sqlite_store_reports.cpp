@@ -14,7 +14,7 @@ namespace {
 constexpr char const* kAddToCounter = R"sql(
 INSERT INTO report_counters (report, region, profile, bucket, series, value)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-ON CONFLICT (report, region, profile, bucket, series) DO UPDATE SET value = value + excluded.value
+ON CONFLICT (report, region, profile, bucket, series) DO UPDATE SET value = report_counters.value + excluded.value
 )sql";
 constexpr char const* kSaveWaitlist = R"sql(
 INSERT INTO waitlist_summaries (region, profile, length, earliest_day, median_day)
@@ -104,14 +104,13 @@ Result<std::vector<SummedWaitlist>> SqliteStore::read_waitlists(
   // the primary key; the sums are the rows of kAllOfThem.
   std::string sql =
       "SELECT region, profile, length, earliest_day, median_day FROM waitlist_summaries WHERE ";
-  sql += selection.region ? "region = ?1" : "region <> ?3";
-  sql += selection.profile ? " AND profile = ?2" : " AND profile <> ?3";
+  sql += selection.region ? "region = ?1" : "region <> ?1";
+  sql += selection.profile ? " AND profile = ?2" : " AND profile <> ?2";
   sql += " ORDER BY region, profile";
   auto s = db_.prepare(sql);
   if (!s) return s.error();
-  if (selection.region) s->bind(1, *selection.region);
-  if (selection.profile) s->bind(2, *selection.profile);
-  if (!selection.region || !selection.profile) s->bind(3, kAllOfThem);
+  s->bind(1, selection.region.value_or(std::string{kAllOfThem}))
+      .bind(2, selection.profile.value_or(std::string{kAllOfThem}));
   return query_all<SummedWaitlist>(*s, [](Statement const& row) -> Result<SummedWaitlist> {
     return SummedWaitlist{row.text(0), row.text(1),
                           WaitlistSummary{row.int64(2), Date{std::chrono::days{row.int64(3)}},

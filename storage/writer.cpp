@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "storage/migrations.hpp"
+#include "storage/postgres.hpp"
+#include "storage/sqlite.hpp"
 #include "storage/thread_setup.hpp"
 
 namespace joldama::storage {
@@ -20,12 +22,23 @@ int on_commit(void* context, sqlite3* db, char const*, int log_pages) {
   return SQLITE_OK;
 }
 
+// The writers of every server on one PostgreSQL database take turns: this lock, held until the
+// transaction ends, is what BEGIN IMMEDIATE is to SQLite's one file. One round trip.
+constexpr char const* kPostgresBegin = "BEGIN; SELECT pg_advisory_xact_lock(7470002)";
+
 }  // namespace
+
+Status begin_write(Database& db) {
+  auto begun = db.dialect() == Dialect::Sqlite ? db.run("BEGIN IMMEDIATE") : db.exec(kPostgresBegin);
+  if (!begun && db.in_transaction()) (void)db.exec("ROLLBACK");
+  return begun;
+}
 
 Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
                                               WriterOptions options) {
-  auto db = SqliteDatabase::open(path, SqliteDatabase::Access::ReadWrite, options.cache_kib);
-  if (!db) return db.error();
+  auto opened = SqliteDatabase::open(path, SqliteDatabase::Access::ReadWrite, options.cache_kib);
+  if (!opened) return opened.error();
+  auto db = std::make_unique<SqliteDatabase>(std::move(*opened));
   if (auto s = migrate(*db); !s) return s.error();
   // Commits never copy the log into the database themselves; the checkpointer does, off the
   // writer's path. A log that grew large once is cut back after it restarts.
@@ -37,13 +50,23 @@ Result<std::unique_ptr<Writer>> Writer::start(std::filesystem::path const& path,
   if (!checkpointer) return checkpointer.error();
   sqlite3_wal_hook(db->handle(), on_commit, checkpointer->get());
   if (options.max_batch == 0) options.max_batch = 1;
-  return std::unique_ptr<Writer>(new Writer(std::move(*db), std::move(*checkpointer), options));
+  return std::unique_ptr<Writer>(new Writer(std::move(db), std::move(*checkpointer), options));
 }
 
-Writer::Writer(SqliteDatabase db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options)
+Result<std::unique_ptr<Writer>> Writer::start_postgres(std::string const& conninfo,
+                                                       WriterOptions options) {
+  auto db = PgDatabase::open(conninfo);
+  if (!db) return db.error();
+  if (auto s = migrate(**db); !s) return s.error();
+  if (options.max_batch == 0) options.max_batch = 1;
+  return std::unique_ptr<Writer>(new Writer(std::move(*db), nullptr, options));
+}
+
+Writer::Writer(std::unique_ptr<Database> db, std::unique_ptr<Checkpointer> checkpointer,
+               WriterOptions options)
     : db_(std::move(db)),
       checkpointer_(std::move(checkpointer)),
-      store_(db_, nullptr, options.audit_keys),
+      store_(*db_, nullptr, options.audit_keys),
       options_(options),
       thread_([this] { run(); }) {}
 
@@ -69,15 +92,17 @@ WriterStatistics Writer::statistics() const {
     std::lock_guard lock{mutex_};
     queued = queue_.size();
   }
-  auto const checkpoints = checkpointer_->counts();
+  auto const checkpoints = checkpointer_ ? checkpointer_->counts() : Checkpointer::Counts{};
+  auto const* postgres = dynamic_cast<PgDatabase const*>(db_.get());
   return WriterStatistics{.commits = commits_,
-                              .commands = commands_,
-                              .failed_commands = failed_commands_,
-                              .reruns = reruns_,
-                              .checkpoints = checkpoints.made,
-                              .checkpoints_busy = checkpoints.found_busy,
-                              .checkpoints_failed = checkpoints.failed,
-                              .queued = queued};
+                          .commands = commands_,
+                          .failed_commands = failed_commands_,
+                          .reruns = reruns_,
+                          .checkpoints = checkpoints.made,
+                          .checkpoints_busy = checkpoints.found_busy,
+                          .checkpoints_failed = checkpoints.failed,
+                          .reconnections = postgres ? postgres->reconnections() : 0,
+                          .queued = queued};
 }
 
 void Writer::report_figures(FigureSink& sink) const {
@@ -90,18 +115,25 @@ void Writer::report_figures(FigureSink& sink) const {
               "Commands the writer ran; a failed one rolled back alone.", outcomes);
   sink.figure("writer_reruns_total", FigureKind::Counter,
               "Batches undone and run again with a savepoint per command.", now.reruns);
-  sink.figure("writer_checkpoints_total", FigureKind::Counter,
-              "Copies of the write-ahead log into the database file.", now.checkpoints);
-  sink.figure("writer_checkpoints_busy_total", FigureKind::Counter,
-              "Checkpoints given up because another connection was copying the log; the next "
-              "commit asks again.",
-              now.checkpoints_busy);
-  sink.figure("writer_checkpoints_failed_total", FigureKind::Counter,
-              "Checkpoints that failed (the disk full, say); the log keeps what they did not "
-              "copy and grows until one succeeds.",
-              now.checkpoints_failed);
   sink.figure("writer_queue", FigureKind::Gauge, "Commands waiting for the writer now.",
               now.queued);
+  if (checkpointer_) {
+    sink.figure("writer_checkpoints_total", FigureKind::Counter,
+                "Copies of the write-ahead log into the database file.", now.checkpoints);
+    sink.figure("writer_checkpoints_busy_total", FigureKind::Counter,
+                "Checkpoints given up because another connection was copying the log; the "
+                "next commit asks again.",
+                now.checkpoints_busy);
+    sink.figure("writer_checkpoints_failed_total", FigureKind::Counter,
+                "Checkpoints that failed (the disk full, say); the log keeps what they did not "
+                "copy and grows until one succeeds.",
+                now.checkpoints_failed);
+  }
+  if (db_->dialect() == Dialect::Postgres) {
+    sink.figure("writer_reconnections_total", FigureKind::Counter,
+                "Times the writer's connection to PostgreSQL was opened again after it broke.",
+                now.reconnections);
+  }
 }
 
 void Writer::stop() {
@@ -115,11 +147,11 @@ void Writer::stop() {
     // Every command is done: the chain's end is anchored, so that a tail cut off later shows.
     if (options_.anchors) anchor(true);
   }
-  checkpointer_->stop();
+  if (checkpointer_) checkpointer_->stop();
 }
 
 void Writer::anchor(bool at_stop) {
-  if (auto s = options_.anchors->after_commit(db_, at_stop); !s) {
+  if (auto s = options_.anchors->after_commit(*db_, at_stop); !s) {
     fmt::print(stderr, "joldama: the audit chain could not be anchored: {}\n", s.error().message);
   }
 }
@@ -177,41 +209,48 @@ bool Writer::attempt(std::deque<Item>& batch, Isolation isolation) {
     return true;
   };
 
-  if (auto begun = db_.run("BEGIN IMMEDIATE"); !begun) return finish(begun);
+  if (auto begun = begin_write(*db_); !begun) return finish(begun);
   for (auto& item : batch) {
     if (isolation == Isolation::Savepoints) {
-      if (auto s = db_.run("SAVEPOINT command"); !s) {
-        (void)db_.exec("ROLLBACK");
+      if (auto s = db_->run("SAVEPOINT command"); !s) {
+        (void)db_->exec("ROLLBACK");
         return finish(s);
       }
     }
-    auto const changes_before = db_.total_changes();
+    auto const changes_before = db_->total_changes();
     Status result = run_work(item);
-    if (!db_.in_transaction()) {
-      // SQLite rolled the whole transaction back (a full disk or an I/O error does that).
+    if (!db_->in_transaction()) {
+      // The engine rolled the whole transaction back (SQLite does on a full disk or an I/O
+      // error; a connection to PostgreSQL that broke took its transaction with it).
       results.push_back(result);
       return finish(result ? make_error(Errc::Unavailable, "the transaction was rolled back")
                            : result);
     }
+    if (result && db_->transaction_failed()) {
+      // A statement failed and the command went on as if it had not: PostgreSQL would turn the
+      // COMMIT into a ROLLBACK. It fails, and only it.
+      result = make_error(Errc::Internal, "a command went on after one of its statements failed");
+    }
     if (isolation == Isolation::Direct) {
-      if (!result && db_.total_changes() != changes_before) {
-        // This command wrote and then failed; only a savepoint can undo it alone.
-        (void)db_.exec("ROLLBACK");
+      if (!result && (db_->total_changes() != changes_before || db_->transaction_failed())) {
+        // This command wrote and then failed (or, on PostgreSQL, failed in a statement, which
+        // spoils the transaction); only a savepoint can undo it alone.
+        (void)db_->exec("ROLLBACK");
         return false;
       }
     } else {
-      Status closed =
-          result ? db_.run("RELEASE command") : db_.exec("ROLLBACK TO command; RELEASE command");
+      Status closed = result ? db_->run("RELEASE command")
+                             : db_->exec("ROLLBACK TO command; RELEASE command");
       if (!closed) {
-        (void)db_.exec("ROLLBACK");
+        (void)db_->exec("ROLLBACK");
         results.push_back(result ? closed : result);
         return finish(closed);
       }
     }
     results.push_back(std::move(result));
   }
-  if (auto committed = db_.run("COMMIT"); !committed) {
-    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+  if (auto committed = db_->run("COMMIT"); !committed) {
+    if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
     return finish(committed);
   }
   ++commits_;

@@ -2,8 +2,13 @@
 // The single writer. Every write command in the process goes through one Writer, which owns the
 // only read-write connection and runs commands on its own thread, in arrival order.
 //
-// Up to max_batch queued commands share one BEGIN IMMEDIATE transaction and one commit (group
-// commit); each is acknowledged only after that commit is durable (WAL, synchronous=FULL).
+// Up to max_batch queued commands share one transaction and one commit (group commit); each is
+// acknowledged only after that commit is durable (SQLite: WAL, synchronous=FULL; PostgreSQL: its
+// WAL flushed, synchronous_commit on). On SQLite the transaction is BEGIN IMMEDIATE, the file's
+// one writer; on PostgreSQL, where several servers may write one database, each transaction
+// first takes the writers' advisory lock, so that the writers of every server take turns as
+// one writer would: a command reads what every earlier command of any server committed, and the
+// audit chain, the quota and place ledgers and the sequences never fork.
 // A command that fails rolls back alone: a failure that wrote nothing needs no undo; one that
 // did makes the writer undo the batch and run it again with each command in its own SAVEPOINT
 // (saving the cost of savepoints in the common case). A command's work may therefore run more
@@ -20,7 +25,7 @@
 
 #include "storage/audit_anchors.hpp"
 #include "storage/checkpointer.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/database.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflow/ports.hpp"
 
@@ -52,14 +57,23 @@ struct WriterStatistics {
   std::uint64_t checkpoints = 0;         // copies of the write-ahead log into the database file
   std::uint64_t checkpoints_busy = 0;    // given up: another connection was copying the log
   std::uint64_t checkpoints_failed = 0;  // the disk full, say; the log keeps what was not copied
+  std::uint64_t reconnections = 0;       // PostgreSQL: the connection opened again after it broke
   std::size_t queued = 0;                // waiting now
 };
 
+// Opens a write transaction on `db` as the writer does: BEGIN IMMEDIATE on SQLite; on
+// PostgreSQL a transaction holding the writers' lock. For tools that write outside a server
+// (rotating the audit key, say), so that they take their turn with the servers' writers.
+Status begin_write(Database& db);
+
 class Writer final : public Transactor {
  public:
-  // Opens (creating if needed) and migrates the database, then starts the writer thread.
+  // Opens (creating if needed) and migrates the SQLite file, then starts the writer thread.
   static Result<std::unique_ptr<Writer>> start(std::filesystem::path const& path,
                                                WriterOptions options = {});
+  // Connects to the PostgreSQL database (a libpq URI), migrates it, then starts the thread.
+  static Result<std::unique_ptr<Writer>> start_postgres(std::string const& conninfo,
+                                                        WriterOptions options = {});
   ~Writer() override;
 
   void submit(Work work, Done done) override;
@@ -80,7 +94,8 @@ class Writer final : public Transactor {
   // also in its own savepoint, so that one failing after it wrote rolls back alone.
   enum class Isolation { Direct, Savepoints };
 
-  Writer(SqliteDatabase db, std::unique_ptr<Checkpointer> checkpointer, WriterOptions options);
+  Writer(std::unique_ptr<Database> db, std::unique_ptr<Checkpointer> checkpointer,
+         WriterOptions options);
   void run();
   void run_batch(std::deque<Item>& batch);
   // Runs and answers the batch; false (nothing committed or answered) when a Direct run met a
@@ -90,8 +105,8 @@ class Writer final : public Transactor {
   // Anchors the audit chain if it has grown enough since the last anchor (or at all, at stop).
   void anchor(bool at_stop);
 
-  SqliteDatabase db_;
-  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // SQLite's; PostgreSQL checkpoints itself
   SqliteStore store_;
   WriterOptions options_;
   mutable std::mutex mutex_;

@@ -80,7 +80,7 @@ Api::Api(ApiServices services)
              std::fflush(stderr);
            }),
       read_audit_(services.writer),
-      reads_(services.config.read_threads) {
+      reads_(reading_threads(services.config)) {
   add_operations_routes(*this);
   add_session_routes(*this);
   add_reference_routes(*this);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/engine.hpp"
 #include "workflow/validation.hpp"
 
 namespace joldama::server {
@@ -119,7 +120,12 @@ bool apply(ServerConfig& c, std::string_view key, std::string_view value) {
     return parse_number<std::size_t>(value, c.writer_max_batch, 1, 10000);
   if (key == "read_connections")
     return parse_number<std::size_t>(value, c.read_connections, 1, 256);
-  if (key == "read_threads") return parse_number<std::size_t>(value, c.read_threads, 0, 256);
+  if (key == "read_threads") {
+    std::size_t threads = 0;
+    if (!parse_number<std::size_t>(value, threads, 0, 256)) return false;
+    c.read_threads = threads;
+    return true;
+  }
   if (key == "limits.login_failures_per_login") {
     return parse_number<std::size_t>(value, c.login_failures_per_login, 1, 1000);
   }
@@ -213,10 +219,15 @@ std::string patient_facing_url(ServerConfig const& config) {
   return url;
 }
 
-std::filesystem::path beside(std::filesystem::path const& db, std::string_view suffix) {
-  auto path = db;
+std::filesystem::path beside(std::string const& db, std::string_view suffix) {
+  std::filesystem::path path = storage::names_postgres(db) ? "data/postgres" : db;
   path += std::string{suffix};
   return path;
+}
+
+std::size_t reading_threads(ServerConfig const& config) {
+  if (config.read_threads) return *config.read_threads;
+  return storage::names_postgres(config.db) ? config.read_connections : 0;
 }
 
 std::filesystem::path audit_key_file(ServerConfig const& config) {

@@ -20,7 +20,8 @@ namespace joldama::server {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
-  std::filesystem::path db = "data/joldama.db";
+  // A SQLite file (the embedded default), or a PostgreSQL database: a libpq URI, postgresql://…
+  std::string db = "data/joldama.db";
   std::filesystem::path web_root;  // default: web-static/ next to the sources
   std::filesystem::path calendar;  // default: config/calendar-kz.txt next to the sources
   std::filesystem::path icd10;     // default: config/icd10.tsv next to the sources
@@ -56,7 +57,8 @@ struct ServerConfig {
   std::size_t read_connections = 8;
   // Threads that run the API's reads: 0 runs each on the I/O thread that took the request,
   // which suits SQLite in the process; an engine across a socket wants a pool of its own.
-  std::size_t read_threads = 0;
+  // Unset: 0 on SQLite, read_connections on PostgreSQL (see reading_threads()).
+  std::optional<std::size_t> read_threads;
 
   // Sign-in: failures of one login at one address before delays begin; failures per address
   // in 15 minutes; failures of one login from every address before its (short) delays begin.
@@ -98,11 +100,16 @@ std::string_view session_cookie_name(ServerConfig const& config);
 // Where patients' messages point: public_url, or the address the server listens on.
 std::string patient_facing_url(ServerConfig const& config);
 
+// The threads the API's reads run on: read_threads, or what suits the engine.
+std::size_t reading_threads(ServerConfig const& config);
+
 // The audit files, as configured or beside the database.
 std::filesystem::path audit_key_file(ServerConfig const& config);
 std::filesystem::path audit_anchor_file(ServerConfig const& config);
-// `db` with `suffix` added to its name.
-std::filesystem::path beside(std::filesystem::path const& db, std::string_view suffix);
+// A file that belongs to the database `db`, named with `suffix`: beside a SQLite file; for a
+// PostgreSQL database, which has no file of its own here, data/postgres`suffix` (every server of
+// one PostgreSQL database must be given the same audit key: see audit_key_file).
+std::filesystem::path beside(std::string const& db, std::string_view suffix);
 
 // Applies `key = value` lines (# comments). Validation errors name the line in `field`.
 Status apply_config_text(ServerConfig& config, std::string_view text);

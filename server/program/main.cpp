@@ -1,4 +1,5 @@
-// The composition root: the only place that knows both the workflow and its SQLite storage.
+// The composition root: the only place that knows both the workflow and its storage (SQLite or
+// PostgreSQL).
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -20,9 +21,10 @@
 #include "storage/audit_chain.hpp"
 #include "storage/audit_keys.hpp"
 #include "storage/backup.hpp"
+#include "storage/engine.hpp"
 #include "storage/migrations.hpp"
 #include "storage/read_pool.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite_store.hpp"
 #include "storage/writer.hpp"
 #include "workflow/diagram.hpp"
 
@@ -35,18 +37,22 @@ namespace storage = joldama::storage;
 constexpr char const* kUsage = R"(Joldama — the hospitalization bureau.
 
 Usage:
-  joldama serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--web-root DIR] [--demo]
+  joldama serve [--db FILE|URI] [--host 127.0.0.1] [--port 8080] [--web-root DIR] [--demo]
                 [--threads N] [--config FILE] [--calendar FILE]
-                                        serve the API and the UI; --port 0 picks a free port;
+                                        serve the API and the UI; --db a SQLite file (the
+                                        default) or a PostgreSQL URI, postgresql://…;
+                                        --port 0 picks a free port;
                                         --demo fills an empty database with demo data
-  joldama verify-audit --db FILE [--key FILE] [--anchors FILE] [--public-key FILE]
+  joldama verify-audit --db FILE|URI [--key FILE] [--anchors FILE] [--public-key FILE]
                                         check the audit log's keyed hash chain, and that it
                                         agrees with the signed anchors (defaults: the files
                                         beside the database, when they exist)
-  joldama rotate-audit-key --db FILE [--key FILE] [--anchors FILE]
+  joldama rotate-audit-key --db FILE|URI [--key FILE] [--anchors FILE]
                                         a new audit key from the next event on (stop the
                                         server first)
-  joldama backup --db FILE --to FILE    consistent online copy of the database
+  joldama backup --db FILE|URI --to FILE
+                                        consistent online copy of the database (PostgreSQL:
+                                        pg_dump's custom format, for pg_restore)
   joldama workflow-diagram              the referral state machine (Mermaid), from the table
   joldama --help                        this text
 
@@ -76,16 +82,16 @@ struct AuditFiles {
   std::unique_ptr<storage::AnchorFile> anchors;
 };
 
-joldama::Result<AuditFiles> open_audit(std::filesystem::path const& db_path,
+joldama::Result<AuditFiles> open_audit(std::string const& location,
                                        std::filesystem::path const& key_path,
                                        std::filesystem::path const& anchor_path,
                                        std::int64_t every) {
   std::int64_t next = 1;
   {
-    auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadWrite);
+    auto db = storage::connect(location);
     if (!db) return db.error();
-    if (auto s = storage::migrate(*db); !s) return s.error();
-    auto seq = storage::next_audit_seq(*db);
+    if (auto s = storage::migrate(**db); !s) return s.error();
+    auto seq = storage::next_audit_seq(**db);
     if (!seq) return seq.error();
     next = *seq;
   }
@@ -128,17 +134,23 @@ int serve(CommandLine const& line) {
   if (!icd10) return fail(icd10.error().message);
 
   std::error_code ec;
-  if (config->db.has_parent_path())
-    std::filesystem::create_directories(config->db.parent_path(), ec);
+  for (auto const& file : {server::audit_key_file(*config), server::audit_anchor_file(*config)}) {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  }
+  if (!storage::names_postgres(config->db)) {
+    std::filesystem::path const file{config->db};
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  }
   auto audit = open_audit(config->db, server::audit_key_file(*config),
                           server::audit_anchor_file(*config), config->audit_anchor_every);
   if (!audit) return fail(audit.error().message);
   storage::WriterOptions options{config->writer_max_batch};
   options.audit_keys = audit->keys.get();
   options.anchors = audit->anchors.get();
-  auto writer = storage::Writer::start(config->db, options);
+  auto writer = storage::open_writer(config->db, options);
   if (!writer) return fail(writer.error().message);
-  auto reader = storage::ReadPool::open(config->db, config->read_connections, audit->keys.get());
+  auto reader =
+      storage::open_read_pool(config->db, config->read_connections, audit->keys.get());
   if (!reader) return fail(reader.error().message);
 
   server::SystemClock clock;
@@ -198,8 +210,8 @@ std::optional<std::filesystem::path> given_or_existing(CommandLine const& line,
 
 int verify_audit(CommandLine const& line) {
   auto const path = line.option("--db");
-  if (!path) return fail("verify-audit needs --db FILE");
-  auto db = storage::SqliteDatabase::open(*path, storage::SqliteDatabase::Access::ReadOnly);
+  if (!path) return fail("verify-audit needs --db FILE|URI");
+  auto db = storage::connect(*path, storage::Access::ReadOnly);
   if (!db) return fail(db.error().message);
 
   storage::AuditEvidence evidence;
@@ -228,7 +240,7 @@ int verify_audit(CommandLine const& line) {
     evidence.public_keys = &public_keys;
   }
 
-  auto result = storage::verify_audit(*db, evidence);
+  auto result = storage::verify_audit(**db, evidence);
   if (!result) return fail(result.error().message);
   if (!result->ok) {
     fmt::print("broken at event {}: {} ({} events before it verify)\n", *result->broken_seq,
@@ -250,7 +262,7 @@ int verify_audit(CommandLine const& line) {
 
 int rotate_audit_key(CommandLine const& line) {
   auto const path = line.option("--db");
-  if (!path) return fail("rotate-audit-key needs --db FILE");
+  if (!path) return fail("rotate-audit-key needs --db FILE|URI");
   std::filesystem::path const key_path =
       line.option("--key").value_or(server::beside(*path, ".audit-key").string());
   std::filesystem::path const anchor_path =
@@ -259,28 +271,28 @@ int rotate_audit_key(CommandLine const& line) {
   if (!lock) return fail(lock.error().message);
   auto keys = storage::AuditKeys::load(key_path);
   if (!keys) return fail(keys.error().message);
-  auto db = storage::SqliteDatabase::open(*path, storage::SqliteDatabase::Access::ReadWrite);
+  auto db = storage::connect(*path);
   if (!db) return fail(db.error().message);
-  auto next = storage::next_audit_seq(*db);
+  auto next = storage::next_audit_seq(**db);
   if (!next) return fail(next.error().message);
   // The new key applies after the event that records it, which the old key still hashes.
   auto const old_id = keys->current().id;
   auto rotated = keys->rotate(*next + 1);
   if (!rotated) return fail(rotated.error().message);
-  storage::SqliteStore store{*db, nullptr, &*keys};
+  storage::SqliteStore store{**db, nullptr, &*keys};
   server::SystemClock clock;
-  auto appended = db->run("BEGIN IMMEDIATE");
+  auto appended = storage::begin_write(**db);
   if (appended) {
     appended = store.append_audit(joldama::AuditEvent{
         clock.now(), "system", joldama::Role::System, "audit_key_rotated", std::nullopt,
         {{"previous_key_id", old_id}, {"key_id", rotated->id},
          {"from_seq", std::to_string(rotated->from_seq)}}});
   }
-  if (appended) appended = db->run("COMMIT");
+  if (appended) appended = (*db)->run("COMMIT");
   if (!appended) return fail(appended.error().message);
   auto anchors = storage::AnchorFile::open(anchor_path, *keys, 1);
   if (!anchors) return fail(anchors.error().message);
-  if (auto s = (*anchors)->after_commit(*db, true); !s) return fail(s.error().message);
+  if (auto s = (*anchors)->after_commit(**db, true); !s) return fail(s.error().message);
   fmt::print("key {} applies from event {}; copy {} off this machine\n", rotated->id,
              rotated->from_seq, storage::AuditKeys::public_key_path(key_path).string());
   return 0;
@@ -289,10 +301,15 @@ int rotate_audit_key(CommandLine const& line) {
 int backup(CommandLine const& line) {
   auto const from = line.option("--db");
   auto const to = line.option("--to");
-  if (!from || !to) return fail("backup needs --db FILE --to FILE");
+  if (!from || !to) return fail("backup needs --db FILE|URI --to FILE");
   auto report = storage::backup_database(*from, *to);
   if (!report) return fail(report.error().message);
-  fmt::print("backed up {} pages to {}\n", report->pages, *to);
+  if (storage::names_postgres(*from)) {
+    fmt::print("backed up {} bytes to {} (pg_dump's custom format: restore with pg_restore)\n",
+               report->bytes, *to);
+  } else {
+    fmt::print("backed up {} pages to {}\n", report->pages, *to);
+  }
   return 0;
 }
 

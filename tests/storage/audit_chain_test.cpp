@@ -1,7 +1,6 @@
 #include "storage/audit_chain.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "tests/support/test_bureau.hpp"
 
@@ -10,24 +9,11 @@ namespace {
 
 using joldama::testing::TestBureau;
 
-// What an attacker with file access could do: bypass the append-only triggers.
-void tamper(std::filesystem::path const& db_path, std::string const& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  std::string const script =
-      "DROP TRIGGER IF EXISTS audit_is_append_only_update;"
-      "DROP TRIGGER IF EXISTS audit_is_append_only_delete;" +
-      sql;
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, script.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
+using joldama::testing::open_database;
+using joldama::testing::tamper_with_audit;
 
-AuditVerification verify(std::filesystem::path const& db_path) {
-  auto db = SqliteDatabase::open(db_path, SqliteDatabase::Access::ReadOnly);
-  EXPECT_TRUE(db.has_value());
+AuditVerification verify(std::string const& location) {
+  auto db = open_database(location);
   auto result = verify_audit(*db);
   EXPECT_TRUE(result.has_value());
   return *result;
@@ -39,7 +25,7 @@ class AuditChainTest : public ::testing::Test {
     ASSERT_TRUE(bureau.set_quota(bureau.key(), 3));
     ASSERT_TRUE(bureau.referral_with_talon());  // patient, register, submit, approve ×2
     bureau.writer->stop();
-    events = verify(bureau.db_path).events;
+    events = verify(bureau.location).events;
     ASSERT_GE(events, 6);
   }
   TestBureau bureau;
@@ -51,7 +37,7 @@ TEST(Sha256, KnownVector) {
 }
 
 TEST_F(AuditChainTest, AnUntouchedLogVerifies) {
-  auto const result = verify(bureau.db_path);
+  auto const result = verify(bureau.location);
   EXPECT_TRUE(result.ok);
   EXPECT_FALSE(result.broken_seq.has_value());
   EXPECT_EQ(*bureau.count("SELECT count(*) FROM audit"), result.events);
@@ -62,8 +48,8 @@ TEST_F(AuditChainTest, AnUntouchedLogVerifies) {
 }
 
 TEST_F(AuditChainTest, AChangedEventBreaksTheChainThere) {
-  tamper(bureau.db_path, R"(UPDATE audit SET detail = '{"to":"completed"}' WHERE seq = 3)");
-  auto const result = verify(bureau.db_path);
+  tamper_with_audit(bureau.location, R"(UPDATE audit SET detail = '{"to":"completed"}' WHERE seq = 3)");
+  auto const result = verify(bureau.location);
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.broken_seq, 3);
   EXPECT_EQ(result.events, 2);
@@ -73,7 +59,7 @@ TEST_F(AuditChainTest, AChangedEventBreaksTheChainThere) {
 TEST_F(AuditChainTest, ARehashedForgeryBreaksTheNextLink) {
   // Recomputing the changed event's own hash does not help: the next event still points at the
   // original.
-  auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadOnly);
+  auto db = open_database(bureau.location);
   auto row = db->prepare(
       "SELECT seq, at, actor, role, action, referral_id, prev_hash FROM audit "
       "WHERE seq = 2");
@@ -83,16 +69,16 @@ TEST_F(AuditChainTest, ARehashedForgeryBreaksTheNextLink) {
                      "{}",          row->text(6),  {}};
   forged.hash = audit_hash(forged.prev_hash, forged);
   *row = Statement{};
-  tamper(bureau.db_path, "UPDATE audit SET actor = 'mallory', detail = '{}', hash = '" +
+  tamper_with_audit(bureau.location, "UPDATE audit SET actor = 'mallory', detail = '{}', hash = '" +
                              forged.hash + "' WHERE seq = 2");
-  auto const result = verify(bureau.db_path);
+  auto const result = verify(bureau.location);
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.broken_seq, 3);
 }
 
 TEST_F(AuditChainTest, ARemovedEventIsNoticed) {
-  tamper(bureau.db_path, "DELETE FROM audit WHERE seq = 4");
-  auto const result = verify(bureau.db_path);
+  tamper_with_audit(bureau.location, "DELETE FROM audit WHERE seq = 4");
+  auto const result = verify(bureau.location);
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.broken_seq, 5);
   EXPECT_NE(result.reason.find("missing"), std::string::npos);

@@ -70,8 +70,7 @@ class ReferralAuditTest : public ::testing::Test {
   // The next event appended lands at the start of `partition`: an event of no referral is put
   // just before it, straight into the file (the chain is not what this test is about).
   void skip_to_partition(std::int64_t partition) {
-    auto db = SqliteDatabase::open(bureau.db_path, SqliteDatabase::Access::ReadWrite);
-    ASSERT_TRUE(db.has_value()) << db.error().message;
+    auto db = joldama::testing::open_database(bureau.location);
     std::string const hash(64, '0');
     auto const inserted = db->exec(fmt::format(
         "INSERT INTO audit (seq, at, actor, role, action, referral_id, detail, prev_hash, hash) "

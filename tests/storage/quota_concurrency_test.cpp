@@ -46,9 +46,8 @@ TEST_P(QuotaConcurrency, ExactlyKTalonsAndAnOrderedWaitlist) {
 
   std::unique_ptr<Writer> second;
   if (GetParam().second_writer) {
-    auto started = Writer::start(bureau.db_path, options.writer);
-    ASSERT_TRUE(started.has_value());
-    second = std::move(*started);
+    // On PostgreSQL: what a second server's writer on the same database is.
+    second = joldama::testing::start_writer(bureau.location, options.writer);
   }
 
   std::latch start{kThreads};

@@ -48,7 +48,14 @@ TestBureau::TestBureau(BureauOptions options)
     : db_path(dir.file("joldama.db")),
       clock(options.start),
       workflow(clock, kazakhstan_calendar(), icd10_catalogue(), DeadlinePolicy{}) {
-  writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
+  if (on_postgres()) {
+    postgres = std::make_unique<PostgresDatabase>();
+    location = postgres->uri();
+    writer = must(storage::Writer::start_postgres(location, options.writer), "starting the writer");
+  } else {
+    location = db_path.string();
+    writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
+  }
   // The two big hospitals treat everything by both routes; the eye clinic only its profile,
   // planned, for the routing rules.
   std::vector<std::string> every_profile;
@@ -76,7 +83,9 @@ TestBureau::TestBureau(BureauOptions options)
                         OrganizationLevel::Republican, "75");
   eye_clinic = add("City eye clinic", OrganizationKind::Hospital, OrganizationLevel::Local, "75",
                    {"ophthalmology"}, EnumSet<Route>{Route::Planned});
-  reader = must(storage::ReadPool::open(db_path, 4), "opening the read pool");
+  reader = must(on_postgres() ? storage::ReadPool::open_postgres(location, 4)
+                              : storage::ReadPool::open(db_path, 4),
+                "opening the read pool");
 
   doctor = Actor{1, "doctor", Role::Doctor, polyclinic_almaty, "75"};
   doctor_astana = Actor{2, "doctor.astana", Role::Doctor, polyclinic_astana, "71"};
@@ -92,6 +101,7 @@ TestBureau::TestBureau(BureauOptions options)
 TestBureau::~TestBureau() {
   reader.reset();
   if (writer) writer->stop();
+  writer.reset();  // before the database it was connected to is dropped
 }
 
 Result<Patient> TestBureau::add_patient(std::string const& iin, std::string const& region,

@@ -1,6 +1,8 @@
 #pragma once
-// A whole bureau on a temporary SQLite file: the real writer, read pool and workflow, five
-// organizations, an actor for every role, and helpers that drive referrals through the table.
+// A whole bureau on a temporary SQLite file (or, with JOLDAMA_TEST_ENGINE=postgres, a fresh
+// database of the test cluster: tests/support/test_engine.hpp): the real writer, read pool and
+// workflow, five organizations, an actor for every role, and helpers that drive referrals
+// through the table.
 
 #include <memory>
 #include <string>
@@ -8,6 +10,7 @@
 #include "storage/read_pool.hpp"
 #include "storage/writer.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/test_engine.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/icd10.hpp"
@@ -99,7 +102,9 @@ class TestBureau {
                std::string const& region = "75") const;
 
   TempDir dir;
-  std::filesystem::path db_path;
+  std::filesystem::path db_path;  // the SQLite file, when the bureau is on SQLite
+  std::unique_ptr<PostgresDatabase> postgres;  // the database, when it is on PostgreSQL
+  std::string location;  // either: what a connection opens (see open_database)
   FakeClock clock;
   Workflow workflow;
   std::unique_ptr<storage::Writer> writer;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "server/security/crypto.hpp"
+#include "storage/engine.hpp"
 #include "server/program/demo_data.hpp"
 #include "tests/support/test_bureau.hpp"
 
@@ -18,27 +19,42 @@ namespace json = boost::json;
 
 namespace {
 
+// Fills the database at `location` with the demo data.
+void seed_demo_into(std::string const& location) {
+  (void)server::init_crypto();
+  FakeClock clock{demo_epoch()};
+  auto writer = storage::open_writer(location);
+  if (!writer) throw std::runtime_error(writer.error().message);
+  auto reader = storage::open_read_pool(location, 1);
+  if (!reader) throw std::runtime_error(reader.error().message);
+  auto seeded = server::seed_demo(**writer, **reader, clock, kazakhstan_calendar(),
+                                  icd10_catalogue(), DeadlinePolicy{});
+  if (!seeded || !*seeded) throw std::runtime_error("demo seeding failed");
+  reader->reset();
+  (*writer)->stop();
+}
+
 // The demo database, seeded once per test binary and copied for every server: seeding hashes
 // eight passwords with Argon2id, which is slow by design.
-std::filesystem::path const& golden_demo_database() {
+std::filesystem::path const& golden_demo_file() {
   static TempDir const dir;
   static std::filesystem::path const path = [] {
-    (void)server::init_crypto();
     auto const file = dir.file("demo.db");
-    FakeClock clock{demo_epoch()};
-    auto writer = storage::Writer::start(file);
-    if (!writer) throw std::runtime_error(writer.error().message);
-    auto reader = storage::ReadPool::open(file, 1);
-    if (!reader) throw std::runtime_error(reader.error().message);
-    auto seeded =
-        server::seed_demo(**writer, **reader, clock, kazakhstan_calendar(), icd10_catalogue(),
-                          DeadlinePolicy{});
-    if (!seeded || !*seeded) throw std::runtime_error("demo seeding failed");
-    reader->reset();
-    (*writer)->stop();
+    seed_demo_into(file.string());
     return file;
   }();
   return path;
+}
+
+// The same on PostgreSQL: a database that each server's is made a copy of.
+PostgresDatabase const& golden_demo_postgres() {
+  static PostgresDatabase const golden;
+  static bool const seeded = [] {
+    seed_demo_into(golden.uri());
+    return true;
+  }();
+  (void)seeded;
+  return golden;
 }
 
 }  // namespace
@@ -49,13 +65,22 @@ Timestamp demo_epoch() {
 
 TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
     : db_path(dir.file("joldama.db")), clock(demo_epoch()), config(server::default_config()) {
-  std::filesystem::copy_file(golden_demo_database(), db_path);
+  if (on_postgres()) {
+    postgres = std::make_unique<PostgresDatabase>(golden_demo_postgres().name());
+    location = postgres->uri();
+    // The audit files in the test's folder, as beside a file.
+    config.audit_key_file = db_path.string() + ".audit-key";
+    config.audit_anchor_file = db_path.string() + ".anchors";
+  } else {
+    std::filesystem::copy_file(golden_demo_file(), db_path);
+    location = db_path.string();
+  }
   config.host = "127.0.0.1";
   config.port = 0;
   config.threads = 2;
   config.sweep_interval = std::chrono::hours{1};
   config.read_timeout = std::chrono::seconds{5};
-  config.db = db_path;
+  config.db = location;
   config.audit_anchor_every = 5;
   // The suites run a second time with the API's reads on a pool of their own, as an engine
   // across a socket runs them (see tests/CMakeLists.txt).
@@ -74,11 +99,7 @@ void TestServer::restart() {
 
 void TestServer::start() {
   std::int64_t next_seq = 1;
-  {
-    auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadOnly);
-    if (!db) throw std::runtime_error(db.error().message);
-    next_seq = storage::next_audit_seq(*db).value();
-  }
+  next_seq = storage::next_audit_seq(*open_database(location)).value();
   auto keys = storage::AuditKeys::load_or_create(server::audit_key_file(config), next_seq);
   if (!keys) throw std::runtime_error(keys.error().message);
   audit_keys = std::make_unique<storage::AuditKeys>(std::move(*keys));
@@ -89,10 +110,10 @@ void TestServer::start() {
   storage::WriterOptions options{config.writer_max_batch};
   options.audit_keys = audit_keys.get();
   options.anchors = anchors.get();
-  auto started = storage::Writer::start(db_path, options);
+  auto started = storage::open_writer(location, options);
   if (!started) throw std::runtime_error(started.error().message);
   writer = std::move(*started);
-  auto opened = storage::ReadPool::open(db_path, config.read_connections, audit_keys.get());
+  auto opened = storage::open_read_pool(location, config.read_connections, audit_keys.get());
   if (!opened) throw std::runtime_error(opened.error().message);
   reader = std::move(*opened);
   app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), icd10_catalogue(),

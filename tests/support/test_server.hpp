@@ -1,6 +1,8 @@
 #pragma once
 // A real Joldama server for integration tests: the App on 127.0.0.1 with an ephemeral port, on
-// a fresh copy of a demo database, with a fake clock the test moves.
+// a fresh copy of a demo database (a SQLite file, or with JOLDAMA_TEST_ENGINE=postgres a
+// database of the test cluster: tests/support/test_engine.hpp), with a fake clock the test
+// moves.
 
 #include <boost/json/value.hpp>
 #include <map>
@@ -16,6 +18,7 @@
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_engine.hpp"
 
 namespace joldama::testing {
 
@@ -47,7 +50,9 @@ class TestServer {
   void restart();
 
   TempDir dir;
-  std::filesystem::path db_path;
+  std::filesystem::path db_path;  // the SQLite file, when the server is on SQLite
+  std::unique_ptr<PostgresDatabase> postgres;  // the database, when it is on PostgreSQL
+  std::string location;  // either: what config.db and open_database() name
   FakeClock clock;
   server::ServerConfig config;
   // The audit chain is keyed and anchored as the real server's is, beside the database.

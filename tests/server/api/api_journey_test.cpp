@@ -39,9 +39,12 @@ class JourneyTest : public ::testing::Test {
   void TearDown() override {
     server.stop();
     std::string output;
-    FILE* pipe = ::popen(
-        fmt::format("{} verify-audit --db '{}'", JOLDAMA_BINARY, server.db_path.string()).c_str(),
-        "r");
+    FILE* pipe = ::popen(fmt::format("{} verify-audit --db '{}' --key '{}' --anchors '{}'",
+                                     JOLDAMA_BINARY, server.location,
+                                     server::audit_key_file(server.config).string(),
+                                     server::audit_anchor_file(server.config).string())
+                             .c_str(),
+                         "r");
     char buffer[256];
     while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
     EXPECT_EQ(::pclose(pipe), 0) << output;

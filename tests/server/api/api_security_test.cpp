@@ -27,8 +27,8 @@ using testing::Journey;
 using testing::state_of;
 using testing::TestServer;
 
-std::int64_t scalar(std::filesystem::path const& db_path, std::string const& sql) {
-  auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadOnly);
+std::int64_t scalar(std::string const& location, std::string const& sql) {
+  auto db = testing::open_database(location);
   auto s = db->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   EXPECT_TRUE(s->step().value());
@@ -47,7 +47,7 @@ TEST_F(SecurityTest, AnIdempotentReplayCreatesOneReferral) {
   json::object const body{{"patient_iin", iin},       {"icd10", "C34.1"},
                           {"profile", "oncology"},    {"urgency", "routine"},
                           {"care_form", "inpatient"}, {"justification", "Lung cancer, stage II"}};
-  auto const before = scalar(server.db_path, "SELECT count(*) FROM referrals");
+  auto const before = scalar(server.location, "SELECT count(*) FROM referrals");
   auto const first = doctor.post("/api/v1/referrals", body, {{"idempotency-key", "create-7f3a"}});
   ASSERT_EQ(first.status, 201) << first.body;
   auto const again = doctor.post("/api/v1/referrals", body, {{"idempotency-key", "create-7f3a"}});
@@ -55,7 +55,7 @@ TEST_F(SecurityTest, AnIdempotentReplayCreatesOneReferral) {
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("location"), first.header("location"));
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
-  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM referrals"), before + 1);
+  EXPECT_EQ(scalar(server.location, "SELECT count(*) FROM referrals"), before + 1);
 
   // The same key with another body is refused, and nothing is done.
   auto changed = body;
@@ -64,7 +64,7 @@ TEST_F(SecurityTest, AnIdempotentReplayCreatesOneReferral) {
       doctor.post("/api/v1/referrals", changed, {{"idempotency-key", "create-7f3a"}});
   EXPECT_EQ(reused.status, 422);
   EXPECT_EQ(reused.error_code(), "idempotency_key_reused");
-  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM referrals"), before + 1);
+  EXPECT_EQ(scalar(server.location, "SELECT count(*) FROM referrals"), before + 1);
 
   // Keys belong to their user: another doctor's identical key is theirs alone.
   auto astana = server.as("doctor.astana");
@@ -103,12 +103,12 @@ TEST_F(SecurityTest, AnIdempotencyKeyIsRememberedForADayThenForgotten) {
   auto client = signed_in();
   auto const replayed = client.post("/api/v1/referrals", body, {{"idempotency-key", "day-key"}});
   EXPECT_EQ(replayed.body, first.body) << "within a day the key still answers as the first time";
-  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
+  EXPECT_EQ(scalar(server.location, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
             1);
 
   server.clock.advance(std::chrono::hours{2});
   ASSERT_TRUE(server.app->sweep_now().has_value());
-  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
+  EXPECT_EQ(scalar(server.location, "SELECT count(*) FROM idempotency_keys WHERE key = 'day-key'"),
             0);
   auto later = signed_in();
   // Another profile: the first referral is still open, and a second of one profile is refused.
@@ -129,7 +129,7 @@ TEST_F(SecurityTest, AnIdempotentActionIsDoneOnce) {
   EXPECT_EQ(again.status, 200);  // not 412: the first answer, replayed
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(
-      scalar(server.db_path,
+      scalar(server.location,
              fmt::format("SELECT count(*) FROM audit WHERE action = 'submit' AND referral_id = {}",
                          id_of(r))),
       1);
@@ -323,13 +323,25 @@ TEST_F(SecurityTest, SecretsAreStoredOnlyAsHashes) {
                                  json::object{{"login", "admin"}, {"password", "joldama-demo"}});
   auto const csrf = std::string{login.json().at("csrf_token").as_string()};
   server.stop();  // fold the WAL into the file
-  EXPECT_EQ(scalar(server.db_path,
+  EXPECT_EQ(scalar(server.location,
                    "SELECT count(*) FROM users WHERE password_hash NOT LIKE '$argon2id$%'"),
             0);
-  std::ifstream in{server.db_path, std::ios::binary};
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  auto const file = bytes.str();
+  // Nowhere in the database: every byte of the SQLite file; on PostgreSQL every text of every
+  // table (the sessions keep hashes only).
+  std::string file;
+  if (testing::on_postgres()) {
+    auto db = testing::open_database(server.location);
+    for (auto const& table : {"sessions", "users", "audit", "idempotency_keys"}) {
+      auto s = db->prepare(fmt::format("SELECT t::text FROM {} AS t", table));
+      while (s->step().value()) file += s->text(0);
+    }
+  } else {
+    std::ifstream in{server.db_path, std::ios::binary};
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    file = bytes.str();
+  }
+  ASSERT_FALSE(file.empty());
   EXPECT_EQ(file.find(token), std::string::npos);
   EXPECT_EQ(file.find(csrf), std::string::npos);
   EXPECT_EQ(file.find("joldama-demo"), std::string::npos);
@@ -445,7 +457,7 @@ TEST_F(SecurityTest, TheAuditChainIsKeyedAndItsSignedAnchorIsServedToAdministrat
   EXPECT_TRUE(storage::signature_verifies(key->second, storage::anchor_message(signed_anchor),
                                           signed_anchor.signature));
   // The anchor names a real event of the chain, with its hash.
-  EXPECT_EQ(scalar(server.db_path, "SELECT count(*) FROM audit WHERE seq = " +
+  EXPECT_EQ(scalar(server.location, "SELECT count(*) FROM audit WHERE seq = " +
                                        std::to_string(signed_anchor.seq) + " AND hash = '" +
                                        signed_anchor.hash + "'"),
             1);

@@ -21,16 +21,16 @@ using testing::HttpClient;
 using testing::Journey;
 using testing::TestServer;
 
-std::int64_t count(std::filesystem::path const& db, std::string const& sql) {
-  auto file = storage::SqliteDatabase::open(db, storage::SqliteDatabase::Access::ReadOnly);
+std::int64_t count(std::string const& location, std::string const& sql) {
+  auto file = testing::open_database(location);
   auto s = file->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   EXPECT_TRUE(s->step().value());
   return s->int64(0);
 }
 
-std::string text(std::filesystem::path const& db, std::string const& sql) {
-  auto file = storage::SqliteDatabase::open(db, storage::SqliteDatabase::Access::ReadOnly);
+std::string text(std::string const& location, std::string const& sql) {
+  auto file = testing::open_database(location);
   auto s = file->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   if (!s->step().value()) return "no row";
@@ -48,7 +48,7 @@ TEST_F(ReadAuditTest, EachReadIsOnRecordWhenItIsAnswered) {
   auto const id = testing::id_of(referral);
   auto const iin = std::string{referral.at("patient").at("iin").as_string()};
   auto const events = [&](std::string const& action) {
-    return count(server.db_path,
+    return count(server.location,
                  "SELECT count(*) FROM audit WHERE actor = 'doctor' AND action = '" + action + "'");
   };
 
@@ -70,7 +70,7 @@ TEST_F(ReadAuditTest, EachReadIsOnRecordWhenItIsAnswered) {
   auto const page = doctor.get("/api/v1/referrals?limit=3&q=" + iin);
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(events("read_referrals"), 1);
-  EXPECT_EQ(text(server.db_path,
+  EXPECT_EQ(text(server.location,
                  "SELECT detail FROM audit WHERE action = 'read_referrals' ORDER BY seq DESC"),
             fmt::format(R"({{"referrals":"{}","q":"{}"}})", id, iin));
   // A count of a search tells about the patients it matched; a plain count does not.
@@ -86,13 +86,13 @@ TEST_F(ReadAuditTest, EachReadIsOnRecordWhenItIsAnswered) {
   auto anonymous = server.client();
   auto const code = std::string{referral.at("code").as_string()};
   ASSERT_EQ(anonymous.get("/api/v1/public/status?code=" + code + "&iin=" + iin).status, 200);
-  EXPECT_EQ(count(server.db_path,
+  EXPECT_EQ(count(server.location,
                   "SELECT count(*) FROM audit WHERE actor = 'public' AND action = 'read_referral' "
                   "AND referral_id = " + std::to_string(id)),
             1);
   // A wrong IIN found nothing, and showed nothing: no event.
   EXPECT_EQ(anonymous.get("/api/v1/public/status?code=" + code + "&iin=850715300122").status, 404);
-  EXPECT_EQ(count(server.db_path, "SELECT count(*) FROM audit WHERE actor = 'public'"), 1);
+  EXPECT_EQ(count(server.location, "SELECT count(*) FROM audit WHERE actor = 'public'"), 1);
 }
 
 TEST_F(ReadAuditTest, AReadWhoseEventCannotBeWrittenShowsNothing) {
@@ -100,10 +100,15 @@ TEST_F(ReadAuditTest, AReadWhoseEventCannotBeWrittenShowsNothing) {
   auto const iin = std::string{referral.at("patient").at("iin").as_string()};
   {
     // The audit log refuses reads' events, as a full or failing disk would.
-    auto db = storage::SqliteDatabase::open(server.db_path, storage::SqliteDatabase::Access::ReadWrite);
-    ASSERT_TRUE(db->exec("CREATE TRIGGER refuse_reads BEFORE INSERT ON audit "
-                         "WHEN NEW.action LIKE 'read_%' BEGIN SELECT RAISE(ABORT, 'the disk "
-                         "failed'); END;"));
+    auto db = testing::open_database(server.location);
+    ASSERT_TRUE(db->exec(
+        db->dialect() == storage::Dialect::Sqlite
+            ? "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit WHEN NEW.action LIKE 'read_%' "
+              "BEGIN SELECT RAISE(ABORT, 'the disk failed'); END;"
+            : "CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF "
+              "NEW.action LIKE 'read_%' THEN RAISE EXCEPTION 'the disk failed'; END IF; RETURN "
+              "NEW; END $$; CREATE TRIGGER refuse_reads BEFORE INSERT ON audit FOR EACH ROW "
+              "EXECUTE FUNCTION refuse_reads();"));
   }
   auto const patient = doctor.get("/api/v1/patients/" + iin);
   EXPECT_EQ(patient.status, 503);

@@ -30,16 +30,16 @@ using testing::Journey;
 using testing::TestServer;
 
 // Every row of `sql`, each as its columns' text.
-std::vector<std::vector<std::string>> rows_of(std::filesystem::path const& db_path,
+std::vector<std::vector<std::string>> rows_of(std::string const& location,
                                               std::string const& sql, int columns) {
-  auto db = storage::SqliteDatabase::open(db_path, storage::SqliteDatabase::Access::ReadOnly);
-  EXPECT_TRUE(db.has_value());
+  auto db = testing::open_database(location);
   auto s = db->prepare(sql);
   EXPECT_TRUE(s.has_value()) << s.error().message;
   std::vector<std::vector<std::string>> rows;
   if (!s) return rows;
   for (;;) {
     auto const more = s->step();
+    EXPECT_TRUE(more.has_value()) << more.error().message;
     if (!more || !*more) break;
     std::vector<std::string> row;
     for (int c = 0; c < columns; ++c) row.push_back(s->optional_text(c).value_or(""));
@@ -144,11 +144,13 @@ class ReportsTest : public ::testing::Test {
 };
 
 // What the monthly report must say, counted over the referrals themselves.
-std::map<std::string, std::string> referrals_by_month(std::filesystem::path const& db,
+std::map<std::string, std::string> referrals_by_month(std::string const& db,
                                                       std::string const& where) {
   std::map<std::string, std::string> counted;
-  for (auto const& row : rows_of(db, "SELECT strftime('%Y-%m', created_at / 1000 + 18000, "
-                                     "'unixepoch'), route, state, count(*) FROM referrals " +
+  for (auto const& row : rows_of(db,
+                                 "SELECT <<sqlite: strftime('%Y-%m', created_at / 1000 + 18000, "
+                                 "'unixepoch')>><<postgres: to_char(to_timestamp(created_at / 1000 "
+                                 "+ 18000), 'YYYY-MM')>>, route, state, count(*) FROM referrals " +
                                          where + " GROUP BY 1, 2, 3",
                                  4)) {
     auto const state = parse<State>(row[2]);
@@ -181,17 +183,17 @@ std::map<std::string, std::string> referrals_reported(json::value const& report)
 TEST_F(ReportsTest, ReferralsPerMonthAreTheReferralsCountedByMonthRouteAndFate) {
   work_for_some_weeks();
   auto const all = report("republic", "/api/v1/reports/referrals?from=2025-01-01&to=2026-12-31");
-  EXPECT_EQ(referrals_reported(all), referrals_by_month(server.db_path, ""));
+  EXPECT_EQ(referrals_reported(all), referrals_by_month(server.location, ""));
   EXPECT_EQ(all.at("rows").as_array().size(), 24u * 2) << "every month, both routes";
   auto const almaty = report("commission", "/api/v1/reports/referrals?from=2025-01-01&to=2026-12-31");
   EXPECT_EQ(referrals_reported(almaty),
-            referrals_by_month(server.db_path, "WHERE patient_region = '75'"));
+            referrals_by_month(server.location, "WHERE patient_region = '75'"));
   EXPECT_EQ(text(almaty.at("region")), "75");
   auto const neuro = report("republic",
                             "/api/v1/reports/referrals?from=2025-01-01&to=2026-12-31&region=71&"
                             "profile=oncology");
   EXPECT_EQ(referrals_reported(neuro),
-            referrals_by_month(server.db_path,
+            referrals_by_month(server.location,
                                "WHERE patient_region = '71' AND profile = 'oncology'"));
   EXPECT_FALSE(referrals_reported(neuro).empty());
 }
@@ -206,12 +208,13 @@ struct Stay {
   bool overdue = false;
 };
 
-std::vector<Stay> stays_from_the_audit(std::filesystem::path const& db) {
+std::vector<Stay> stays_from_the_audit(std::string const& db) {
   std::vector<Stay> stays;
   auto const events = rows_of(db,
                               "SELECT a.referral_id, a.at, a.detail, r.patient_region FROM audit a "
                               "JOIN referrals r ON r.id = a.referral_id "
-                              "WHERE json_extract(a.detail, '$.to') IS NOT NULL OR "
+                              "WHERE <<sqlite: json_extract(a.detail, '$.to')>><<postgres: "
+                              "json_extract_path_text(a.detail::json, 'to')>> IS NOT NULL OR "
                               "a.action = 'register' ORDER BY a.referral_id, a.seq",
                               4);
   std::string referral;
@@ -274,7 +277,7 @@ std::map<std::string, std::string> stages_reported(json::value const& report) {
 
 TEST_F(ReportsTest, StageTimesAreTheStaysTheAuditLogRecords) {
   work_for_some_weeks();
-  auto const stays = stays_from_the_audit(server.db_path);
+  auto const stays = stays_from_the_audit(server.location);
   ASSERT_GT(stays.size(), 20u);
   auto const year = report("republic", "/api/v1/reports/stage-times?from=2025-06-01&to=2026-12-31");
   auto const expected_year =
@@ -300,10 +303,11 @@ TEST_F(ReportsTest, ReasonsAreTheReasonCodesTheAuditLogRecords) {
   auto const expected = [&](std::string const& where) {
     std::map<std::string, std::string> counted;
     for (auto const& row : rows_of(
-             server.db_path,
-             "SELECT a.action, json_extract(a.detail, '$.reason_code'), count(*) FROM audit a "
-             "JOIN referrals r ON r.id = a.referral_id WHERE json_extract(a.detail, "
-             "'$.reason_code') IS NOT NULL " + where + " GROUP BY 1, 2",
+             server.location,
+             "SELECT a.action, <<sqlite: json_extract(a.detail, '$.reason_code')>><<postgres: "
+             "json_extract_path_text(a.detail::json, 'reason_code')>>, count(*) FROM audit a JOIN referrals r ON r.id "
+             "= a.referral_id WHERE <<sqlite: json_extract(a.detail, '$.reason_code')>><<postgres: "
+             "json_extract_path_text(a.detail::json, 'reason_code')>> IS NOT NULL " + where + " GROUP BY 1, 2",
              3)) {
       counted[row[0] + " " + row[1]] = row[2];
     }
@@ -327,8 +331,9 @@ TEST_F(ReportsTest, ReasonsAreTheReasonCodesTheAuditLogRecords) {
   // Only the days asked for: the rejections of 4 March are outside 5..31 March.
   auto const later = report("republic", "/api/v1/reports/reasons?from=2026-03-05&to=2026-03-31");
   EXPECT_EQ(reported(later),
-            expected("AND date(a.at / 1000 + 18000, 'unixepoch') BETWEEN '2026-03-05' AND "
-                     "'2026-03-31'"));
+            expected("AND <<sqlite: date(a.at / 1000 + 18000, 'unixepoch')>><<postgres: "
+                     "to_char(to_timestamp(a.at / 1000 + 18000), 'YYYY-MM-DD')>> BETWEEN "
+                     "'2026-03-05' AND '2026-03-31'"));
   EXPECT_FALSE(reported(later).contains("reject duplicate"));
 }
 
@@ -337,7 +342,7 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
   server.clock.advance(24h * 4);
   Date const today = local_date(server.clock.now());
   std::map<std::string, std::vector<std::pair<int, std::int64_t>>> lists;
-  for (auto const& row : rows_of(server.db_path,
+  for (auto const& row : rows_of(server.location,
                                  "SELECT patient_region, profile, waitlisted_at FROM referrals "
                                  "WHERE state = 'waitlisted'",
                                  3)) {
@@ -368,7 +373,7 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
   EXPECT_EQ(all.at("total").at("median_days").as_int64(), *nearest_rank(everyone, 0.5));
   // The report reads each list's summary; a list emptied leaves none behind, and every list
   // with waiters has one.
-  EXPECT_EQ(rows_of(server.db_path,
+  EXPECT_EQ(rows_of(server.location,
                     "SELECT count(*) FROM waitlist_summaries AS s WHERE NOT EXISTS (SELECT 1 FROM "
                     "report_counters AS w WHERE w.report = 'waiting' AND w.region = s.region AND "
                     "w.profile = s.profile)",
@@ -376,7 +381,7 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
                 .at(0)
                 .at(0),
             "0");
-  EXPECT_EQ(rows_of(server.db_path,
+  EXPECT_EQ(rows_of(server.location,
                     "SELECT count(DISTINCT w.region || ' ' || w.profile) FROM report_counters AS w "
                     "WHERE w.report = 'waiting' AND NOT EXISTS (SELECT 1 FROM waitlist_summaries "
                     "AS s WHERE w.region = s.region AND w.profile = s.profile)",
@@ -398,7 +403,7 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
             200);
   auto const after = report("republic", "/api/v1/reports/waiting");
   EXPECT_FALSE(reported(after).contains("75 neurosurgery"));
-  EXPECT_EQ(rows_of(server.db_path,
+  EXPECT_EQ(rows_of(server.location,
                     "SELECT count(*) FROM waitlist_summaries WHERE region = '75' AND "
                     "profile = 'neurosurgery'",
                     1)
@@ -412,7 +417,7 @@ TEST_F(ReportsTest, WaitingListsAreTheWaitlistedReferralsWithTheirDaysWaited) {
 TEST_F(ReportsTest, QuotaUseIsTheQuotasAndTheirMonthsAddUpToThem) {
   work_for_some_weeks();
   auto const use = report("republic", "/api/v1/reports/quota-use?period=2026");
-  auto const quotas = rows_of(server.db_path,
+  auto const quotas = rows_of(server.location,
                               "SELECT region, profile, allocated, reserved, used FROM quotas "
                               "WHERE period = 2026 ORDER BY region, profile",
                               5);

@@ -29,8 +29,9 @@ struct CliRun {
   std::string output;
 };
 
-CliRun joldama(std::string const& arguments) {
-  std::string const command = fmt::format("{} {} 2>&1", JOLDAMA_BINARY, arguments);
+// Runs `command` in a shell; its exit status and what it printed.
+CliRun joldama_run(std::string const& command_line) {
+  std::string const command = command_line + " 2>&1";
   CliRun run;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return run;
@@ -42,8 +43,15 @@ CliRun joldama(std::string const& arguments) {
   return run;
 }
 
+CliRun joldama(std::string const& arguments) {
+  return joldama_run(fmt::format("{} {}", JOLDAMA_BINARY, arguments));
+}
+
 std::string quoted(std::filesystem::path const& p) {
   return fmt::format("'{}'", p.string());
+}
+std::string quote(std::string const& text) {
+  return fmt::format("'{}'", text);
 }
 
 class CliTest : public ::testing::Test {
@@ -57,34 +65,42 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, VerifyAuditPassesOnAnUntouchedDatabase) {
   auto const events = *bureau.count("SELECT count(*) FROM audit");
-  auto const run = joldama("verify-audit --db " + quoted(bureau.db_path));
+  auto const run = joldama("verify-audit --db " + quote(bureau.location));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(run.output.starts_with("ok " + std::to_string(events) + " events")) << run.output;
 }
 
 TEST_F(CliTest, VerifyAuditNamesTheTamperedEvent) {
   bureau.writer->stop();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(bureau.db_path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TRIGGER audit_is_append_only_update;"
-                         "UPDATE audit SET actor = 'mallory' WHERE seq = 4;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
-  auto const run = joldama("verify-audit --db " + quoted(bureau.db_path));
+  testing::tamper_with_audit(bureau.location, "UPDATE audit SET actor = 'mallory' WHERE seq = 4");
+  auto const run = joldama("verify-audit --db " + quote(bureau.location));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("broken at event 4"), std::string::npos) << run.output;
 }
 
 TEST_F(CliTest, BackupMakesAVerifiableCopyWhileTheDatabaseIsOpen) {
   auto const copy = bureau.dir.file("backup.db");
-  auto const run = joldama("backup --db " + quoted(bureau.db_path) + " --to " + quoted(copy));
+  auto const run = joldama("backup --db " + quote(bureau.location) + " --to " + quoted(copy));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(std::filesystem::exists(copy));
-  auto const verified = joldama("verify-audit --db " + quoted(copy));
+  // A SQLite backup is itself a database; PostgreSQL's is pg_dump's, restored with pg_restore.
+  std::string restored = copy.string();
+  std::unique_ptr<testing::PostgresDatabase> restored_database;
+  if (testing::on_postgres()) {
+    restored_database = std::make_unique<testing::PostgresDatabase>();
+    restored = restored_database->uri();
+    auto const pg_restore = joldama_run(fmt::format(
+        "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_restore --no-owner "
+        "--dbname={} {}",
+        quote(restored), quoted(copy)));
+    ASSERT_EQ(pg_restore.exit_code, 0) << pg_restore.output;
+  }
+  auto const verified = joldama("verify-audit --db " + quote(restored));
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
-  auto const again = joldama("backup --db " + quoted(bureau.db_path) + " --to " + quoted(copy));
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM audit"),
+            std::stoll(testing::scalar_text(*testing::open_database(restored),
+                                            "SELECT count(*) FROM audit")));
+  auto const again = joldama("backup --db " + quote(bureau.location) + " --to " + quoted(copy));
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
 }

@@ -25,8 +25,14 @@ read_threads = 4
   EXPECT_EQ(config.read_timeout, std::chrono::seconds{7});
   EXPECT_EQ(config.idempotency_keys_for, std::chrono::hours{48});
   EXPECT_EQ(config.public_lookups_per_minute, 100u);
-  EXPECT_EQ(config.read_threads, 4u);
-  EXPECT_EQ(default_config().read_threads, 0u) << "SQLite's reads run where they are asked";
+  EXPECT_EQ(config.read_threads, std::optional<std::size_t>{4});
+  EXPECT_EQ(reading_threads(default_config()), 0u) << "SQLite's reads run where they are asked";
+  auto postgres = default_config();
+  postgres.db = "postgresql:///joldama?host=/run/postgresql";
+  EXPECT_EQ(reading_threads(postgres), postgres.read_connections)
+      << "a database across a socket is read on threads of their own";
+  postgres.read_threads = 2;
+  EXPECT_EQ(reading_threads(postgres), 2u) << "unless configured";
 }
 
 TEST(Config, TheGatewaysOfPatientsMessagesAndTheirRetries) {

@@ -416,8 +416,12 @@ class Generator {
     stopped_.assign(count, false);
   }
 
-  // Units enough for what the plans approve, year by year; transplantation a little short, so
-  // that its waitlists fill as they do in life.
+  // Units enough for what the plans approve, year by year; transplantation short, so that its
+  // waitlists fill as they do in life, and in every region whatever the bureau's size: the
+  // waiting report's work is one row per list with someone on it, so the bureaus it is compared
+  // across (10,000 and a million referrals) must have their waitlists in the same places. (With
+  // a unit to spare in every quota, the regions of a small bureau never ran short: its report
+  // showed two lists against a million's twenty.)
   void set_quotas() {
     std::map<QuotaKey, int> needed;
     auto const& all_paths = paths();
@@ -434,11 +438,17 @@ class Generator {
     clock_.set(now_);
     must(transact(writer_, [&](Store& s) -> Status {
       for (auto const& [key, units] : needed) {
-        double const share = key.profile == "transplantation" ? 0.8 : 1.1;
         auto current = s.find_quota(key);
         if (!current) return current.error();
-        int const allocated = std::max(*current ? (*current)->allocated : 0,
-                                       static_cast<int>(std::ceil(units * share)) + 1);
+        bool const short_of_units = key.profile == "transplantation";
+        int const planned = short_of_units ? static_cast<int>(std::floor(units * 0.8))
+                                           : static_cast<int>(std::ceil(units * 1.1)) + 1;
+        // Never below what the demo's referrals hold; a demo quota larger than a short plan
+        // is cut to the plan.
+        int const held = *current ? (*current)->reserved + (*current)->used : 0;
+        int const allocated =
+            short_of_units ? std::max(held, planned)
+                           : std::max(*current ? (*current)->allocated : 0, planned);
         auto saved = workflow_.set_allocation(s, republic_, key, allocated);
         if (!saved) return saved.error();
       }

@@ -814,8 +814,28 @@ UPDATE profiles SET position = CASE code
   ELSE 100 END;
 )sql";
 
-constexpr std::array<std::string_view, 1> kForward{{
+// 24: several servers on one PostgreSQL database hear of what the others changed of what each
+// keeps in memory (storage/coordination.hpp): a user, a session's end or trust, a day off. The
+// database itself tells, in the transaction of the change, whichever server made it. SQLite
+// serves one server to a file: nothing to tell.
+constexpr std::string_view kChangeNotices = R"sql(
+<<postgres:
+CREATE FUNCTION joldama_accounts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('joldama_accounts', ''); RETURN NULL; END $$;
+CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
+  FOR EACH ROW EXECUTE FUNCTION joldama_accounts_changed();
+CREATE TRIGGER sessions_changed AFTER DELETE OR UPDATE OF csrf_hash, expires_at ON sessions
+  FOR EACH ROW EXECUTE FUNCTION joldama_accounts_changed();
+CREATE FUNCTION joldama_calendar_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('joldama_calendar', ''); RETURN NULL; END $$;
+CREATE TRIGGER days_off_changed AFTER INSERT OR UPDATE OR DELETE ON announced_days_off
+  FOR EACH ROW EXECUTE FUNCTION joldama_calendar_changed();
+>>
+)sql";
+
+constexpr std::array<std::string_view, 2> kForward{{
     kProfileOrder,
+    kChangeNotices,
 }};
 
 // Fails if any row refers to a row that does not exist.

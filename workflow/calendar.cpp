@@ -179,10 +179,13 @@ std::vector<CalendarDay> WorkingCalendar::days_of(int year) const {
 }
 
 void WorkingCalendar::announce_day_off(Date day, std::string description) {
-  auto next = with_day_off(day, std::move(description));
-  auto days = next.days();
+  // Under the lock from the read to the write: two days announced at once (one by this server's
+  // command, one learnt from another server) both stay.
   std::lock_guard lock{mutex_};
-  days_ = std::move(days);
+  Days next = *days_;
+  next.listed.insert_or_assign(
+      day, CalendarDay{day, CalendarDayKind::DayOff, std::move(description), true});
+  days_ = std::make_shared<Days const>(std::move(next));
 }
 
 WorkingCalendar WorkingCalendar::with_day_off(Date day, std::string description) const {

@@ -295,6 +295,43 @@ class FigureSink {
   }
 };
 
+// How a server lives beside the others that share its database (PostgreSQL): what they have
+// changed that it keeps copies of in memory, and whose turn it is for the work that one server
+// does at a time. On SQLite, one server to a file: nothing changes elsewhere, every turn is its
+// own (SoleServer).
+class Coordination {
+ public:
+  enum class Change {
+    Accounts,  // users or sessions: what a server trusts for a few seconds without reading
+    Calendar,  // the days off administrators announced
+    Anything,  // the news may have been missed (the feed was cut off): forget every copy
+  };
+  using Listener = std::function<void(Change)>;
+  virtual ~Coordination() = default;
+
+  // Calls `listener`, on a thread of the coordination's own, for each change any server
+  // (this one included) commits. Set before start().
+  virtual void listen(Listener listener) = 0;
+  virtual Status start() = 0;
+  // Stops listening; no call of the listener is under way or follows. Idempotent.
+  virtual void stop() = 0;
+
+  // The deadline sweep's turn: true when this server may sweep now (and holds the turn until it
+  // ends it); false while another does.
+  virtual bool begin_sweep_turn() = 0;
+  virtual void end_sweep_turn() = 0;
+};
+
+// The only server of its database.
+class SoleServer final : public Coordination {
+ public:
+  void listen(Listener) override {}
+  Status start() override { return ok(); }
+  void stop() override {}
+  bool begin_sweep_turn() override { return true; }
+  void end_sweep_turn() override {}
+};
+
 // Runs write commands, one at a time, on the single writer.
 class Transactor {
  public:

@@ -15,11 +15,13 @@ constexpr int kMaxSweepRounds = 1000;
 }  // namespace
 
 App::App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
-         Icd10Catalogue const& icd10, Transactor& writer, Reader& reader, AuditAnchors* anchors)
+         Icd10Catalogue const& icd10, Transactor& writer, Reader& reader, AuditAnchors* anchors,
+         Coordination* coordination)
     : config_(std::move(config)),
       clock_(clock),
       writer_(writer),
       reader_(reader),
+      coordination_(coordination ? *coordination : sole_server_),
       calendar_(std::move(calendar)),
       workflow_(clock, calendar_, icd10, config_.deadlines, config_.access,
                 patient_facing_url(config_)),
@@ -35,16 +37,35 @@ App::~App() {
   stop();
 }
 
-Result<std::uint16_t> App::start() {
-  if (auto s = api_.restore_login_failures(); !s) return s.error();
-  // The days off administrators added, on top of the calendar file's.
-  auto restored = reader_.read([this](StoreReads& store) -> Status {
+Status App::take_announced_days_off() {
+  return reader_.read([this](StoreReads& store) -> Status {
     auto days = store.list_announced_days_off();
     if (!days) return days.error();
-    for (auto const& day : *days) calendar_.announce_day_off(day.date, day.description);
+    for (auto const& day : *days) {
+      if (calendar_.is_working_day(day.date)) calendar_.announce_day_off(day.date, day.description);
+    }
     return ok();
   });
-  if (!restored) return restored.error();
+}
+
+void App::changed(Coordination::Change change) {
+  using Change = Coordination::Change;
+  if (change == Change::Accounts || change == Change::Anything) api_.sessions().forget_all();
+  if (change == Change::Calendar || change == Change::Anything) {
+    if (auto s = take_announced_days_off(); !s) {
+      fmt::print(stderr, "joldama: the days off another server announced could not be read: {}\n",
+                 s.error().message);
+    }
+  }
+}
+
+Result<std::uint16_t> App::start() {
+  if (auto s = api_.restore_login_failures(); !s) return s.error();
+  // What other servers on the database change from now on, then the days off administrators
+  // added before, on top of the calendar file's.
+  coordination_.listen([this](Coordination::Change change) { changed(change); });
+  if (auto s = coordination_.start(); !s) return s.error();
+  if (auto s = take_announced_days_off(); !s) return s.error();
   if (!config_.metrics_listen.empty()) {
     auto const colon = config_.metrics_listen.rfind(':');
     HttpServerOptions options{config_.metrics_listen.substr(0, colon),
@@ -72,6 +93,7 @@ void App::stop() {
   }
   sweep_wake_.notify_all();
   if (sweeper_.joinable()) sweeper_.join();
+  coordination_.stop();
   if (delivery_) delivery_->stop();
   if (metrics_http_) metrics_http_->stop();
   http_.stop();
@@ -163,13 +185,18 @@ void App::sweep_loop() {
   std::unique_lock lock{sweep_mutex_};
   while (!stopping_) {
     lock.unlock();
-    auto report = sweep_now();
-    if (report) api_.metrics().sweep_done(*report);
-    if (!report) {
-      fmt::print(stderr, "joldama: the deadline sweep failed: {}\n", report.error().message);
-    } else if (!report->expired.empty() || !report->overdue.empty()) {
-      fmt::print(stderr, "joldama: sweep expired {} talons, marked {} overdue, promoted {}\n",
-                 report->expired.size(), report->overdue.size(), report->promoted.size());
+    // One server of those sharing the database sweeps at a time; the others wait for the next
+    // round (a sweep they ran too would find nothing left, but would hold the writers up).
+    if (coordination_.begin_sweep_turn()) {
+      auto report = sweep_now();
+      coordination_.end_sweep_turn();
+      if (report) api_.metrics().sweep_done(*report);
+      if (!report) {
+        fmt::print(stderr, "joldama: the deadline sweep failed: {}\n", report.error().message);
+      } else if (!report->expired.empty() || !report->overdue.empty()) {
+        fmt::print(stderr, "joldama: sweep expired {} talons, marked {} overdue, promoted {}\n",
+                   report->expired.size(), report->overdue.size(), report->promoted.size());
+      }
     }
     lock.lock();
     sweep_wake_.wait_for(lock, config_.sweep_interval, [&] { return stopping_; });

@@ -25,12 +25,14 @@ namespace joldama::server {
 
 class App {
  public:
-  // Keeps references to the clock, ICD-10 catalogue, writer, reader and anchors (when given):
-  // they must outlive the app. The calendar is its own: the days off an administrator adds are
-  // added to it (and, at start, those added before).
+  // Keeps references to the clock, ICD-10 catalogue, writer, reader, anchors and coordination
+  // (when given): they must outlive the app. The calendar is its own: the days off an
+  // administrator adds are added to it (and, at start, those added before, and those other
+  // servers add, as `coordination` tells). Without a coordination the app is its database's
+  // only server.
   App(ServerConfig config, Clock const& clock, WorkingCalendar calendar,
       Icd10Catalogue const& icd10, Transactor& writer, Reader& reader,
-      AuditAnchors* anchors = nullptr);
+      AuditAnchors* anchors = nullptr, Coordination* coordination = nullptr);
   ~App();
 
   // Listens (on config.port; 0 picks a free one), and on config.metrics_listen for the metrics
@@ -54,11 +56,17 @@ class App {
  private:
   void sweep_loop();
   void start_delivery();
+  // Adds the days off announced in the database that the calendar does not have yet.
+  Status take_announced_days_off();
+  // What another server (or this one) changed of what this one keeps in memory.
+  void changed(Coordination::Change change);
 
   ServerConfig config_;
   Clock const& clock_;
   Transactor& writer_;
   Reader& reader_;
+  SoleServer sole_server_;
+  Coordination& coordination_;
   WorkingCalendar calendar_;
   Workflow workflow_;
   Lookup lookup_;

@@ -21,6 +21,7 @@
 #include "storage/audit_chain.hpp"
 #include "storage/audit_keys.hpp"
 #include "storage/backup.hpp"
+#include "storage/coordination.hpp"
 #include "storage/engine.hpp"
 #include "storage/migrations.hpp"
 #include "storage/read_pool.hpp"
@@ -171,7 +172,11 @@ int serve(CommandLine const& line) {
     }
   }
 
-  server::App app{*config, clock, *calendar, *icd10, **writer, **reader, audit->anchors.get()};
+  // What the other servers of a shared (PostgreSQL) database change, and whose turn it is to
+  // sweep; on SQLite this server is the file's only one.
+  auto coordination = storage::coordination_for(config->db);
+  server::App app{*config,   clock,    *calendar, *icd10, **writer, **reader,
+                  audit->anchors.get(), coordination.get()};
   auto port = app.start();
   if (!port) return fail(port.error().message);
   fmt::print("listening on http://{}:{}\n", config->host, *port);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "server/security/crypto.hpp"
+#include "storage/coordination.hpp"
 #include "storage/engine.hpp"
 #include "server/program/demo_data.hpp"
 #include "tests/support/test_bureau.hpp"
@@ -91,6 +92,17 @@ TestServer::TestServer(std::function<void(server::ServerConfig&)> const& adjust)
   start();
 }
 
+TestServer::TestServer(TestServer const& first,
+                       std::function<void(server::ServerConfig&)> const& adjust)
+    : db_path(dir.file("joldama.db")), clock(first.clock.now()), config(first.config) {
+  if (!first.postgres) throw std::logic_error("several servers share a PostgreSQL database only");
+  location = first.location;
+  config.audit_key_file = server::audit_key_file(first.config);
+  config.audit_anchor_file = dir.file("second.anchors");
+  if (adjust) adjust(config);
+  start();
+}
+
 void TestServer::restart() {
   stop();
   tokens_.clear();
@@ -116,8 +128,9 @@ void TestServer::start() {
   auto opened = storage::open_read_pool(location, config.read_connections, audit_keys.get());
   if (!opened) throw std::runtime_error(opened.error().message);
   reader = std::move(*opened);
+  coordination = storage::coordination_for(location);
   app = std::make_unique<server::App>(config, clock, kazakhstan_calendar(), icd10_catalogue(),
-                                      *writer, *reader, anchors.get());
+                                      *writer, *reader, anchors.get(), coordination.get());
   auto bound = app->start();
   if (!bound) throw std::runtime_error(bound.error().message);
   port = *bound;

@@ -36,6 +36,10 @@ class TestServer {
  public:
   // `adjust` may change the configuration before the server starts.
   explicit TestServer(std::function<void(server::ServerConfig&)> const& adjust = {});
+  // A second server on the database of `first` (PostgreSQL only: several servers on one
+  // database), with the same audit key and an anchor file of its own.
+  explicit TestServer(TestServer const& first,
+                      std::function<void(server::ServerConfig&)> const& adjust = {});
   ~TestServer();
 
   HttpClient client() const { return HttpClient{port}; }
@@ -60,6 +64,7 @@ class TestServer {
   std::unique_ptr<storage::AnchorFile> anchors;
   std::unique_ptr<storage::Writer> writer;
   std::unique_ptr<storage::ReadPool> reader;
+  std::unique_ptr<Coordination> coordination;
   std::unique_ptr<server::App> app;
   std::uint16_t port = 0;
 

@@ -25,6 +25,8 @@ refuses "not '9'" "$scripts/sqlmap-scan" --level 9
 refuses "not '0'" "$scripts/sqlmap-scan" --level 0
 refuses "not 'x'" "$scripts/sqlmap-scan" --risk x
 refuses "not '4'" "$scripts/sqlmap-scan" --risk 4
+refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" frobnicate /tmp/nowhere
+refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" start
 refuses "abc is not a positive whole number" "$scripts/bench" --referrals abc
 refuses "0 is not a positive whole number" "$scripts/bench" --seconds 0
 refuses "1e3 is not a positive whole number" "$scripts/bench" --connections 1e3

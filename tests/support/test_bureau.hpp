@@ -45,7 +45,8 @@ inline std::string scalar_text(storage::Database& db, std::string const& sql) {
   auto statement = db.prepare(sql);
   if (!statement) return "error: " + statement.error().message;
   auto const row = statement->step();
-  if (!row || !*row) return "no row";
+  if (!row) return "error: " + row.error().message;
+  if (!*row) return "no row";
   return statement->text(0);
 }
 

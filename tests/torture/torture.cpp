@@ -1,5 +1,7 @@
 // joldama-torture: crashes the real server again and again under load and proves that nothing
-// acknowledged is ever lost.
+// acknowledged is ever lost. On a SQLite file (the default) one server; on a PostgreSQL database
+// (--db postgresql://…) one or several (--servers N), of which one at a time is killed while the
+// others go on serving.
 //
 // Workers drive journeys over HTTP (register a patient and a referral, submit, the commission
 // approves, the ministry approves against the quota), every POST with its own Idempotency-Key.
@@ -14,11 +16,14 @@
 //   - replaying an acknowledged command's key returns the original response, byte for byte;
 //   - every read of a referral that was answered 200 left its audit event (reads are recorded
 //     durably before they are answered).
-// Then the disk fills up (RLIMIT_FSIZE): writes are answered 503 with a clear error, nothing
-// acknowledged is lost, and once space returns the server writes again without a restart.
+// Then, on SQLite, the disk fills up (RLIMIT_FSIZE): writes are answered 503 with a clear error,
+// nothing acknowledged is lost, and once space returns the server writes again without a
+// restart. (PostgreSQL's own disk is the database server's, not the program's to fill.)
+// On PostgreSQL the checks run while the other servers keep writing, on one snapshot; the
+// integrity of the file is SQLite's question alone.
 //
-//   joldama-torture --binary build/joldama [--kills 20] [--seconds-between 2] [--workers 4]
-//                   [--seed N] [--keep DIR]
+//   joldama-torture --binary build/joldama [--db FILE|URI] [--servers 1] [--kills 20]
+//                   [--seconds-between 2] [--workers 4] [--seed N] [--keep DIR]
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -41,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/engine.hpp"
 #include "storage/sqlite.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/serve_process.hpp"
@@ -59,6 +65,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string binary;
+  std::string db;  // a PostgreSQL URI, or empty for a SQLite file of the torture's own
+  int servers = 1;
   int kills = 20;
   double seconds_between = 2.0;
   int workers = 4;
@@ -104,21 +112,47 @@ void fail(std::string const& what) {
   fmt::print(stderr, "torture: FAILED: {}\n", what);
 }
 
+// The servers of one database, started, killed and started again.
 class Bureau {
  public:
   Bureau(Options options, std::filesystem::path dir)
-      : options_(std::move(options)), dir_(std::move(dir)), db_(dir_ / "bureau.db") {}
+      : options_(std::move(options)),
+        dir_(std::move(dir)),
+        location_(options_.db.empty() ? (dir_ / "bureau.db").string() : options_.db),
+        servers_(static_cast<std::size_t>(options_.servers)) {}
 
-  // Starts the server (with --demo on the first start); returns false if it did not come up.
-  bool start(std::optional<rlim_t> file_size_limit = std::nullopt) {
+  bool postgres() const { return storage::names_postgres(location_); }
+
+  // Starts every server (with --demo: only the first start of an empty database fills it).
+  bool start_all() {
+    for (std::size_t i = 0; i < servers_.size(); ++i) {
+      if (!start(i)) return false;
+    }
+    return true;
+  }
+
+  // Starts server `i`; returns false if it did not come up. `file_size_limit` (SQLite) makes
+  // its files stop growing at that size.
+  bool start(std::size_t i, std::optional<rlim_t> file_size_limit = std::nullopt) {
+    std::vector<std::string> arguments{"--demo"};
+    if (postgres()) {
+      // One audit key for every server of the database; an anchor file each.
+      auto const config = dir_ / fmt::format("server-{}.conf", i);
+      std::FILE* file = std::fopen(config.c_str(), "w");
+      if (!file) return false;
+      fmt::print(file, "audit_key_file = {}\naudit_anchor_file = {}\n", key_file().string(),
+                 anchor_file(i).string());
+      std::fclose(file);
+      arguments.insert(arguments.end(), {"--config", config.string()});
+    }
     if (file_size_limit) {
       // The child inherits both: writes beyond the limit fail with EFBIG instead of killing it.
       ::signal(SIGXFSZ, SIG_IGN);
       rlimit limit{*file_size_limit, RLIM_INFINITY};
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
-    std::filesystem::path const log = dir_ / fmt::format("server-{}.log", ++starts_);
-    auto process = std::make_unique<ServeProcess>(db_, std::vector<std::string>{"--demo"},
+    std::filesystem::path const log = dir_ / fmt::format("server-{}-{}.log", i, ++starts_);
+    auto process = std::make_unique<ServeProcess>(location_, arguments,
                                                   file_size_limit ? "/dev/null" : log);
     if (file_size_limit) {
       rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
@@ -128,55 +162,78 @@ class Bureau {
     auto const port = process->wait_for_port();
     if (port == 0) return false;
     std::lock_guard lock{mutex_};
-    process_ = std::move(process);
-    port_ = port;
+    servers_[i] = Server{std::move(process), port};
     return true;
   }
 
-  void kill() {
+  void kill(std::size_t i) {
     std::unique_ptr<ServeProcess> process;
     {
       std::lock_guard lock{mutex_};
-      process = std::move(process_);
-      port_ = 0;
+      process = std::move(servers_[i].process);
+      servers_[i].port = 0;
     }
     if (process) process->stop(SIGKILL);
   }
 
-  int stop_cleanly() {
-    std::unique_ptr<ServeProcess> process;
-    {
-      std::lock_guard lock{mutex_};
-      process = std::move(process_);
-      port_ = 0;
+  // Stops every server with SIGTERM; 0 when each stopped cleanly.
+  int stop_all_cleanly() {
+    int status = 0;
+    for (std::size_t i = 0; i < servers_.size(); ++i) {
+      std::unique_ptr<ServeProcess> process;
+      {
+        std::lock_guard lock{mutex_};
+        process = std::move(servers_[i].process);
+        servers_[i].port = 0;
+      }
+      int const stopped = process ? process->stop(SIGTERM) : -1;
+      if (stopped != 0) status = stopped;
     }
-    return process ? process->stop(SIGTERM) : -1;
+    return status;
   }
 
   // Lets the running server's writes grow files without limit again (space has returned).
   void lift_file_size_limit() {
     std::lock_guard lock{mutex_};
     rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
-    if (process_ && ::prlimit(process_->pid(), RLIMIT_FSIZE, &unlimited, nullptr) != 0) {
+    auto const& process = servers_.front().process;
+    if (process && ::prlimit(process->pid(), RLIMIT_FSIZE, &unlimited, nullptr) != 0) {
       fail("prlimit failed");
     }
   }
 
-  std::uint16_t port() const {
+  // The port of a running server, taking them in turn; 0 while none runs.
+  std::uint16_t port() {
     std::lock_guard lock{mutex_};
-    return port_;
+    for (std::size_t tried = 0; tried < servers_.size(); ++tried) {
+      auto const& server = servers_[next_++ % servers_.size()];
+      if (server.port != 0) return server.port;
+    }
+    return 0;
   }
 
-  std::filesystem::path const& db() const { return db_; }
+  std::size_t servers() const { return servers_.size(); }
+  std::string const& location() const { return location_; }
+  std::filesystem::path key_file() const {
+    return postgres() ? dir_ / "audit-key" : std::filesystem::path{location_ + ".audit-key"};
+  }
+  std::filesystem::path anchor_file(std::size_t i) const {
+    return postgres() ? dir_ / fmt::format("anchors-{}", i)
+                      : std::filesystem::path{location_ + ".anchors"};
+  }
   Options const& options() const { return options_; }
 
  private:
+  struct Server {
+    std::unique_ptr<ServeProcess> process;
+    std::uint16_t port = 0;
+  };
   Options options_;
   std::filesystem::path dir_;
-  std::filesystem::path db_;
+  std::string location_;
   mutable std::mutex mutex_;
-  std::unique_ptr<ServeProcess> process_;
-  std::uint16_t port_ = 0;
+  std::vector<Server> servers_;
+  std::size_t next_ = 0;
   int starts_ = 0;
 };
 
@@ -384,20 +441,25 @@ class Torture {
   std::vector<Ack> acks_;
 };
 
-// The checks on a stopped server's database.
+// The checks on the database: with every server stopped (SQLite), or on one snapshot while the
+// others go on writing (PostgreSQL).
 void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::string const& when) {
   {
-    auto opened = storage::SqliteDatabase::open(bureau.db(), storage::SqliteDatabase::Access::ReadWrite);
+    auto opened = storage::connect(bureau.location());
     if (!opened) return fail(when + ": cannot open the database: " + opened.error().message);
-    auto& db = *opened;
-    if (auto const integrity = joldama::testing::scalar_text(db, "PRAGMA integrity_check");
-        integrity != "ok") {
-      fail(when + ": integrity_check: " + integrity);
-    }
-    if (auto const keys =
-            joldama::testing::scalar_text(db, "SELECT count(*) FROM pragma_foreign_key_check");
-        keys != "0") {
-      fail(when + ": dangling references: " + keys);
+    auto& db = **opened;
+    if (db.dialect() == storage::Dialect::Sqlite) {
+      if (auto const integrity = joldama::testing::scalar_text(db, "PRAGMA integrity_check");
+          integrity != "ok") {
+        fail(when + ": integrity_check: " + integrity);
+      }
+      if (auto const keys =
+              joldama::testing::scalar_text(db, "SELECT count(*) FROM pragma_foreign_key_check");
+          keys != "0") {
+        fail(when + ": dangling references: " + keys);
+      }
+    } else if (auto s = db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !s) {
+      return fail(when + ": " + s.error().message);
     }
     // Every quota's counters are the referrals holding its units.
     auto const quota_mismatch =
@@ -407,7 +469,7 @@ void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::str
     auto const doubled = joldama::testing::scalar_text(db, R"(
       SELECT count(*) FROM (SELECT r.patient_id FROM referrals r JOIN patients p
                             ON p.id = r.patient_id WHERE p.last_name = 'Сынақ'
-                            GROUP BY r.patient_id HAVING count(*) > 1))");
+                            GROUP BY r.patient_id HAVING count(*) > 1) AS doubled)");
     if (doubled != "0") fail(when + ": patients with a referral registered twice: " + doubled);
 
     // Every answered read left its event: as many of each reader's reads of each referral as
@@ -477,15 +539,23 @@ void check_database(Bureau const& bureau, std::vector<Ack> const& acks, std::str
     }
   }  // closed before verify-audit opens it
 
-  std::string output;
-  FILE* pipe = ::popen(
-      fmt::format("'{}' verify-audit --db '{}' 2>&1", bureau.options().binary, bureau.db().string())
-          .c_str(),
-      "r");
-  char buffer[512];
-  while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int const status = ::pclose(pipe);
-  if (status != 0 || !output.starts_with("ok ")) fail(when + ": verify-audit: " + output);
+  // The chain, and each server's anchors of it (once it has made any).
+  for (std::size_t i = 0; i < bureau.servers(); ++i) {
+    std::string output;
+    std::error_code ec;
+    auto const anchors = std::filesystem::exists(bureau.anchor_file(i), ec)
+                             ? fmt::format(" --anchors '{}'", bureau.anchor_file(i).string())
+                             : std::string{};
+    FILE* pipe = ::popen(fmt::format("'{}' verify-audit --db '{}' --key '{}'{} 2>&1",
+                                     bureau.options().binary, bureau.location(),
+                                     bureau.key_file().string(), anchors)
+                             .c_str(),
+                         "r");
+    char buffer[512];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    int const status = ::pclose(pipe);
+    if (status != 0 || !output.starts_with("ok ")) fail(when + ": verify-audit: " + output);
+  }
 }
 
 // Replaying an acknowledged command's key returns the original answer.
@@ -513,6 +583,10 @@ std::optional<Options> parse(int argc, char** argv) {
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (flag == "--binary")
       options.binary = value();
+    else if (flag == "--db")
+      options.db = value();
+    else if (flag == "--servers")
+      options.servers = std::atoi(value().c_str());
     else if (flag == "--kills")
       options.kills = std::atoi(value().c_str());
     else if (flag == "--seconds-between")
@@ -527,7 +601,11 @@ std::optional<Options> parse(int argc, char** argv) {
       return std::nullopt;
   }
   if (options.binary.empty() || options.kills < 1 || options.workers < 1 ||
-      options.seconds_between <= 0) {
+      options.seconds_between <= 0 || options.servers < 1 || options.servers > 8) {
+    return std::nullopt;
+  }
+  if (options.servers > 1 && !storage::names_postgres(options.db)) {
+    fmt::print(stderr, "torture: several servers share a PostgreSQL database (--db postgresql://…)\n");
     return std::nullopt;
   }
   return options;
@@ -539,20 +617,23 @@ int main(int argc, char** argv) {
   auto const options = parse(argc, argv);
   if (!options) {
     fmt::print(stderr,
-               "usage: joldama-torture --binary PATH [--kills 20] [--seconds-between 2] "
-               "[--workers 4] [--seed N] [--keep DIR]\n");
+               "usage: joldama-torture --binary PATH [--db FILE|URI] [--servers 1] [--kills 20] "
+               "[--seconds-between 2] [--workers 4] [--seed N] [--keep DIR]\n");
     return 2;
   }
   joldama::testing::TempDir temp;
   std::filesystem::path const dir =
       options->keep.empty() ? temp.path() : std::filesystem::path{options->keep};
   std::filesystem::create_directories(dir);
-  fmt::print("torture: {} kills, up to {}s apart, {} workers, seed {}, in {}\n", options->kills,
-             options->seconds_between, options->workers, options->seed, dir.string());
+  fmt::print("torture: {} kills, up to {}s apart, {} workers, {} server{} on {}, seed {}, in {}\n",
+             options->kills, options->seconds_between, options->workers, options->servers,
+             options->servers > 1 ? "s" : "",
+             storage::names_postgres(options->db) ? "PostgreSQL" : "SQLite", options->seed,
+             dir.string());
   std::fflush(stdout);
 
   Bureau bureau{*options, dir};
-  if (!bureau.start()) {
+  if (!bureau.start_all()) {
     fmt::print(stderr, "torture: the server did not start\n");
     return 1;
   }
@@ -571,7 +652,9 @@ int main(int argc, char** argv) {
   };
   for (int kill = 1; kill <= options->kills && failures == 0; ++kill) {
     std::this_thread::sleep_for(std::chrono::duration<double>(pause(random)));
-    bureau.kill();
+    // One server at a time: the others go on serving meanwhile.
+    std::size_t const victim = random() % bureau.servers();
+    bureau.kill(victim);
     auto const acks = torture.acks();
     auto const when = fmt::format("after kill {}", kill);
     // Everything acknowledged since the last kill, and a sample of what came before.
@@ -581,7 +664,7 @@ int main(int argc, char** argv) {
     auto to_check = recent;
     for (auto& ack : sample(earlier, 300)) to_check.push_back(std::move(ack));
     check_database(bureau, to_check, when);
-    if (!bureau.start()) {
+    if (!bureau.start(victim)) {
       fail(when + ": the server did not start again");
       break;
     }
@@ -589,18 +672,19 @@ int main(int argc, char** argv) {
     for (auto& ack : sample(earlier, 50)) to_replay.push_back(std::move(ack));
     check_replays(torture, bureau, to_replay, when);
     checked = acks.size();
-    fmt::print("torture: kill {:2}: {} commands acknowledged so far, all present\n", kill,
-               acks.size());
+    fmt::print("torture: kill {:2} (server {}): {} commands acknowledged so far, all present\n",
+               kill, victim, acks.size());
     std::fflush(stdout);
   }
   torture.stop_workers();
-  if (bureau.stop_cleanly() != 0) fail("the last server did not stop cleanly");
+  if (bureau.stop_all_cleanly() != 0) fail("the last servers did not stop cleanly");
   check_database(bureau, torture.acks(), "at the end");
 
   // The disk fills up: no file may grow beyond 2 MiB (the write-ahead log, emptied by the clean
   // stop, soon reaches that; the database file is larger already, so checkpoints fail too).
-  if (failures == 0) {
-    if (!bureau.start(2 * 1024 * 1024)) {
+  // SQLite's alone: PostgreSQL's disk is its server's.
+  if (failures == 0 && !bureau.postgres()) {
+    if (!bureau.start(0, 2 * 1024 * 1024)) {
       fail("the server did not start with a small file size limit");
     } else {
       int refused = 0;
@@ -635,7 +719,7 @@ int main(int argc, char** argv) {
         if (!recovered) std::this_thread::sleep_for(std::chrono::milliseconds{100});
       }
       if (!recovered) fail("disk full: the server did not write again once space returned");
-      if (bureau.stop_cleanly() != 0) fail("disk full: the server did not stop cleanly");
+      if (bureau.stop_all_cleanly() != 0) fail("disk full: the server did not stop cleanly");
       check_database(bureau, torture.acks(), "after the disk was full");
     }
   }
@@ -654,7 +738,8 @@ int main(int argc, char** argv) {
   }
   fmt::print(
       "torture: ok: {} kills, {} commands acknowledged and all present, {} answers 503 "
-      "while down or full, replays identical, disk-full refused and recovered\n",
-      options->kills, torture.acks().size(), torture.unavailable());
+      "while down or full, replays identical{}\n",
+      options->kills, torture.acks().size(), torture.unavailable(),
+      bureau.postgres() ? "" : ", disk-full refused and recovered");
   return 0;
 }

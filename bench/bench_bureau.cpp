@@ -2,20 +2,22 @@
 
 #include <fmt/format.h>
 
+#include "storage/engine.hpp"
+
 namespace joldama::bench {
 
-BenchBureau::BenchBureau(storage::SqliteDatabase db, WorkingCalendar const& calendar,
+BenchBureau::BenchBureau(std::unique_ptr<storage::Database> db, WorkingCalendar const& calendar,
                          Icd10Catalogue const& icd10, DeadlinePolicy const& policy)
     : db_(std::move(db)),
-      store_(db_),
+      store_(*db_),
       workflow_(clock_, calendar, icd10, policy),
       lookup_(clock_) {}
 
-Result<std::unique_ptr<BenchBureau>> BenchBureau::open(std::filesystem::path const& path,
+Result<std::unique_ptr<BenchBureau>> BenchBureau::open(std::string const& location,
                                                        WorkingCalendar const& calendar,
                                                        Icd10Catalogue const& icd10,
                                                        DeadlinePolicy const& policy) {
-  auto db = storage::SqliteDatabase::open(path, storage::SqliteDatabase::Access::ReadWrite);
+  auto db = storage::connect(location);
   if (!db) return db.error();
   return std::make_unique<BenchBureau>(std::move(*db), calendar, icd10, policy);
 }

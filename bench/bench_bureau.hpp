@@ -1,15 +1,17 @@
 #pragma once
-// A bureau file opened for a benchmark's own work straight on SQLite, without the server: the
-// store, a workflow and lookups on the system clock, and the bureau's users as actors. The
-// helpers that prepare a benchmark (patients, bookings) and the SQLite anchors share it.
+// A bureau opened for a benchmark's own work straight on its database (a SQLite file or a
+// PostgreSQL URI), without the server: the store, a workflow and lookups on the system clock, and
+// the bureau's users as actors. The helpers that prepare a benchmark (patients, bookings) and the
+// anchors (one transaction per request) share it.
 
 #include <filesystem>
 #include <memory>
 #include <string_view>
 
 #include "server/program/system_clock.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/database.hpp"
 #include "storage/sqlite_store.hpp"
+#include "storage/writer.hpp"
 #include "workflow/lookup.hpp"
 #include "workflow/services.hpp"
 
@@ -17,12 +19,12 @@ namespace joldama::bench {
 
 class BenchBureau {
  public:
-  static Result<std::unique_ptr<BenchBureau>> open(std::filesystem::path const& path,
+  static Result<std::unique_ptr<BenchBureau>> open(std::string const& location,
                                                    WorkingCalendar const& calendar,
                                                    Icd10Catalogue const& icd10,
                                                    DeadlinePolicy const& policy);
 
-  storage::Database& db() { return db_; }
+  storage::Database& db() { return *db_; }
   Store& store() { return store_; }
   Workflow const& workflow() const { return workflow_; }
   Lookup const& lookup() const { return lookup_; }
@@ -30,26 +32,27 @@ class BenchBureau {
   // The user `login` as the actor of a command; NotFound naming the login.
   Result<Actor> actor(std::string_view login);
 
-  // `work()` in one BEGIN IMMEDIATE … COMMIT, rolled back when it fails.
+  // `work()` in one write transaction (the writers' lock taken, as a server's writer takes it),
+  // rolled back when it fails.
   template <class Work>
   auto in_transaction(Work&& work) -> decltype(work()) {
-    if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s.error();
+    if (auto s = storage::begin_write(*db_); !s) return s.error();
     auto done = work();
     if (!done) {
-      (void)db_.exec("ROLLBACK");
+      (void)db_->exec("ROLLBACK");
       return done;
     }
-    if (auto s = db_.exec("COMMIT"); !s) return s.error();
+    if (auto s = db_->exec("COMMIT"); !s) return s.error();
     return done;
   }
 
-  BenchBureau(storage::SqliteDatabase db, WorkingCalendar const& calendar, Icd10Catalogue const& icd10,
-              DeadlinePolicy const& policy);
+  BenchBureau(std::unique_ptr<storage::Database> db, WorkingCalendar const& calendar,
+              Icd10Catalogue const& icd10, DeadlinePolicy const& policy);
   BenchBureau(BenchBureau const&) = delete;
   BenchBureau& operator=(BenchBureau const&) = delete;
 
  private:
-  storage::SqliteDatabase db_;
+  std::unique_ptr<storage::Database> db_;
   storage::SqliteStore store_;
   server::SystemClock clock_;
   Workflow workflow_;

@@ -1,5 +1,7 @@
 // joldama-bench: the benchmarks' helpers, driven by scripts/bench and scripts/torture.
 //
+// Each takes --db FILE|URI: a SQLite file, or a PostgreSQL database (postgresql://…).
+//
 //   joldama-bench generate --db FILE [--referrals N] [--days D] [--seed S]
 //       fills an empty database with the demo bureau and N referrals (see bulk_data.hpp);
 //       prints one line of JSON: referrals, commands, seconds, by_state, failures
@@ -10,7 +12,8 @@
 //       books N planned referrals at the hospital (hospital.75 by default), waiting for its
 //       confirmation; prints their ids, one a line
 //   joldama-bench sqlite-anchor --db FILE [--seconds S] [--command confirm --bookings FILE]
-//       one durable transaction per command, straight on SQLite (see sqlite_anchor.hpp);
+//       one durable transaction per command, straight on the engine (see sqlite_anchor.hpp;
+//       also as `anchor`, which says so better of a PostgreSQL database);
 //       prints one line of JSON: transactions, seconds, per_second, p99_ms
 
 #include <fmt/format.h>
@@ -30,6 +33,7 @@
 #include "server/program/command_line.hpp"
 #include "server/security/crypto.hpp"
 #include "server/program/system_clock.hpp"
+#include "storage/engine.hpp"
 #include "storage/read_pool.hpp"
 #include "storage/writer.hpp"
 
@@ -87,7 +91,9 @@ int generate(server::CommandLine const& line) {
   auto icd10 = icd10_of();
   if (!icd10) return fail(icd10.error().message);
   if (auto s = server::init_crypto(); !s) return fail(s.error().message);
-  if (std::filesystem::exists(*path)) return fail(*path + " exists; generate fills a new database");
+  if (!storage::names_postgres(*path) && std::filesystem::exists(*path)) {
+    return fail(*path + " exists; generate fills a new database");
+  }
 
   auto const started = std::chrono::steady_clock::now();
   // Big batches: nobody waits for an answer here, and fewer commits make it quicker. A page
@@ -98,9 +104,9 @@ int generate(server::CommandLine const& line) {
   storage::WriterOptions writer_options{1024};
   writer_options.cache_kib = 8 * 1024 * 1024;
   writer_options.nice = 0;
-  auto writer = storage::Writer::start(*path, writer_options);
+  auto writer = storage::open_writer(*path, writer_options);
   if (!writer) return fail(writer.error().message);
-  auto reader = storage::ReadPool::open(*path, 1);
+  auto reader = storage::open_read_pool(*path, 1);
   if (!reader) return fail(reader.error().message);
   bench::BulkOptions options;
   options.referrals = *referrals;
@@ -242,6 +248,7 @@ int main(int argc, char** argv) {
              "--bookings"}, {"--help"});
   if (!line) return fail(line.error().message + "\n" + kUsage);
   if (line->command == "generate") return generate(*line);
+  if (line->command == "anchor") return sqlite_anchor(*line);
   if (line->command == "patients") return patients(*line);
   if (line->command == "bookings") return bookings(*line);
   if (line->command == "sqlite-anchor") return sqlite_anchor(*line);

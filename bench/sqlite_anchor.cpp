@@ -13,8 +13,9 @@ namespace {
 constexpr std::size_t kPoolSize = 2000;  // × 12 profiles: 24,000 transactions at most
 constexpr unsigned kPoolSerial = 7000;   // apart from the server benchmark's pool
 
-// Runs `command(i)` for i = 0, 1, … each in its own BEGIN IMMEDIATE … COMMIT, durable before
-// the next begins, for `duration`; stops at the first failure.
+// Runs `command(i)` for i = 0, 1, … each in its own transaction (BEGIN IMMEDIATE on SQLite, a
+// plain BEGIN on PostgreSQL) … COMMIT, durable before the next begins, for `duration`; stops at
+// the first failure.
 Result<AnchorReport> timed_transactions(storage::Database& db, std::chrono::milliseconds duration,
                                         std::function<Status(std::size_t)> const& command) {
   using Clock = std::chrono::steady_clock;
@@ -22,7 +23,10 @@ Result<AnchorReport> timed_transactions(storage::Database& db, std::chrono::mill
   auto const started = Clock::now();
   auto const until = started + duration;
   for (auto now = started; now < until; now = Clock::now()) {
-    if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s.error();
+    if (auto s = db.exec(db.dialect() == storage::Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+        !s) {
+      return s.error();
+    }
     auto done = command(latencies_ms.size());
     if (!done) {
       (void)db.exec("ROLLBACK");
@@ -46,7 +50,7 @@ Result<AnchorReport> timed_transactions(storage::Database& db, std::chrono::mill
 
 }  // namespace
 
-Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
+Result<AnchorReport> run_sqlite_anchor(std::string const& db_path,
                                        std::chrono::milliseconds duration,
                                        WorkingCalendar const& calendar,
                                        Icd10Catalogue const& icd10,
@@ -77,7 +81,7 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db_path,
   });
 }
 
-Result<AnchorReport> run_confirm_anchor(std::filesystem::path const& db_path,
+Result<AnchorReport> run_confirm_anchor(std::string const& db_path,
                                         std::chrono::milliseconds duration,
                                         std::vector<Id> const& bookings,
                                         std::string const& hospital_login,

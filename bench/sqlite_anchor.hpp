@@ -1,9 +1,10 @@
 #pragma once
-// The anchor that the write benchmark is measured against: what a plain design, one SQLite
-// transaction per request, can do on this machine. It runs the very command the write
-// benchmark sends (a doctor registers a referral, and the answer's view is read in the same
-// transaction) straight on SQLite with the house settings (WAL, synchronous=FULL): BEGIN
-// IMMEDIATE, the command, COMMIT, one after another, each durable before the next begins.
+// The anchor that the write benchmark is measured against: what a plain design, one transaction
+// per request, can do on this machine. It runs the very command the write benchmark sends (a
+// doctor registers a referral, and the answer's view is read in the same transaction) straight
+// on the engine, one client: on SQLite with the house settings (WAL, synchronous=FULL), BEGIN
+// IMMEDIATE, the command, COMMIT; on PostgreSQL BEGIN, the command, COMMIT (synchronous_commit
+// on); one after another, each durable before the next begins.
 
 #include <chrono>
 #include <filesystem>
@@ -27,7 +28,7 @@ struct AnchorReport {
 
 // Against a bureau made by generate_bureau (it needs the demo's "doctor"); adds a pool of
 // patients, untimed, then the referrals it registers, each for a new (patient, profile).
-Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db,
+Result<AnchorReport> run_sqlite_anchor(std::string const& db,
                                        std::chrono::milliseconds duration,
                                        WorkingCalendar const& calendar,
                                        Icd10Catalogue const& icd10,
@@ -35,7 +36,7 @@ Result<AnchorReport> run_sqlite_anchor(std::filesystem::path const& db,
 
 // The same for the planned route's confirmations: `hospital_login`'s staff confirm the bookings
 // (made by joldama-bench bookings) that still wait, one durable transaction each.
-Result<AnchorReport> run_confirm_anchor(std::filesystem::path const& db,
+Result<AnchorReport> run_confirm_anchor(std::string const& db,
                                         std::chrono::milliseconds duration,
                                         std::vector<Id> const& bookings,
                                         std::string const& hospital_login,

@@ -6,6 +6,14 @@
 
 namespace joldama::storage {
 
+Status StatementImpl::send() {
+  for (;;) {
+    auto row = step();
+    if (!row) return row.error();
+    if (!*row) return ok();
+  }
+}
+
 Status Statement::run() {
   for (;;) {
     auto row = step();

@@ -32,6 +32,9 @@ class StatementImpl {
   virtual void bind_blob(int index, std::string_view bytes) = 0;
   virtual void bind_null(int index) = 0;
   virtual Result<bool> step() = 0;
+  // Runs the statement to its end, or where the engine can, sends it and leaves its answer for
+  // later (see Statement::send). The default runs it now.
+  virtual Status send();
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t int64(int column) const = 0;
   virtual std::string text(int column) const = 0;
@@ -87,6 +90,12 @@ class Statement {
   Result<bool> step() { return impl_->step(); }
   // Steps to the end, for statements that return no rows.
   Status run();
+  // For a write whose answer the caller does not look at (no rows, no count of changes, no
+  // error it turns into another): runs it, or on an engine across a socket sends it without
+  // waiting, so that several travel together (PostgreSQL's pipeline). Its failure then fails
+  // the next statement that waits for an answer, or Database::settle(): whichever comes first,
+  // the command it belongs to fails, and its transaction with it.
+  Status send() { return impl_->send(); }
   // Rows the statement changed, once run.
   std::int64_t changes() const { return impl_->changes(); }
 
@@ -132,6 +141,10 @@ class Database {
   virtual bool transaction_failed() const = 0;
   // Rows inserted, updated or deleted through this connection since it opened.
   virtual std::int64_t total_changes() const = 0;
+  // Waits for the answers of every statement sent and not yet answered (Statement::send); the
+  // first failure among them. The writer settles after each command, so that a command's
+  // failure is its own.
+  virtual Status settle() { return ok(); }
 };
 
 // `sql` with its <<sqlite: …>> and <<postgres: …>> marks rendered for `dialect`: the text of

@@ -166,49 +166,96 @@ Result<bool> PgStatement::execute() {
   return ran;
 }
 
-Result<bool> PgStatement::execute_once() {
+std::string PgStatement::signature() const {
+  std::string out;
+  out.reserve(parameters_.size());
+  for (auto const& p : parameters_) out += static_cast<char>(p.kind);
+  return out;
+}
+
+std::vector<unsigned> PgStatement::types() const {
+  std::vector<unsigned> out;
+  out.reserve(parameters_.size());
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    auto const kind = parameters_[i].kind;
+    // A null the server infers the type of from where it stands; one the text never names has
+    // nowhere to stand, and any type does.
+    out.push_back(kind == Kind::Int     ? kInt8
+                  : kind == Kind::Text  ? kText
+                  : kind == Kind::Bytes ? kBytea
+                  : used_[i]            ? Oid{0}
+                                        : kText);
+  }
+  return out;
+}
+
+PgStatement::Wire PgStatement::wire() const {
+  Wire w;
+  w.values.reserve(parameters_.size());
+  w.lengths.reserve(parameters_.size());
+  w.formats.reserve(parameters_.size());
+  for (auto const& p : parameters_) {
+    w.values.push_back(p.kind == Kind::Null ? nullptr : p.value.c_str());
+    w.lengths.push_back(static_cast<int>(p.value.size()));
+    w.formats.push_back(p.kind == Kind::Bytes ? 1 : 0);
+  }
+  return w;
+}
+
+Status PgStatement::send() {
+  if (!bind_error_.empty()) {
+    return make_error(Errc::Internal, fmt::format("binding {}: {}", bind_error_, sql_));
+  }
   auto conn = db_.usable();
   if (!conn) return conn.error();
-  std::string signature;
-  signature.reserve(parameters_.size());
-  for (auto const& p : parameters_) signature += static_cast<char>(p.kind);
-  auto named = prepared_.find(signature);
+  if (!db_.in_pipeline() && PQenterPipelineMode(*conn) != 1) {
+    return db_.error(nullptr, "entering the pipeline");
+  }
+  auto const kinds = signature();
+  auto named = prepared_.find(kinds);
+  std::string prepared_as;
   if (named == prepared_.end()) {
-    std::vector<Oid> types;
-    types.reserve(parameters_.size());
-    for (std::size_t i = 0; i < parameters_.size(); ++i) {
-      auto const kind = parameters_[i].kind;
-      // A null the server infers the type of from where it stands; one the text never names has
-      // nowhere to stand, and any type does.
-      types.push_back(kind == Kind::Int     ? kInt8
-                      : kind == Kind::Text  ? kText
-                      : kind == Kind::Bytes ? kBytea
-                      : used_[i]            ? Oid{0}
-                                            : kText);
+    // Prepared in the pipeline too, ahead of its first use.
+    auto name = db_.next_statement_name();
+    auto const parameter_types = types();
+    if (PQsendPrepare(*conn, name.c_str(), sql_.c_str(), static_cast<int>(parameter_types.size()),
+                      parameter_types.data()) != 1) {
+      return db_.error(nullptr, fmt::format("preparing `{}`", sql_));
     }
+    named = prepared_.emplace(kinds, std::move(name)).first;
+    prepared_as = kinds;
+  }
+  auto const w = wire();
+  if (PQsendQueryPrepared(*conn, named->second.c_str(), static_cast<int>(w.values.size()),
+                          w.values.data(), w.lengths.data(), w.formats.data(), 0) != 1) {
+    return db_.error(nullptr, sql_);
+  }
+  db_.sent(this, std::move(prepared_as));
+  return ok();
+}
+
+Result<bool> PgStatement::execute_once() {
+  // What was sent before must be answered first: its failure is this one's.
+  if (auto settled = db_.settle(); !settled) return settled.error();
+  auto conn = db_.usable();
+  if (!conn) return conn.error();
+  auto const kinds = signature();
+  auto named = prepared_.find(kinds);
+  if (named == prepared_.end()) {
+    auto const parameter_types = types();
     auto name = db_.next_statement_name();
     PGresult* made = PQprepare(*conn, name.c_str(), sql_.c_str(),
-                               static_cast<int>(types.size()), types.data());
+                               static_cast<int>(parameter_types.size()), parameter_types.data());
     bool const prepared = made && PQresultStatus(made) == PGRES_COMMAND_OK;
     auto failure = prepared ? Error{} : db_.error(made, fmt::format("preparing `{}`", sql_));
     PQclear(made);
     db_.note_status();
     if (!prepared) return failure;
-    named = prepared_.emplace(signature, std::move(name)).first;
+    named = prepared_.emplace(kinds, std::move(name)).first;
   }
-  std::vector<char const*> values;
-  std::vector<int> lengths;
-  std::vector<int> formats;
-  values.reserve(parameters_.size());
-  lengths.reserve(parameters_.size());
-  formats.reserve(parameters_.size());
-  for (auto const& p : parameters_) {
-    values.push_back(p.kind == Kind::Null ? nullptr : p.value.c_str());
-    lengths.push_back(static_cast<int>(p.value.size()));
-    formats.push_back(p.kind == Kind::Bytes ? 1 : 0);
-  }
-  result_ = PQexecPrepared(*conn, named->second.c_str(), static_cast<int>(values.size()),
-                           values.data(), lengths.data(), formats.data(), 0);
+  auto const w = wire();
+  result_ = PQexecPrepared(*conn, named->second.c_str(), static_cast<int>(w.values.size()),
+                           w.values.data(), w.lengths.data(), w.formats.data(), 0);
   db_.note_status();
   auto const status = result_ ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -349,6 +396,7 @@ Status PgDatabase::exec(std::string_view sql) {
 }
 
 Status PgDatabase::exec_once(std::string_view sql) {
+  if (auto settled = settle(); !settled) return settled;
   auto conn = usable();
   if (!conn) return conn.error();
   std::string const text{sql};
@@ -372,6 +420,68 @@ Result<Statement> PgDatabase::prepare(std::string_view sql) {
                      std::make_unique<PgStatement>(*this, std::move(rendered), std::move(used)))
           .first;
   return Statement{kept->second.get()};
+}
+
+void PgDatabase::sent(PgStatement* statement, std::string prepared_as) {
+  pending_.push_back(Pending{statement, std::move(prepared_as)});
+}
+
+Status PgDatabase::settle() {
+  if (pending_.empty()) {
+    // Entered, and nothing in it (what was to be sent failed to go): left at once.
+    if (conn_ && PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) (void)PQexitPipelineMode(conn_);
+    return ok();
+  }
+  std::vector<Pending> pending;
+  pending.swap(pending_);
+  Status first_failure = ok();
+  auto const fail = [&](Error error) {
+    if (first_failure) first_failure = std::move(error);
+  };
+  if (PQpipelineSync(conn_) != 1) {
+    fail(error(nullptr, "sending the pipeline"));
+  } else {
+    // Each statement's answers, in the order they were sent: its preparation's (when sent with
+    // it), then its own; each followed by a null; then the pipeline's end.
+    for (auto const& entry : pending) {
+      for (int answer = entry.prepared_as.empty() ? 1 : 0; answer < 2; ++answer) {
+        PGresult* result = PQgetResult(conn_);
+        if (!result) {
+          fail(error(nullptr, "reading the pipeline's answers"));
+          break;
+        }
+        auto const status = PQresultStatus(result);
+        if (status == PGRES_FATAL_ERROR) {
+          fail(error(result, answer == 0 ? "preparing a statement sent in the pipeline"
+                                         : "a statement sent in the pipeline"));
+          if (answer == 0) entry.statement->forget_prepared(entry.prepared_as);
+        } else if (status == PGRES_PIPELINE_ABORTED) {
+          if (answer == 0) entry.statement->forget_prepared(entry.prepared_as);
+          fail(make_error(Errc::Internal, "a statement sent in the pipeline was not run"));
+        } else if (answer == 1) {
+          char const* tuples = PQcmdTuples(result);
+          std::int64_t changes = 0;
+          if (tuples && *tuples) std::from_chars(tuples, tuples + std::strlen(tuples), changes);
+          count_changes(changes);
+        }
+        PQclear(result);
+        while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // to the null
+      }
+    }
+    for (;;) {
+      PGresult* result = PQgetResult(conn_);
+      if (!result) {
+        if (PQstatus(conn_) != CONNECTION_OK) break;
+        continue;
+      }
+      bool const end = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+      PQclear(result);
+      if (end) break;
+    }
+  }
+  if (PQstatus(conn_) == CONNECTION_OK) (void)PQexitPipelineMode(conn_);
+  note_status();
+  return first_failure;
 }
 
 bool PgDatabase::broken() const {

@@ -5,7 +5,9 @@
 //
 // Statements are prepared on the server once per connection and parameter types (an integer,
 // a text, bytes or a null), and run with the extended protocol; parameters travel as text (bytes
-// as bytes), results come back as text. A connection that broke (the server restarted, a
+// as bytes), results come back as text. A statement sent (Statement::send) goes in libpq's
+// pipeline without waiting for its answer; the answers are read, in order, before the next
+// statement that waits for one, or at settle(). A connection that broke (the server restarted, a
 // standby was promoted) is opened again at the next statement outside a transaction; inside
 // one, the transaction is lost and its command fails Unavailable, as the writer expects of a
 // command that may run again.
@@ -44,6 +46,7 @@ class PgStatement final : public StatementImpl {
   void bind_blob(int index, std::string_view bytes) override;
   void bind_null(int index) override;
   Result<bool> step() override;
+  Status send() override;
   bool is_null(int column) const override;
   std::int64_t int64(int column) const override;
   std::string text(int column) const override;
@@ -53,6 +56,8 @@ class PgStatement final : public StatementImpl {
 
   // The connection was opened again: what was prepared on the old one is gone.
   void forget_prepared() { prepared_.clear(); }
+  // A preparation sent in the pipeline failed: it is not there to be used.
+  void forget_prepared(std::string const& signature) { prepared_.erase(signature); }
 
  private:
   enum class Kind : char { Null = 'n', Int = 'i', Text = 't', Bytes = 'b' };
@@ -63,6 +68,15 @@ class PgStatement final : public StatementImpl {
   bool set(int index, Kind kind, std::string value);
   Result<bool> execute();
   Result<bool> execute_once();
+  std::string signature() const;
+  // The parameters as libpq takes them (pointers into parameters_, valid until they change).
+  struct Wire {
+    std::vector<char const*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+  };
+  Wire wire() const;
+  std::vector<unsigned> types() const;
 
   PgDatabase& db_;
   std::string sql_;
@@ -93,6 +107,7 @@ class PgDatabase final : public Database {
   bool in_transaction() const override;
   bool transaction_failed() const override;
   std::int64_t total_changes() const override { return total_changes_; }
+  Status settle() override;
 
   pg_conn* handle() const { return conn_; }
   // Whether the connection is known to be broken.
@@ -108,6 +123,10 @@ class PgDatabase final : public Database {
   // After each statement: whether a transaction is open, so that a connection that breaks
   // inside one is never silently opened again under the rest of it.
   void note_status();
+  // A statement sent in the pipeline, whose answer (and, first, its preparation's, when
+  // `prepared_as` is set) is still to be read.
+  void sent(PgStatement* statement, std::string prepared_as);
+  bool in_pipeline() const { return !pending_.empty(); }
   // The domain error for a failed result (or a failed connection, when `result` is null).
   Error error(pg_result const* result, std::string_view context) const;
 
@@ -123,6 +142,11 @@ class PgDatabase final : public Database {
   std::uint64_t reconnections_ = 0;
   std::int64_t total_changes_ = 0;
   bool was_in_transaction_ = false;
+  struct Pending {
+    PgStatement* statement;
+    std::string prepared_as;  // the signature whose preparation was sent with it, if any
+  };
+  std::vector<Pending> pending_;
   // The connection broke inside a transaction: every statement fails until ROLLBACK.
   bool broken_in_transaction_ = false;
 };

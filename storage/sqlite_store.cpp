@@ -555,7 +555,10 @@ Status SqliteStore::append_audit(std::vector<AuditEvent> const& events) {
   AuditRecord record;
   record.prev_hash = genesis_hash();
   record.seq = 0;
-  {
+  if (audit_tail_) {
+    record.seq = audit_tail_->seq;
+    record.prev_hash = audit_tail_->hash;
+  } else {
     auto last = db_.prepare(kLastAudit);
     if (!last) return last.error();
     auto row = last->step();
@@ -587,9 +590,10 @@ Status SqliteStore::append_audit(std::vector<AuditEvent> const& events) {
         .bind(7, record.detail)
         .bind(8, record.prev_hash)
         .bind(9, record.hash);
-    if (auto done = s->run(); !done) return done;
+    if (auto done = s->send(); !done) return done;
     record.prev_hash = std::move(record.hash);
   }
+  if (follows_audit_tail_) audit_tail_ = AuditTail{record.seq, record.prev_hash};
   return ok();
 }
 

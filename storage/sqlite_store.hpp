@@ -138,10 +138,23 @@ class SqliteStore final : public Store {
 
   Database& database() { return db_; }
 
+  // For the writer alone, which brackets every transaction: the audit chain's end is read once
+  // per transaction and then followed in memory (only this store's appends move it while the
+  // transaction, and the writers' lock with it, is held). new_transaction() forgets it; the
+  // writer calls it at every BEGIN and every ROLLBACK TO a savepoint.
+  void follow_audit_tail() { follows_audit_tail_ = true; }
+  void new_transaction() { audit_tail_.reset(); }
+
  private:
+  struct AuditTail {
+    std::int64_t seq = 0;
+    std::string hash;
+  };
   Database& db_;
   ListingCache* listings_;
   AuditKeys const* keys_;
+  bool follows_audit_tail_ = false;
+  std::optional<AuditTail> audit_tail_;
 };
 
 }  // namespace joldama::storage

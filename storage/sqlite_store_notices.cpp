@@ -65,7 +65,7 @@ Status SqliteStore::insert_notices(std::vector<Notice> const& notices) {
         .bind(2, to_millis(n.at))
         .bind(3, to_string(n.kind))
         .bind(4, n.referral_id);
-    if (auto done = s->run(); !done) return done;
+    if (auto done = s->send(); !done) return done;
   }
   return ok();
 }

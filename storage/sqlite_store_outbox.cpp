@@ -96,7 +96,7 @@ Status SqliteStore::insert_messages(std::vector<OutboxMessage> const& messages) 
         .bind(13, to_millis(m.next_attempt_at))
         .bind(14, m.last_error)
         .bind(15, optional_millis(m.sent_at));
-    if (auto done = s->run(); !done) return done;
+    if (auto done = s->send(); !done) return done;
   }
   return ok();
 }

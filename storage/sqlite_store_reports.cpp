@@ -43,7 +43,7 @@ Status SqliteStore::add_to_counters(std::vector<CounterDelta> const& deltas) {
         .bind(4, key.bucket)
         .bind(5, key.series)
         .bind(6, by);
-    if (auto s = add->run(); !s) return s;
+    if (auto s = add->send(); !s) return s;
     if (by < 0) {
       auto forget = db_.prepare(kForgetZero);
       if (!forget) return forget.error();
@@ -52,7 +52,7 @@ Status SqliteStore::add_to_counters(std::vector<CounterDelta> const& deltas) {
           .bind(3, key.profile)
           .bind(4, key.bucket)
           .bind(5, key.series);
-      if (auto s = forget->run(); !s) return s;
+      if (auto s = forget->send(); !s) return s;
     }
   }
   return ok();
@@ -83,7 +83,7 @@ Status SqliteStore::save_waitlist(SummedWaitlist const& waitlist) {
     auto forget = db_.prepare(kForgetWaitlist);
     if (!forget) return forget.error();
     forget->bind(1, waitlist.region).bind(2, waitlist.profile);
-    return forget->run();
+    return forget->send();
   }
   if (!summary.earliest_joined || !summary.median_joined) {
     return make_error(Errc::Internal, "a waitlist with waiters has a longest and a median wait");
@@ -95,7 +95,7 @@ Status SqliteStore::save_waitlist(SummedWaitlist const& waitlist) {
       .bind(3, summary.length)
       .bind(4, static_cast<std::int64_t>(summary.earliest_joined->time_since_epoch().count()))
       .bind(5, static_cast<std::int64_t>(summary.median_joined->time_since_epoch().count()));
-  return save->run();
+  return save->send();
 }
 
 Result<std::vector<SummedWaitlist>> SqliteStore::read_waitlists(

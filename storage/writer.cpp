@@ -68,7 +68,9 @@ Writer::Writer(std::unique_ptr<Database> db, std::unique_ptr<Checkpointer> check
       checkpointer_(std::move(checkpointer)),
       store_(*db_, nullptr, options.audit_keys),
       options_(options),
-      thread_([this] { run(); }) {}
+      thread_([this] { run(); }) {
+  store_.follow_audit_tail();
+}
 
 Writer::~Writer() {
   stop();
@@ -210,6 +212,7 @@ bool Writer::attempt(std::deque<Item>& batch, Isolation isolation) {
   };
 
   if (auto begun = begin_write(*db_); !begun) return finish(begun);
+  store_.new_transaction();
   for (auto& item : batch) {
     if (isolation == Isolation::Savepoints) {
       if (auto s = db_->run("SAVEPOINT command"); !s) {
@@ -219,6 +222,9 @@ bool Writer::attempt(std::deque<Item>& batch, Isolation isolation) {
     }
     auto const changes_before = db_->total_changes();
     Status result = run_work(item);
+    // The answers of what the command sent without waiting (PostgreSQL's pipeline): its
+    // failure is this command's.
+    if (auto settled = db_->settle(); !settled && result) result = settled.error();
     if (!db_->in_transaction()) {
       // The engine rolled the whole transaction back (SQLite does on a full disk or an I/O
       // error; a connection to PostgreSQL that broke took its transaction with it).
@@ -241,6 +247,7 @@ bool Writer::attempt(std::deque<Item>& batch, Isolation isolation) {
     } else {
       Status closed = result ? db_->run("RELEASE command")
                              : db_->exec("ROLLBACK TO command; RELEASE command");
+      if (!result) store_.new_transaction();  // what it appended is undone
       if (!closed) {
         (void)db_->exec("ROLLBACK");
         results.push_back(result ? closed : result);

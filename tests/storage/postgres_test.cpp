@@ -169,6 +169,62 @@ TEST_F(PostgresTest, ErrorsAreTheDomainsAndASpoiledTransactionIsToldApart) {
   EXPECT_FALSE(out_of_range->step()) << "a parameter the statement does not have";
 }
 
+TEST_F(PostgresTest, StatementsSentTogetherLandInOrderAndTheirFailureIsTold) {
+  ASSERT_TRUE(db->exec("CREATE TABLE w (k BIGINT PRIMARY KEY, v TEXT)"));
+  auto const send = [&](std::string_view sql, std::int64_t k) {
+    auto insert = db->prepare(sql);
+    EXPECT_TRUE(insert.has_value());
+    insert->bind(1, k).bind(2, fmt::format("v{}", k));
+    auto const sent = insert->send();
+    EXPECT_TRUE(sent) << sent.error().message;
+  };
+  std::string_view const insert = "INSERT INTO w (k, v) VALUES (?1, ?2)";
+  ASSERT_TRUE(db->exec("BEGIN"));
+  auto const before = db->total_changes();
+  for (std::int64_t k = 1; k <= 3; ++k) send(insert, k);
+  // A statement that waits for its answer reads theirs first: it sees all three, in order.
+  auto seen = db->prepare("SELECT count(*), string_agg(v, ',' ORDER BY k) FROM w");
+  ASSERT_TRUE(seen->step().value());
+  EXPECT_EQ(seen->int64(0), 3);
+  EXPECT_EQ(seen->text(1), "v1,v2,v3");
+  *seen = Statement{};
+  EXPECT_EQ(db->total_changes() - before, 3) << "what was sent is counted once answered";
+  ASSERT_TRUE(db->settle()) << "nothing left to answer";
+
+  // A failure among them: settle() tells it, and the transaction is spoiled until a rollback.
+  ASSERT_TRUE(db->exec("SAVEPOINT command"));
+  send(insert, 4);
+  send(insert, 1);
+  send(insert, 5);
+  auto const settled = db->settle();
+  ASSERT_FALSE(settled);
+  EXPECT_EQ(settled.error().code, Errc::Duplicate) << settled.error().message;
+  EXPECT_TRUE(db->transaction_failed());
+  ASSERT_TRUE(db->exec("ROLLBACK TO command"));
+
+  // Unsettled, it fails the next statement that waits for an answer instead.
+  send(insert, 2);
+  auto after = db->prepare("SELECT count(*) FROM w");
+  auto const refused = after->step();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::Duplicate);
+  *after = Statement{};
+  ASSERT_TRUE(db->exec("ROLLBACK TO command"));
+
+  // A statement whose preparation failed in the pipeline is prepared again at its next use.
+  std::string_view const elsewhere = "INSERT INTO later (k, v) VALUES (?1, ?2)";
+  send(elsewhere, 6);
+  EXPECT_FALSE(db->settle()) << "no such table yet";
+  ASSERT_TRUE(db->exec("ROLLBACK TO command"));
+  ASSERT_TRUE(db->exec("CREATE TABLE later (k BIGINT, v TEXT)"));
+  send(elsewhere, 6);
+  ASSERT_TRUE(db->settle());
+  ASSERT_TRUE(db->exec("COMMIT"));
+
+  auto count = db->prepare("SELECT (SELECT count(*) FROM w) * 10 + (SELECT count(*) FROM later)");
+  EXPECT_EQ(one(single_int64(*count)), 31) << "three in w, one in later, none of the failed";
+}
+
 TEST_F(PostgresTest, ABrokenConnectionOpensAgainOnlyOutsideATransaction) {
   auto const other = PgDatabase::open(database->uri());
   ASSERT_TRUE(other.has_value());

@@ -110,6 +110,46 @@ TEST(Writer, CommandsSharingACommitFailAlone) {
   EXPECT_GE(bureau.writer->statistics().reruns, 1u);
 }
 
+TEST(Writer, TheAuditChainOfABatchHoldsOnlyWhatWasKeptAndNeverForks) {
+  BureauOptions options;
+  options.writer.max_batch = 16;
+  TestBureau bureau{options};
+  auto const events_before = *bureau.count("SELECT count(*) FROM audit");
+  auto const event = [](int i) {
+    AuditEvent e;
+    e.at = Timestamp{std::chrono::milliseconds{1'780'000'000'000 + i}};
+    e.actor = "system";
+    e.action = "batch-test";
+    e.detail = {{"n", std::to_string(i)}};
+    return e;
+  };
+  // Every third appends and then fails: what it appended goes with it, and the next command
+  // chains onto the last event kept, not onto the one undone.
+  constexpr int kCommands = 9;
+  std::vector<Transactor::Work> commands;
+  for (int i = 0; i < kCommands; ++i) {
+    commands.push_back([i, &event](Store& s) -> Status {
+      if (auto appended = s.append_audit({event(i), event(100 + i)}); !appended) return appended;
+      if (i % 3 == 1) return make_error(Errc::Validation, "refused after appending", "n");
+      return ok();
+    });
+  }
+  auto const results = run_as_one_batch(bureau, std::move(commands));
+  for (int i = 0; i < kCommands; ++i) {
+    EXPECT_EQ(results[static_cast<std::size_t>(i)].has_value(), i % 3 != 1) << i;
+  }
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM audit"), events_before + 2 * 6);
+  EXPECT_EQ(*bureau.count("SELECT count(*) FROM audit WHERE action = 'batch-test' AND "
+                          "(detail LIKE '%\"1\"%' OR detail LIKE '%\"4\"%' OR detail LIKE '%\"7\"%')"),
+            0);
+  // The next batch, a new transaction, chains on from the end the last one left.
+  ASSERT_TRUE(bureau.write([&](Store& s) { return s.append_audit({event(50)}); }));
+  auto const check = bureau.read([](StoreReads& s) { return s.verify_audit_chain(); });
+  ASSERT_TRUE(check.has_value()) << check.error().message;
+  EXPECT_TRUE(check->ok) << check->reason;
+  EXPECT_EQ(check->events, events_before + 2 * 6 + 1);
+}
+
 TEST(Writer, FailuresThatWroteNothingNeedNoRerun) {
   BureauOptions options;
   options.writer.max_batch = 16;

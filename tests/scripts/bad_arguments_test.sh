@@ -27,6 +27,10 @@ refuses "not 'x'" "$scripts/sqlmap-scan" --risk x
 refuses "not '4'" "$scripts/sqlmap-scan" --risk 4
 refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" frobnicate /tmp/nowhere
 refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" start
+refuses "--servers: two is not a positive whole number" "$scripts/pg-failover-drill" --servers two
+refuses "--seconds: 0 is not a positive whole number" "$scripts/pg-failover-drill" --seconds 0
+refuses "--servers: 9 is more than 8" "$scripts/pg-failover-drill" --servers 9
+refuses "unknown argument --now" "$scripts/pg-failover-drill" --now x
 refuses "abc is not a positive whole number" "$scripts/bench" --referrals abc
 refuses "0 is not a positive whole number" "$scripts/bench" --seconds 0
 refuses "1e3 is not a positive whole number" "$scripts/bench" --connections 1e3

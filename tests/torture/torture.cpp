@@ -24,6 +24,13 @@
 //
 //   joldama-torture --binary build/joldama [--db FILE|URI] [--servers 1] [--kills 20]
 //                   [--seconds-between 2] [--workers 4] [--seed N] [--keep DIR]
+//                   [--failover COMMAND]
+//
+// With --failover (PostgreSQL; see scripts/pg-failover-drill) no server is killed: after
+// --seconds-between of load the COMMAND is run (it stops the primary hard and promotes its
+// standby; the URI names both, with target_session_attrs=read-write), the servers find the
+// promoted database themselves, and the drill says how long writes were refused, then checks
+// everything acknowledged, before the failover and after, on the promoted database.
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -72,6 +79,7 @@ struct Options {
   int workers = 4;
   unsigned seed = std::random_device{}();
   std::string keep;
+  std::string failover;  // a command that fails the database over to its standby
 };
 
 // A command that got a 2xx, as the client saw it.
@@ -285,6 +293,7 @@ class Torture {
     auto const deadline = Clock::now() + std::chrono::seconds{120};
     while (Clock::now() < deadline) {
       auto const port = bureau_.port();
+      auto const attempted = Clock::now();
       if (port != 0) {
         HttpClient client{port};
         auto headers = command.headers;
@@ -293,14 +302,31 @@ class Torture {
         headers.emplace_back("idempotency-key", command.key);
         auto reply = client.request(command.method, command.target, command.body, headers);
         // No answer, or the server said it is unavailable (shutting down, disk full): again.
-        if (reply.status != 0 && reply.status != 503) return reply;
+        if (reply.status != 0 && reply.status != 503) {
+          if (reply.status < 300) answered_after(attempted);
+          return reply;
+        }
         if (reply.status == 503) ++unavailable_;
       }
+      if (failed_over_) refused(attempted);
       if (stop_) return HttpReply{};
       std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
     fail(fmt::format("no answer for two minutes to {} {}", command.method, command.target));
     return HttpReply{};
+  }
+
+  void refused(Clock::time_point attempted) {
+    ++refused_since_failover_;
+    std::lock_guard lock{mutex_};
+    if (!first_refused_) first_refused_ = attempted;
+  }
+
+  void answered_after(Clock::time_point attempted) {
+    std::lock_guard lock{mutex_};
+    if (failed_over_ && first_refused_ && !first_write_after_ && attempted > *first_refused_) {
+      first_write_after_ = Clock::now();
+    }
   }
 
   void record(Ack ack) {
@@ -314,6 +340,22 @@ class Torture {
   }
 
   std::size_t unavailable() const { return unavailable_; }
+
+  // The database is failing over from now on: writes are timed from the first one refused.
+  void failing_over() {
+    std::lock_guard lock{mutex_};
+    first_refused_.reset();
+    first_write_after_.reset();
+    failed_over_ = true;
+  }
+  // From the first write refused after failing_over() to the first acknowledged of those
+  // attempted after it, once there was one.
+  std::optional<Clock::duration> writes_refused_for() const {
+    std::lock_guard lock{mutex_};
+    if (!first_refused_ || !first_write_after_) return std::nullopt;
+    return *first_write_after_ - *first_refused_;
+  }
+  std::size_t refused_since_failover() const { return refused_since_failover_; }
 
   // A journey's first step alone, for the disk-full phase: the reply as it came (no retry);
   // recorded as acknowledged when it is a 201.
@@ -437,6 +479,10 @@ class Torture {
   std::vector<std::thread> workers_;
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> unavailable_{0};
+  std::atomic<bool> failed_over_{false};
+  std::atomic<std::size_t> refused_since_failover_{0};
+  std::optional<Clock::time_point> first_refused_;
+  std::optional<Clock::time_point> first_write_after_;
   mutable std::mutex mutex_;
   std::vector<Ack> acks_;
 };
@@ -597,11 +643,17 @@ std::optional<Options> parse(int argc, char** argv) {
       options.seed = static_cast<unsigned>(std::atol(value().c_str()));
     else if (flag == "--keep")
       options.keep = value();
+    else if (flag == "--failover")
+      options.failover = value();
     else
       return std::nullopt;
   }
   if (options.binary.empty() || options.kills < 1 || options.workers < 1 ||
       options.seconds_between <= 0 || options.servers < 1 || options.servers > 8) {
+    return std::nullopt;
+  }
+  if (!options.failover.empty() && !storage::names_postgres(options.db)) {
+    fmt::print(stderr, "torture: a failover is PostgreSQL's (--db postgresql://…)\n");
     return std::nullopt;
   }
   if (options.servers > 1 && !storage::names_postgres(options.db)) {
@@ -611,6 +663,46 @@ std::optional<Options> parse(int argc, char** argv) {
   return options;
 }
 
+// The database fails over under load: the servers stay up and find the promoted standby
+// themselves; everything acknowledged, before and after, is on it.
+int failover(Options const& options, Bureau& bureau, Torture& torture) {
+  auto const seconds = std::chrono::duration<double>(options.seconds_between);
+  std::this_thread::sleep_for(seconds);
+  auto const before = torture.acks().size();
+  fmt::print("failover: {} commands acknowledged; now: {}\n", before, options.failover);
+  std::fflush(stdout);
+  torture.failing_over();
+  if (int const status = std::system(options.failover.c_str()); status != 0) {
+    fail(fmt::format("the failover command exited with {}", status));
+  }
+  // Until a write is acknowledged again, then as long again under load.
+  auto const deadline = Clock::now() + std::chrono::seconds{120};
+  while (failures == 0 && !torture.writes_refused_for() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  auto const refused_for = torture.writes_refused_for();
+  if (!refused_for) fail("no write was acknowledged within two minutes of the failover");
+  std::this_thread::sleep_for(seconds);
+  torture.stop_workers();
+  auto const acks = torture.acks();
+  check_replays(torture, bureau, acks, "after the failover");
+  if (bureau.stop_all_cleanly() != 0) fail("the servers did not stop cleanly");
+  check_database(bureau, acks, "after the failover");
+  if (failures > 0) {
+    fmt::print(stderr, "failover: {} failures (kept in {})\n", failures,
+               options.keep.empty() ? "nothing; say --keep DIR" : options.keep);
+    return 1;
+  }
+  fmt::print(
+      "failover: ok: writes refused for {:.2f} s (from the first refused to the first "
+      "acknowledged on the promoted standby; {} attempts refused meanwhile and sent again); {} "
+      "commands acknowledged before the failover and {} after, all on the promoted database, "
+      "replays identical\n",
+      std::chrono::duration<double>(*refused_for).count(), torture.refused_since_failover(),
+      before, acks.size() - before);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -618,15 +710,19 @@ int main(int argc, char** argv) {
   if (!options) {
     fmt::print(stderr,
                "usage: joldama-torture --binary PATH [--db FILE|URI] [--servers 1] [--kills 20] "
-               "[--seconds-between 2] [--workers 4] [--seed N] [--keep DIR]\n");
+               "[--seconds-between 2] [--workers 4] [--seed N] [--keep DIR] "
+               "[--failover COMMAND]\n");
     return 2;
   }
   joldama::testing::TempDir temp;
   std::filesystem::path const dir =
       options->keep.empty() ? temp.path() : std::filesystem::path{options->keep};
   std::filesystem::create_directories(dir);
-  fmt::print("torture: {} kills, up to {}s apart, {} workers, {} server{} on {}, seed {}, in {}\n",
-             options->kills, options->seconds_between, options->workers, options->servers,
+  fmt::print("torture: {}, {} workers, {} server{} on {}, seed {}, in {}\n",
+             options->failover.empty()
+                 ? fmt::format("{} kills, up to {}s apart", options->kills, options->seconds_between)
+                 : fmt::format("a failover after {}s", options->seconds_between),
+             options->workers, options->servers,
              options->servers > 1 ? "s" : "",
              storage::names_postgres(options->db) ? "PostgreSQL" : "SQLite", options->seed,
              dir.string());
@@ -640,6 +736,7 @@ int main(int argc, char** argv) {
   Torture torture{bureau};
   if (!torture.sign_in()) return 1;
   torture.run_workers(options->workers);
+  if (!options->failover.empty()) return failover(*options, bureau, torture);
 
   std::mt19937 random{options->seed};
   std::uniform_real_distribution<double> pause{0.2, options->seconds_between};

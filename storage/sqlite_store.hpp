@@ -107,6 +107,8 @@ class SqliteStore final : public Store {
   Status delete_other_sessions(Id user_id, std::string_view keep_token_hash) override;
   Result<std::int64_t> delete_stale_sessions(Timestamp now, Timestamp idle_before) override;
   Result<std::vector<LoginFailures>> list_login_failures(Timestamp since) override;
+  Result<std::vector<LoginFailures>> find_login_failures(
+      std::vector<std::string> const& keys) override;
   Status save_login_failures(LoginFailures const& failures) override;
   Status delete_login_failures(std::string_view key) override;
   Result<std::int64_t> delete_login_failures_before(Timestamp before) override;

@@ -63,6 +63,9 @@ DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at < ?2
 constexpr char const* kListLoginFailures = R"sql(
 SELECT key, failures, first_at, last_at FROM login_failures WHERE last_at > ?1
 )sql";
+constexpr char const* kFindLoginFailures = R"sql(
+SELECT key, failures, first_at, last_at FROM login_failures WHERE key = ?1
+)sql";
 constexpr char const* kSaveLoginFailures = R"sql(
 INSERT INTO login_failures (key, failures, first_at, last_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (key) DO UPDATE
@@ -245,6 +248,23 @@ Result<std::vector<LoginFailures>> SqliteStore::list_login_failures(Timestamp si
     return LoginFailures{row.text(0), row.int32(1), from_millis(row.int64(2)),
                          from_millis(row.int64(3))};
   });
+}
+
+Result<std::vector<LoginFailures>> SqliteStore::find_login_failures(
+    std::vector<std::string> const& keys) {
+  std::vector<LoginFailures> found;
+  for (auto const& key : keys) {
+    auto s = db_.prepare(kFindLoginFailures);
+    if (!s) return s.error();
+    s->bind(1, key);
+    auto row = s->step();
+    if (!row) return row.error();
+    if (*row) {
+      found.push_back(LoginFailures{s->text(0), s->int32(1), from_millis(s->int64(2)),
+                                    from_millis(s->int64(3))});
+    }
+  }
+  return found;
 }
 
 Status SqliteStore::save_login_failures(LoginFailures const& failures) {

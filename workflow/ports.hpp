@@ -86,6 +86,9 @@ class StoreReads {
   // The sign-in throttle's counters, kept so that a restart does not forgive failures: those
   // whose last failure came after `since`.
   virtual Result<std::vector<LoginFailures>> list_login_failures(Timestamp since) = 0;
+  // The stored counters of `keys`, those there are.
+  virtual Result<std::vector<LoginFailures>> find_login_failures(
+      std::vector<std::string> const& keys) = 0;
 
   // Attachments.
   virtual Result<std::vector<AttachmentInfo>> list_attachments(Id referral_id) = 0;

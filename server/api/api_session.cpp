@@ -28,6 +28,18 @@ Response refused(Error const& error, std::chrono::seconds retry_after) {
   return response;
 }
 
+// The throttle's stored counters for `login` at `peer`, which another server sharing the
+// database may have moved since this one last looked.
+Status take_other_servers_failures(Api& api, std::string const& login, std::string const& peer,
+                                   Timestamp now) {
+  auto const keys = LoginThrottle::keys_for(login, peer);
+  auto stored =
+      query(api.services().reader, [&](StoreReads& s) { return s.find_login_failures(keys); });
+  if (!stored) return stored.error();
+  api.login_throttle().merge(*stored, now);
+  return ok();
+}
+
 void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto body = api.json_body(*exchange);
   if (!body) return api.fail(exchange, body.error());
@@ -40,6 +52,9 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const& services = api.services();
   auto const now = services.clock.now();
   auto const peer = exchange->request.peer;
+  if (auto s = take_other_servers_failures(api, *login, peer, now); !s) {
+    return api.fail(exchange, s.error());
+  }
   // The attempt is reserved before its password is checked: a burst of parallel attempts is
   // counted as it arrives, not after the hashing.
   auto reservation = api.login_throttle().reserve(*login, peer, now);
@@ -131,6 +146,9 @@ void change_password(Api& api, std::shared_ptr<Exchange> const& exchange) {
   }
   // Guessing the current password here is guessing it at the sign-in: the same throttle.
   auto const now = api.services().clock.now();
+  if (auto s = take_other_servers_failures(api, user.login, exchange->request.peer, now); !s) {
+    return api.fail(exchange, s.error());
+  }
   auto reservation = api.login_throttle().reserve(user.login, exchange->request.peer, now);
   if (!reservation.attempt) {
     return api.reply(exchange,

@@ -1,6 +1,7 @@
 #include "server/security/login_throttle.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "server/security/crypto.hpp"
 
@@ -72,12 +73,16 @@ seconds LoginThrottle::wait(Counter const& counter, Timestamp now) const {
   return ceil_seconds(ready - now);
 }
 
+std::vector<std::string> LoginThrottle::keys_for(std::string_view login,
+                                                std::string_view address) {
+  auto const login_hash = sha256_hex(login);
+  return {std::string{kLoginAtAddress} + login_hash + ":" + std::string{address},
+          std::string{kAddress} + std::string{address}, std::string{kLogin} + login_hash};
+}
+
 LoginThrottle::Reservation LoginThrottle::reserve(std::string_view login, std::string_view address,
                                                   Timestamp now) {
-  auto const login_hash = sha256_hex(login);
-  std::vector<std::string> keys{std::string{kLoginAtAddress} + login_hash + ":" + std::string{address},
-                                std::string{kAddress} + std::string{address},
-                                std::string{kLogin} + login_hash};
+  auto keys = keys_for(login, address);
   std::lock_guard lock{mutex_};
   evict_if_full();
   seconds longest{0};
@@ -142,6 +147,23 @@ void LoginThrottle::restore(std::vector<LoginFailures> const& stored, Timestamp 
     counter.failures = static_cast<std::size_t>(s.failures);
     counter.first_at = s.first_at;
     counter.last_at = s.last_at;
+    age(counter, now);
+  }
+}
+
+void LoginThrottle::merge(std::vector<LoginFailures> const& stored, Timestamp now) {
+  std::lock_guard lock{mutex_};
+  for (auto const& s : stored) {
+    if (s.failures <= 0) continue;
+    auto& counter = counters_[s.key];
+    counter.kind = kind_of(s.key);
+    // Newer, or as new and more (clocks that tell the same millisecond).
+    if (std::pair{s.last_at, static_cast<std::size_t>(s.failures)} >
+        std::pair{counter.last_at, counter.failures}) {
+      counter.failures = static_cast<std::size_t>(s.failures);
+      counter.first_at = s.first_at;
+      counter.last_at = s.last_at;
+    }
     age(counter, now);
   }
 }

@@ -65,6 +65,10 @@ class LoginThrottle {
     std::chrono::seconds retry_after{0};
   };
 
+  // The keys of the counters an attempt for `login` from `address` meets: the login at the
+  // address, the address, the login.
+  static std::vector<std::string> keys_for(std::string_view login, std::string_view address);
+
   // Reserves an attempt for `login` from `address` at `now`, or says how long to wait.
   Reservation reserve(std::string_view login, std::string_view address, Timestamp now);
 
@@ -77,6 +81,14 @@ class LoginThrottle {
 
   // Takes back counters stored before a restart.
   void restore(std::vector<LoginFailures> const& stored, Timestamp now);
+
+  // Takes the stored counters that are newer than this server's: those another server sharing
+  // the database counted (several servers behind a load balancer). Called before reserve(), so
+  // that failures made one after another count the same whichever server took each. Attempts
+  // made at the same moment on different servers can each miss the others', so N servers admit
+  // at most N times the attempts of one; and a success on another server is not seen here
+  // until the counter ages out.
+  void merge(std::vector<LoginFailures> const& stored, Timestamp now);
 
   // How many keys are held in memory now (at most max_keys beyond those in flight).
   std::size_t remembered();

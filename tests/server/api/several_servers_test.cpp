@@ -93,6 +93,22 @@ TEST_F(SeveralServersTest, ASessionMadeOnOneWorksOnTheOtherAndEndsOnBothAtOnce) 
   EXPECT_TRUE(eventually([&] { return doctor.get("/api/v1/me").status == 401; }));
 }
 
+TEST_F(SeveralServersTest, FailedSignInsAlternatingBetweenServersAreCountedTogether) {
+  // Five free failures of a login at an address; a guesser whose attempts the load balancer
+  // sends to each server in turn gets no more.
+  auto const attempt = [](TestServer& server, std::string_view password) {
+    HttpClient client{server.port};
+    return client.post("/api/v1/session", json::object{{"login", "doctor"}, {"password", password}});
+  };
+  for (int i = 0; i < 5; ++i) {
+    auto const reply = attempt(i % 2 == 0 ? *first : *second, "not-it");
+    ASSERT_EQ(reply.status, 401) << i << reply.body;
+  }
+  auto const sixth = attempt(*second, "joldama-demo");
+  EXPECT_EQ(sixth.status, 429) << "the second server saw two failures itself, the first three";
+  EXPECT_TRUE(sixth.header("retry-after").has_value());
+}
+
 TEST_F(SeveralServersTest, TheQuotaRaceSplitAcrossBothGivesExactlyItsUnits) {
   constexpr int kUnits = 3;
   constexpr int kReferrals = 10;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 
 namespace joldama::server {
 namespace {
@@ -133,6 +134,46 @@ TEST(LoginThrottle, CountersComeBackAfterARestart) {
   LoginThrottle much_later{LoginThrottlePolicy{}};
   much_later.restore(stored, kStart + std::chrono::hours{25});
   EXPECT_TRUE(much_later.reserve("doctor", "10.0.0.1", kStart + std::chrono::hours{25}).attempt);
+}
+
+TEST(LoginThrottle, FailuresOnTwoServersOneAfterAnotherCountTogether) {
+  // Two servers sharing a database: each stores what it counted, and takes the stored counters
+  // before each attempt (the store stands here as one map of the last saved).
+  std::map<std::string, LoginFailures> database;
+  auto const stored = [&] {
+    std::vector<LoginFailures> all;
+    for (auto const& [key, counter] : database) all.push_back(counter);
+    return all;
+  };
+  LoginThrottle a{LoginThrottlePolicy{}};
+  LoginThrottle b{LoginThrottlePolicy{}};
+  for (int i = 0; i < 5; ++i) {
+    auto& server = i % 2 == 0 ? a : b;
+    auto const at = kStart;  // as fast as the same millisecond
+    server.merge(stored(), at);
+    auto r = server.reserve("doctor", "10.0.0.1", at);
+    ASSERT_TRUE(r.attempt) << i;
+    for (auto const& c : server.failed(*r.attempt, at)) database[c.key] = c;
+  }
+  for (auto const& [key, counter] : database) EXPECT_EQ(counter.failures, 5) << key;
+  // The sixth, on the server that saw only two of them itself, waits.
+  b.merge(stored(), kStart);
+  EXPECT_FALSE(b.reserve("doctor", "10.0.0.1", kStart).attempt);
+
+  // What this server counted and has not yet stored is not taken back by an older stored one.
+  LoginThrottle c{LoginThrottlePolicy{}};
+  auto r = c.reserve("nurse", "10.0.0.2", kStart);
+  auto const counted = c.failed(*r.attempt, kStart + seconds{1});
+  auto older = counted;
+  for (auto& o : older) o.last_at = kStart;
+  for (int i = 0; i < 4; ++i) {
+    auto next = c.reserve("nurse", "10.0.0.2", kStart + seconds{2});
+    ASSERT_TRUE(next.attempt);
+    (void)c.failed(*next.attempt, kStart + seconds{2});
+  }
+  c.merge(older, kStart + seconds{2});
+  EXPECT_FALSE(c.reserve("nurse", "10.0.0.2", kStart + seconds{2}).attempt)
+      << "still five failures, not the one stored earlier";
 }
 
 TEST(LoginThrottle, KeepsNoMoreKeysThanItsBound) {

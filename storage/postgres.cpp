@@ -17,10 +17,15 @@ constexpr Oid kText = 25;
 constexpr Oid kBytea = 17;
 
 // Every session the program opens: times as UTC, texts as UTF-8, and no statement waiting for a
-// lock for ever (another server's transaction holds the writers' lock for milliseconds).
+// lock for ever (another server's transaction holds the writers' lock for milliseconds). Each
+// prepared statement is planned once for the session (a generic plan) rather than again at every
+// run with its values: our statements name every filter they use (no `?1 IS NULL OR …`), so the
+// plan would not change with the values, and planning a read of `referrals`, whose indexes the
+// planner weighs one by one, cost more than running it (about a third of a read's time in
+// PostgreSQL, measured; docs/performance.md).
 constexpr char const* kSessionSettings =
     "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET lock_timeout = '60s'; "
-    "SET idle_in_transaction_session_timeout = '300s'";
+    "SET idle_in_transaction_session_timeout = '300s'; SET plan_cache_mode = force_generic_plan";
 
 bool starts_with_word(std::string_view sql, std::string_view word) {
   auto const first = sql.find_first_not_of(" \t\r\n");

@@ -139,16 +139,8 @@ void LoginThrottle::release(Attempt& attempt) {
 }
 
 void LoginThrottle::restore(std::vector<LoginFailures> const& stored, Timestamp now) {
-  std::lock_guard lock{mutex_};
-  for (auto const& s : stored) {
-    if (s.failures <= 0) continue;
-    auto& counter = counters_[s.key];
-    counter.kind = kind_of(s.key);
-    counter.failures = static_cast<std::size_t>(s.failures);
-    counter.first_at = s.first_at;
-    counter.last_at = s.last_at;
-    age(counter, now);
-  }
+  // Before serving nothing is in memory yet: every stored counter is newer.
+  merge(stored, now);
 }
 
 void LoginThrottle::merge(std::vector<LoginFailures> const& stored, Timestamp now) {

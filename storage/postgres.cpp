@@ -27,6 +27,18 @@ constexpr char const* kSessionSettings =
     "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET lock_timeout = '60s'; "
     "SET idle_in_transaction_session_timeout = '300s'; SET plan_cache_mode = force_generic_plan";
 
+bool starts_with_word(std::string_view sql, std::string_view word);
+
+// The rows a statement of `sql` wrote, from its result: a SELECT reports the rows it returned
+// as tuples too, and only what a statement wrote counts as changes.
+std::int64_t rows_written(pg_result const* result, std::string_view sql) {
+  if (starts_with_word(sql, "SELECT") || starts_with_word(sql, "WITH")) return 0;
+  char const* tuples = PQcmdTuples(const_cast<pg_result*>(result));
+  std::int64_t changes = 0;
+  if (tuples && *tuples) std::from_chars(tuples, tuples + std::strlen(tuples), changes);
+  return changes;
+}
+
 bool starts_with_word(std::string_view sql, std::string_view word) {
   auto const first = sql.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return false;
@@ -270,11 +282,7 @@ Result<bool> PgStatement::execute_once() {
     return failure;
   }
   rows_ = status == PGRES_TUPLES_OK ? PQntuples(result_) : 0;
-  char const* tuples = PQcmdTuples(result_);
-  changes_ = 0;
-  if (tuples && *tuples) std::from_chars(tuples, tuples + std::strlen(tuples), changes_);
-  // A SELECT reports its rows as tuples too; only what a statement wrote counts as changes.
-  if (starts_with_word(sql_, "SELECT") || starts_with_word(sql_, "WITH")) changes_ = 0;
+  changes_ = rows_written(result_, sql_);
   db_.count_changes(changes_);
   return true;
 }
@@ -464,10 +472,7 @@ Status PgDatabase::settle() {
           if (answer == 0) entry.statement->forget_prepared(entry.prepared_as);
           fail(make_error(Errc::Internal, "a statement sent in the pipeline was not run"));
         } else if (answer == 1) {
-          char const* tuples = PQcmdTuples(result);
-          std::int64_t changes = 0;
-          if (tuples && *tuples) std::from_chars(tuples, tuples + std::strlen(tuples), changes);
-          count_changes(changes);
+          count_changes(rows_written(result, entry.statement->sql()));
         }
         PQclear(result);
         while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // to the null

@@ -54,6 +54,8 @@ class PgStatement final : public StatementImpl {
   std::int64_t changes() const override { return changes_; }
   void reset() override;
 
+  std::string const& sql() const { return sql_; }
+
   // The connection was opened again: what was prepared on the old one is gone.
   void forget_prepared() { prepared_.clear(); }
   // A preparation sent in the pipeline failed: it is not there to be used.

@@ -30,7 +30,7 @@ Response refused(Error const& error, std::chrono::seconds retry_after) {
 
 // The throttle's stored counters for `login` at `peer`, which another server sharing the
 // database may have moved since this one last looked.
-Status take_other_servers_failures(Api& api, std::string const& login, std::string const& peer,
+Status take_stored_failures(Api& api, std::string const& login, std::string const& peer,
                                    Timestamp now) {
   auto const keys = LoginThrottle::keys_for(login, peer);
   auto stored =
@@ -52,9 +52,17 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
   auto const& services = api.services();
   auto const now = services.clock.now();
   auto const peer = exchange->request.peer;
-  if (auto s = take_other_servers_failures(api, *login, peer, now); !s) {
-    return api.fail(exchange, s.error());
-  }
+  // One read: the account, and the throttle's stored counters (see take_stored_failures).
+  auto const keys = LoginThrottle::keys_for(*login, peer);
+  std::vector<LoginFailures> stored;
+  auto user = query(services.reader, [&](StoreReads& s) -> Result<std::optional<User>> {
+    auto failures = s.find_login_failures(keys);
+    if (!failures) return failures.error();
+    stored = std::move(*failures);
+    return s.find_user_by_login(*login);
+  });
+  if (!user) return api.fail(exchange, user.error());
+  api.login_throttle().merge(stored, now);
   // The attempt is reserved before its password is checked: a burst of parallel attempts is
   // counted as it arrives, not after the hashing.
   auto reservation = api.login_throttle().reserve(*login, peer, now);
@@ -64,8 +72,6 @@ void sign_in(Api& api, std::shared_ptr<Exchange> const& exchange) {
                                         "too many failed sign-ins; wait and try again"),
                              reservation.retry_after));
   }
-  auto user = query(services.reader, [&](StoreReads& s) { return s.find_user_by_login(*login); });
-  if (!user) return api.fail(exchange, user.error());
 
   auto check = [&api, exchange, attempt = reservation.attempt, user = *user,
                 password = std::move(*password), peer, now] {
@@ -146,7 +152,7 @@ void change_password(Api& api, std::shared_ptr<Exchange> const& exchange) {
   }
   // Guessing the current password here is guessing it at the sign-in: the same throttle.
   auto const now = api.services().clock.now();
-  if (auto s = take_other_servers_failures(api, user.login, exchange->request.peer, now); !s) {
+  if (auto s = take_stored_failures(api, user.login, exchange->request.peer, now); !s) {
     return api.fail(exchange, s.error());
   }
   auto reservation = api.login_throttle().reserve(user.login, exchange->request.peer, now);

@@ -27,6 +27,7 @@ refuses "not 'x'" "$scripts/sqlmap-scan" --risk x
 refuses "not '4'" "$scripts/sqlmap-scan" --risk 4
 refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" frobnicate /tmp/nowhere
 refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" start
+refuses "throwaway PostgreSQL cluster" "$scripts/postgres-cluster" standby /tmp/nowhere
 refuses "--servers: two is not a positive whole number" "$scripts/pg-failover-drill" --servers two
 refuses "--seconds: 0 is not a positive whole number" "$scripts/pg-failover-drill" --seconds 0
 refuses "--servers: 9 is more than 8" "$scripts/pg-failover-drill" --servers 9

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <limits>
 #include <stdexcept>
 
 #include "workflow/validation.hpp"
@@ -48,7 +49,11 @@ TestBureau::TestBureau(BureauOptions options)
     : db_path(dir.file("joldama.db")),
       clock(options.start),
       workflow(clock, kazakhstan_calendar(), icd10_catalogue(), DeadlinePolicy{}) {
-  if (on_postgres()) {
+  bool const of_the_run = options.engine == BureauEngine::OfTheRun;
+  if (options.engine == BureauEngine::Memory || (of_the_run && in_memory())) {
+    memory = std::make_unique<MemoryEngine>();
+    transactor = memory.get();
+  } else if (of_the_run && on_postgres()) {
     postgres = std::make_unique<PostgresDatabase>();
     location = postgres->uri();
     writer = must(storage::Writer::start_postgres(location, options.writer), "starting the writer");
@@ -56,6 +61,7 @@ TestBureau::TestBureau(BureauOptions options)
     location = db_path.string();
     writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
   }
+  if (writer) transactor = writer.get();
   // The two big hospitals treat everything by both routes; the eye clinic only its profile,
   // planned, for the routing rules.
   std::vector<std::string> every_profile;
@@ -83,9 +89,14 @@ TestBureau::TestBureau(BureauOptions options)
                         OrganizationLevel::Republican, "75");
   eye_clinic = add("City eye clinic", OrganizationKind::Hospital, OrganizationLevel::Local, "75",
                    {"ophthalmology"}, EnumSet<Route>{Route::Planned});
-  reader = must(on_postgres() ? storage::ReadPool::open_postgres(location, 4)
-                              : storage::ReadPool::open(db_path, 4),
-                "opening the read pool");
+  if (memory) {
+    snapshots = memory.get();
+  } else {
+    reader = must(postgres ? storage::ReadPool::open_postgres(location, 4)
+                                : storage::ReadPool::open(db_path, 4),
+                  "opening the read pool");
+    snapshots = reader.get();
+  }
 
   doctor = Actor{1, "doctor", Role::Doctor, polyclinic_almaty, "75"};
   doctor_astana = Actor{2, "doctor.astana", Role::Doctor, polyclinic_astana, "71"};
@@ -164,6 +175,7 @@ Result<Quota> TestBureau::set_quota(QuotaKey const& k, int allocated) {
 }
 
 Result<std::int64_t> TestBureau::count(std::string const& sql) {
+  if (memory) return make_error(Errc::Internal, "the in-memory engine has no SQL: " + sql);
   return read([&](StoreReads& s) -> Result<std::int64_t> {
     auto& db = static_cast<storage::SqliteStore&>(s).database();
     auto statement = db.prepare(sql);
@@ -172,6 +184,15 @@ Result<std::int64_t> TestBureau::count(std::string const& sql) {
     if (!row) return row.error();
     if (!*row) return make_error(Errc::Internal, "no row");
     return statement->int64(0);
+  });
+}
+
+Result<std::int64_t> TestBureau::count_audit(AuditFilter filter) {
+  filter.limit = 1'000'000'000;  // every one a test makes
+  return read([&](StoreReads& s) -> Result<std::int64_t> {
+    auto events = s.list_audit(filter);
+    if (!events) return events.error();
+    return static_cast<std::int64_t>(events->size());
   });
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // A whole bureau on a temporary SQLite file (or, with JOLDAMA_TEST_ENGINE=postgres, a fresh
-// database of the test cluster: tests/support/test_engine.hpp): the real writer, read pool and
-// workflow, five organizations, an actor for every role, and helpers that drive referrals
+// database of the test cluster; with JOLDAMA_TEST_ENGINE=memory, the in-memory fake of the
+// ports: tests/support/test_engine.hpp): the real writer, read pool (or the fake) and workflow, five organizations, an actor for every role, and helpers that drive referrals
 // through the table.
 
 #include <memory>
@@ -10,6 +10,7 @@
 #include "storage/read_pool.hpp"
 #include "storage/writer.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/memory_store.hpp"
 #include "tests/support/test_engine.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "workflow/calendar.hpp"
@@ -50,9 +51,13 @@ inline std::string scalar_text(storage::Database& db, std::string const& sql) {
   return statement->text(0);
 }
 
+// Which engine a bureau is on: the run's (see test_engine.hpp), or one named.
+enum class BureauEngine { OfTheRun, Sqlite, Memory };
+
 struct BureauOptions {
   Timestamp start = at("2026-03-02T10:00:00+05:00");  // a Monday
   storage::WriterOptions writer{};
+  BureauEngine engine = BureauEngine::OfTheRun;
 };
 
 class TestBureau {
@@ -62,11 +67,11 @@ class TestBureau {
 
   template <class F>
   auto write(F&& work) {
-    return transact(*writer, std::forward<F>(work));
+    return transact(*transactor, std::forward<F>(work));
   }
   template <class F>
   auto read(F&& work) {
-    return query(*reader, std::forward<F>(work));
+    return query(*snapshots, std::forward<F>(work));
   }
 
   Result<Patient> add_patient(std::string const& iin, std::string const& region = "75",
@@ -81,7 +86,11 @@ class TestBureau {
   Result<Referral> get(Id referral_id);
   Result<Quota> quota(QuotaKey const& key);
   Result<Quota> set_quota(QuotaKey const& key, int allocated);
+  // The first column of the first row of `sql`, an integer; an error on the in-memory engine,
+  // which has no SQL (the suites that run there ask through the ports instead).
   Result<std::int64_t> count(std::string const& sql);
+  // How many audit events `filter` names (its limit ignored), asked through the ports.
+  Result<std::int64_t> count_audit(AuditFilter filter);
 
   // A new referral taken by its region's doctor and commission to `republican_review`.
   Result<Referral> referral_awaiting_republic(std::string const& profile = "cardiac_surgery",
@@ -108,8 +117,11 @@ class TestBureau {
   std::string location;  // either: what a connection opens (see open_database)
   FakeClock clock;
   Workflow workflow;
-  std::unique_ptr<storage::Writer> writer;
-  std::unique_ptr<storage::ReadPool> reader;
+  std::unique_ptr<storage::Writer> writer;     // none in memory
+  std::unique_ptr<storage::ReadPool> reader;   // none in memory
+  std::unique_ptr<MemoryEngine> memory;        // only in memory
+  Transactor* transactor = nullptr;  // the writer, or the memory
+  Reader* snapshots = nullptr;       // the read pool, or the memory
 
   Id polyclinic_almaty = 0;
   Id polyclinic_astana = 0;

@@ -31,6 +31,11 @@ bool on_postgres() {
   return engine && std::string_view{engine} == "postgres";
 }
 
+bool in_memory() {
+  char const* engine = std::getenv("JOLDAMA_TEST_ENGINE");
+  return engine && std::string_view{engine} == "memory";
+}
+
 std::string const& postgres_cluster() {
   static std::string const uri = [] {
     // As given, else the cluster ctest starts in the build folder (tests/CMakeLists.txt).

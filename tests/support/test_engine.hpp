@@ -1,5 +1,7 @@
 #pragma once
-// The engine the tests run against. SQLite files by default; with JOLDAMA_TEST_ENGINE=postgres,
+// The engine the tests run against. SQLite files by default; with JOLDAMA_TEST_ENGINE=memory,
+// the in-memory fake of the ports, for the suites that reach storage only through them (the
+// workflow's); with JOLDAMA_TEST_ENGINE=postgres,
 // databases of a throwaway PostgreSQL cluster, a fresh database for each test: the one ctest
 // starts in the build folder for the suites it runs on PostgreSQL (tests/CMakeLists.txt), or
 // the one JOLDAMA_TEST_POSTGRES names (a libpq URI of its maintenance database; start one with
@@ -15,6 +17,10 @@ namespace joldama::testing {
 
 // Whether this run of the suite is on PostgreSQL.
 bool on_postgres();
+
+// Whether this run of the suite is on the in-memory fake of the ports
+// (JOLDAMA_TEST_ENGINE=memory, tests/support/memory_store.hpp): no database at all.
+bool in_memory();
 
 // The cluster's URI.
 std::string const& postgres_cluster();

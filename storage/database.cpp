@@ -6,21 +6,22 @@
 
 namespace joldama::storage {
 
-Status StatementImpl::send() {
+namespace {
+
+// Steps `statement` to its end.
+Status run_to_end(StatementImpl& statement) {
   for (;;) {
-    auto row = step();
+    auto row = statement.step();
     if (!row) return row.error();
     if (!*row) return ok();
   }
 }
 
-Status Statement::run() {
-  for (;;) {
-    auto row = step();
-    if (!row) return row.error();
-    if (!*row) return ok();
-  }
-}
+}  // namespace
+
+Status StatementImpl::send() { return run_to_end(*this); }
+
+Status Statement::run() { return run_to_end(*impl_); }
 
 Status Database::run(std::string_view sql) {
   auto statement = prepare(sql);

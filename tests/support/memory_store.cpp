@@ -48,10 +48,63 @@ std::string full_name(Patient const& p) {
   return name;
 }
 
-int urgency_rank(Referral const& r) { return r.urgency == Urgency::Urgent ? 0 : 1; }
+// Where a row stands in a list's order, as one value to compare: its order's own key (none in
+// worklist order; descending orders negated), then the worklist's keys (urgent first, the longest
+// in its state), then the id. A page's cursor gives the same value (position_of below), so the
+// sort and the cursor are one order.
+using Position = std::tuple<std::int64_t, int, std::int64_t, Id>;
 
-auto worklist_key(Referral const& r) {
-  return std::tuple{urgency_rank(r), r.state_since, r.id};
+bool descending(ListOrder order) {
+  return order == ListOrder::DeadlineDescending || order == ListOrder::CreatedDescending;
+}
+bool keyed(ListOrder order) { return order != ListOrder::Worklist && order != ListOrder::State; }
+
+Position position_of(std::int64_t key, int urgency_rank, std::int64_t state_since_millis, Id id,
+                     ListOrder order) {
+  if (!keyed(order)) return {key, urgency_rank, state_since_millis, id};
+  // Keyed orders tie on the id alone, in the key's direction.
+  return descending(order) ? Position{-key, 0, 0, -id} : Position{key, 0, 0, id};
+}
+Position position_of(Referral const& r, ListOrder order) {
+  return position_of(key_in_order(r, order), r.urgency == Urgency::Urgent ? 0 : 1,
+                     to_millis(r.state_since), r.id, order);
+}
+Position position_of(WorklistCursor const& after, ListOrder order) {
+  return position_of(after.key, after.urgency_rank, after.state_since_millis, after.id, order);
+}
+
+template <class Item>
+auto const& value_of(Item const& item) {
+  if constexpr (requires { item.second; }) {
+    return item.second;  // a map's entry
+  } else {
+    return item;
+  }
+}
+
+// The first value of `items` (a vector, or a map's values) that `pick` keeps.
+template <class T, class Items, class Pick>
+Result<std::optional<T>> first_where(Items const& items, Pick const& pick) {
+  for (auto const& item : items) {
+    if (pick(value_of(item))) return std::optional<T>{value_of(item)};
+  }
+  return std::optional<T>{};
+}
+
+// Erases the oldest entries of `map` whose time (`age` of the value, when it has one) is before
+// `before`, at most `limit` of them; how many it erased.
+template <class Map, class Age>
+std::int64_t erase_oldest(Map& map, Timestamp before, std::size_t limit, Age const& age) {
+  std::vector<std::pair<Timestamp, typename Map::key_type>> old;
+  for (auto const& [key, value] : map) {
+    if (std::optional<Timestamp> const at = age(value); at && *at < before) {
+      old.emplace_back(*at, key);
+    }
+  }
+  std::sort(old.begin(), old.end());
+  old = at_most(std::move(old), limit);
+  for (auto const& entry : old) map.erase(entry.second);
+  return static_cast<std::int64_t>(old.size());
 }
 
 WaitlistEntry entry_of(Referral const& r) {
@@ -83,17 +136,11 @@ MemoryBureau const& installed_reference_data() {
 // --- reference data ----------------------------------------------------------------------------
 
 Result<std::optional<Region>> MemoryStore::find_region(std::string_view code) {
-  for (auto const& region : b_.regions) {
-    if (region.code == code) return std::optional{region};
-  }
-  return std::optional<Region>{};
+  return first_where<Region>(b_.regions, [&](Region const& r) { return r.code == code; });
 }
 Result<std::vector<Region>> MemoryStore::list_regions() { return b_.regions; }
 Result<std::optional<Profile>> MemoryStore::find_profile(std::string_view code) {
-  for (auto const& profile : b_.profiles) {
-    if (profile.code == code) return std::optional{profile};
-  }
-  return std::optional<Profile>{};
+  return first_where<Profile>(b_.profiles, [&](Profile const& p) { return p.code == code; });
 }
 Result<std::vector<Profile>> MemoryStore::list_profiles() { return b_.profiles; }
 Result<std::optional<Organization>> MemoryStore::find_organization(Id id) {
@@ -190,10 +237,7 @@ Result<std::optional<Patient>> MemoryStore::find_patient(Id id) {
   return found_in<Patient>(b_.patients, id);
 }
 Result<std::optional<Patient>> MemoryStore::find_patient_by_iin(std::string_view iin) {
-  for (auto const& [id, p] : b_.patients) {
-    if (p.iin == iin) return std::optional{p};
-  }
-  return std::optional<Patient>{};
+  return first_where<Patient>(b_.patients, [&](Patient const& p) { return p.iin == iin; });
 }
 Result<Id> MemoryStore::insert_patient(Patient const& patient) {
   if (find_patient_by_iin(patient.iin)->has_value()) {
@@ -264,10 +308,7 @@ Result<std::optional<Referral>> MemoryStore::find_referral(Id id) {
   return found_in<Referral>(b_.referrals, id);
 }
 Result<std::optional<Referral>> MemoryStore::find_referral_by_code(std::string_view code) {
-  for (auto const& [id, r] : b_.referrals) {
-    if (r.code == code) return std::optional{r};
-  }
-  return std::optional<Referral>{};
+  return first_where<Referral>(b_.referrals, [&](Referral const& r) { return r.code == code; });
 }
 Result<Id> MemoryStore::insert_referral(Referral const& referral) {
   if (find_referral_by_code(referral.code)->has_value()) {
@@ -463,35 +504,9 @@ std::vector<Referral const*> MemoryStore::matching(ReferralFilter const& f,
     }
     if (f.created_by && r.created_by != *f.created_by) continue;
     if (!f.protocol.empty() && r.protocol != f.protocol) continue;
-    if (with_cursor && f.after) {
-      auto const key = key_in_order(r, f.order);
-      switch (f.order) {
-        case ListOrder::Worklist:
-          if (worklist_key(r) <= std::tuple{f.after->urgency_rank,
-                                            Timestamp{std::chrono::milliseconds{
-                                                f.after->state_since_millis}},
-                                            f.after->id})
-            continue;
-          break;
-        case ListOrder::State:
-          // Within the cursor's state, after it in worklist order; every later state whole.
-          if (key < f.after->key) continue;
-          if (key == f.after->key &&
-              worklist_key(r) <= std::tuple{f.after->urgency_rank,
-                                            Timestamp{std::chrono::milliseconds{
-                                                f.after->state_since_millis}},
-                                            f.after->id})
-            continue;
-          break;
-        case ListOrder::Deadline:
-        case ListOrder::Created:
-          if (std::pair{key, r.id} <= std::pair{f.after->key, f.after->id}) continue;
-          break;
-        case ListOrder::DeadlineDescending:
-        case ListOrder::CreatedDescending:
-          if (std::pair{key, r.id} >= std::pair{f.after->key, f.after->id}) continue;
-          break;
-      }
+    if (with_cursor && f.after &&
+        position_of(r, f.order) <= position_of(*f.after, f.order)) {
+      continue;
     }
     out.push_back(&r);
   }
@@ -500,20 +515,8 @@ std::vector<Referral const*> MemoryStore::matching(ReferralFilter const& f,
 
 Result<std::vector<SharedListing>> MemoryStore::list_referrals(ReferralFilter const& filter) {
   auto rows = matching(filter, /*with_cursor=*/true);
-  auto const order = filter.order;
-  std::sort(rows.begin(), rows.end(), [order](Referral const* a, Referral const* b) {
-    switch (order) {
-      case ListOrder::Worklist: return worklist_key(*a) < worklist_key(*b);
-      case ListOrder::State:
-        return std::tuple{a->state, worklist_key(*a)} < std::tuple{b->state, worklist_key(*b)};
-      case ListOrder::Deadline:
-      case ListOrder::Created:
-        return std::pair{key_in_order(*a, order), a->id} < std::pair{key_in_order(*b, order), b->id};
-      case ListOrder::DeadlineDescending:
-      case ListOrder::CreatedDescending:
-        return std::pair{key_in_order(*a, order), a->id} > std::pair{key_in_order(*b, order), b->id};
-    }
-    return false;
+  std::sort(rows.begin(), rows.end(), [order = filter.order](Referral const* a, Referral const* b) {
+    return position_of(*a, order) < position_of(*b, order);
   });
   std::vector<SharedListing> out;
   for (auto const* r : rows) {
@@ -643,10 +646,7 @@ Result<std::vector<ActedEvent>> MemoryStore::referral_history(Id referral_id) {
 
 Result<std::optional<User>> MemoryStore::find_user(Id id) { return found_in<User>(b_.users, id); }
 Result<std::optional<User>> MemoryStore::find_user_by_login(std::string_view login) {
-  for (auto const& [id, user] : b_.users) {
-    if (user.login == login) return std::optional{user};
-  }
-  return std::optional<User>{};
+  return first_where<User>(b_.users, [&](User const& u) { return u.login == login; });
 }
 Result<std::vector<User>> MemoryStore::list_users() {
   std::vector<User> out;
@@ -789,14 +789,8 @@ Status MemoryStore::insert_idempotency(IdempotencyRecord const& record) {
   return ok();
 }
 Result<std::int64_t> MemoryStore::delete_idempotency_before(Timestamp before, int limit) {
-  std::vector<std::pair<Timestamp, std::pair<Id, std::string>>> old;
-  for (auto const& [key, record] : b_.idempotency) {
-    if (record.created_at < before) old.emplace_back(record.created_at, key);
-  }
-  std::sort(old.begin(), old.end());
-  old = at_most(std::move(old), static_cast<std::size_t>(std::max(limit, 0)));
-  for (auto const& [at, key] : old) b_.idempotency.erase(key);
-  return static_cast<std::int64_t>(old.size());
+  return erase_oldest(b_.idempotency, before, static_cast<std::size_t>(std::max(limit, 0)),
+                      [](IdempotencyRecord const& r) { return std::optional{r.created_at}; });
 }
 
 // --- the staff's inboxes -----------------------------------------------------------------------
@@ -855,14 +849,8 @@ Status MemoryStore::delete_notices_of(Id user_id) {
   return ok();
 }
 Result<std::int64_t> MemoryStore::delete_notices_before(Timestamp before, std::size_t limit) {
-  std::vector<std::pair<Timestamp, Id>> old;
-  for (auto const& [id, n] : b_.notices) {
-    if (n.at < before) old.emplace_back(n.at, id);
-  }
-  std::sort(old.begin(), old.end());
-  old = at_most(std::move(old), limit);
-  for (auto const& [at, id] : old) b_.notices.erase(id);
-  return static_cast<std::int64_t>(old.size());
+  return erase_oldest(b_.notices, before, limit,
+                      [](Notice const& n) { return std::optional{n.at}; });
 }
 
 // --- the messages to patients ------------------------------------------------------------------
@@ -920,16 +908,9 @@ Result<std::vector<OutboxMessage>> MemoryStore::list_messages(std::optional<Deli
 }
 Result<std::int64_t> MemoryStore::delete_sent_messages_before(Timestamp before,
                                                               std::size_t limit) {
-  std::vector<std::pair<Timestamp, Id>> old;
-  for (auto const& [id, m] : b_.outbox) {
-    if (m.state == DeliveryState::Sent && m.sent_at && *m.sent_at < before) {
-      old.emplace_back(*m.sent_at, id);
-    }
-  }
-  std::sort(old.begin(), old.end());
-  old = at_most(std::move(old), limit);
-  for (auto const& [at, id] : old) b_.outbox.erase(id);
-  return static_cast<std::int64_t>(old.size());
+  return erase_oldest(b_.outbox, before, limit, [](OutboxMessage const& m) {
+    return m.state == DeliveryState::Sent ? m.sent_at : std::nullopt;
+  });
 }
 
 // --- the reports' counters ---------------------------------------------------------------------

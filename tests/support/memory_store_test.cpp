@@ -8,9 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <iostream>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -310,10 +307,6 @@ TEST(MemoryStore, AnswersEveryCommandAndEveryReadAsTheRealStorageDoes) {
   auto const seen_real = everything_read(real);
   auto const seen_fake = everything_read(fake);
   ASSERT_GT(seen_real.size(), 200u) << "the bureau was read";
-  if (std::getenv("JOLDAMA_SHOW_READS")) {
-    for (auto const& line : told_real) std::cout << "told: " << line << "\n";
-    for (auto const& line : seen_real) std::cout << line << "\n";
-  }
   EXPECT_EQ(seen_fake.size(), seen_real.size());
   for (std::size_t i = 0; i < std::min(seen_fake.size(), seen_real.size()); ++i) {
     EXPECT_EQ(seen_fake[i], seen_real[i]) << "line " << i;
@@ -342,6 +335,22 @@ TEST(MemoryStore, AFailedCommandLeavesNothingAndAStaleVersionIsRefused) {
   });
   ASSERT_FALSE(beyond.has_value());
   EXPECT_EQ(beyond.error().code, Errc::Internal);
+  // Places likewise keep their bookings within the capacity.
+  auto const overbooked = transact(engine, [](Store& s) {
+    return s.save_places(Places{{1, "surgery", Date{std::chrono::days{20600}}}, 2, 3});
+  });
+  ASSERT_FALSE(overbooked.has_value());
+  EXPECT_EQ(overbooked.error().code, Errc::Internal);
+  // A login is one account's.
+  auto const second_login = transact(engine, [](Store& s) -> Status {
+    User user;
+    user.login = "doctor";
+    if (auto first = s.insert_user(user); !first) return first.error();
+    auto second = s.insert_user(user);
+    return second ? ok() : Status{second.error()};
+  });
+  ASSERT_FALSE(second_login.has_value());
+  EXPECT_EQ(second_login.error().code, Errc::Duplicate);
 
   // A referral written at a version that is no longer stored is StaleVersion.
   auto const stale = transact(engine, [](Store& s) -> Status {

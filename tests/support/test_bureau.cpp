@@ -52,7 +52,6 @@ TestBureau::TestBureau(BureauOptions options)
   bool const of_the_run = options.engine == BureauEngine::OfTheRun;
   if (options.engine == BureauEngine::Memory || (of_the_run && in_memory())) {
     memory = std::make_unique<MemoryEngine>();
-    transactor = memory.get();
   } else if (of_the_run && on_postgres()) {
     postgres = std::make_unique<PostgresDatabase>();
     location = postgres->uri();
@@ -61,7 +60,6 @@ TestBureau::TestBureau(BureauOptions options)
     location = db_path.string();
     writer = must(storage::Writer::start(db_path, options.writer), "starting the writer");
   }
-  if (writer) transactor = writer.get();
   // The two big hospitals treat everything by both routes; the eye clinic only its profile,
   // planned, for the routing rules.
   std::vector<std::string> every_profile;
@@ -89,13 +87,10 @@ TestBureau::TestBureau(BureauOptions options)
                         OrganizationLevel::Republican, "75");
   eye_clinic = add("City eye clinic", OrganizationKind::Hospital, OrganizationLevel::Local, "75",
                    {"ophthalmology"}, EnumSet<Route>{Route::Planned});
-  if (memory) {
-    snapshots = memory.get();
-  } else {
+  if (!memory) {
     reader = must(postgres ? storage::ReadPool::open_postgres(location, 4)
-                                : storage::ReadPool::open(db_path, 4),
+                           : storage::ReadPool::open(db_path, 4),
                   "opening the read pool");
-    snapshots = reader.get();
   }
 
   doctor = Actor{1, "doctor", Role::Doctor, polyclinic_almaty, "75"};

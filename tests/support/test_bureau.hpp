@@ -67,11 +67,11 @@ class TestBureau {
 
   template <class F>
   auto write(F&& work) {
-    return transact(*transactor, std::forward<F>(work));
+    return transact(transactor(), std::forward<F>(work));
   }
   template <class F>
   auto read(F&& work) {
-    return query(*snapshots, std::forward<F>(work));
+    return query(snapshots(), std::forward<F>(work));
   }
 
   Result<Patient> add_patient(std::string const& iin, std::string const& region = "75",
@@ -120,8 +120,9 @@ class TestBureau {
   std::unique_ptr<storage::Writer> writer;     // none in memory
   std::unique_ptr<storage::ReadPool> reader;   // none in memory
   std::unique_ptr<MemoryEngine> memory;        // only in memory
-  Transactor* transactor = nullptr;  // the writer, or the memory
-  Reader* snapshots = nullptr;       // the read pool, or the memory
+
+  Transactor& transactor() { return memory ? static_cast<Transactor&>(*memory) : *writer; }
+  Reader& snapshots() { return memory ? static_cast<Reader&>(*memory) : *reader; }
 
   Id polyclinic_almaty = 0;
   Id polyclinic_astana = 0;

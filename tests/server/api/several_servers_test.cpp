@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "storage/audit_chain.hpp"
+#include "storage/coordination.hpp"
 #include "tests/support/test_bureau.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -264,12 +265,17 @@ TEST_F(SeveralServersTest, ADayOffAnnouncedOnOneMovesTheOthersDeadlines) {
 }
 
 TEST_F(SeveralServersTest, OneServerSweepsAtATime) {
-  ASSERT_TRUE(first->coordination->begin_sweep_turn());
-  EXPECT_FALSE(second->coordination->begin_sweep_turn()) << "the first one's turn";
-  first->coordination->end_sweep_turn();
-  EXPECT_TRUE(second->coordination->begin_sweep_turn());
-  EXPECT_FALSE(first->coordination->begin_sweep_turn());
-  second->coordination->end_sweep_turn();
+  // The turns of two servers of this database, each on a session of its own. Not the running
+  // servers' own: their sweepers take the same turns (a sweep at start, then hourly), and a
+  // session takes a turn it holds again; so wait out a sweep a server may be running now.
+  auto one = storage::coordination_for(first->location);
+  auto other = storage::coordination_for(first->location);
+  ASSERT_TRUE(eventually([&] { return one->begin_sweep_turn(); }));
+  EXPECT_FALSE(other->begin_sweep_turn()) << "the first one's turn";
+  one->end_sweep_turn();
+  EXPECT_TRUE(eventually([&] { return other->begin_sweep_turn(); }));
+  EXPECT_FALSE(one->begin_sweep_turn());
+  other->end_sweep_turn();
 }
 
 }  // namespace
